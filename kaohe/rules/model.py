@@ -94,8 +94,19 @@ UNGRADED = "不定等次"
 PENDING = "待定"
 
 FLAGS = (
-    "admonish", "adjust", "few_ballots", "tie", "over_quota", "veto", "sanction", "probation",
-    "investigation", "priority", "third_class_merit", "dismissal", "leader_review",
+    "admonish",
+    "adjust",
+    "few_ballots",
+    "tie",
+    "over_quota",
+    "veto",
+    "sanction",
+    "probation",
+    "investigation",
+    "priority",
+    "third_class_merit",
+    "dismissal",
+    "leader_review",
 )
 
 
@@ -138,18 +149,30 @@ class RuleSettings:
     tie_handling: TieHandling = TieHandling.COMMITTEE
     priority_mode: PriorityMode = PriorityMode.TIE_BREAK
     cadre_choice_values: dict[str, Decimal] = field(
-        default_factory=lambda: {"优秀": Decimal(100), "称职": Decimal(80), "基本称职": Decimal(60), "不称职": Decimal(40)}
+        default_factory=lambda: {
+            "优秀": Decimal(100),
+            "称职": Decimal(80),
+            "基本称职": Decimal(60),
+            "不称职": Decimal(40),
+        }
     )
     team_choice_values: dict[str, Decimal] = field(
-        default_factory=lambda: {"优秀": Decimal(100), "良好": Decimal(80), "一般": Decimal(60), "较差": Decimal(40)}
+        default_factory=lambda: {
+            "优秀": Decimal(100),
+            "良好": Decimal(80),
+            "一般": Decimal(60),
+            "较差": Decimal(40),
+        }
     )
     rater_group_weights: dict[str, Decimal] = field(
         default_factory=lambda: {"上级": Decimal(30), "同级": Decimal(30), "下级": Decimal(40)}
     )
     cadre_composite_weights: dict[Component, Decimal] = field(
         default_factory=lambda: {
-            Component.DEMOCRATIC: Decimal(40), Component.PERFORMANCE: Decimal(30),
-            Component.REGULAR: Decimal(20), Component.LEADER_RATING: Decimal(10),
+            Component.DEMOCRATIC: Decimal(40),
+            Component.PERFORMANCE: Decimal(30),
+            Component.REGULAR: Decimal(20),
+            Component.LEADER_RATING: Decimal(10),
         }
     )
     team_composite_weights: dict[Component, Decimal] = field(
@@ -157,7 +180,8 @@ class RuleSettings:
     )
     performance_weights: dict[Component, Decimal] = field(
         default_factory=lambda: {
-            Component.INDICATORS: Decimal(70), Component.PUBLIC_SURVEY: Decimal(15),
+            Component.INDICATORS: Decimal(70),
+            Component.PUBLIC_SURVEY: Decimal(15),
             Component.LEADER_RATING: Decimal(15),
         }
     )

@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make run` and `make test` (README).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+VENDOR := kaohe/static/vendor
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kaohe
+
+.PHONY: run test test-sqlite test-postgres lint assets setup bench clean
+
+$(BIN)/kaohe: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENDOR)/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/bootstrap
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
+	touch $@
+
+setup: $(BIN)/kaohe assets
+assets: $(VENDOR)/.stamp
+
+run: setup
+	mkdir -p var
+	$(BIN)/kaohe migrate --no-input
+	$(BIN)/kaohe demo --if-empty
+	$(BIN)/kaohe compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(BIN)/kaohe runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(MAKE) test-sqlite
+	@if [ "$$CI" = "true" ] || [ -n "$$KAOHE_TEST_POSTGRES" ]; then $(MAKE) test-postgres; fi
+
+test-sqlite:
+	$(BIN)/pytest -n 2 -m "not browser"
+	$(BIN)/pytest -m browser
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser"
+
+lint:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

@@ -1,0 +1,94 @@
+"""The shared cast of the tests: one account per role, and a small roster they are scoped to."""
+
+from datetime import date
+
+import pytest
+
+from kaohe.accounts.models import Role, User
+from kaohe.org.models import Cadre, LeadershipTeam, Position, ScoringDepartment, Unit, UnitCategory
+from kaohe.plans.models import AssessmentCycle, AssessmentGroup
+
+PASSWORD = "correct-horse-battery"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_unit(code: str, name: str, category: UnitCategory, parent: Unit | None = None) -> Unit:
+    unit = Unit.objects.create(code=code, name=name, category=category, parent=parent)
+    LeadershipTeam.objects.create(unit=unit)
+    return unit
+
+
+def make_cadre(code: str, name: str, unit: Unit, title: str, principal: bool = False) -> Cadre:
+    cadre = Cadre.objects.create(
+        code=code, name=name, gender="女", birth_month=date(1980, 5, 1), current_unit=unit
+    )
+    Position.objects.create(cadre=cadre, unit=unit, title=title, principal=principal, start=date(2021, 3, 1))
+    return cadre
+
+
+@pytest.fixture
+def roster(db):
+    """Two categories, three units, five cadres. Unit A is in the assessor's group; B and C are not."""
+    towns = UnitCategory.objects.create(name="乡镇街道", order=1)
+    depts = UnitCategory.objects.create(name="政府部门", order=2)
+    a = make_unit("DW01", "东城街道", towns)
+    b = make_unit("DW02", "西山镇", towns)
+    c = make_unit("DW03", "市财政局", depts)
+    cadres = {
+        "a1": make_cadre("GB001", "张思佳", a, "党工委书记", principal=True),
+        "a2": make_cadre("GB002", "李明", a, "办事处主任"),
+        "b1": make_cadre("GB003", "王建国", b, "镇党委书记", principal=True),
+        "c1": make_cadre("GB004", "赵丽", c, "局长", principal=True),
+        "c2": make_cadre("GB005", "钱伟", c, "副局长"),
+    }
+    department = ScoringDepartment.objects.create(code="BM01", name="市发改委", unit=c)
+    cycle = AssessmentCycle.objects.create(year=2025, name="2025年度考核")
+    group = AssessmentGroup.objects.create(cycle=cycle, name="第一考核组")
+    group.units.add(a)
+    return {
+        "categories": {"towns": towns, "depts": depts},
+        "units": {"a": a, "b": b, "c": c},
+        "cadres": cadres,
+        "department": department,
+        "group": group,
+    }
+
+
+def make_user(username: str, role: str, **scope) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, full_name=username, **scope
+    )
+
+
+@pytest.fixture
+def cast(roster):
+    """One account per role, each scoped to the roster above; `outsider` is a liaison of unit B."""
+    users = {
+        "organiser": make_user("organiser", Role.ORGANISER),
+        "committee": make_user("committee", Role.COMMITTEE),
+        "assessor": make_user("assessor", Role.ASSESSOR),
+        "clerk": make_user("clerk", Role.CLERK, department=roster["department"]),
+        "liaison": make_user("liaison", Role.LIAISON, unit=roster["units"]["a"]),
+        "leader": make_user("leader", Role.LEADER),
+        "cadre": make_user("cadre", Role.CADRE, cadre=roster["cadres"]["a2"]),
+        "outsider": make_user("outsider", Role.LIAISON, unit=roster["units"]["b"]),
+    }
+    roster["group"].members.add(users["assessor"])
+    return users
+
+
+@pytest.fixture
+def client_for(client, cast):
+    """`client_for("clerk")` is a test client logged in as that member of the cast (None: anonymous)."""
+
+    def login(name: str | None):
+        client.logout()
+        if name is not None:
+            client.force_login(cast[name])
+        return client
+
+    return login

@@ -1,0 +1,37 @@
+"""Who may see and change what. Deny by default: a role not named here gets nothing.
+
+Views and the API fetch permission-sensitive objects only through the getters of each app's
+`selectors` module, which build on these rules.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from kaohe.accounts.models import Role
+
+ROSTER_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESSOR, Role.LIAISON, Role.CLERK)
+ROSTER_EDITORS = (Role.ORGANISER,)
+CADRE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESSOR, Role.LIAISON)
+ACCOUNT_MANAGERS = (Role.ORGANISER,)
+AUDIT_READERS = (Role.ORGANISER,)
+
+
+def role_required(*roles: str):
+    """Let a view run only for an active, logged-in account with one of `roles`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = roles  # read by the role-matrix tests
+        return wrapper
+
+    return decorator

@@ -1,0 +1,30 @@
+"""The navigation each role sees: only what it may open."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kaohe.accounts import access
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    items = [(_("首页"), reverse("home"))]
+    if user.has_role(*access.ROSTER_READERS):
+        items.append((_("单位"), reverse("org:unit_list")))
+    if user.has_role(*access.CADRE_READERS):
+        items.append((_("干部"), reverse("org:cadre_list")))
+    if user.has_role(*access.ROSTER_EDITORS):
+        items.append((_("名册导入导出"), reverse("org:roster_import")))
+    if user.has_role(*access.ACCOUNT_MANAGERS):
+        items.append((_("账号"), reverse("accounts:user_list")))
+    if user.has_role(*access.AUDIT_READERS):
+        items.append((_("审计日志"), reverse("audit:entry_list")))
+    path = request.path
+    return {
+        "nav": [
+            {"label": label, "url": url, "active": path.startswith(url) and url != "/"}
+            for label, url in items
+        ]
+    }

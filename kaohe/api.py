@@ -1,0 +1,13 @@
+"""The JSON API (django-ninja), with its OpenAPI schema at /api/openapi.json and docs at /api/docs.
+
+Session authentication with CSRF, the same accounts and the same selectors and write functions as the
+HTML views: each app contributes one router.
+"""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from kaohe.org.api import router as org_router
+
+api = NinjaAPI(title="Kaohe API", version="1", auth=django_auth, urls_namespace="api")
+api.add_router("/org/", org_router)

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kaohe.accounts import views as account_views
+from kaohe.api import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/", include("kaohe.accounts.urls")),
+    path("org/", include("kaohe.org.urls")),
+    path("audit/", include("kaohe.audit.urls")),
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
