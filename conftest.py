@@ -92,3 +92,47 @@ def client_for(client, cast):
         return client
 
     return login
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright. Skipped when it is missing, except in CI where it must run."""
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
