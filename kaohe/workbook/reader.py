@@ -361,15 +361,27 @@ class _Reading:
         ballots: dict[str, tuple[str, str, int]] = {}  # ballot → itself, its rater group, its first row
         marks = []
         columns = ("票号", "评价人类别", "对象编码", "评价")
-        for number, (ballot, group, target, picked) in sheet.tuples(columns):
-            ok = True
-            for column, value in zip(columns, (ballot, group, target, picked), strict=True):
-                if value is None:
-                    sheet.problem(number, column, "不能为空")
-                    ok = False
-            if not ok:
+        for number, cells in sheet.tuples(columns):
+            ballot, group, target, picked = cells
+            # Fast path: every cell already the exact text of a known name.
+            first = ballots.get(ballot)
+            canonical_target = targets.get(target)
+            if (
+                first is not None
+                and first[1] == group
+                and canonical_target is not None
+                and picked in scales[canonical_target]
+            ):
+                marks.append(Mark(first[0], first[1], canonical_target, choices[picked]))
                 continue
-            ballot, group, target, picked = text(ballot), text(group), text(target), text(picked)
+
+            if None in cells:
+                for column, value in zip(columns, cells, strict=True):
+                    if value is None:
+                        sheet.problem(number, column, "不能为空")
+                continue
+            ok = True
+            ballot, group, target, picked = (text(cell) for cell in cells)
             if group in groups:
                 group = groups[group]
             else:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import operator
 import os
 import re
 import zipfile
@@ -380,19 +381,27 @@ class Sheet:
                 continue
             yield Row(self.name, number, cells, self.index, self._problems)
 
-    def tuples(self, columns: Sequence[str]) -> Iterator[tuple[int, list[Any]]]:
-        """The fast path for long sheets: (row number, raw cells) with cells in the order of ``columns``.
+    def tuples(self, columns: Sequence[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """The fast path for long sheets: (row number, cells of ``columns`` in that order).
 
-        Blank cells are None; rows blank in all of ``columns`` are skipped. Report through ``problem``.
+        Cells are as read, except that an empty cell or a missing column is None; rows with all of
+        ``columns`` blank are skipped. A cell of only spaces is passed on as it is. Report with ``problem``.
         """
-        positions = [self.index.get(c) for c in columns]
-        width = max((p for p in positions if p is not None), default=-1) + 1
+        found = [self.index.get(c) for c in columns]
+        # A missing column reads as an empty one: it points just past the last column read.
+        beyond = max(self.index.values(), default=-1) + 1
+        positions = [beyond if p is None else p for p in found]
+        width = max(positions) + 1
+        pick = operator.itemgetter(*positions) if len(positions) > 1 else lambda r: (r[positions[0]],)
         for number, cells in enumerate(self._rows, start=2):
             if len(cells) < width:
                 cells = list(cells) + [None] * (width - len(cells))
-            picked = [None if p is None or is_blank(cells[p]) else cells[p] for p in positions]
-            if picked.count(None) < len(picked):
-                yield number, picked
+            picked = pick(cells)
+            if "" in picked or None in picked:
+                picked = tuple(None if is_blank(v) else v for v in picked)
+                if picked.count(None) == len(picked):
+                    continue
+            yield number, picked
 
     def problem(self, row: int | None, column: str | None, message: str, value: object = None) -> None:
         self._problems.add(self.name, row, column, value, message)
