@@ -10,7 +10,7 @@ from django.utils import timezone
 from kaohe.audit.models import AuditEntry
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
 from kaohe.org.roster import Counts, roster_import
-from kaohe.org.tests.roster_books import CADRE_HEADER, UNIT_HEADER, new_roster, roster_book, xlsx
+from kaohe.org.tests.test_roster_books import CADRE_HEADER, UNIT_HEADER, new_roster, roster_book, xlsx
 from kaohe.workbook.sheets import Problem, WorkbookError
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Roster workbooks built in code for the roster tests."""
+"""Roster workbooks built in code for the roster tests (helpers only: no tests here)."""
 
 from __future__ import annotations
 
