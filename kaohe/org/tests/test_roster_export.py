@@ -1,0 +1,72 @@
+"""Writing the roster: the same two sheets, one 干部 row per cadre with the current position."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS, roster_import, write_roster, write_template
+from kaohe.org.tests.test_roster_books import new_roster, roster_book
+
+pytestmark = pytest.mark.django_db
+
+
+def exported() -> openpyxl.Workbook:
+    file = io.BytesIO()
+    write_roster(file)
+    file.seek(0)
+    return openpyxl.load_workbook(file)
+
+
+def test_the_export_has_bold_frozen_headers_and_set_widths(roster):
+    book = exported()
+    for name, columns in (("单位", UNIT_COLUMNS), ("干部", CADRE_COLUMNS)):
+        sheet = book[name]
+        assert [c.value for c in sheet[1]] == list(columns)
+        assert all(c.font.b for c in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert sheet.column_dimensions["B"].width > 8
+
+
+def test_the_export_writes_parents_dates_and_current_positions(roster):
+    roster_import(actor="test", source=new_roster(), file_name="a.xlsx")
+    roster_import(
+        actor="test",
+        source=roster_book(cadres=[["GB002", "李明", "女", "1980-05", "DW02", "镇长", "否", "2024-06-01"]]),
+        file_name="b.xlsx",
+    )
+    book = exported()
+    units = {row[0]: row for row in book["单位"].iter_rows(min_row=2, values_only=True)}
+    assert units["DW11"] == ("DW11", "东城街道社区服务中心", "事业单位", "DW10")
+    assert units["DW01"][3] is None
+    cadres = {row[0]: row for row in book["干部"].iter_rows(min_row=2, values_only=True)}
+    assert len(cadres) == 7  # one row per cadre, not per position
+    assert cadres["GB002"] == (
+        "GB002", "李明", "女", datetime.datetime(1980, 5, 1), "DW02", "镇长", "否", datetime.datetime(2024, 6, 1),
+    )  # fmt: skip
+    assert cadres["GB101"][6] == "是"
+    assert cadres["GB102"][2:4] == ("男", None)
+
+
+def test_a_cadre_without_a_current_position_is_exported_without_a_unit(roster):
+    roster["cadres"]["c2"].positions.update(end=datetime.date(2024, 1, 1))
+    cadres = {row[0]: row for row in exported()["干部"].iter_rows(min_row=2, values_only=True)}
+    assert cadres["GB005"][4:] == (None, None, None, None)
+
+
+def test_the_template_explains_every_column_and_has_empty_roster_sheets():
+    file = io.BytesIO()
+    write_template(file)
+    file.seek(0)
+    book = openpyxl.load_workbook(file)
+    assert book.sheetnames == ["说明", "单位", "干部"]
+    guide = list(book["说明"].iter_rows(min_row=2, values_only=True))
+    described = {(row[0], row[1]): row[2] for row in guide if row[1]}
+    assert set(described) == {("单位", c) for c in UNIT_COLUMNS} | {("干部", c) for c in CADRE_COLUMNS}
+    assert described[("干部", "性别")] == "选填" and described[("单位", "单位编码")] == "必填"
+    notes = " ".join(row[3] for row in guide if row[3] and not row[1])
+    assert "按编码更新" in notes
+    assert book["单位"].max_row == 1 and book["干部"].max_row == 1

@@ -1,0 +1,142 @@
+"""The roster import page, the export and the template download, for every role of the cast."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kaohe.audit.models import AuditEntry
+from kaohe.org.models import Cadre, Unit
+from kaohe.org.tests.test_roster_books import new_roster, roster_book
+
+OTHERS = ["committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider"]
+PAGES = ["org:roster_import", "org:roster_export", "org:roster_template"]
+
+
+def upload(data: bytes, name: str = "名册.xlsx") -> dict:
+    return {"file": SimpleUploadedFile(name, data, content_type="application/octet-stream")}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_organiser_may_open_every_roster_page(client_for, page):
+    response = client_for("organiser").get(reverse(page))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("name", OTHERS)
+def test_every_other_role_is_refused_the_roster_pages(client_for, page, name):
+    assert client_for(name).get(reverse(page)).status_code == 403
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_every_other_role_is_refused_an_upload_and_nothing_is_saved(client_for, name):
+    response = client_for(name).post(reverse("org:roster_import"), upload(new_roster()))
+    assert response.status_code == 403
+    assert not Unit.objects.filter(code="DW10").exists()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_anonymous_visitor_is_sent_to_log_in(client_for, page):
+    response = client_for(None).get(reverse(page))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_import_page_is_a_plain_form_with_the_download_links(client_for):
+    html = client_for("organiser").get(reverse("org:roster_import")).content.decode()
+    assert 'method="post"' in html and 'enctype="multipart/form-data"' in html
+    assert reverse("org:roster_template") in html and reverse("org:roster_export") in html
+    assert "<script>" not in html and "style=" not in html
+
+
+def test_an_upload_imports_and_shows_the_counts(client_for):
+    response = client_for("organiser").post(
+        reverse("org:roster_import"), upload(new_roster(), "2025名册.xlsx")
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert (result.units.created, result.units.unchanged) == (2, 3)
+    assert (result.cadres.created, result.cadres.unchanged) == (2, 5)
+    html = response.content.decode()
+    assert "「2025名册.xlsx」已导入" in html
+    assert Cadre.objects.get(code="GB101").current_unit.code == "DW11"
+    assert AuditEntry.objects.get().actor.username == "organiser"
+
+
+def test_a_bad_upload_lists_every_problem_and_saves_nothing(client_for):
+    data = roster_book(
+        units=[["DW10", "甲单位", "事业单位", "DW97"]],
+        cadres=[["GB102", "周海", "M", "昨天", "DW10", "科员", None, None]],
+    )
+    response = client_for("organiser").post(reverse("org:roster_import"), upload(data))
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert [(p["sheet"], p["row"], p["column"], p["value"]) for p in problems] == [
+        ("单位", 2, "上级单位编码", "DW97"),
+        ("干部", 2, "性别", "M"),
+        ("干部", 2, "出生年月", "昨天"),
+    ]
+    html = response.content.decode()
+    assert "发现 3 个问题，没有保存任何数据" in html
+    assert "「M」不是有效的选项（男、女）" in html
+    assert not Unit.objects.filter(code="DW10").exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_upload_that_is_not_xlsx_is_refused_with_a_message(client_for):
+    response = client_for("organiser").post(reverse("org:roster_import"), upload(b"hello", "名册.csv"))
+    assert "不是 Excel 工作簿" in response.content.decode()
+
+
+def test_an_oversize_upload_is_refused(client_for, settings):
+    settings.UPLOAD_MAX_BYTES = 2000
+    response = client_for("organiser").post(reverse("org:roster_import"), upload(new_roster()))
+    assert "文件过大" in response.content.decode()
+    assert not Unit.objects.filter(code="DW10").exists()
+
+
+def test_a_post_without_a_file_asks_for_one(client_for):
+    response = client_for("organiser").post(reverse("org:roster_import"), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert response.context["result"] is None
+
+
+def open_download(response) -> openpyxl.Workbook:
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response["Content-Disposition"]
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_template_download_opens_with_its_guide_and_empty_sheets(client_for):
+    book = open_download(client_for("organiser").get(reverse("org:roster_template")))
+    assert book.sheetnames == ["说明", "单位", "干部"]
+    assert [c.value for c in book["单位"][1]] == ["单位编码", "单位名称", "单位类别", "上级单位编码"]
+    assert book["干部"].max_row == 1
+    explained = {row[1] for row in book["说明"].iter_rows(min_row=2, values_only=True) if row[1]}
+    assert explained >= {
+        "单位编码",
+        "单位名称",
+        "单位类别",
+        "上级单位编码",
+        "干部编码",
+        "姓名",
+        "性别",
+        "出生年月",
+        "职务",
+        "主要负责人",
+        "任职时间",
+    }
+
+
+def test_the_export_download_holds_the_current_roster(client_for):
+    book = open_download(client_for("organiser").get(reverse("org:roster_export")))
+    assert book.sheetnames == ["单位", "干部"]
+    assert [row[0] for row in book["干部"].iter_rows(min_row=2, values_only=True)] == [
+        "GB001", "GB002", "GB003", "GB004", "GB005",
+    ]  # fmt: skip
