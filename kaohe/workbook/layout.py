@@ -32,6 +32,7 @@ from kaohe.workbook.sheets import (
     integer,
     non_negative,
     pairs,
+    positive,
     ratio,
     score,
     show,
@@ -97,7 +98,7 @@ INDICATORS_SHEET = SheetLayout(
         C("单位类别", "必填，须为「单位」工作表中出现的类别", True),
         C("指标编码", "必填，同一类别内唯一", True),
         C("指标名称", "必填", True),
-        C("权重", "必填，不小于0；同一类别合计100", True),
+        C("权重", "必填，大于0；同一类别合计100", True),
     ),
 )
 INDICATOR_SCORES_SHEET = SheetLayout(
@@ -203,7 +204,8 @@ def _choice_values(grades: tuple[str, ...]) -> Callable[[object], dict[str, Deci
 
 
 def _weights(names: tuple[str, ...] | None, as_component: bool) -> Callable[[object], dict[Any, Decimal]]:
-    parse = pairs(non_negative, names)
+    # A rater group's weight must be above 0 (a group not weighted is left out); a component may be 0.
+    parse = pairs(non_negative if as_component else positive, names)
 
     def parse_weights(value: object) -> dict[Any, Decimal]:
         weights = parse(value)

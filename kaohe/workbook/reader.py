@@ -36,7 +36,6 @@ from kaohe.workbook.sheets import (
     Sheet,
     Workbook,
     choice,
-    non_negative,
     open_workbook,
     positive,
     score,
@@ -118,7 +117,9 @@ class _Reading:
             else:
                 seen[name] = row.number
                 # A blank value keeps the default (for the score lines and 每票优秀上限 that means off).
-                value = row.get("值", setting.parse, required=setting.field == "year")
+                value = row.get("值", setting.parse)
+                if setting.field == "year" and row["值"] is None:
+                    row.problem("值", "年度不能为空（必填，如 2025）")
                 if value is not None:
                     values[setting.field] = value
         if sheet is not None and "年度" not in seen:
@@ -217,7 +218,7 @@ class _Reading:
             category = row.get("单位类别", required=True)
             code = row.get("指标编码", required=True)
             name = row.get("指标名称", required=True)
-            weight = row.get("权重", non_negative, required=True)
+            weight = row.get("权重", positive, required=True)
             if category is None or code is None:
                 continue
             if self.units_known and category not in categories:
@@ -324,8 +325,8 @@ class _Reading:
             target = row.get("对象编码", required=True)
             earlier = row.get("年度", year, required=True)
             grade = row.get("等次", required=True)
-            if target is None or self.unknown_target(row, "对象编码", target):
-                continue
+            if target is None or target not in self.cadres and target not in self.units:
+                continue  # someone no longer assessed: their history has no bearing on this year
             scale = CADRE_GRADES if target in self.cadres else TEAM_GRADES
             if grade is not None and grade not in (*scale, UNGRADED):
                 row.problem("等次", f"{show(grade)}不是有效的等次（{'、'.join((*scale, UNGRADED))}）", grade)
@@ -335,8 +336,10 @@ class _Reading:
                 continue
             if earlier is None or grade is None:
                 continue
-            if (target, earlier) in grades:
-                row.problem("年度", f"{show(target)}{earlier}年的等次重复", earlier)
+            if (target, earlier) in grades and grades[(target, earlier)].grade != grade:
+                row.problem(
+                    "等次", f"{show(target)}{earlier}年已有等次「{grades[(target, earlier)].grade}」", grade
+                )
                 continue
             grades[(target, earlier)] = PriorGrade(target, earlier, grade)
         return list(grades.values())
