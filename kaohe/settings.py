@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "kaohe.audit",
     "kaohe.org",
     "kaohe.plans",
+    "kaohe.performance",
+    "kaohe.surveys",
+    "kaohe.ballots",
     "kaohe.results",
 ]
 

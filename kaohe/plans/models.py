@@ -1,7 +1,13 @@
-"""Assessment cycles and assessment groups (考核组). The plan itself grows here with the cycle issue."""
+"""The assessment cycle and its plan: settings, who is assessed, indicators, targets, assessment groups.
+
+A cycle snapshots the roster: `AssessedUnit` and `AssessedCadre` record each unit's category and each
+cadre's unit and post *for that year*, so a cadre who moves later keeps this year's result where it was
+earned, and a cycle imported from a workbook reproduces that workbook exactly.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,10 +19,19 @@ class Phase(models.TextChoices):
     COMPLETED = "completed", _("完成")
 
 
+PHASE_ORDER = [p.value for p in Phase]
+FROZEN_PHASES = (Phase.EVALUATION, Phase.PUBLIC_NOTICE, Phase.COMPLETED)
+
+
 class AssessmentCycle(models.Model):
     year = models.PositiveIntegerField(_("年度"), unique=True)
     name = models.CharField(_("名称"), max_length=100)
     phase = models.CharField(_("阶段"), max_length=16, choices=Phase.choices, default=Phase.PREPARATION)
+    # The timeline: the date each phase starts (planned, then actual).
+    implementation_date = models.DateField(_("实施开始"), null=True, blank=True)
+    evaluation_date = models.DateField(_("评定开始"), null=True, blank=True)
+    public_notice_date = models.DateField(_("公示开始"), null=True, blank=True)
+    completion_date = models.DateField(_("完成日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -25,6 +40,134 @@ class AssessmentCycle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def plan_frozen(self) -> bool:
+        """The plan is fixed once the cycle enters 评定."""
+        return self.phase in FROZEN_PHASES
+
+
+class AssessmentPlan(models.Model):
+    """考核工作方案: the settings of assessment-rules.md for one cycle.
+
+    `settings` maps each 参数 name of the workbook (kaohe.workbook.layout.SETTINGS) to its text value,
+    exactly as the 参数 sheet holds it; a missing name means the default. Parsing goes through the same
+    layout, so the app and `kaohe assess` read a setting the same way.
+    """
+
+    cycle = models.OneToOneField(AssessmentCycle, on_delete=models.CASCADE, related_name="plan")
+    settings = models.JSONField(_("参数"), default=dict, blank=True)
+    notes = models.TextField(_("方案说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("考核工作方案")
+        verbose_name_plural = _("考核工作方案")
+
+    def __str__(self) -> str:
+        return f"{self.cycle.name}工作方案"
+
+
+class AssessedUnit(models.Model):
+    """A unit assessed in a cycle, with its category that year and its directly given components."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="assessed_units")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="assessments")
+    category = models.ForeignKey("org.UnitCategory", verbose_name=_("单位类别"), on_delete=models.PROTECT)
+    advanced = models.BooleanField(_("先进单位"), default=False)
+    # Given directly (imported from a workbook, or entered when not collected in the app). Collected
+    # data, where there is any, takes precedence: see plans.inputs.
+    indicator_score = models.DecimalField(
+        _("指标考评"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    public_survey = models.DecimalField(_("公众评议"), max_digits=7, decimal_places=4, null=True, blank=True)
+    leader_rating = models.DecimalField(_("领导评价"), max_digits=7, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "unit__code"]
+        verbose_name = _("参加考核单位")
+        verbose_name_plural = _("参加考核单位")
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.unit}"
+
+
+class AssessedCadre(models.Model):
+    """A cadre assessed in a cycle: their unit and post that year, and the per-year marks on them."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="assessed_cadres")
+    cadre = models.ForeignKey("org.Cadre", on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    principal = models.BooleanField(_("主要负责人"), default=False)
+    regular = models.DecimalField(_("平时考核"), max_digits=7, decimal_places=4, null=True, blank=True)
+    leader_rating = models.DecimalField(_("领导评价"), max_digits=7, decimal_places=4, null=True, blank=True)
+    probation = models.BooleanField(_("试用期"), default=False)
+    investigation = models.BooleanField(_("立案未结"), default=False)
+    priority = models.CharField(_("表现突出"), max_length=500, blank=True)  # why; blank = not marked
+
+    class Meta:
+        ordering = ["cycle", "cadre__code"]
+        verbose_name = _("参加考核干部")
+        verbose_name_plural = _("参加考核干部")
+        constraints = [models.UniqueConstraint(fields=["cycle", "cadre"], name="cadre_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.cadre}"
+
+
+class Indicator(models.Model):
+    """An indicator of a unit category's indicator system in a cycle; weights of a category sum to 100."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="indicators")
+    category = models.ForeignKey("org.UnitCategory", verbose_name=_("单位类别"), on_delete=models.PROTECT)
+    code = models.CharField(_("指标编码"), max_length=32)
+    name = models.CharField(_("指标名称"), max_length=200)
+    weight = models.DecimalField(_("权重"), max_digits=7, decimal_places=4)
+    method = models.TextField(_("评分方法"), blank=True)
+    department = models.ForeignKey(
+        "org.ScoringDepartment",
+        verbose_name=_("归口部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+
+    class Meta:
+        ordering = ["cycle", "category__order", "code"]
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "category", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(name="indicator_weight_positive", condition=Q(weight__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Target(models.Model):
+    """目标任务: an indicator decomposed to a unit — what, how much, by when."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="targets"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="targets"
+    )
+    content = models.TextField(_("目标内容"))
+    amount = models.CharField(_("目标值"), max_length=100, blank=True)
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "unit__code", "indicator__code"]
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.indicator}"
 
 
 class AssessmentGroup(models.Model):
