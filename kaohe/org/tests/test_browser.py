@@ -2,6 +2,7 @@
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from kaohe.accounts.models import Role, User
@@ -35,14 +36,15 @@ def test_organiser_imports_a_roster_and_finds_a_cadre_by_pinyin_initials(page, l
 
     page.goto(f"{live_server.url}/org/roster/import/")
     page.set_input_files("input[type=file]", str(roster_file(tmp_path / "名册.xlsx")))
-    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "导入完成" in page.content()
+    page.get_by_role("button", name="导入").click()
+    result = page.locator("#roster-result")
+    result.wait_for()
+    assert "已导入" in result.inner_text()
 
     page.goto(f"{live_server.url}/org/cadres/")
     page.fill("input[name=q]", "zsj")
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url("**q=zsj**")
     results = page.locator("table tbody")
-    assert "张思佳" in results.inner_text()
-    assert "周文博" not in results.inner_text()
+    expect(results).to_contain_text("张思佳")
+    expect(results).not_to_contain_text("周文博")
