@@ -388,11 +388,13 @@ class Sheet:
         ``columns`` blank are skipped. A cell of only spaces is passed on as it is. Report with ``problem``.
         """
         found = [self.index.get(c) for c in columns]
-        # A missing column reads as an empty one: it points just past the last column read.
-        beyond = max(self.index.values(), default=-1) + 1
-        positions = [beyond if p is None else p for p in found]
-        width = max(positions) + 1
-        pick = operator.itemgetter(*positions) if len(positions) > 1 else lambda r: (r[positions[0]],)
+        positions = [p for p in found if p is not None]
+        width = max(positions, default=-1) + 1
+        pick: Callable[[Sequence[Any]], tuple[Any, ...]]
+        if len(positions) == len(found) > 1:
+            pick = operator.itemgetter(*positions)
+        else:  # a missing column reads as an empty one
+            pick = lambda cells: tuple(None if p is None else cells[p] for p in found)  # noqa: E731
         for number, cells in enumerate(self._rows, start=2):
             if len(cells) < width:
                 cells = list(cells) + [None] * (width - len(cells))
