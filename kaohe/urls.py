@@ -10,6 +10,10 @@ urlpatterns = [
     path("accounts/", include("kaohe.accounts.urls")),
     path("org/", include("kaohe.org.urls")),
     path("audit/", include("kaohe.audit.urls")),
+    path("cycles/", include("kaohe.plans.urls")),
+    path("", include("kaohe.performance.urls")),
+    path("", include("kaohe.surveys.urls")),
+    path("s/", include("kaohe.surveys.public_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -16,6 +16,11 @@ ROSTER_EDITORS = (Role.ORGANISER,)
 CADRE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESSOR, Role.LIAISON)
 ACCOUNT_MANAGERS = (Role.ORGANISER,)
 AUDIT_READERS = (Role.ORGANISER,)
+# The assessment cycle: organisers plan it; the committee and leaders follow it read-only.
+CYCLE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER)
+CYCLE_EDITORS = (Role.ORGANISER,)
+# Who enters unit-performance inputs, each on what their role owns (performance.selectors scopes them).
+INPUT_ROLES = (Role.ORGANISER, Role.LIAISON, Role.CLERK, Role.ASSESSOR, Role.LEADER)
 
 
 def role_required(*roles: str):

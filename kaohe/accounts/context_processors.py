@@ -11,6 +11,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     items = [(_("首页"), reverse("home"))]
+    if user.has_role(*access.CYCLE_READERS):
+        items.append((_("年度考核"), reverse("plans:cycle_list")))
+    if user.has_role(*access.INPUT_ROLES):
+        items.append((_("考核录入"), reverse("performance:inputs_home")))
     if user.has_role(*access.ROSTER_READERS):
         items.append((_("单位"), reverse("org:unit_list")))
     if user.has_role(*access.CADRE_READERS):

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kaohe.surveys import public_views
+
+app_name = "survey_public"
+urlpatterns = [
+    path("<str:token>/", public_views.survey_answer, name="answer"),
+]
