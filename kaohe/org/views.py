@@ -163,7 +163,7 @@ def unit_edit(request, pk: int):
 
 def annotate_cadre_rows(cadres: QuerySet[Cadre]) -> QuerySet[Cadre]:
     """The title and principal flag of each cadre's current position, as correlated subqueries."""
-    current = Position.objects.filter(cadre=OuterRef("pk"), end__isnull=True)
+    current = Position.objects.filter(cadre=OuterRef("pk"), end__isnull=True).order_by()
     return cadres.annotate(
         current_title=Subquery(current.values("title")[:1]),
         current_principal=Subquery(current.values("principal")[:1]),
