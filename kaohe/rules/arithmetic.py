@@ -1,7 +1,12 @@
-"""Exact arithmetic: ``Fraction`` inside the engine, ``Decimal`` rounded half-up at its edges."""
+"""Exact arithmetic: ``Fraction`` inside the engine, ``Decimal`` rounded half-up at its edges.
+
+The engine handles ~55,000 targets, so hot paths build each ``Fraction`` once from integer sums
+instead of chaining ``Fraction`` operations (each of which normalises with a gcd).
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
@@ -12,33 +17,38 @@ from .model import Rounding
 
 K = TypeVar("K")
 
-# Non-terminating intermediates (260/3) are carried to this many places in Decimal output fields; far
-# finer than any display, so rounding them for display gives the same digits as rounding the fraction.
-CARRIED_PLACES = 28
-
+# Decimal output fields carry a non-terminating intermediate (260/3) to this many significant digits:
+# far finer than any display, so rounding them for display gives the digits of the exact fraction.
+_CARRY = Context(prec=34, rounding=ROUND_HALF_UP)
 _WIDE = Context(prec=80)
+
+
+def half_up(numerator: int, denominator: int, places: int) -> str:
+    """numerator/denominator rounded half-up (halves away from zero) to ``places`` decimals, as text."""
+    scaled = numerator * 10**places
+    quotient, remainder = divmod(abs(scaled), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    sign = "-" if scaled < 0 and quotient else ""
+    if places == 0:
+        return f"{sign}{quotient}"
+    whole, part = divmod(quotient, 10**places)
+    return f"{sign}{whole}.{part:0{places}d}"
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
     """``value`` rounded to ``places`` decimals, halves away from zero (Decimal's ROUND_HALF_UP)."""
-    scaled = value.numerator * 10**places
-    quotient, remainder = divmod(abs(scaled), value.denominator)
-    if 2 * remainder >= value.denominator:
-        quotient += 1
-    sign = "-" if scaled < 0 and quotient else ""
-    return Decimal(f"{sign}{quotient}E-{places}")
+    return Decimal(half_up(value.numerator, value.denominator, places))
 
 
 def to_decimal(value: Fraction) -> Decimal:
-    """The exact decimal when there is one (87.5), otherwise ``value`` to ``CARRIED_PLACES`` places."""
-    rest, twos, fives = value.denominator, 0, 0
-    while rest % 2 == 0:
-        rest //= 2
-        twos += 1
-    while rest % 5 == 0:
-        rest //= 5
-        fives += 1
-    return round_half_up(value, max(twos, fives) if rest == 1 else CARRIED_PLACES)
+    """The exact decimal when it terminates (87.5), otherwise ``value`` to 34 significant digits."""
+    return _CARRY.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+def ratio_decimal(numerator: int, denominator: int) -> Decimal:
+    """``to_decimal`` of numerator/denominator."""
+    return _CARRY.divide(Decimal(numerator), Decimal(denominator))
 
 
 def display(value: Decimal, places: int = 2) -> str:
@@ -47,21 +57,21 @@ def display(value: Decimal, places: int = 2) -> str:
 
 
 def display_fraction(value: Fraction, places: int = 2) -> str:
-    return str(round_half_up(value, places))
+    return half_up(value.numerator, value.denominator, places)
 
 
 def percent(value: Fraction) -> str:
     """A share as a percentage with two decimals: 1/3 → ``33.33%``."""
-    return f"{round_half_up(value * 100, 2)}%"
+    return half_up(value.numerator * 100, value.denominator, 2) + "%"
 
 
 def plain(value: Decimal | Fraction) -> str:
-    """A setting or a weight without trailing zeros: 30, 0.5, 2/3 stays a fraction when it must."""
+    """A setting or a weight as written: 30, 0.5, and 2/3 as a fraction when it has no short decimal."""
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return str(value.numerator)
-        exact = to_decimal(value)
-        return _strip(exact) if len(str(exact)) <= 12 else f"{value.numerator}/{value.denominator}"
+        text = format(to_decimal(value), "f")
+        return _strip(Decimal(text)) if len(text) <= 12 else f"{value.numerator}/{value.denominator}"
     return _strip(value)
 
 
@@ -72,7 +82,22 @@ def _strip(value: Decimal) -> str:
     return text
 
 
-@dataclass(frozen=True)
+def round_count(value: Decimal, rounding: Rounding) -> int:
+    """A theoretical count (a quota, a per-ballot limit) made whole by 名额取整."""
+    mode = {Rounding.FLOOR: ROUND_FLOOR, Rounding.HALF_UP: ROUND_HALF_UP, Rounding.CEILING: ROUND_CEILING}[
+        rounding
+    ]
+    return int(value.to_integral_value(rounding=mode, context=_WIDE))
+
+
+def integer_weights(weights: Mapping[K, Decimal]) -> dict[K, int]:
+    """Weights scaled to integers by one common factor: a weighted mean only depends on their ratios."""
+    fractions = {key: Fraction(weight) for key, weight in weights.items()}
+    scale = math.lcm(*(f.denominator for f in fractions.values())) if fractions else 1
+    return {key: int(f * scale) for key, f in fractions.items()}
+
+
+@dataclass(slots=True)
 class WeightedMean(Generic[K]):
     """Σ wᵢ·xᵢ / Σ wᵢ over the parts that have a value; a part without one gives its weight to the rest.
 
@@ -84,27 +109,21 @@ class WeightedMean(Generic[K]):
     missing: tuple[K, ...]
 
 
-def weighted_mean(weights: Mapping[K, Fraction], values: Mapping[K, Fraction | None]) -> WeightedMean[K]:
+def weighted_mean(weights: Mapping[K, int], values: Mapping[K, Fraction | None]) -> WeightedMean[K]:
     used: list[K] = []
     missing: list[K] = []
-    total = Fraction(0)
-    weight_sum = Fraction(0)
+    numerator, denominator, weight_sum = 0, 1, 0  # Σ wᵢ·xᵢ = numerator/denominator
     for key, weight in weights.items():
         if weight == 0:
             continue
         value = values.get(key)
         if value is None:
             missing.append(key)
-        else:
-            used.append(key)
-            total += weight * value
-            weight_sum += weight
-    return WeightedMean(total / weight_sum if used else None, tuple(used), tuple(missing))
-
-
-def round_count(value: Decimal, rounding: Rounding) -> int:
-    """A theoretical count (a quota, a per-ballot limit) made whole by 名额取整."""
-    mode = {Rounding.FLOOR: ROUND_FLOOR, Rounding.HALF_UP: ROUND_HALF_UP, Rounding.CEILING: ROUND_CEILING}[
-        rounding
-    ]
-    return int(value.to_integral_value(rounding=mode, context=_WIDE))
+            continue
+        used.append(key)
+        q = value.denominator
+        numerator = numerator * q + weight * value.numerator * denominator
+        denominator *= q
+        weight_sum += weight
+    mean = Fraction(numerator, denominator * weight_sum) if used else None
+    return WeightedMean(mean, tuple(used), tuple(missing))

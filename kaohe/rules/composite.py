@@ -15,34 +15,34 @@ TEAM_COMPONENTS = (Component.PERFORMANCE, Component.DEMOCRATIC)
 CADRE_COMPONENTS = (Component.DEMOCRATIC, Component.PERFORMANCE, Component.REGULAR, Component.LEADER_RATING)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Composite:
     values: dict[Component, Fraction | None]
     mean: WeightedMean[Component]
     adjustments: Adjustments  # the cadre's own; teams' 加减分 are in their unit's performance
+    exact: Fraction | None
+    rounded: Decimal | None  # as ranked and shown: rounded half-up to two decimals, once (§1)
 
-    @property
-    def exact(self) -> Fraction | None:
-        if self.mean.value is None:
-            return None
-        return self.mean.value + self.adjustments.net
 
-    @property
-    def rounded(self) -> Decimal | None:
-        """The composite as ranked and shown: rounded half-up to two decimals, once (§1)."""
-        exact = self.exact
-        return None if exact is None else round_half_up(exact, 2)
+def _composite(
+    values: dict[Component, Fraction | None], weights: Mapping[Component, int], own: Adjustments
+) -> Composite:
+    mean = weighted_mean(weights, values)
+    if mean.value is None:
+        return Composite(values, mean, own, None, None)
+    exact = mean.value + own.net if own is not NO_ADJUSTMENTS else mean.value
+    return Composite(values, mean, own, exact, round_half_up(exact, 2))
 
 
 def team_composite(
-    performance: Fraction | None, democratic: Fraction | None, weights: Mapping[Component, Fraction]
+    performance: Fraction | None, democratic: Fraction | None, weights: Mapping[Component, int]
 ) -> Composite:
     values = {Component.PERFORMANCE: performance, Component.DEMOCRATIC: democratic}
-    return Composite(values, weighted_mean(weights, values), NO_ADJUSTMENTS)
+    return _composite(values, weights, NO_ADJUSTMENTS)
 
 
 def cadre_composite(
-    values: dict[Component, Fraction | None], own: Adjustments, weights: Mapping[Component, Fraction]
+    values: dict[Component, Fraction | None], own: Adjustments, weights: Mapping[Component, int]
 ) -> Composite:
     """A cadre without any component has no composite, and then its own 加减分 have nothing to apply to."""
-    return Composite(values, weighted_mean(weights, values), own)
+    return _composite(values, weights, own)

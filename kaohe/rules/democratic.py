@@ -7,6 +7,7 @@ exact fractions are built once per target from the integer counts.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from fractions import Fraction
 from itertools import groupby
 from operator import attrgetter
 
-from .arithmetic import percent, round_count, to_decimal, weighted_mean
+from .arithmetic import half_up, percent, ratio_decimal, round_count, to_decimal
 from .model import (
     CADRE_GRADES,
     TEAM_GRADES,
@@ -40,6 +41,7 @@ _ballot = attrgetter("ballot")
 _target = attrgetter("target")
 _choice = attrgetter("choice")
 _group = attrgetter("rater_group")
+_ballot_and_group = attrgetter("ballot", "rater_group")
 
 
 @dataclass(frozen=True)
@@ -54,66 +56,74 @@ def tally(
     marks: Sequence[Mark], kinds: Mapping[str, Kind], settings: RuleSettings
 ) -> tuple[Tally, list[str]]:
     """Count the valid marks; return the tally and the input errors found in the marks."""
-    ballots: dict[str, list[Mark]] = {}
-    for number, run in groupby(marks, key=_ballot):
+    ballots: dict[str, tuple[str, list[Mark]]] = {}
+    mixed: set[str] = set()
+    for (number, group), run in groupby(marks, key=_ballot_and_group):
         # Ballots are usually typed one after the other; a ballot split over several runs is joined.
         earlier = ballots.get(number)
         if earlier is None:
-            ballots[number] = list(run)
+            ballots[number] = (group, list(run))
         else:
-            earlier.extend(run)
+            if earlier[0] != group:
+                mixed.add(number)
+            earlier[1].extend(run)
 
     errors: list[str] = []
     weights = settings.rater_group_weights
+    limit = settings.excellent_limit
+    limited = limit is not None and (limit.count is not None or limit.percent is not None)
     per_group: dict[str, Counter[tuple[str, str]]] = {}
     invalid: list[InvalidBallot] = []
-    void: set[str] = set()
-    for number, ballot in ballots.items():
+    for number, (group, ballot) in ballots.items():
+        if number in mixed or group not in weights:
+            errors.extend(_group_errors(number, ballot, weights))
         targets = list(map(_target, ballot))
-        choices = list(map(_choice, ballot))
-        groups = set(map(_group, ballot))
-        if len(groups) > 1:
-            errors.append(f"测评票「{number}」：同一张票上有多个评价人类别（{'、'.join(sorted(groups))}）")
-        for group in sorted(groups - weights.keys()):
-            errors.append(f"测评票「{number}」：评价人类别「{group}」没有设置权重")
-        reasons = _void_reasons(targets, choices, kinds, settings)
-        if reasons:
-            invalid.append(InvalidBallot(number, "；".join(reasons)))
-            void.add(number)
-            errors.extend(_mark_errors(number, targets, choices, kinds))
-            continue
-        group = ballot[0].rater_group
+        if limited or len(set(targets)) != len(targets):
+            choices = list(map(_choice, ballot))
+            reasons = _void_reasons(targets, choices, kinds, settings)
+            if reasons:
+                invalid.append(InvalidBallot(number, "；".join(reasons)))
+                errors.extend(_mark_errors(number, targets, choices, kinds))
+                continue
         counter = per_group.get(group)
         if counter is None:
             counter = per_group[group] = Counter()
-        counter.update(zip(targets, choices, strict=True))
+        counter.update(zip(targets, map(_choice, ballot), strict=True))
 
-    indexes = {kind: {choice: i for i, choice in enumerate(scale)} for kind, scale in SCALES.items()}
+    # Read the counts back per target and scale; a mark that is not read back names an unknown
+    # target or a choice outside its target's scale.
     counts: dict[str, dict[str, list[int]]] = {}
-    bad = False
-    for group, counter in per_group.items():
-        for (target, choice), n in counter.items():
-            kind = kinds.get(target)
-            index = None if kind is None else indexes[kind].get(choice)
-            if index is None:
-                bad = True
-                continue
-            by_group = counts.get(target)
-            if by_group is None:
-                by_group = counts[target] = {}
-            row = by_group.get(group)
-            if row is None:
-                row = by_group[group] = [0, 0, 0, 0]
-            row[index] += n
-    if bad:
-        # Rare: find the ballots that carry the unknown targets or misplaced choices, to name them.
-        for number, ballot in ballots.items():
+    read = 0
+    groups = [(group, per_group[group]) for group in weights if group in per_group]
+    for target, kind in kinds.items():
+        keys = [(target, choice) for choice in SCALES[kind]]
+        by_group = None
+        for group, counter in groups:
+            row = [counter.get(key, 0) for key in keys]
+            marked = row[0] + row[1] + row[2] + row[3]
+            if marked:
+                if by_group is None:
+                    by_group = counts[target] = {}
+                by_group[group] = row
+                read += marked
+    if read != sum(sum(counter.values()) for counter in per_group.values()):
+        void = {item.ballot for item in invalid}
+        for number, (_, ballot) in ballots.items():
             if number not in void:
-                errors.extend(
-                    _mark_errors(number, list(map(_target, ballot)), list(map(_choice, ballot)), kinds)
-                )
+                targets, choices = list(map(_target, ballot)), list(map(_choice, ballot))
+                errors.extend(_mark_errors(number, targets, choices, kinds))
     invalid.sort(key=lambda item: item.ballot)
     return Tally(counts, invalid), errors
+
+
+def _group_errors(number: str, ballot: list[Mark], weights: Mapping[str, Decimal]) -> list[str]:
+    groups = set(map(_group, ballot))
+    errors = []
+    if len(groups) > 1:
+        errors.append(f"测评票「{number}」：同一张票上有多个评价人类别（{'、'.join(sorted(groups))}）")
+    for group in sorted(groups - weights.keys()):
+        errors.append(f"测评票「{number}」：评价人类别「{group}」没有设置权重")
+    return errors
 
 
 def _mark_errors(number: str, targets: list[str], choices: list[str], kinds: Mapping[str, Kind]) -> list[str]:
@@ -153,59 +163,87 @@ def excellent_allowed(limit: ExcellentLimit, cadres_marked: int, rounding: Round
     return round_count(limit.percent * cadres_marked, rounding)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
+class GroupTally:
+    """One rater group's valid marks for one target; its score is ``total / denominator``, exactly."""
+
+    total: int
+    denominator: int
+    valid: int
+
+    @property
+    def score(self) -> Fraction:
+        return Fraction(self.total, self.denominator)
+
+
+# Internal results are plain slotted dataclasses: the engine makes ~55,000 of each, and frozen ones
+# cost several times as much to build.
+@dataclass(slots=True)
 class DemocraticDetail:
     """One target's democratic evaluation, exact."""
 
     kind: Kind
     score: Fraction
+    score_text: str  # two decimals, for the explanation
     valid: int
-    groups: dict[str, tuple[Fraction, int]]  # rater group → (score, valid marks), in the settings' order
+    groups: dict[str, GroupTally]  # rater groups with valid marks, in the settings' order
     spread: tuple[str, ...]  # weighted groups without valid marks: their weight went to the others
     counts: tuple[int, ...]  # valid marks per choice, pooled over groups, in scale order
-
-    def shares(self) -> dict[str, Fraction]:
-        top, second, *_rest, bottom = self.counts
-        names = SHARE_NAMES[self.kind]
-        n = self.valid
-        return {
-            names[0]: Fraction(top, n),
-            names[1]: Fraction(top + second, n),
-            names[2]: Fraction(bottom, n),
-        }
+    share_counts: tuple[int, int, int]  # marks counted by each share of SHARE_NAMES, over ``valid``
+    shares: dict[str, Fraction]
 
     def model(self) -> Democratic:
-        groups = {name: GroupScore(to_decimal(score), valid) for name, (score, valid) in self.groups.items()}
-        return Democratic(to_decimal(self.score), self.valid, groups, self.shares())
+        groups = {
+            name: GroupScore(ratio_decimal(g.total, g.denominator), g.valid)
+            for name, g in self.groups.items()
+        }
+        return Democratic(to_decimal(self.score), self.valid, groups, self.shares)
 
 
 def evaluate(
-    kind: Kind,
-    by_group: Mapping[str, list[int]] | None,
-    weights: Mapping[str, Fraction],
-    values: Mapping[Kind, tuple[Fraction, ...]],
+    kind: Kind, by_group: Mapping[str, list[int]] | None, weights: Mapping[str, int], values: ChoiceValues
 ) -> DemocraticDetail | None:
-    """Group scores and the democratic score of one target from its counts; None without valid marks."""
+    """Group scores and the democratic score of one target from its counts; None without valid marks.
+
+    s_g = Σ countᵢ·valueᵢ / n_g, and the score Σ w_g·s_g / Σ w_g over the groups with marks, computed on
+    integers and made a fraction once.
+    """
     if not by_group:
         return None
-    scale_values = values[kind]
-    group_scores: dict[str, Fraction | None] = {}
-    groups: dict[str, tuple[Fraction, int]] = {}
+    scale, unit = values[kind]
+    groups: dict[str, GroupTally] = {}
+    spread: list[str] = []
     pooled = [0, 0, 0, 0]
-    for group in weights:
+    numerator, denominator, weight_sum = 0, 1, 0  # Σ w_g·total_g/n_g = numerator/denominator
+    for group, weight in weights.items():
         row = by_group.get(group)
         if row is None:
-            group_scores[group] = None
+            spread.append(group)
             continue
-        n = sum(row)
-        score = sum((v * c for v, c in zip(scale_values, row, strict=True)), Fraction(0)) / n
-        group_scores[group] = score
-        groups[group] = (score, n)
-        for i, c in enumerate(row):
-            pooled[i] += c
-    mean = weighted_mean(weights, group_scores)
-    assert mean.value is not None  # every group with marks has a positive weight (validated)
-    return DemocraticDetail(kind, mean.value, sum(pooled), groups, mean.missing, tuple(pooled))
+        n = row[0] + row[1] + row[2] + row[3]
+        total = scale[0] * row[0] + scale[1] * row[1] + scale[2] * row[2] + scale[3] * row[3]
+        groups[group] = GroupTally(total, n * unit, n)
+        numerator = numerator * n + weight * total * denominator
+        denominator *= n
+        weight_sum += weight
+        for i in range(4):
+            pooled[i] += row[i]
+    denominator *= unit * weight_sum
+    valid = pooled[0] + pooled[1] + pooled[2] + pooled[3]
+    shared = (pooled[0], pooled[0] + pooled[1], pooled[3])
+    names = SHARE_NAMES[kind]
+    shares = {names[i]: Fraction(shared[i], valid) for i in range(3)}
+    return DemocraticDetail(
+        kind,
+        Fraction(numerator, denominator),
+        half_up(numerator, denominator, 2),
+        valid,
+        groups,
+        tuple(spread),
+        tuple(pooled),
+        shared,
+        shares,
+    )
 
 
 def flags(kind: Kind, detail: DemocraticDetail | None, settings: RuleSettings) -> list[tuple[str, str]]:
@@ -254,12 +292,18 @@ def above(count: int, n: int, line: Fraction) -> bool:
     return count * line.denominator > line.numerator * n
 
 
-def choice_values(settings: RuleSettings) -> dict[Kind, tuple[Fraction, ...]]:
+ChoiceValues = dict[Kind, tuple[tuple[int, ...], int]]
+
+
+def choice_values(settings: RuleSettings) -> ChoiceValues:
+    """Each scale's choice values as integers over one common denominator, in scale order."""
     return {
         Kind.CADRE: _values(settings.cadre_choice_values, CADRE_GRADES),
         Kind.TEAM: _values(settings.team_choice_values, TEAM_GRADES),
     }
 
 
-def _values(values: Mapping[str, Decimal], scale: tuple[str, ...]) -> tuple[Fraction, ...]:
-    return tuple(Fraction(values[choice]) for choice in scale)
+def _values(values: Mapping[str, Decimal], scale: tuple[str, ...]) -> tuple[tuple[int, ...], int]:
+    fractions = [Fraction(values[choice]) for choice in scale]
+    unit = math.lcm(*(f.denominator for f in fractions))
+    return tuple(int(f * unit) for f in fractions), unit

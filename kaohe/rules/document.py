@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from .arithmetic import display, display_fraction
+from .engine import result_order
 from .model import Assessment, Democratic, Kind, QuotaSummary, Result
 
 
 def assessment_document(a: Assessment) -> dict[str, Any]:
-    results = sorted(a.results, key=_result_order)
+    results = sorted(a.results, key=result_order)
     quotas = sorted(a.quotas, key=lambda q: (q.kind is not Kind.TEAM, q.pool))
     return {
         "year": a.year,
@@ -24,10 +25,6 @@ def assessment_document(a: Assessment) -> dict[str, Any]:
             for b in sorted(a.invalid_ballots, key=lambda b: b.ballot)
         ],
     }
-
-
-def _result_order(result: Result) -> tuple[bool, str, bool, int, str]:
-    return (result.kind is not Kind.TEAM, result.pool, result.rank is None, result.rank or 0, result.code)
 
 
 def result_document(r: Result) -> dict[str, Any]:

@@ -1,18 +1,21 @@
-"""``assess``: a year's assessment computed from plain inputs, top to bottom in the order of the rules."""
+"""``assess``: a year's assessment computed from plain inputs, in the order of the rules."""
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from . import democratic, validation
-from .arithmetic import to_decimal
+from .arithmetic import display_fraction, integer_weights, to_decimal
 from .composite import Composite, cadre_composite, team_composite
 from .eligibility import Cause, cadre_causes, heaviest, team_causes
 from .errors import InputError
-from .explain import Facts, explain
+from .explain import Facts, Phrasebook, explain, performance_phrase
 from .history import history_flags
 from .model import (
     FLAGS,
@@ -36,10 +39,43 @@ _FLAG_ORDER = {flag: i for i, flag in enumerate(FLAGS)}
 
 def assess(inputs: AssessmentInput) -> Assessment:
     """Compute every team's and cadre's result; raise ``InputError`` listing all inconsistencies."""
+    with _without_gc():
+        return _assess(inputs)
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    # The engine allocates millions of small objects and creates no cycles; with the cyclic collector on,
+    # its full passes over the 1.5 million marks would cost a third of the run.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(slots=True)
+class _Target:
+    kind: Kind
+    unit: Unit
+    name: str
+    heading: str
+    pool: str
+    pool_label: str
+    detail: democratic.DemocraticDetail | None
+    composite: Composite
+    causes: list[Cause]
+    member: Member
+    priority: str | None
+
+
+def _assess(inputs: AssessmentInput) -> Assessment:
     settings = inputs.settings
     errors = validation.check_settings(settings)
     if errors:
-        raise InputError(errors)
+        raise InputError(errors)  # the other checks rely on sound settings
     kinds = {unit.code: Kind.TEAM for unit in inputs.units}
     kinds.update((cadre.code, Kind.CADRE) for cadre in inputs.cadres)
     errors = [
@@ -53,20 +89,21 @@ def assess(inputs: AssessmentInput) -> Assessment:
         raise InputError(errors)
 
     # §2: democratic evaluation, from the counted marks.
-    group_weights = {group: Fraction(w) for group, w in settings.rater_group_weights.items()}
+    group_weights = integer_weights(settings.rater_group_weights)
     values = democratic.choice_values(settings)
+    counts = tally.counts
     details = {
-        code: democratic.evaluate(kind, tally.counts.get(code), group_weights, values)
+        code: democratic.evaluate(kind, counts.get(code), group_weights, values)
         for code, kind in kinds.items()
     }
 
-    # §3: unit performance.
+    # §3: unit performance, and the 加减分 of units and cadres.
     cap = Fraction(settings.bonus_cap)
     by_target: dict[str, list[Adjustment]] = defaultdict(list)
     for item in inputs.adjustments:
         by_target[item.target].append(item)
     computed = indicator_components(inputs.units, inputs.indicators, inputs.indicator_scores)
-    performance_weights = {c: Fraction(w) for c, w in settings.performance_weights.items()}
+    performance_weights = integer_weights(settings.performance_weights)
     performances: dict[str, Performance] = {
         unit.code: unit_performance(
             unit, computed.get(unit.code), adjustments(by_target.get(unit.code, ()), cap), performance_weights
@@ -75,30 +112,30 @@ def assess(inputs: AssessmentInput) -> Assessment:
     }
     units = {unit.code: unit for unit in inputs.units}
 
-    # §4 and §5: composites and effects, then the members of each quota pool.
-    team_weights = {c: Fraction(w) for c, w in settings.team_composite_weights.items()}
-    cadre_weights = {c: Fraction(w) for c, w in settings.cadre_composite_weights.items()}
+    # §4 and §5: composites and effects, and each target's place in a quota pool.
+    team_weights = integer_weights(settings.team_composite_weights)
+    cadre_weights = integer_weights(settings.cadre_composite_weights)
     sanctions: dict[str, list[Sanction]] = defaultdict(list)
     for sanction in inputs.sanctions:
         sanctions[sanction.cadre].append(sanction)
-
     targets: list[_Target] = []
     for unit in inputs.units:
         detail = details[unit.code]
-        composite = team_composite(
-            performances[unit.code].value, None if detail is None else detail.score, team_weights
-        )
+        score = None if detail is None else detail.score
+        composite = team_composite(performances[unit.code].value, score, team_weights)
         causes = team_causes(unit, settings)
         pool = ALL if settings.team_pool is TeamPool.ALL else unit.category
         member = Member(unit.code, composite.rounded, settings.team_excellent_ratio, heaviest(causes), False)
+        name = f"{unit.name}领导班子"
+        label = ALL if pool == ALL else f"单位类别「{pool}」"
         targets.append(
             _Target(
                 Kind.TEAM,
                 unit,
-                f"{unit.name}领导班子",
-                f"{unit.name}领导班子（{unit.code}）",
+                name,
+                f"{name}（{unit.code}）",
                 pool,
-                _pool_label(pool, unit, Kind.TEAM, settings.cadre_pool),
+                label,
                 detail,
                 composite,
                 causes,
@@ -106,43 +143,38 @@ def assess(inputs: AssessmentInput) -> Assessment:
                 None,
             )
         )
+    cadre_pool = settings.cadre_pool
+    exact: dict[Decimal, Fraction] = {}
     for cadre in inputs.cadres:
         unit = units[cadre.unit]
         detail = details[cadre.code]
-        performance = performances[unit.code].value
         component_values = {
             Component.DEMOCRATIC: None if detail is None else detail.score,
-            Component.PERFORMANCE: performance,
-            Component.REGULAR: None if cadre.regular is None else Fraction(cadre.regular),
-            Component.LEADER_RATING: None if cadre.leader_rating is None else Fraction(cadre.leader_rating),
+            Component.PERFORMANCE: performances[unit.code].value,
+            Component.REGULAR: _exact(cadre.regular, exact),
+            Component.LEADER_RATING: _exact(cadre.leader_rating, exact),
         }
-        composite = cadre_composite(
-            component_values, adjustments(by_target.get(cadre.code, ()), cap), cadre_weights
-        )
+        own = adjustments(by_target.get(cadre.code, ()), cap)
+        composite = cadre_composite(component_values, own, cadre_weights)
         causes = cadre_causes(cadre, unit, sanctions.get(cadre.code, ()), settings)
         ratio = settings.cadre_excellent_ratio_advanced if unit.advanced else settings.cadre_excellent_ratio
-        pool = {CadrePool.UNIT: unit.code, CadrePool.CATEGORY: unit.category, CadrePool.ALL: ALL}[
-            settings.cadre_pool
-        ]
+        if cadre_pool is CadrePool.UNIT:
+            pool, label = unit.code, f"{unit.name}（{unit.code}）"
+        elif cadre_pool is CadrePool.CATEGORY:
+            pool, label = unit.category, f"单位类别「{unit.category}」"
+        else:
+            pool, label = ALL, ALL
         member = Member(cadre.code, composite.rounded, ratio, heaviest(causes), bool(cadre.priority))
         post = f" {cadre.post}" if cadre.post else ""
+        heading = f"{cadre.name}（{cadre.code}，{unit.name}{post}）"
         targets.append(
             _Target(
-                Kind.CADRE,
-                unit,
-                cadre.name,
-                f"{cadre.name}（{cadre.code}，{unit.name}{post}）",
-                pool,
-                _pool_label(pool, unit, Kind.CADRE, settings.cadre_pool),
-                detail,
-                composite,
-                causes,
-                member,
+                Kind.CADRE, unit, cadre.name, heading, pool, label, detail, composite, causes, member,
                 cadre.priority or None,
             )
-        )
+        )  # fmt: skip
 
-    # §6: quotas, ranks and grades per pool.
+    # §6: quotas, ranks and grades, pool by pool.
     members: dict[tuple[Kind, str], list[Member]] = defaultdict(list)
     for target in targets:
         members[(target.kind, target.pool)].append(target.member)
@@ -150,7 +182,7 @@ def assess(inputs: AssessmentInput) -> Assessment:
         key: allot(key[0], key[1], pool_members, settings) for key, pool_members in members.items()
     }
 
-    # §8: earlier years; principal cadres are named when their team is to be reviewed.
+    # §8: earlier years; a team's principal cadres are named when it is to be reviewed.
     earlier: dict[str, dict[int, str]] = defaultdict(dict)
     for prior in inputs.prior_grades:
         earlier[prior.target][prior.year] = prior.grade
@@ -159,35 +191,41 @@ def assess(inputs: AssessmentInput) -> Assessment:
         if cadre.principal:
             principals[cadre.unit].append(cadre.name)
 
+    # §7 and §9: flags and explanations, one result per target.
+    book = Phrasebook(settings)
+    phrases = {code: performance_phrase(performance, book) for code, performance in performances.items()}
+    unit_values = {
+        code: (None, "") if p.value is None else (to_decimal(p.value), display_fraction(p.value))
+        for code, p in performances.items()
+    }
     results = []
     for target in targets:
-        in_pool = pools[(target.kind, target.pool)]
-        placement = in_pool.placements[target.member.code]
-        graded = grade(target.kind, target.member, placement, settings)
-        code = target.member.code
-        notes = democratic.flags(target.kind, target.detail, settings)
-        notes += history_flags(
-            target.kind,
-            graded,
-            earlier.get(code, {}),
-            settings.year,
-            principals.get(code, ()) if target.kind is Kind.TEAM else (),
-        )
-        flags = {flag for flag, _ in notes} | {cause.flag for cause in target.causes}
+        kind, code, member = target.kind, target.member.code, target.member
+        in_pool = pools[(kind, target.pool)]
+        placement = in_pool.placements[code]
+        graded = grade(kind, member, placement, settings)
+        notes = democratic.flags(kind, target.detail, settings)
+        history = earlier.get(code)
+        if history or graded == "较差":
+            notes += history_flags(kind, graded, history or {}, settings.year, principals.get(code, ()))
+        flags = {flag for flag, _ in notes}
+        flags.update(cause.flag for cause in target.causes)
         if target.priority:
             flags.add("priority")
         if placement.selection is Selection.PENDING:
             flags.add("tie")
-        if placement.selection is Selection.OVER_QUOTA:
+        elif placement.selection is Selection.OVER_QUOTA:
             flags.add("over_quota")
+        performance, performance_text = unit_values[target.unit.code]
         facts = Facts(
-            kind=target.kind,
+            kind=kind,
             heading=target.heading,
             democratic=target.detail,
-            performance=performances[target.unit.code],
+            performance=phrases[target.unit.code],
+            performance_value=performance_text,
             composite=target.composite,
             causes=target.causes,
-            effect=target.member.effect,
+            effect=member.effect,
             priority=target.priority,
             pool_label=target.pool_label,
             pool=in_pool.summary,
@@ -198,18 +236,18 @@ def assess(inputs: AssessmentInput) -> Assessment:
         results.append(
             Result(
                 code=code,
-                kind=target.kind,
+                kind=kind,
                 name=target.name,
                 unit=target.unit.code,
                 pool=target.pool,
                 democratic=None if target.detail is None else target.detail.model(),
-                performance=_decimal(performances[target.unit.code]),
+                performance=performance,
                 composite=target.composite.rounded,
                 rank=placement.rank,
                 pool_size=in_pool.summary.size,
                 grade=graded,
                 flags=sorted(flags, key=_FLAG_ORDER.__getitem__),
-                explanation=explain(facts, settings),
+                explanation=explain(facts, book),
             )
         )
     results.sort(key=result_order)
@@ -219,34 +257,16 @@ def assess(inputs: AssessmentInput) -> Assessment:
     return Assessment(settings.year, results, quotas, tally.invalid)
 
 
+def _exact(value: Decimal | None, known: dict[Decimal, Fraction]) -> Fraction | None:
+    """``Fraction(value)``, remembered: scores repeat, and converting a Decimal is slow."""
+    if value is None:
+        return None
+    fraction = known.get(value)
+    if fraction is None:
+        fraction = known[value] = Fraction(value)
+    return fraction
+
+
 def result_order(result: Result) -> tuple[bool, str, bool, int, str]:
     """Kind (team first), pool, rank (ungraded last), code."""
     return (result.kind is not Kind.TEAM, result.pool, result.rank is None, result.rank or 0, result.code)
-
-
-def _decimal(performance: Performance) -> Decimal | None:
-    value = performance.value
-    return None if value is None else to_decimal(value)
-
-
-def _pool_label(pool: str, unit: Unit, kind: Kind, cadre_pool: CadrePool) -> str:
-    if pool == ALL:
-        return "全部"
-    if kind is Kind.CADRE and cadre_pool is CadrePool.UNIT:
-        return f"{unit.name}（{unit.code}）"
-    return f"单位类别「{pool}」"
-
-
-@dataclass(frozen=True)
-class _Target:
-    kind: Kind
-    unit: Unit
-    name: str
-    heading: str
-    pool: str
-    pool_label: str
-    detail: democratic.DemocraticDetail | None
-    composite: Composite
-    causes: list[Cause]
-    member: Member
-    priority: str | None

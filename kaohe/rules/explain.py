@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .arithmetic import display, display_fraction, percent, plain
+from .arithmetic import display, display_fraction, half_up, plain
 from .composite import Composite
 from .democratic import SHARE_NAMES, DemocraticDetail
 from .eligibility import Cause
@@ -30,14 +30,42 @@ COMPONENT_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+class Phrasebook:
+    """The settings' words, phrased once per assessment rather than once per result."""
+
+    def __init__(self, settings: RuleSettings) -> None:
+        self.settings = settings
+        self.group_weight = {group: f"权重{plain(w)}" for group, w in settings.rater_group_weights.items()}
+        self.component_weight = {
+            Kind.TEAM: _weight_words(settings.team_composite_weights),
+            Kind.CADRE: _weight_words(settings.cadre_composite_weights),
+        }
+        self.performance_weight = _weight_words(settings.performance_weights)
+        self._quotas: dict[tuple[Kind, str], str] = {}
+
+    def quota(self, pool: QuotaSummary) -> str:
+        key = (pool.kind, pool.pool)
+        text = self._quotas.get(key)
+        if text is None:
+            rounding = self.settings.quota_rounding.value
+            text = f"该池优秀名额理论值{display(pool.theoretical)}名，按{rounding}为{pool.quota}名"
+            self._quotas[key] = text
+        return text
+
+
+def _weight_words(weights: Mapping[Component, Decimal]) -> dict[Component, str]:
+    return {component: f"权重{plain(weight)}" for component, weight in weights.items()}
+
+
+@dataclass(slots=True)
 class Facts:
     """Everything the paragraph speaks of, as the engine computed it."""
 
     kind: Kind
     heading: str  # who: 张三（GB017，财政局 副局长）
     democratic: DemocraticDetail | None
-    performance: Performance | None  # the unit's (a cadre's 实绩 is their unit's performance)
+    performance: str  # the unit's performance, phrased once per unit by ``performance_phrase``
+    performance_value: str  # the unit's performance, two decimals ("" when it has none)
     composite: Composite
     causes: Sequence[Cause]
     effect: Effect | None
@@ -49,61 +77,116 @@ class Facts:
     flags: Sequence[tuple[str, str]]  # (flag, reason) other than effects and 表现突出
 
 
-def explain(facts: Facts, settings: RuleSettings) -> str:
+def explain(facts: Facts, book: Phrasebook) -> str:
     parts = [
-        facts.heading + "。",
-        democratic_sentence(facts.democratic, settings),
-        composite_sentence(facts, settings),
-        rank_sentence(facts, settings),
+        facts.heading,
+        "。",
+        democratic_sentence(facts.democratic, book),
+        composite_sentence(facts, book),
+        rank_sentence(facts, book),
     ]
-    parts += [cause.reason + "。" for cause in facts.causes]
-    if len({cause.effect for cause in facts.causes}) > 1 and facts.effect is not None:
+    for cause in facts.causes:
+        parts += (cause.reason, "。")
+    if facts.effect is not None and len({cause.effect for cause in facts.causes}) > 1:
         parts.append(f"多种情形并存，按影响最重的处理：{_effect_name(facts.effect, facts.kind)}。")
     if facts.priority:
         parts.append(f"表现突出：{facts.priority}。")
-    parts += [reason + "。" for _, reason in facts.flags]
-    parts.append(grade_sentence(facts, settings))
+    for _, reason in facts.flags:
+        parts += (reason, "。")
+    parts.append(grade_sentence(facts, book.settings))
     return "".join(parts)
 
 
-def democratic_sentence(detail: DemocraticDetail | None, settings: RuleSettings) -> str:
+def democratic_sentence(detail: DemocraticDetail | None, book: Phrasebook) -> str:
     if detail is None:
         return "民主测评没有有效票，民主测评缺项。"
+    weight = book.group_weight
     groups = "、".join(
-        f"{name}{display_fraction(score)}分（{valid}张，权重{plain(settings.rater_group_weights[name])}）"
-        for name, (score, valid) in detail.groups.items()
+        f"{name}{half_up(g.total, g.denominator, 2)}分（{g.valid}张，{weight[name]}）"
+        for name, g in detail.groups.items()
     )
-    text = f"民主测评得分{display_fraction(detail.score)}分，有效票{detail.valid}张，其中{groups}"
+    text = f"民主测评得分{detail.score_text}分，有效票{detail.valid}张，其中{groups}"
     if detail.spread:
-        spread = "、".join(
-            f"{name}（权重{plain(settings.rater_group_weights[name])}）" for name in detail.spread
-        )
+        spread = "、".join(f"{name}（{weight[name]}）" for name in detail.spread)
         text += f"；{spread}没有有效票，其权重按比例分给有票的评价人类别"
-    shares = detail.shares()
-    names = SHARE_NAMES[detail.kind]
-    return text + "。" + "，".join(f"{name}率{percent(shares[name])}" for name in names) + "。"
+    n = detail.valid
+    rates = "，".join(
+        f"{name}率{half_up(count * 100, n, 2)}%"
+        for name, count in zip(SHARE_NAMES[detail.kind], detail.share_counts, strict=True)
+    )
+    return f"{text}。{rates}。"
 
 
-def _weighted(
-    values: Mapping[Component, Fraction | None],
-    weights: Mapping[Component, Decimal],
-    used: Sequence[Component],
-) -> str:
-    return "、".join(
-        f"{COMPONENT_WORDS[c]}{display_fraction(_value(values[c]))}分（权重{plain(weights[c])}）"
-        for c in used
+def _mean(texts: Mapping[Component, str], weights: Mapping[Component, str], used: Sequence[Component]) -> str:
+    if len(used) == 1:
+        return f"取{COMPONENT_WORDS[used[0]]}{texts[used[0]]}分（唯一有得分的构成项）"
+    parts = "、".join(f"{COMPONENT_WORDS[c]}{texts[c]}分（{weights[c]}）" for c in used)
+    return f"为{parts}的加权平均"
+
+
+def _missing(missing: Sequence[Component], weights: Mapping[Component, str]) -> str:
+    if not missing:
+        return ""
+    names = "、".join(f"{COMPONENT_WORDS[c]}（{weights[c]}）" for c in missing)
+    return f"；{names}缺项，其权重按比例分给其他构成项"
+
+
+def _adjustments(adjustments: Adjustments, settings: RuleSettings) -> str:
+    text = ""
+    if adjustments.bonus:
+        bonus = display_fraction(adjustments.applied_bonus)
+        text += f"，加分{bonus}分（{'；'.join(adjustments.bonus_reasons)}"
+        if adjustments.capped:
+            text += f"；合计{plain(adjustments.bonus)}分，超过加分上限{plain(settings.bonus_cap)}分，按上限计"
+        text += "）"
+    if adjustments.deduction:
+        deduction = display_fraction(adjustments.deduction)
+        text += f"，扣分{deduction}分（{'；'.join(adjustments.deduction_reasons)}）"
+    return text
+
+
+def performance_phrase(performance: Performance, book: Phrasebook) -> str:
+    """A unit's performance and how it was made; shared by its team and its cadres."""
+    if performance.value is None:
+        return "单位没有绩效得分"
+    mean = performance.mean
+    texts = {c: display_fraction(v) for c, v in performance.values.items() if v is not None}
+    if performance.indicators_computed and Component.INDICATORS in texts:
+        texts[Component.INDICATORS] += "（由指标得分计算）"
+    weights = book.performance_weight
+    return (
+        f"单位绩效{display_fraction(performance.value)}分，{_mean(texts, weights, mean.used)}"
+        f"{_missing(mean.missing, weights)}{_adjustments(performance.adjustments, book.settings)}"
     )
 
 
-def _mean(
-    values: Mapping[Component, Fraction | None],
-    weights: Mapping[Component, Decimal],
-    used: Sequence[Component],
-) -> str:
-    if len(used) == 1:
-        only = used[0]
-        return f"取{COMPONENT_WORDS[only]}{display_fraction(_value(values[only]))}分（唯一有得分的构成项）"
-    return f"为{_weighted(values, weights, used)}的加权平均"
+def composite_sentence(facts: Facts, book: Phrasebook) -> str:
+    composite = facts.composite
+    text = ""
+    if facts.kind is Kind.TEAM:
+        text = facts.performance + "。"
+    elif Component.PERFORMANCE in composite.mean.used:
+        text = f"实绩取所在单位绩效：{facts.performance}。"
+    rounded = composite.rounded
+    if rounded is None:
+        names = "、".join(COMPONENT_WORDS[c] for c in composite.mean.missing)
+        return f"{text}{names}均缺项，没有综合得分。"
+    texts: dict[Component, str] = {}
+    for component in composite.mean.used:
+        if component is Component.DEMOCRATIC and facts.democratic is not None:
+            texts[component] = facts.democratic.score_text
+        elif component is Component.PERFORMANCE:
+            texts[component] = facts.performance_value
+        else:
+            texts[component] = display_fraction(_value(composite.values[component]))
+    exact = composite.exact
+    # The composite has at most two decimals exactly when its denominator divides 100.
+    note = "" if exact is None or 100 % exact.denominator == 0 else "（四舍五入保留两位小数）"
+    weights = book.component_weight[facts.kind]
+    return (
+        f"{text}综合得分{rounded}分{note}，{_mean(texts, weights, composite.mean.used)}"
+        f"{_missing(composite.mean.missing, weights)}{_adjustments(composite.adjustments, book.settings)}。"
+    )
 
 
 def _value(value: Fraction | None) -> Fraction:
@@ -111,74 +194,15 @@ def _value(value: Fraction | None) -> Fraction:
     return value
 
 
-def _missing(missing: Sequence[Component], weights: Mapping[Component, Decimal]) -> str:
-    if not missing:
-        return ""
-    names = "、".join(f"{COMPONENT_WORDS[c]}（权重{plain(weights[c])}）" for c in missing)
-    return f"；{names}缺项，其权重按比例分给其他构成项"
-
-
-def _adjustments(adjustments: Adjustments, settings: RuleSettings) -> str:
-    text = ""
-    if adjustments.bonus:
-        text += (
-            f"，加分{display_fraction(adjustments.applied_bonus)}分（{'；'.join(adjustments.bonus_reasons)}"
-        )
-        if adjustments.capped:
-            text += f"；合计{plain(adjustments.bonus)}分，超过加分上限{plain(settings.bonus_cap)}分，按上限计"
-        text += "）"
-    if adjustments.deduction:
-        text += (
-            f"，扣分{display_fraction(adjustments.deduction)}分（{'；'.join(adjustments.deduction_reasons)}）"
-        )
-    return text
-
-
-def performance_phrase(performance: Performance | None, settings: RuleSettings) -> str:
-    if performance is None or performance.value is None:
-        return "单位没有绩效得分"
-    weights = settings.performance_weights
-    mean = performance.mean
-    how = "由指标得分计算" if performance.indicators_computed else ""
-    parts = _mean(performance.values, weights, mean.used)
-    if how and Component.INDICATORS in mean.used:
-        parts = parts.replace("指标考评", f"指标考评（{how}）", 1)
-    return (
-        f"单位绩效{display_fraction(performance.value)}分，{parts}"
-        f"{_missing(mean.missing, weights)}{_adjustments(performance.adjustments, settings)}"
-    )
-
-
-def composite_sentence(facts: Facts, settings: RuleSettings) -> str:
-    composite = facts.composite
-    team = facts.kind is Kind.TEAM
-    weights = settings.team_composite_weights if team else settings.cadre_composite_weights
-    text = ""
-    if team:
-        text = performance_phrase(facts.performance, settings) + "。"
-    elif Component.PERFORMANCE in composite.mean.used:
-        text = f"实绩取所在单位绩效：{performance_phrase(facts.performance, settings)}。"
-    rounded = composite.rounded
-    if rounded is None:
-        names = "、".join(COMPONENT_WORDS[c] for c in composite.mean.missing)
-        return text + f"{names}均缺项，没有综合得分。"
-    exact = composite.exact
-    note = "（四舍五入保留两位小数）" if exact is not None and Fraction(rounded) != exact else ""
-    return (
-        f"{text}综合得分{display(rounded)}分{note}，{_mean(composite.values, weights, composite.mean.used)}"
-        f"{_missing(composite.mean.missing, weights)}{_adjustments(composite.adjustments, settings)}。"
-    )
-
-
-def rank_sentence(facts: Facts, settings: RuleSettings) -> str:
+def rank_sentence(facts: Facts, book: Phrasebook) -> str:
     pool = facts.pool
-    unit = "个班子" if facts.kind is Kind.TEAM else "人"
-    quota = (
-        f"该池优秀名额理论值{display(pool.theoretical)}名，按{settings.quota_rounding.value}为{pool.quota}名"
-    )
+    quota = book.quota(pool)
     if facts.placement.rank is None:
         return f"不参加{facts.pool_label}名额池的排名，不占优秀名额（{quota}）。"
-    return f"在{facts.pool_label}名额池参加排名的{pool.size}{unit}中排第{facts.placement.rank}名，{quota}。"
+    members = "个班子" if facts.kind is Kind.TEAM else "人"
+    return (
+        f"在{facts.pool_label}名额池参加排名的{pool.size}{members}中排第{facts.placement.rank}名，{quota}。"
+    )
 
 
 def _effect_name(effect: Effect, kind: Kind) -> str:
@@ -192,8 +216,7 @@ def grade_sentence(facts: Facts, settings: RuleSettings) -> str:
     placement = facts.placement
     selection = placement.selection
     composite = facts.composite.rounded
-    score = "" if composite is None else f"{display(composite)}分"
-    others = placement.tied - 1
+    others = f"与其他{placement.tied - 1}个对象同为{composite}分"
     if facts.effect is Effect.UNGRADED:
         why = "因上述情形，本年度不定等次"
     elif facts.effect is Effect.UNFIT:
@@ -204,28 +227,24 @@ def grade_sentence(facts: Facts, settings: RuleSettings) -> str:
         if facts.priority and settings.priority_mode is PriorityMode.FIRST:
             why = f"表现突出，按优先入选先于其他人员入选，在{facts.pool.quota}个优秀名额之内，评为优秀"
         elif placement.tied:
-            why = f"与其他{others}个对象同为{score}，并列于优秀名额线，按同分优先由表现突出者入选，评为优秀"
+            why = f"{others}，并列于优秀名额线，按同分优先由表现突出者入选，评为优秀"
         else:
             why = f"排名在{facts.pool.quota}个优秀名额之内，评为优秀"
     elif selection is Selection.OVER_QUOTA:
-        why = f"与其他{others}个对象同为{score}，并列跨越优秀名额线，按允许超额全部评为优秀（超出名额）"
+        why = f"{others}，并列跨越优秀名额线，按允许超额全部评为优秀（超出名额）"
     elif selection is Selection.PENDING:
-        why = (
-            f"与其他{others}个对象同为{score}，并列跨越优秀名额线，"
-            f"须由考核工作领导小组决定，暂为待定，结果须待决定后才能确定"
-        )
+        why = f"{others}，并列跨越优秀名额线，须由考核工作领导小组决定，暂为待定，决定后才能确定等次"
     else:
-        why = _not_excellent(facts, selection, settings)
+        why = _not_excellent(facts, composite, selection, settings)
     return f"等次：{grade}。{why}。"
 
 
-def _not_excellent(facts: Facts, selection: Selection, settings: RuleSettings) -> str:
-    composite = facts.composite.rounded
-    assert composite is not None
+def _not_excellent(facts: Facts, composite: Decimal, selection: Selection, settings: RuleSettings) -> str:
     if selection is Selection.CAPPED:
         why = "因上述情形不能评为优秀"
     elif selection is Selection.PRIORITY_TOOK:
-        why = f"与其他{facts.placement.tied - 1}个对象同分并列于优秀名额线，按同分优先由表现突出者入选，未评为优秀"
+        tied = facts.placement.tied - 1
+        why = f"与其他{tied}个对象同为{composite}分，并列于优秀名额线，按同分优先由表现突出者入选，未评为优秀"
     elif facts.pool.quota == 0:
         why = "该池优秀名额为0，不评优秀"
     else:

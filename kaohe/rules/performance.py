@@ -74,19 +74,14 @@ class Performance:
     mean: WeightedMean[Component]
     adjustments: Adjustments
     indicators_computed: bool  # 指标考评 from 指标得分 rather than given directly
-
-    @property
-    def value(self) -> Fraction | None:
-        if self.mean.value is None:
-            return None
-        return self.mean.value + self.adjustments.net
+    value: Fraction | None  # None when the unit has none of the components
 
 
 def unit_performance(
     unit: Unit,
     computed_indicators: Fraction | None,
     unit_adjustments: Adjustments,
-    weights: Mapping[Component, Fraction],
+    weights: Mapping[Component, int],
 ) -> Performance:
     given = None if unit.indicator_score is None else Fraction(unit.indicator_score)
     values: dict[Component, Fraction | None] = {
@@ -94,6 +89,6 @@ def unit_performance(
         Component.PUBLIC_SURVEY: None if unit.public_survey is None else Fraction(unit.public_survey),
         Component.LEADER_RATING: None if unit.leader_rating is None else Fraction(unit.leader_rating),
     }
-    return Performance(
-        values, weighted_mean(weights, values), unit_adjustments, computed_indicators is not None
-    )
+    mean = weighted_mean(weights, values)
+    value = None if mean.value is None else mean.value + unit_adjustments.net
+    return Performance(values, mean, unit_adjustments, computed_indicators is not None, value)

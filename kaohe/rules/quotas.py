@@ -37,7 +37,7 @@ class Selection(enum.Enum):
     UNRANKED = "unranked"  # not a member of the pool: not graded, or no composite
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Member:
     code: str
     composite: Decimal | None  # rounded
@@ -50,7 +50,7 @@ class Member:
         return self.composite is not None and self.effect is not Effect.UNGRADED
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Placement:
     rank: int | None
     selection: Selection
