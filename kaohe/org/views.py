@@ -47,9 +47,14 @@ def _query_without_page(request) -> str:
     return params.urlencode()
 
 
+def _wants_partial(request) -> bool:
+    # htmx restoring history after a cache miss needs the whole page, not the fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 def _render_list(request, template: str, partial: str, context: dict):
     """The full page, or for an htmx request only the results partial that the page includes."""
-    response = render(request, partial if request.htmx else template, context)
+    response = render(request, partial if _wants_partial(request) else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -192,7 +197,7 @@ def cadre_list(request):
         "can_edit": user.has_role(*ROSTER_EDITORS),
         "can_read_units": user.has_role(*ROSTER_READERS),
     }
-    if not request.htmx:
+    if not _wants_partial(request):
         form.limit_unit_options()  # the select is only rendered on the full page
     return _render_list(request, "org/cadre_list.html", "org/_cadre_results.html", context)
 

@@ -252,6 +252,16 @@ def test_cadre_list_htmx_request_gets_only_the_results_partial(client_for, roste
     assert "HX-Request" in response["Vary"]
 
 
+def test_htmx_history_restore_gets_the_whole_page(client_for, roster):
+    response = client_for("organiser").get(
+        reverse("org:cadre_list"),
+        {"q": "zsj"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in response.content.decode()
+
+
 def test_cadre_list_page_has_a_plain_get_form_and_htmx_live_search(client_for, roster):
     html = client_for("organiser").get(reverse("org:cadre_list")).content.decode()
     form = re.search(r"<form[^>]*>", html.split("<main")[1]).group(0)
