@@ -263,14 +263,14 @@ def check_roster(roster: RosterFile, stored: Stored, problems: Problems, *, toda
         if unit.code in unit_rows:
             problems.add(
                 UNIT_SHEET, unit.row, "单位编码", unit.code,
-                f"单位编码{show(unit.code)}与第{unit_rows[unit.code]}行重复",
+                f"{show(unit.code)}与第{unit_rows[unit.code]}行重复",
             )  # fmt: skip
             continue
         unit_rows[unit.code] = unit.row
         if unit.code in stored.cadres:
             problems.add(
                 UNIT_SHEET, unit.row, "单位编码", unit.code,
-                f"编码{show(unit.code)}已是系统中一名干部的编码（单位和干部的编码不能相同）",
+                f"{show(unit.code)}已是系统中一名干部的编码（单位和干部的编码不能相同）",
             )  # fmt: skip
 
     def is_unit(code: str) -> bool:
@@ -281,7 +281,7 @@ def check_roster(roster: RosterFile, stored: Stored, problems: Problems, *, toda
             if unit.parent is not None and not is_unit(unit.parent):
                 problems.add(
                     UNIT_SHEET, unit.row, "上级单位编码", unit.parent,
-                    f"上级单位编码{show(unit.parent)}不存在（本文件的「单位」表和系统中都没有这个单位）",
+                    f"{show(unit.parent)}不存在（本文件的「单位」表和系统中都没有这个单位）",
                 )  # fmt: skip
         _check_cycles(roster, stored, unit_rows, problems)
 
@@ -291,24 +291,24 @@ def check_roster(roster: RosterFile, stored: Stored, problems: Problems, *, toda
             if cadre.code in cadre_rows:
                 problems.add(
                     CADRE_SHEET, cadre.row, "干部编码", cadre.code,
-                    f"干部编码{show(cadre.code)}与第{cadre_rows[cadre.code]}行重复",
+                    f"{show(cadre.code)}与第{cadre_rows[cadre.code]}行重复",
                 )  # fmt: skip
             elif cadre.code in unit_rows:
                 problems.add(
                     CADRE_SHEET, cadre.row, "干部编码", cadre.code,
-                    f"编码{show(cadre.code)}与「单位」表第{unit_rows[cadre.code]}行的单位编码相同"
+                    f"{show(cadre.code)}与「单位」表第{unit_rows[cadre.code]}行的单位编码相同"
                     "（单位和干部的编码不能相同）",
                 )  # fmt: skip
             elif cadre.code in stored.units:
                 problems.add(
                     CADRE_SHEET, cadre.row, "干部编码", cadre.code,
-                    f"编码{show(cadre.code)}已是系统中一个单位的编码（单位和干部的编码不能相同）",
+                    f"{show(cadre.code)}已是系统中一个单位的编码（单位和干部的编码不能相同）",
                 )  # fmt: skip
             cadre_rows.setdefault(cadre.code, cadre.row)
         if cadre.unit is not None and not is_unit(cadre.unit):
             problems.add(
                 CADRE_SHEET, cadre.row, "单位编码", cadre.unit,
-                f"单位编码{show(cadre.unit)}不存在（本文件的「单位」表和系统中都没有这个单位）",
+                f"{show(cadre.unit)}不存在（本文件的「单位」表和系统中都没有这个单位）",
             )  # fmt: skip
         _check_move(cadre, roster, stored, problems, today)
 
@@ -329,13 +329,13 @@ def _check_move(
         if cadre.start < position.start:
             problems.add(
                 CADRE_SHEET, cadre.row, "任职时间", cadre.start,
-                f"任职时间{show(cadre.start)}早于该干部现任职务（{position.title}）的任职时间"
-                f"{position.start.isoformat()}，无法结束现任职务",
+                f"{show(cadre.start)}早于该干部现任职务（{stored.unit_codes[position.unit_id]} {position.title}）"
+                f"的任职时间 {position.start.isoformat()}，无法结束现任职务",
             )  # fmt: skip
     elif position.start > today:
         problems.add(
             CADRE_SHEET, cadre.row, "任职时间", None,
-            f"该干部现任职务的任职时间{position.start.isoformat()}晚于今天，调整职务时请填写新的任职时间",
+            f"该干部现任职务的任职时间 {position.start.isoformat()} 晚于今天，调整职务时请填写新的任职时间",
         )  # fmt: skip
 
 

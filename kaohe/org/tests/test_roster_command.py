@@ -52,9 +52,9 @@ def test_import_of_a_bad_file_exits_2_with_one_line_per_problem_and_saves_nothin
         call_command("roster", "import", str(path), stderr=err)
     assert caught.value.returncode == 2
     assert err.getvalue().splitlines() == [
-        "单位 第2行 上级单位编码: 上级单位编码「DW97」不存在（本文件的「单位」表和系统中都没有这个单位）",
+        "单位 第2行 上级单位编码: 「DW97」不存在（本文件的「单位」表和系统中都没有这个单位）",
         "干部 第2行 性别: 「M」不是有效的选项（男、女）",
-        "干部 第2行 单位编码: 单位编码「DW99」不存在（本文件的「单位」表和系统中都没有这个单位）",
+        "干部 第2行 单位编码: 「DW99」不存在（本文件的「单位」表和系统中都没有这个单位）",
         "干部 第2行 主要负责人: 「也许」不是有效的选项（是、否）",
     ]
     assert "未保存任何数据" in str(caught.value)

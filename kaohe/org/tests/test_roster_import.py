@@ -312,7 +312,7 @@ def test_duplicate_unit_codes_in_the_file_are_refused(roster):
         )
     )
     assert (problem.sheet, problem.row, problem.column, problem.value) == ("单位", 3, "单位编码", "DW10")
-    assert problem.message == "单位编码「DW10」与第2行重复"
+    assert problem.message == "「DW10」与第2行重复"
 
 
 def test_duplicate_cadre_codes_in_the_file_are_refused(roster):
@@ -352,13 +352,13 @@ def test_codes_already_used_by_the_other_kind_in_the_database_are_refused(roster
 def test_a_cadre_in_an_unknown_unit_is_refused(roster):
     problem = only(refused(roster_book(cadres=[["GB102", "周海", "男", None, "DW99", "科员", None, None]])))
     assert (problem.sheet, problem.row, problem.column, problem.value) == ("干部", 2, "单位编码", "DW99")
-    assert problem.message.startswith("单位编码「DW99」不存在")
+    assert problem.message.startswith("「DW99」不存在")
 
 
 def test_an_unknown_parent_is_refused(roster):
     problem = only(refused(roster_book(units=[["DW10", "甲单位", "事业单位", "DW98"]])))
     assert (problem.sheet, problem.row, problem.column, problem.value) == ("单位", 2, "上级单位编码", "DW98")
-    assert problem.message.startswith("上级单位编码「DW98」不存在")
+    assert problem.message.startswith("「DW98」不存在")
 
 
 def test_a_parent_cycle_in_the_file_is_refused(roster):
