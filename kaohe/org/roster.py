@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
@@ -69,7 +69,7 @@ CLI_ACTOR = "命令行"
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-def _bounded(limit: int):
+def _bounded(limit: int) -> Callable[[object], str]:
     def parse(value: object) -> str:
         word = text(value)
         if len(word) > limit:
@@ -80,6 +80,8 @@ def _bounded(limit: int):
 
 
 code_text = _bounded(32)
+text_50 = _bounded(50)
+text_100 = _bounded(100)
 gender_choice = choice(("男", "女"))
 
 
@@ -89,12 +91,16 @@ def _sane(day: datetime.date, value: object) -> datetime.date:
     return day
 
 
-def month(value: object) -> datetime.date:
-    """出生年月: any date or month; kept as the first of the month."""
-    day = _sane(date(value), value).replace(day=1)
-    if day > timezone.localdate():
-        raise CellError(f"{show(value)}晚于今天，不是有效的出生年月")
-    return day
+def month_until(today: datetime.date) -> Callable[[object], datetime.date]:
+    """出生年月: any date or month up to ``today``; kept as the first of the month."""
+
+    def parse(value: object) -> datetime.date:
+        day = _sane(date(value), value).replace(day=1)
+        if day > today:
+            raise CellError(f"{show(value)}晚于今天，不是有效的出生年月")
+        return day
+
+    return parse
 
 
 def start_date(value: object) -> datetime.date:
@@ -149,7 +155,8 @@ def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFil
         if unit_sheet is None or cadre_sheet is None:
             return None
         units = [_unit_row(row) for row in unit_sheet]
-        cadres = [_cadre_row(row) for row in cadre_sheet]
+        birth_month = month_until(timezone.localdate())
+        cadres = [_cadre_row(row, birth_month) for row in cadre_sheet]
         roster = RosterFile(
             units=units,
             cadres=cadres,
@@ -167,22 +174,22 @@ def _unit_row(row: Row) -> UnitRow:
     return UnitRow(
         row=row.number,
         code=row.get("单位编码", code_text, required=True),
-        name=row.get("单位名称", _bounded(100), required=True),
-        category=row.get("单位类别", _bounded(50), required=True),
+        name=row.get("单位名称", text_100, required=True),
+        category=row.get("单位类别", text_50, required=True),
         parent=row.get("上级单位编码", code_text),
     )
 
 
-def _cadre_row(row: Row) -> CadreRow:
+def _cadre_row(row: Row, birth_month: Callable[[object], datetime.date]) -> CadreRow:
     return CadreRow(
         row=row.number,
         code=row.get("干部编码", code_text, required=True),
-        name=row.get("姓名", _bounded(50), required=True),
+        name=row.get("姓名", text_50, required=True),
         unit=row.get("单位编码", code_text, required=True),
-        title=row.get("职务", _bounded(100), required=True),
+        title=row.get("职务", text_100, required=True),
         principal=row.get("主要负责人", yes_no, default=False),
         gender=row.get("性别", gender_choice, default=""),
-        birth_month=row.get("出生年月", month),
+        birth_month=row.get("出生年月", birth_month),
         start=row.get("任职时间", start_date),
     )
 
