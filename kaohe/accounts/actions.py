@@ -161,7 +161,7 @@ def user_create(
     user.set_password(password)
     user.save()
     _set_groups(user, assessment_groups)
-    audit_record(actor=actor, action="user_create", obj=user, before=None, after=snapshot(user))
+    audit_record(actor=actor, action="user.create", obj=user, before=None, after=snapshot(user))
     return user
 
 
@@ -187,7 +187,7 @@ def user_update(
     _set_groups(user, assessment_groups)
     after = snapshot(user)
     if after != before:
-        audit_record(actor=actor, action="user_update", obj=user, before=before, after=after)
+        audit_record(actor=actor, action="user.update", obj=user, before=before, after=after)
     return user
 
 
@@ -204,7 +204,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     user.save(update_fields=["is_active"])
     audit_record(
         actor=actor,
-        action="user_reactivate" if active else "user_deactivate",
+        action="user.reactivate" if active else "user.deactivate",
         obj=user,
         before=before,
         after={"is_active": user.is_active},
@@ -219,5 +219,5 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
     validate_new_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user_set_password", obj=user, before=None, after=None)
+    audit_record(actor=actor, action="user.set_password", obj=user, before=None, after=None)
     return user

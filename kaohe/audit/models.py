@@ -15,13 +15,24 @@ from django.db import models
 GENESIS = "0" * 64
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    # Bulk writes bypass save()/delete(); refuse them too. PostgreSQL also has a trigger (migration 0003).
+    def update(self, **kwargs):
+        raise ValueError("审计记录只能追加，不能修改。")
+
+    def delete(self):
+        raise ValueError("审计记录只能追加，不能删除。")
+
+
 class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
+    # PROTECT: an account named in the audit is never deleted (only deactivated), since clearing
+    # actor would change the hashed content and break the chain.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor_name = models.CharField(max_length=150, blank=True)  # kept when the account is gone
+    actor_name = models.CharField(max_length=150, blank=True)  # or "system", a command's name…
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -30,6 +41,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-seq"]

@@ -291,7 +291,7 @@ def test_mismatched_passwords_are_refused(client_for, cast):
 
 def test_creating_an_account_is_audited_without_the_password(client_for, cast):
     client_for("organiser").post(reverse("accounts:user_create"), create_data())
-    entry = AuditEntry.objects.get(action="user_create")
+    entry = AuditEntry.objects.get(action="user.create")
     assert entry.actor == cast["organiser"]
     assert entry.after["username"] == "newbie"
     assert entry.after["role"] == Role.LEADER
@@ -314,7 +314,7 @@ def test_organiser_changes_a_liaisons_unit(client_for, cast, roster):
     liaison.refresh_from_db()
     assert liaison.unit == roster["units"]["c"]
     assert liaison.full_name == "新名字"
-    entry = AuditEntry.objects.get(action="user_update")
+    entry = AuditEntry.objects.get(action="user.update")
     assert entry.before["unit"] == "东城街道"
     assert entry.after["unit"] == "市财政局"
 
@@ -385,7 +385,7 @@ def test_an_edit_that_changes_nothing_writes_no_audit(client_for, cast):
         reverse("accounts:user_edit", args=[clerk.pk]),
         {"role": Role.CLERK, "department": clerk.department_id, "full_name": clerk.full_name},
     )
-    assert not AuditEntry.objects.filter(action="user_update").exists()
+    assert not AuditEntry.objects.filter(action="user.update").exists()
 
 
 # Deactivating and reactivating
@@ -405,8 +405,8 @@ def test_organiser_deactivates_and_reactivates_an_account(client_for, client, ca
     leader.refresh_from_db()
     assert leader.is_active
     assert list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)) == [
-        "user_deactivate",
-        "user_reactivate",
+        "user.deactivate",
+        "user.reactivate",
     ]
 
 
@@ -451,7 +451,7 @@ def test_organiser_resets_a_password(client_for, client, cast):
     assert response.status_code == 302
     client.logout()
     assert client.login(username="clerk", password=NEW_PASSWORD)
-    entry = AuditEntry.objects.get(action="user_set_password")
+    entry = AuditEntry.objects.get(action="user.set_password")
     assert entry.object_id == str(cast["clerk"].pk)
     assert entry.before is None and entry.after is None
 

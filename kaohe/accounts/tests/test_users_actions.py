@@ -61,7 +61,7 @@ def test_user_create_audits_the_scope_and_never_the_password(cast, roster):
         assessment_groups=[roster["group"]],
     )
     entry = AuditEntry.objects.get()
-    assert entry.action == "user_create"
+    assert entry.action == "user.create"
     assert entry.object_type == "accounts.user"
     assert entry.object_id == str(user.pk)
     assert entry.before is None
@@ -99,7 +99,7 @@ def test_user_set_password_refuses_a_weak_password_and_keeps_the_old(cast):
 def test_user_set_active_twice_writes_one_audit_record(cast):
     for _ in range(2):
         actions.user_set_active(actor=cast["organiser"], user=cast["leader"], active=False)
-    assert AuditEntry.objects.filter(action="user_deactivate").count() == 1
+    assert AuditEntry.objects.filter(action="user.deactivate").count() == 1
 
 
 def test_user_update_rolls_back_entirely_when_refused(cast, roster):

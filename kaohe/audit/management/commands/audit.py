@@ -1,0 +1,25 @@
+"""`kaohe audit verify`: walk the audit log's hash chain; exit 1 naming the first broken entry."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kaohe.audit.actions import audit_verify
+from kaohe.audit.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = "审计日志：verify 校验哈希链是否完整。"
+
+    def add_arguments(self, parser):
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify}")
+        subcommands.add_parser("verify", help="校验审计链：任何记录被修改或删除时以状态 1 退出。")
+
+    def handle(self, *args, subcommand: str, **options):
+        if subcommand == "verify":
+            self.verify()
+
+    def verify(self) -> None:
+        broken = audit_verify()
+        if broken is not None:
+            raise CommandError(f"审计链已损坏：{broken}", returncode=1)
+        count = AuditEntry.objects.count()
+        self.stdout.write(self.style.SUCCESS(f"审计链完整，共 {count} 条记录"))
