@@ -143,7 +143,7 @@ def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFil
     """The rows of both sheets, each cell parsed; problems are added, not raised.
 
     A file that cannot be opened raises ``WorkbookError``; None means a sheet or a required column is
-    missing, so that checking the rows would only repeat that.
+    missing, so that checking the rows against each other and the database would mislead.
     """
     with open_workbook(io.BytesIO(data), max_bytes=max_bytes) as book:
         unit_sheet = book.sheet(
@@ -152,11 +152,12 @@ def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFil
         cadre_sheet = book.sheet(
             CADRE_SHEET, problems, required=CADRE_REQUIRED, optional=CADRE_OPTIONAL, must_exist=True
         )
+        # A sheet that can be read is, even when the other cannot: its bad cells are listed too.
+        units = [_unit_row(row) for row in unit_sheet or ()]
+        birth_month = month_until(timezone.localdate())
+        cadres = [_cadre_row(row, birth_month) for row in cadre_sheet or ()]
         if unit_sheet is None or cadre_sheet is None:
             return None
-        units = [_unit_row(row) for row in unit_sheet]
-        birth_month = month_until(timezone.localdate())
-        cadres = [_cadre_row(row, birth_month) for row in cadre_sheet]
         roster = RosterFile(
             units=units,
             cadres=cadres,

@@ -294,6 +294,20 @@ def test_wrong_or_missing_headers_are_refused_naming_sheet_row_and_column(roster
     ]
 
 
+def test_bad_cells_of_a_readable_sheet_are_listed_beside_a_missing_column_of_the_other(roster):
+    problems = refused(
+        roster_book(
+            units=[["DW10", "城东片区管委会", None, None]],
+            cadres=[["GB102", "周海", "M", None, "DW10", "主任", None, None]],
+            cadre_header=["干部编码", "姓名", "性别", "出生年月", "单位", "职务", "主要负责人", "任职时间"],
+        )
+    )
+    assert [(p.sheet, p.row, p.column, p.value) for p in problems] == [
+        ("单位", 2, "单位类别", None),
+        ("干部", 1, None, "单位编码"),
+    ]
+
+
 def test_a_duplicate_header_is_refused(roster):
     problems = refused(
         roster_book(
