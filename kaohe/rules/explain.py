@@ -229,7 +229,7 @@ def grade_sentence(facts: Facts, settings: RuleSettings) -> str:
         elif placement.tied:
             why = f"{others}，并列于优秀名额线，按同分优先由表现突出者入选，评为优秀"
         else:
-            why = f"排名在{facts.pool.quota}个优秀名额之内，评为优秀"
+            why = f"在可评优秀的对象中排在{facts.pool.quota}个优秀名额之内，评为优秀"
     elif selection is Selection.OVER_QUOTA:
         why = f"{others}，并列跨越优秀名额线，按允许超额全部评为优秀（超出名额）"
     elif selection is Selection.PENDING:
@@ -248,7 +248,7 @@ def _not_excellent(facts: Facts, composite: Decimal, selection: Selection, setti
     elif facts.pool.quota == 0:
         why = "该池优秀名额为0，不评优秀"
     else:
-        why = f"排名在{facts.pool.quota}个优秀名额之外，未评为优秀"
+        why = f"在可评优秀的对象中排在{facts.pool.quota}个优秀名额之外，未评为优秀"
     banded = band(facts.kind, composite, settings)
     if banded is not None:
         grade, line_name, line = banded
