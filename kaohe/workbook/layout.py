@@ -314,7 +314,7 @@ def display_default(setting: Setting) -> str:
     default = {f.name: f for f in fields(RuleSettings)}[setting.field]
     if setting.field == "year":
         return ""
-    value = default.default_factory() if callable(default.default_factory) else default.default
+    value: Any = default.default_factory() if callable(default.default_factory) else default.default
     if setting.parse is ratio:
         return _percent(value)
     return display_setting(value)

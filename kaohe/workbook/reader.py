@@ -263,9 +263,9 @@ class _Reading:
             if not kept:
                 row.problem(None, "没有「指标」工作表（或其中没有指标），指标得分无从计算")
                 break
-            unit = self.units.get(unit_code)
-            if unit is not None and (unit.category, code) not in indicators:
-                row.problem("指标编码", f"{show(code)}不是单位类别{show(unit.category)}的指标", code)
+            scored = self.units.get(unit_code)
+            if scored is not None and (scored.category, code) not in indicators:
+                row.problem("指标编码", f"{show(code)}不是单位类别{show(scored.category)}的指标", code)
             elif (unit_code, code) in scores:
                 row.problem("指标编码", f"单位{show(unit_code)}的指标{show(code)}得分重复", code)
             elif value is not None:
@@ -368,6 +368,14 @@ class _Reading:
             ballot, group, target, picked = cells
             # Fast path: every cell already the exact text of a known name.
             first = ballots.get(ballot)
+            if (
+                first is None
+                and group in groups
+                and type(ballot) is str
+                and ballot
+                and ballot == ballot.strip()
+            ):
+                first = ballots[ballot] = (ballot, groups[group], number)
             canonical_target = targets.get(target)
             if (
                 first is not None
