@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaohe.rules import InputError, assess, assessment_document
+from kaohe.rules.model import Assessment, Kind
 from kaohe.workbook.reader import read_assessment_workbook
 from kaohe.workbook.sheets import WorkbookError
 from kaohe.workbook.template import write_template
@@ -37,9 +39,12 @@ class Command(BaseCommand):
 
     def handle(
         self, *args: Any, book: str, output: str | None, as_json: bool, template: bool, **options: Any
-    ):
+    ) -> None:
+        destination = Path(book if template else output or ".")
+        if not destination.resolve().parent.is_dir():
+            raise CommandError(f"目录「{destination.parent}」不存在")
         if template:
-            _write_atomically(Path(book), write_template)
+            _write_atomically(destination, write_template)
             self.stderr.write(f"已生成空白考核数据工作簿：{book}")
             return
         try:
@@ -49,14 +54,26 @@ class Command(BaseCommand):
         except InputError as error:
             self.fail(error.messages)
         if output:
-            _write_atomically(Path(output), lambda path: write_results(assessment, path))
+            _write_atomically(destination, lambda path: write_results(assessment, path))
         if as_json:
             self.stdout.write(_json(assessment_document(assessment)))
+        self.stderr.write(_summary(assessment), style_func=lambda text: text)
 
     def fail(self, lines: list[str]) -> None:
         for line in lines:
             self.stderr.write(line, style_func=lambda text: text)
         raise SystemExit(INPUT_ERROR)
+
+
+def _summary(assessment: Assessment) -> str:
+    """One line on standard error, so that standard output stays the JSON document alone."""
+    grades = Counter(result.grade for result in assessment.results)
+    teams = sum(result.kind is Kind.TEAM for result in assessment.results)
+    counted = "、".join(f"{grade}{n}" for grade, n in grades.most_common())
+    return (
+        f"{assessment.year}年度：领导班子{teams}个、干部{len(assessment.results) - teams}名（{counted or '无'}），"
+        f"无效票{len(assessment.invalid_ballots)}张。"
+    )
 
 
 def _json(document: dict[str, Any]) -> str:
