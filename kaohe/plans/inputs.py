@@ -93,6 +93,12 @@ def cycle_assessment_input(cycle: AssessmentCycle) -> AssessmentInput:
     return _Gathering(cycle).gather()
 
 
+def collected_unit_values(cycle: AssessmentCycle) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """The collected 公众评议 and 领导评价 of the cycle's units, by unit id (only units with data)."""
+    gathering = _Gathering(cycle)
+    return gathering.survey_means(), gathering.leader_rating_means()
+
+
 @dataclass(frozen=True)
 class MissingScore:
     unit: str
