@@ -460,7 +460,8 @@ class Workbook:
     ) -> Sheet | None:
         """The sheet with its columns, or None when it is missing or lacks a required column.
 
-        A missing sheet is a problem only when ``must_exist``; missing required columns always are.
+        A missing sheet is a problem only when ``must_exist``; missing required columns always are, except
+        in a sheet that is entirely empty and need not exist.
         """
         if name not in self._names:
             if must_exist:
@@ -468,6 +469,8 @@ class Workbook:
             return None
         raw = self._book.get_sheet_by_name(self._names[name])
         start = raw.start
+        if start is None and not must_exist:
+            return None  # an optional sheet left entirely empty, headers and all, is as good as absent
         rows: Iterator[list[Any]] = raw.iter_rows()
         header: list[object] = []
         if start is not None and start[0] == 0:

@@ -54,7 +54,7 @@ def generated_book(
     prior_rows = [["对象编码", "年度", "等次"]]
     ballot_rows = [["票号", "评价人类别", "对象编码", "评价"]]
     if indicators:
-        for category in CATEGORIES:
+        for category in sorted({CATEGORIES[u % len(CATEGORIES)] for u in range(1, units + 1)}):
             for code, name, weight in INDICATORS:
                 indicator_rows.append([category, code, name, weight])
 

@@ -89,6 +89,15 @@ def test_a_missing_sheet_is_a_problem_only_when_it_must_exist():
     assert [str(p) for p in problems] == ["缺少工作表「别的」"]
 
 
+def test_an_entirely_empty_sheet_that_need_not_exist_counts_as_absent():
+    problems = Problems()
+    with open_workbook(xlsx({"表": []})) as book:
+        assert book.sheet("表", problems, required=("编码",)) is None
+        assert not problems
+        book.sheet("表", problems, required=("编码",), must_exist=True)
+    assert [str(p) for p in problems] == ["表 第1行: 缺少列「编码」"]
+
+
 def test_row_get_records_a_bad_cell_and_goes_on():
     problems = Problems()
     with open_workbook(xlsx({"表": [["编码", "分数"], ["A1", "九十"], [None, 95]]})) as book:
