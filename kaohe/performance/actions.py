@@ -92,6 +92,9 @@ def _check_indicator(cycle: AssessmentCycle, unit: Unit, indicator: Indicator) -
 
 
 def _text(value: Any) -> str | None:
+    """A score as the user typed it: 88, not 88.0000 as the database returns it."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
     return None if value is None else str(value)
 
 
@@ -245,7 +248,7 @@ def indicator_scores_save(
                 unchanged += 1
                 continue
             if current is not None:
-                before[key] = str(current.score)
+                before[key] = _text(current.score)
             after[key] = _text(value)
             if value is None:
                 deleted.append(current.pk)
