@@ -526,12 +526,12 @@ def indicators_import(
         departments[department.code] = department
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
-        if row.category not in categories:
+        if row.category is not None and row.category not in categories:
             problems.add(sheet, row.row, "单位类别", row.category, f"单位类别「{row.category}」不存在")
         if row.department and row.department not in departments:
             problems.add(sheet, row.row, "归口部门", row.department, f"归口部门「{row.department}」不存在")
-        key = (row.category, row.code)
-        if key in seen:
+        key = (row.category or "", row.code or "")
+        if row.category is not None and row.code is not None and key in seen:
             problems.add(
                 sheet,
                 row.row,
@@ -653,11 +653,15 @@ def targets_import(*, actor: Any, cycle: AssessmentCycle, source: IO[bytes], fil
     }
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
+        if row.unit is None:
+            continue
         item = enrolled.get(row.unit)
         if item is None:
             problems.add(
                 sheet, row.row, "单位编码", row.unit, f"单位「{row.unit}」没有参加 {cycle.year} 年度考核"
             )
+            continue
+        if row.indicator is None:
             continue
         if (item.category_id, row.indicator) not in by_category:
             problems.add(

@@ -50,10 +50,10 @@ def code_text(value: object) -> str:
 @dataclass(frozen=True)
 class IndicatorRow:
     row: int
-    category: str
-    code: str
-    name: str
-    weight: Decimal
+    category: str | None
+    code: str | None
+    name: str | None
+    weight: Decimal | None
     department: str  # code or name; blank = none
     method: str
 
@@ -61,15 +61,15 @@ class IndicatorRow:
 @dataclass(frozen=True)
 class TargetRow:
     row: int
-    unit: str
-    indicator: str
-    content: str
+    unit: str | None
+    indicator: str | None
+    content: str | None
     amount: str
     deadline: datetime.date | None
 
 
 def read_indicators(source: IO[bytes], problems: Problems) -> list[IndicatorRow]:
-    """The rows of the 指标 sheet; each bad cell is a problem and its row is left out."""
+    """The rows of the 指标 sheet; a bad or missing cell is a problem and reads as None (or blank)."""
     rows: list[IndicatorRow] = []
     before = len(problems)
     with open_workbook(source, max_bytes=MAX_BYTES) as book:
@@ -81,18 +81,17 @@ def read_indicators(source: IO[bytes], problems: Problems) -> list[IndicatorRow]
             must_exist=True,
         )
         for row in sheet or ():
-            seen = len(problems)
-            values = IndicatorRow(
-                row=row.number,
-                category=row.get("单位类别", bounded(50), required=True),
-                code=row.get("指标编码", _code32, required=True),
-                name=row.get("指标名称", bounded(200), required=True),
-                weight=row.get("权重", _weight, required=True),
-                department=row.get("归口部门", bounded(100), default=""),
-                method=row.get("评分方法", text, default=""),
+            rows.append(
+                IndicatorRow(
+                    row=row.number,
+                    category=row.get("单位类别", bounded(50), required=True),
+                    code=row.get("指标编码", _code32, required=True),
+                    name=row.get("指标名称", bounded(200), required=True),
+                    weight=row.get("权重", _weight, required=True),
+                    department=row.get("归口部门", bounded(100), default=""),
+                    method=row.get("评分方法", text, default=""),
+                )
             )
-            if len(problems) == seen:
-                rows.append(values)
     if sheet is not None and not rows and len(problems) == before:
         problems.add(INDICATOR_SHEET, None, None, None, "工作表「指标」中没有数据")
     return rows
@@ -110,17 +109,16 @@ def read_targets(source: IO[bytes], problems: Problems) -> list[TargetRow]:
             must_exist=True,
         )
         for row in sheet or ():
-            seen = len(problems)
-            values = TargetRow(
-                row=row.number,
-                unit=row.get("单位编码", _code32, required=True),
-                indicator=row.get("指标编码", _code32, required=True),
-                content=row.get("目标内容", text, required=True),
-                amount=row.get("目标值", bounded(100), default=""),
-                deadline=row.get("完成时限", date),
+            rows.append(
+                TargetRow(
+                    row=row.number,
+                    unit=row.get("单位编码", _code32, required=True),
+                    indicator=row.get("指标编码", _code32, required=True),
+                    content=row.get("目标内容", text, required=True),
+                    amount=row.get("目标值", bounded(100), default=""),
+                    deadline=row.get("完成时限", date),
+                )
             )
-            if len(problems) == seen:
-                rows.append(values)
     if sheet is not None and not rows and len(problems) == before:
         problems.add(TARGET_SHEET, None, None, None, "工作表「目标任务」中没有数据")
     return rows

@@ -84,7 +84,7 @@ def _problems(error: WorkbookError) -> list[dict[str, Any]]:
             "value": "" if p.value is None else text(p.value),
             "message": p.message,
         }
-        for p in error.problems
+        for p in sorted(error.problems, key=lambda p: (p.sheet, p.row or 0))
     ]
 
 
