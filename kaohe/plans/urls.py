@@ -33,3 +33,11 @@ urlpatterns = [
     path("<int:year>/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("<int:year>/groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
 ]
+
+# The cycle as an assessment workbook (plans.transfer_views).
+from kaohe.plans import transfer_views  # noqa: E402
+
+urlpatterns += [
+    path("workbook/", transfer_views.workbook_import, name="workbook_import"),
+    path("<int:year>/workbook/", transfer_views.workbook_export, name="workbook_export"),
+]
