@@ -20,7 +20,7 @@ from kaohe.accounts.access import CADRE_READERS, ROSTER_EDITORS, ROSTER_READERS
 from kaohe.org import actions, selectors
 from kaohe.org.forms import CadreCreateForm, CadreForm, CadreMoveForm, PositionForm, UnitForm
 from kaohe.org.models import Cadre, Position, Unit, UnitCategory
-from kaohe.org.views import CADRE_RECORD_READERS, annotate_cadre_rows
+from kaohe.org.views import CADRE_RECORD_READERS, attach_current_positions
 
 router = Router(tags=["org"])
 
@@ -28,6 +28,15 @@ router = Router(tags=["org"])
 class PagedBy50(PageNumberPagination):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=50, max_page_size=200, **kwargs)
+
+
+class CadresPagedBy50(PagedBy50):
+    """Pages of cadres with their current title, looked up for the page's rows only."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = attach_current_positions(list(page[self.items_attribute]))
+        return page
 
 
 # --- schemas ----------------------------------------------------------------------------------------------
@@ -265,7 +274,7 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
 
 
 @router.get("/cadres", response=list[CadreListOut])
-@paginate(PagedBy50)
+@paginate(CadresPagedBy50)
 def list_cadres(request: HttpRequest, q: str = "", category: int | None = None, unit: int | None = None):
     _require(request, CADRE_READERS)
     cadres = selectors.visible_cadres(request.user)
@@ -275,7 +284,7 @@ def list_cadres(request: HttpRequest, q: str = "", category: int | None = None, 
         cadres = cadres.filter(current_unit__category_id=category)
     if unit is not None:
         cadres = cadres.filter(current_unit_id=unit)
-    return annotate_cadre_rows(cadres)
+    return cadres
 
 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut)

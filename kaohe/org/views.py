@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -62,23 +61,33 @@ def _render_list(request, template: str, partial: str, context: dict):
 # --- units ------------------------------------------------------------------------------------------------
 
 
-def annotate_unit_rows(units: QuerySet[Unit]) -> QuerySet[Unit]:
-    """The principal cadre and the number of current cadres of each unit, as two correlated subqueries."""
-    principal = Position.objects.filter(unit=OuterRef("pk"), end__isnull=True, principal=True).order_by(
-        "start", "pk"
+def attach_unit_stats(units: list[Unit]) -> list[Unit]:
+    """Set each unit's principal cadre and number of current cadres: two queries for the whole page.
+
+    Done after paginating, so the cost is that of the rows shown, whatever the page number.
+    """
+    ids = [unit.pk for unit in units]
+    if not ids:
+        return units
+    principals: dict[int, tuple[int, str]] = {}
+    rows = (
+        Position.objects.filter(unit_id__in=ids, end__isnull=True, principal=True)
+        .order_by("unit_id", "start", "pk")
+        .values_list("unit_id", "cadre_id", "cadre__name")
     )
-    cadre_count = (
-        Cadre.objects.filter(current_unit=OuterRef("pk"))
+    for unit_id, cadre_id, name in rows:
+        principals.setdefault(unit_id, (cadre_id, name))
+    counts = dict(
+        Cadre.objects.filter(current_unit_id__in=ids)
         .order_by()
-        .values("current_unit")
+        .values_list("current_unit_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("current_unit_id", "n")
     )
-    return units.annotate(
-        principal_cadre_id=Subquery(principal.values("cadre_id")[:1]),
-        principal_cadre_name=Subquery(principal.values("cadre__name")[:1]),
-        cadre_count=Coalesce(Subquery(cadre_count, output_field=IntegerField()), Value(0)),
-    )
+    for unit in units:
+        unit.principal_cadre_id, unit.principal_cadre_name = principals.get(unit.pk, (None, None))
+        unit.cadre_count = counts.get(unit.pk, 0)
+    return units
 
 
 @role_required(*ROSTER_READERS)
@@ -96,11 +105,12 @@ def unit_list(request):
     if data.get("parent"):
         units = units.filter(parent=data["parent"])
     show_cadres = user.has_role(*CADRE_READERS)
+    page_obj = _page(request, units)
     if show_cadres:
-        units = annotate_unit_rows(units)
+        page_obj.object_list = attach_unit_stats(list(page_obj.object_list))
     context = {
         "form": form,
-        "page_obj": _page(request, units),
+        "page_obj": page_obj,
         "query": _query_without_page(request),
         "show_cadres": show_cadres,
         "can_edit": user.has_role(*ROSTER_EDITORS),
@@ -118,14 +128,16 @@ def unit_detail(request, pk: int):
     if show_cadres:
         team = list(
             Position.objects.filter(
-                unit=unit, end__isnull=True, cadre__in=selectors.visible_cadres(user).values("pk")
+                unit=unit,
+                end__isnull=True,
+                cadre__in=selectors.visible_cadres(user).filter(current_unit=unit).values("pk"),
             )
             .select_related("cadre")
             .order_by("-principal", "start", "cadre__code")
         )
-    children = selectors.visible_units(user).filter(parent=unit)
+    children = list(selectors.visible_units(user).filter(parent=unit))
     if show_cadres:
-        children = annotate_unit_rows(children)
+        attach_unit_stats(children)
     context = {
         "unit": unit,
         "team": team,
@@ -166,13 +178,22 @@ def unit_edit(request, pk: int):
 # --- cadres -----------------------------------------------------------------------------------------------
 
 
-def annotate_cadre_rows(cadres: QuerySet[Cadre]) -> QuerySet[Cadre]:
-    """The title and principal flag of each cadre's current position, as correlated subqueries."""
-    current = Position.objects.filter(cadre=OuterRef("pk"), end__isnull=True).order_by()
-    return cadres.annotate(
-        current_title=Subquery(current.values("title")[:1]),
-        current_principal=Subquery(current.values("principal")[:1]),
+def attach_current_positions(cadres: list[Cadre]) -> list[Cadre]:
+    """Set each cadre's current title and principal flag: one query for the whole page."""
+    ids = [cadre.pk for cadre in cadres]
+    current = (
+        {
+            cadre_id: (title, principal)
+            for cadre_id, title, principal in Position.objects.filter(cadre_id__in=ids, end__isnull=True)
+            .order_by()
+            .values_list("cadre_id", "title", "principal")
+        }
+        if ids
+        else {}
     )
+    for cadre in cadres:
+        cadre.current_title, cadre.current_principal = current.get(cadre.pk, (None, None))
+    return cadres
 
 
 @role_required(*CADRE_READERS)
@@ -190,9 +211,11 @@ def cadre_list(request):
         cadres = cadres.filter(current_unit__category=data["category"])
     if data.get("unit"):
         cadres = cadres.filter(current_unit=data["unit"])
+    page_obj = _page(request, cadres)
+    page_obj.object_list = attach_current_positions(list(page_obj.object_list))
     context = {
         "form": form,
-        "page_obj": _page(request, annotate_cadre_rows(cadres)),
+        "page_obj": page_obj,
         "query": _query_without_page(request),
         "can_edit": user.has_role(*ROSTER_EDITORS),
         "can_read_units": user.has_role(*ROSTER_READERS),

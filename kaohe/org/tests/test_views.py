@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import make_cadre, make_unit
+from conftest import make_unit
 from kaohe.audit.models import AuditEntry
 from kaohe.org.models import Cadre, Position, Unit, UnitCategory
 
@@ -323,21 +323,48 @@ def test_cadre_sees_their_own_record_without_edit_links(client_for, roster):
 @pytest.fixture
 def bigger_roster(roster):
     """60 more units under unit A, two cadres each, so a page is full and the counts must not grow."""
+    from datetime import date
+
     towns = roster["categories"]["towns"]
-    for i in range(60):
-        unit = make_unit(f"X{i:03}", f"测试单位{i}", towns, roster["units"]["a"])
-        make_cadre(f"Y{i:03}a", f"甲{i}", unit, "书记", principal=True)
-        make_cadre(f"Y{i:03}b", f"乙{i}", unit, "主任")
+    units = Unit.objects.bulk_create(
+        [
+            Unit(code=f"X{i:03}", name=f"测试单位{i}", category=towns, parent=roster["units"]["a"])
+            for i in range(60)
+        ]
+    )
+    cadres = Cadre.objects.bulk_create(
+        [
+            Cadre(
+                code=f"Y{i:03}{k}", name=f"{k}{i}", current_unit=unit, pinyin=f"jia{i}", pinyin_initials="j"
+            )
+            for i, unit in enumerate(units)
+            for k in ("甲", "乙")
+        ]
+    )
+    Position.objects.bulk_create(
+        [
+            Position(
+                cadre=c,
+                unit=c.current_unit,
+                title="书记",
+                principal=c.name[0] == "甲",
+                start=date(2022, 1, 1),
+            )
+            for c in cadres
+        ]
+    )
     return roster
 
 
 @pytest.mark.parametrize(
     ("url", "limit"),
     [
-        ("/org/units/", 6),
-        ("/org/units/?category=1&q=cs", 7),
-        ("/org/cadres/", 6),
-        ("/org/cadres/?q=j", 6),
+        # session, user, count, page, principals and cadre counts of the page, filter options
+        ("/org/units/", 8),
+        ("/org/units/?category=1&q=cs", 9),
+        # session, user, count, page, current positions of the page, filter options
+        ("/org/cadres/", 7),
+        ("/org/cadres/?q=j", 7),
         ("/org/categories/", 3),
     ],
 )
@@ -351,15 +378,29 @@ def test_list_pages_run_a_fixed_number_of_queries(
 
 def test_unit_detail_runs_a_fixed_number_of_queries(client_for, bigger_roster, django_assert_max_num_queries):
     client = client_for("organiser")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("org:unit_detail", args=[bigger_roster["units"]["a"].pk]))
     assert response.content.decode().count("测试单位") == 60
 
 
-def test_cadre_list_htmx_search_runs_four_queries(client_for, bigger_roster, django_assert_num_queries):
+def test_cadre_list_htmx_search_runs_five_queries(client_for, bigger_roster, django_assert_num_queries):
     client = client_for("organiser")
-    with django_assert_num_queries(4):  # session, user, count, page
+    with django_assert_num_queries(5):  # session, user, count, page, current positions of the page
         client.get(reverse("org:cadre_list"), {"q": "jia"}, HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize("url", ["/org/units/?page=2", "/org/cadres/?page=2"])
+def test_list_pages_count_the_rows_once(client_for, bigger_roster, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("organiser")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert (
+        sum("COUNT(" in query["sql"].upper() and "GROUP BY" not in query["sql"].upper() for query in queries)
+        == 1
+    )
 
 
 # --- edits -----------------------------------------------------------------------------------------------
