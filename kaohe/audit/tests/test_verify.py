@@ -83,7 +83,8 @@ def test_a_renumbered_chain_is_still_detected(chain):
     # Removing #2 and shifting the later numbers down leaves #3's link pointing at the removed entry.
     with attacker_cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE seq = 2")
-        cursor.execute("UPDATE audit_auditentry SET seq = seq - 1 WHERE seq > 2")
+        for seq in (3, 4):  # one row at a time: PostgreSQL checks `seq` unique after each row
+            cursor.execute("UPDATE audit_auditentry SET seq = %s WHERE seq = %s", [seq - 1, seq])
     assert "#2" in verify_refusal()
 
 
