@@ -71,17 +71,21 @@ class UnitOut(Schema):
         return unit.parent.name if unit.parent_id else None
 
 
+# Input fields are loosely typed and the required ones have empty defaults on purpose: the forms check
+# them, so a missing or malformed value gets the same Chinese message as in the pages.
+
+
 class UnitIn(Schema):
-    code: str
-    name: str
-    category_id: int
+    code: str = Field("", description="单位编码（必填）")
+    name: str = Field("", description="单位名称（必填）")
+    category_id: int | str | None = Field(None, description="单位类别 id（必填）")
     parent_code: str | None = Field(None, description="上级单位编码；没有上级单位时为空")
 
 
 class UnitPatch(Schema):
     code: str | None = None
     name: str | None = None
-    category_id: int | None = None
+    category_id: int | str | None = None
     parent_code: str | None = None
 
 
@@ -141,14 +145,14 @@ class CadreDetailOut(CadreOut):
 
 
 class CadreIn(Schema):
-    code: str
-    name: str
-    gender: str = ""
-    birth_month: str | None = Field(None, description="YYYY-MM")
-    unit_code: str
-    title: str
+    code: str = Field("", description="干部编码（必填）")
+    name: str = Field("", description="姓名（必填）")
+    gender: str = Field("", description="男 / 女")
+    birth_month: str | None = Field(None, description="出生年月 YYYY-MM")
+    unit_code: str = Field("", description="单位编码（必填）")
+    title: str = Field("", description="职务（必填）")
     principal: bool = False
-    start: str | None = Field(None, description="YYYY-MM-DD")
+    start: str | None = Field(None, description="任职时间 YYYY-MM-DD")
 
 
 class CadrePatch(Schema):
@@ -163,10 +167,10 @@ class CadrePatch(Schema):
 
 
 class CadreMoveIn(Schema):
-    unit_code: str
-    title: str
+    unit_code: str = Field("", description="新单位编码（必填）")
+    title: str = Field("", description="新职务（必填）")
     principal: bool = False
-    start: str = Field(..., description="YYYY-MM-DD")
+    start: str = Field("", description="任职时间 YYYY-MM-DD（必填），须晚于现任职务的任职时间")
 
 
 class ErrorOut(Schema):
@@ -200,6 +204,12 @@ def _invalid(*forms: Any, extra: dict[str, list[str]] | None = None) -> Status:
     return Status(422, {"detail": "；".join(lines), "errors": errors})
 
 
+def _id_param(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise HttpError(422, f"参数 {name} 应为整数 id，不能是 {value}")
+    return int(value)
+
+
 def _unit_data(payload: dict[str, Any]) -> dict[str, Any]:
     return {
         "code": payload.get("code"),
@@ -223,15 +233,15 @@ def list_categories(request: HttpRequest):
 
 @router.get("/units", response=list[UnitOut])
 @paginate(PagedBy50)
-def list_units(request: HttpRequest, q: str = "", category: int | None = None, parent: int | None = None):
+def list_units(request: HttpRequest, q: str = "", category: str | None = None, parent: str | None = None):
     _require(request, ROSTER_READERS)
     units = selectors.visible_units(request.user)
     if q.strip():
         units = units.search(q)
-    if category is not None:
-        units = units.filter(category_id=category)
-    if parent is not None:
-        units = units.filter(parent_id=parent)
+    if category:
+        units = units.filter(category_id=_id_param(category, "category"))
+    if parent:
+        units = units.filter(parent_id=_id_param(parent, "parent"))
     return units
 
 
@@ -275,15 +285,15 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
 
 @router.get("/cadres", response=list[CadreListOut])
 @paginate(CadresPagedBy50)
-def list_cadres(request: HttpRequest, q: str = "", category: int | None = None, unit: int | None = None):
+def list_cadres(request: HttpRequest, q: str = "", category: str | None = None, unit: str | None = None):
     _require(request, CADRE_READERS)
     cadres = selectors.visible_cadres(request.user)
     if q.strip():
         cadres = cadres.search(q)
-    if category is not None:
-        cadres = cadres.filter(current_unit__category_id=category)
-    if unit is not None:
-        cadres = cadres.filter(current_unit_id=unit)
+    if category:
+        cadres = cadres.filter(current_unit__category_id=_id_param(category, "category"))
+    if unit:
+        cadres = cadres.filter(current_unit_id=_id_param(unit, "unit"))
     return cadres
 
 

@@ -406,3 +406,24 @@ def test_openapi_schema_lists_the_roster_paths(client_for, roster):
     cadre_list = schema["paths"]["/api/org/cadres"]["get"]
     assert {p["name"] for p in cadre_list["parameters"]} >= {"q", "category", "unit", "page"}
     assert "422" in schema["paths"]["/api/org/units"]["post"]["responses"]
+
+
+def test_missing_and_malformed_fields_get_chinese_messages_too(client_for, roster):
+    client = client_for("organiser")
+    response = client.post("/api/org/units", {"category_id": "abc"}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "code": ["这个字段是必填项。"],
+        "name": ["这个字段是必填项。"],
+        "category_id": ["单位类别不存在"],
+    }
+    move = client.post(
+        f"/api/org/cadres/{roster['cadres']['a2'].pk}/move", {}, content_type="application/json"
+    )
+    assert set(move.json()["errors"]) == {"unit_code", "title", "start"}
+
+
+def test_a_list_filter_that_is_not_an_id_is_refused_in_chinese(client_for, roster):
+    response = client_for("organiser").get("/api/org/cadres", {"unit": "DW01"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "参数 unit 应为整数 id，不能是 DW01"
