@@ -4,7 +4,8 @@
 
 Generates bench/out/province.xlsx once (reused afterwards), then measures in fresh child processes, so
 each peak memory (ru_maxrss) is that step's own: reading the workbook, computing, writing the results
-workbook; and, for the choice of reader, python-calamine against openpyxl's read-only mode on 测评票.
+workbook; and, for the choice of reader, python-calamine against openpyxl's read-only mode on the
+测评票 sheets (测评票 and 测评票2: Excel holds at most 1,048,576 rows a sheet).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ INDICATORS_PER_CATEGORY = 10
 BALLOTS_PER_UNIT = {"上级": 5, "同级": 11, "下级": 11}  # each marks the team and its 10 cadres
 CADRE_CHOICES = ("优秀", "称职", "基本称职", "不称职")
 TEAM_CHOICES = ("优秀", "良好", "一般", "较差")
+SHEET_ROWS = 1_000_000
 
 
 def generate(path: Path) -> None:
@@ -120,7 +122,9 @@ def generate(path: Path) -> None:
         if rng.random() < 0.2:
             adjustments.append([code, rng.choice(("加分", "扣分")), rng.choice((1, 2, 3)), "督查通报"])
 
-    ballots = sheet("测评票", ["票号", "评价人类别", "对象编码", "评价"])
+    ballot_header = ["票号", "评价人类别", "对象编码", "评价"]
+    ballots = sheet("测评票", ballot_header)
+    rows, sheets = 1, 1
     cadre_weights = (30, 55, 12, 3)
     team_weights = (35, 50, 12, 3)
     for code, _ in unit_codes:
@@ -129,9 +133,13 @@ def generate(path: Path) -> None:
             for _ in range(count):
                 number += 1
                 ballot = f"{code}-{number:02d}"
+                if rows > SHEET_ROWS:  # Excel's limit is 1,048,576 rows: go on in 测评票2
+                    sheets += 1
+                    ballots, rows = sheet(f"测评票{sheets}", ballot_header), 1
                 ballots.append([ballot, group, code, rng.choices(TEAM_CHOICES, team_weights)[0]])
                 for cadre in cadre_codes[code]:
                     ballots.append([ballot, group, cadre, rng.choices(CADRE_CHOICES, cadre_weights)[0]])
+                rows += 1 + CADRES_PER_UNIT
 
     OUT.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -175,7 +183,8 @@ def step_calamine(book: str) -> dict[str, object]:
 
     started = time.perf_counter()
     workbook = python_calamine.CalamineWorkbook.from_path(book)
-    rows = sum(1 for _ in workbook.get_sheet_by_name("测评票").iter_rows())
+    names = [name for name in workbook.sheet_names if name.startswith("测评票")]
+    rows = sum(1 for name in names for _ in workbook.get_sheet_by_name(name).iter_rows())
     return {
         "rows": rows,
         "seconds": time.perf_counter() - started,
@@ -191,7 +200,8 @@ def step_openpyxl(book: str) -> dict[str, object]:
 
     started = time.perf_counter()
     workbook = openpyxl.load_workbook(book, read_only=True, data_only=True)
-    rows = sum(1 for _ in workbook["测评票"].iter_rows(values_only=True))
+    names = [name for name in workbook.sheetnames if name.startswith("测评票")]
+    rows = sum(1 for name in names for _ in workbook[name].iter_rows(values_only=True))
     return {
         "rows": rows,
         "seconds": time.perf_counter() - started,
@@ -246,7 +256,7 @@ def main() -> None:
     for step in ("calamine", "openpyxl"):
         reading = run_child(step, str(BOOK))
         print(
-            f"{step}: 测评票 {reading['rows']:,} rows in {reading['seconds']:.1f} s (CPU {reading['cpu']:.1f}), "
+            f"{step}: 测评票 sheets, {reading['rows']:,} rows in {reading['seconds']:.1f} s (CPU {reading['cpu']:.1f}), "
             f"peak {reading['peak_mb']:.0f} MB"
         )
 

@@ -6,6 +6,7 @@ The reader, the template and its 说明 sheet all take the names from here, so t
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -149,7 +150,8 @@ ADJUSTMENTS_SHEET = SheetLayout(
 )
 BALLOTS_SHEET = SheetLayout(
     "测评票",
-    "民主测评票，每个评价一行：一张票（一个票号）对多个对象的评价写成多行。",
+    "民主测评票，每个评价一行：一张票（一个票号）对多个对象的评价写成多行。"
+    "超过一个工作表的行数上限（1048576行）时，接着写在「测评票2」「测评票3」……中，列相同。",
     (
         C("票号", "必填，同一张票的各行票号相同", True),
         C("评价人类别", "必填，如 上级、同级、下级；须在「评价人权重」中设有权重", True),
@@ -170,6 +172,14 @@ PRIOR_GRADES_SHEET = SheetLayout(
         ),
     ),
 )
+
+
+def ballot_sheet_names(names: list[str]) -> list[str]:
+    """测评票 and its continuations 测评票2, 测评票3 … in order: Excel holds 1,048,576 rows a sheet."""
+    found = [(int(name[3:] or 1), name) for name in names if re.fullmatch(r"测评票\d*", name)]
+    return [name for _, name in sorted(found)]
+
+
 SHEETS = (
     SETTINGS_SHEET,
     UNITS_SHEET,

@@ -347,10 +347,10 @@ class _Reading:
     # --- 测评票 ------------------------------------------------------------------------------------------
 
     def read_marks(self) -> list[Mark]:
-        """The longest sheet by far (a province has millions of marks): read on the fast path."""
-        sheet = self.sheet(layout.BALLOTS_SHEET)
-        if sheet is None:
-            return []
+        """The longest sheets by far (a province has millions of marks): read on the fast path.
+
+        Excel holds at most 1,048,576 rows in a sheet, so marks may go on in 测评票2, 测评票3 ….
+        """
         settings = self.settings
         cadre_scale = tuple(settings.cadre_choice_values)
         team_scale = tuple(settings.team_choice_values)
@@ -361,9 +361,28 @@ class _Reading:
         choices = {c: c for c in (*cadre_scale, *team_scale)}
         groups = {g: g for g in settings.rater_group_weights}
         known = self.units_known and self.cadres_known
-        ballots: dict[str, tuple[str, str, int]] = {}  # ballot → itself, its rater group, its first row
-        marks = []
-        columns = ("票号", "评价人类别", "对象编码", "评价")
+        # ballot → itself, its rater group, and where it first appears
+        ballots: dict[str, tuple[str, str, str, int]] = {}
+        marks: list[Mark] = []
+        columns = layout.BALLOTS_SHEET.required_columns
+        for name in layout.ballot_sheet_names(self.book.sheet_names):
+            sheet = self.book.sheet(name, self.problems, required=columns)
+            if sheet is not None:
+                self.read_ballot_sheet(sheet, ballots, marks, scales, targets, choices, groups, known)
+        return marks
+
+    def read_ballot_sheet(
+        self,
+        sheet: Sheet,
+        ballots: dict[str, tuple[str, str, str, int]],
+        marks: list[Mark],
+        scales: dict[str, tuple[str, ...]],
+        targets: dict[str, str],
+        choices: dict[str, str],
+        groups: dict[str, str],
+        known: bool,
+    ) -> None:
+        columns = layout.BALLOTS_SHEET.required_columns
         for number, cells in sheet.tuples(columns):
             ballot, group, target, picked = cells
             # Fast path: every cell already the exact text of a known name.
@@ -375,7 +394,7 @@ class _Reading:
                 and ballot
                 and ballot == ballot.strip()
             ):
-                first = ballots[ballot] = (ballot, groups[group], number)
+                first = ballots[ballot] = (ballot, groups[group], sheet.name, number)
             canonical_target = targets.get(target)
             if (
                 first is not None
@@ -411,15 +430,15 @@ class _Reading:
             elif picked not in scale:
                 ok = False
                 sheet.problem(number, "评价", f"{show(picked)}不是有效的选项（{'、'.join(scale)}）", picked)
-            first = ballots.setdefault(ballot, (ballot, group, number))
+            first = ballots.setdefault(ballot, (ballot, group, sheet.name, number))
             if first[1] != group:
                 ok = False
+                where = f"第{first[3]}行" if first[2] == sheet.name else f"{first[2]} 第{first[3]}行"
                 sheet.problem(
                     number,
                     "评价人类别",
-                    f"票号{show(ballot)}在第{first[2]}行为{show(first[1])}，一张票只能有一个评价人类别",
+                    f"票号{show(ballot)}在{where}为{show(first[1])}，一张票只能有一个评价人类别",
                     group,
                 )
             if ok:
                 marks.append(Mark(first[0], group, targets[target], choices[picked]))
-        return marks
