@@ -25,6 +25,8 @@ _WIDE = Context(prec=80)
 
 def half_up(numerator: int, denominator: int, places: int) -> str:
     """numerator/denominator rounded half-up (halves away from zero) to ``places`` decimals, as text."""
+    if places == 2 and denominator > 0:
+        return _half_up_2(numerator, denominator)
     scaled = numerator * 10**places
     quotient, remainder = divmod(abs(scaled), denominator)
     if 2 * remainder >= denominator:
@@ -34,6 +36,15 @@ def half_up(numerator: int, denominator: int, places: int) -> str:
         return f"{sign}{quotient}"
     whole, part = divmod(quotient, 10**places)
     return f"{sign}{whole}.{part:0{places}d}"
+
+
+def _half_up_2(numerator: int, denominator: int) -> str:
+    # The common case, two decimals, in one integer division: floor(100·n/d + 1/2).
+    if numerator < 0:
+        text = _half_up_2(-numerator, denominator)
+        return text if text == "0.00" else "-" + text
+    whole, part = divmod((200 * numerator + denominator) // (2 * denominator), 100)
+    return f"{whole}.{part:02d}"
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:

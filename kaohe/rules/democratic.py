@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
-from operator import attrgetter
+from operator import add, attrgetter
 
 from .arithmetic import half_up, percent, ratio_decimal, round_count, to_decimal
 from .model import (
@@ -52,10 +52,20 @@ class Tally:
     invalid: list[InvalidBallot]
 
 
+# Every choice of both scales, each with its own slot in the counts, so that a team's choice on a cadre
+# (or the reverse) is counted apart and found afterwards.
+CHOICES = ("优秀", "称职", "基本称职", "不称职", "良好", "一般", "较差")
+SLOTS = {kind: tuple(CHOICES.index(choice) for choice in scale) for kind, scale in SCALES.items()}
+
+
 def tally(
     marks: Sequence[Mark], kinds: Mapping[str, Kind], settings: RuleSettings
 ) -> tuple[Tally, list[str]]:
-    """Count the valid marks; return the tally and the input errors found in the marks."""
+    """Count the valid marks; return the tally and the input errors found in the marks.
+
+    Counts live in one flat list, a block per target, a row of ``CHOICES`` per rater group in it; a mark
+    adds one at (target's block + group's row + choice). Positions are looked up a ballot at a time.
+    """
     ballots: dict[str, tuple[str, list[Mark]]] = {}
     mixed: set[str] = set()
     for (number, group), run in groupby(marks, key=_ballot_and_group):
@@ -68,52 +78,66 @@ def tally(
                 mixed.add(number)
             earlier[1].extend(run)
 
-    errors: list[str] = []
     weights = settings.rater_group_weights
+    groups = list(weights)
+    width = len(CHOICES)
+    stride = width * len(groups)
+    block = {code: i * stride for i, code in enumerate(kinds)}
+    row_of = {
+        group: {choice: g * width + c for c, choice in enumerate(CHOICES)} for g, group in enumerate(groups)
+    }
+    counts = [0] * (stride * len(kinds))
+
     limit = settings.excellent_limit
     limited = limit is not None and (limit.count is not None or limit.percent is not None)
-    per_group: dict[str, Counter[tuple[str, str]]] = {}
+    errors: list[str] = []
     invalid: list[InvalidBallot] = []
     for number, (group, ballot) in ballots.items():
-        if number in mixed or group not in weights:
+        rows = row_of.get(group)
+        if rows is None or number in mixed:
             errors.extend(_group_errors(number, ballot, weights))
-        targets = list(map(_target, ballot))
-        if limited or len(set(targets)) != len(targets):
-            choices = list(map(_choice, ballot))
+            errors.extend(_mark_errors(number, list(map(_target, ballot)), list(map(_choice, ballot)), kinds))
+            continue
+        starts = list(map(block.get, map(_target, ballot)))
+        offsets = list(map(rows.get, map(_choice, ballot)))
+        if None in starts or None in offsets:
+            errors.extend(_mark_errors(number, list(map(_target, ballot)), list(map(_choice, ballot)), kinds))
+            continue
+        if limited or len(set(starts)) != len(starts):
+            targets, choices = list(map(_target, ballot)), list(map(_choice, ballot))
             reasons = _void_reasons(targets, choices, kinds, settings)
             if reasons:
                 invalid.append(InvalidBallot(number, "；".join(reasons)))
                 errors.extend(_mark_errors(number, targets, choices, kinds))
                 continue
-        counter = per_group.get(group)
-        if counter is None:
-            counter = per_group[group] = Counter()
-        counter.update(zip(targets, map(_choice, ballot), strict=True))
+        for position in map(add, starts, offsets):
+            counts[position] += 1
 
-    # Read the counts back per target and scale; a mark that is not read back names an unknown
-    # target or a choice outside its target's scale.
-    counts: dict[str, dict[str, list[int]]] = {}
-    read = 0
-    groups = [(group, per_group[group]) for group in weights if group in per_group]
-    for target, kind in kinds.items():
-        keys = [(target, choice) for choice in SCALES[kind]]
-        by_group = None
-        for group, counter in groups:
-            row = [counter.get(key, 0) for key in keys]
-            marked = row[0] + row[1] + row[2] + row[3]
-            if marked:
-                if by_group is None:
-                    by_group = counts[target] = {}
-                by_group[group] = row
-                read += marked
-    if read != sum(sum(counter.values()) for counter in per_group.values()):
+    by_target: dict[str, dict[str, list[int]]] = {}
+    stray = False
+    for code, kind in kinds.items():
+        start = block[code]
+        if not any(counts[start : start + stride]):
+            continue
+        slots = SLOTS[kind]
+        rows_of_target: dict[str, list[int]] = {}
+        for g, group in enumerate(groups):
+            first = start + g * width
+            row = counts[first : first + width]
+            counted = [row[slot] for slot in slots]
+            if sum(counted) != sum(row):
+                stray = True  # a choice of the other scale
+            if any(counted):
+                rows_of_target[group] = counted
+        by_target[code] = rows_of_target
+    if stray:
         void = {item.ballot for item in invalid}
         for number, (_, ballot) in ballots.items():
             if number not in void:
                 targets, choices = list(map(_target, ballot)), list(map(_choice, ballot))
                 errors.extend(_mark_errors(number, targets, choices, kinds))
     invalid.sort(key=lambda item: item.ballot)
-    return Tally(counts, invalid), errors
+    return Tally(by_target, invalid), errors
 
 
 def _group_errors(number: str, ballot: list[Mark], weights: Mapping[str, Decimal]) -> list[str]:
@@ -213,26 +237,25 @@ def evaluate(
     scale, unit = values[kind]
     groups: dict[str, GroupTally] = {}
     spread: list[str] = []
-    pooled = [0, 0, 0, 0]
+    v0, v1, v2, v3 = scale
+    p0 = p1 = p2 = p3 = 0  # marks per choice, pooled over the groups
     numerator, denominator, weight_sum = 0, 1, 0  # Σ w_g·total_g/n_g = numerator/denominator
     for group, weight in weights.items():
         row = by_group.get(group)
         if row is None:
             spread.append(group)
             continue
-        n = row[0] + row[1] + row[2] + row[3]
-        total = scale[0] * row[0] + scale[1] * row[1] + scale[2] * row[2] + scale[3] * row[3]
+        c0, c1, c2, c3 = row
+        n = c0 + c1 + c2 + c3
+        total = v0 * c0 + v1 * c1 + v2 * c2 + v3 * c3
         groups[group] = GroupTally(total, n * unit, n)
         numerator = numerator * n + weight * total * denominator
         denominator *= n
         weight_sum += weight
-        for i in range(4):
-            pooled[i] += row[i]
+        p0, p1, p2, p3 = p0 + c0, p1 + c1, p2 + c2, p3 + c3
     denominator *= unit * weight_sum
-    valid = pooled[0] + pooled[1] + pooled[2] + pooled[3]
-    shared = (pooled[0], pooled[0] + pooled[1], pooled[3])
-    names = SHARE_NAMES[kind]
-    shares = {names[i]: Fraction(shared[i], valid) for i in range(3)}
+    valid = p0 + p1 + p2 + p3
+    top, upper, bottom = SHARE_NAMES[kind]
     return DemocraticDetail(
         kind,
         Fraction(numerator, denominator),
@@ -240,9 +263,9 @@ def evaluate(
         valid,
         groups,
         tuple(spread),
-        tuple(pooled),
-        shared,
-        shares,
+        (p0, p1, p2, p3),
+        (p0, p0 + p1, p3),
+        {top: Fraction(p0, valid), upper: Fraction(p0 + p1, valid), bottom: Fraction(p3, valid)},
     )
 
 

@@ -6,7 +6,7 @@ forced 不称职 (teams: 较差) > 不定等次 > no 优秀.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import EFFECT_ORDER, Cadre, Effect, Kind, RuleSettings, Sanction, Unit, VetoEffect
@@ -19,7 +19,9 @@ class Cause:
     reason: str  # Chinese, names the cause: which sanction, which veto item
 
 
-def heaviest(causes: Iterable[Cause]) -> Effect | None:
+def heaviest(causes: Sequence[Cause]) -> Effect | None:
+    if not causes:
+        return None
     effects = {cause.effect for cause in causes}
     return next((effect for effect in EFFECT_ORDER if effect in effects), None)
 
@@ -42,7 +44,9 @@ def team_causes(unit: Unit, settings: RuleSettings) -> list[Cause]:
 def cadre_causes(
     cadre: Cadre, unit: Unit, sanctions: Sequence[Sanction], settings: RuleSettings
 ) -> list[Cause]:
-    causes = []
+    causes: list[Cause] = []
+    if not (cadre.probation or cadre.investigation or sanctions or cadre.veto or unit.veto):
+        return causes
     if cadre.probation:
         causes.append(Cause(Effect.UNGRADED, "probation", "处于试用期，只写评语，不定等次"))
     if cadre.investigation:

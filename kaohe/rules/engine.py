@@ -52,6 +52,10 @@ def _without_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # Hand what survives (the results) to the oldest generation, as a long run with the collector on
+        # would have; otherwise the next young collection would scan hundreds of thousands of objects.
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -208,14 +212,14 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         history = earlier.get(code)
         if history or graded == "较差":
             notes += history_flags(kind, graded, history or {}, settings.year, principals.get(code, ()))
-        flags = {flag for flag, _ in notes}
-        flags.update(cause.flag for cause in target.causes)
+        flags = [flag for flag, _ in notes]
+        flags += [cause.flag for cause in target.causes]
         if target.priority:
-            flags.add("priority")
+            flags.append("priority")
         if placement.selection is Selection.PENDING:
-            flags.add("tie")
+            flags.append("tie")
         elif placement.selection is Selection.OVER_QUOTA:
-            flags.add("over_quota")
+            flags.append("over_quota")
         performance, performance_text = unit_values[target.unit.code]
         facts = Facts(
             kind=kind,
@@ -246,7 +250,7 @@ def _assess(inputs: AssessmentInput) -> Assessment:
                 rank=placement.rank,
                 pool_size=in_pool.summary.size,
                 grade=graded,
-                flags=sorted(flags, key=_FLAG_ORDER.__getitem__),
+                flags=sorted(set(flags), key=_FLAG_ORDER.__getitem__) if flags else flags,
                 explanation=explain(facts, book),
             )
         )

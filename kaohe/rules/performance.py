@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -32,11 +32,11 @@ class Adjustments:
 NO_ADJUSTMENTS = Adjustments(Fraction(0), Fraction(0), Fraction(0), (), ())
 
 
-def adjustments(items: Iterable[Adjustment], cap: Fraction) -> Adjustments:
+def adjustments(items: Sequence[Adjustment], cap: Fraction) -> Adjustments:
+    if not items:
+        return NO_ADJUSTMENTS
     # Sorted, so that the explanation lists reasons in the same order whatever the row order.
     ordered = sorted(items, key=lambda a: (a.kind, -a.points, a.reason))
-    if not ordered:
-        return NO_ADJUSTMENTS
     bonuses = [a for a in ordered if a.kind is AdjustmentKind.BONUS]
     deductions = [a for a in ordered if a.kind is AdjustmentKind.DEDUCTION]
     bonus = sum((Fraction(a.points) for a in bonuses), Fraction(0))
