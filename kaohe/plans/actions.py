@@ -520,9 +520,11 @@ def indicators_import(
     rows = books.read_indicators(source, problems)
     sheet = books.INDICATOR_SHEET
     categories = {c.name: c for c in UnitCategory.objects.all()}
-    departments: dict[str, ScoringDepartment] = {}
+    # 归口部门 is a department's code or its name; a name shared by two departments is ambiguous.
+    departments: dict[str, ScoringDepartment | None] = {}
+    for department in ScoringDepartment.objects.order_by("code"):
+        departments[department.name] = None if department.name in departments else department
     for department in ScoringDepartment.objects.all():
-        departments.setdefault(department.name, department)
         departments[department.code] = department
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
@@ -530,6 +532,14 @@ def indicators_import(
             problems.add(sheet, row.row, "单位类别", row.category, f"单位类别「{row.category}」不存在")
         if row.department and row.department not in departments:
             problems.add(sheet, row.row, "归口部门", row.department, f"归口部门「{row.department}」不存在")
+        elif row.department and departments[row.department] is None:
+            problems.add(
+                sheet,
+                row.row,
+                "归口部门",
+                row.department,
+                f"有多个名为「{row.department}」的部门，请填写部门编码",
+            )
         key = (row.category or "", row.code or "")
         if row.category is not None and row.code is not None and key in seen:
             problems.add(

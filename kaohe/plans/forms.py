@@ -473,7 +473,7 @@ class GroupForm(StyledForm):
                 "units": " ".join(group.units.order_by("code").values_list("code", flat=True)),
             }
         super().__init__(*args, **kwargs)
-        self.fields["members"].widget.attrs["class"] = "list-unstyled"
+        self.fields["members"].widget.attrs.pop("class", None)  # a list of checkboxes, not one control
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -132,10 +132,17 @@ def _links(cycle: AssessmentCycle) -> list[tuple[str, str]]:
     """Links to the parts of a cycle that other apps provide, where they exist."""
     links = []
     for label, name in (
-        (_("考核录入进度"), "performance:progress"),
+        (_("录入进度"), "performance:progress"),
         (_("绩效预览"), "performance:preview"),
+        (_("单位自评"), "performance:self_evaluation_list"),
+        (_("指标考评"), "performance:score_grid"),
+        (_("现场核验"), "performance:verification_list"),
+        (_("领导评价"), "performance:rating_list"),
         (_("公众评议"), "surveys:survey_list"),
-        (_("工作簿导入导出"), "plans:cycle_transfer"),
+        (_("加减分"), "performance:adjustment_list"),
+        (_("一票否决"), "performance:veto_list"),
+        (_("处分"), "performance:sanction_list"),
+        (_("导出考核工作簿"), "plans:workbook_export"),
     ):
         try:
             links.append((label, reverse(name, args=[cycle.year])))
@@ -169,7 +176,8 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
         next_phase=Phase(following).label if following else None,
         counts=selectors.cycle_counts(cycle),
         systems=selectors.category_systems(cycle),
-        links=_links(cycle),
+        # The input pages check their own roles; organisers are the ones who chase them all.
+        links=_links(cycle) if request.user.has_role(*CYCLE_EDITORS) else [],
     )
     return render(request, "plans/cycle_detail.html", context)
 
@@ -196,10 +204,10 @@ def cycle_advance(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cycle_edit(request: HttpRequest, year: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
-    form = TimelineForm(request.POST or None, instance=cycle)
+    # A copy: validating a ModelForm writes the posted values onto its instance.
+    form = TimelineForm(request.POST or None, instance=AssessmentCycle.objects.get(pk=cycle.pk))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        cycle.refresh_from_db()  # the ModelForm wrote the posted values onto the instance
         actions.cycle_update(actor=request.user, cycle=cycle, **data)
         messages.success(request, _("已保存时间安排。"))
         return redirect("plans:cycle_detail", cycle.year)

@@ -338,3 +338,8 @@ def test_the_timeline_dates_are_edited_in_order_and_audited(roster, cast, client
     assert cycle.evaluation_date == datetime.date(2026, 1, 5) and cycle.phase == "preparation"
     entry = AuditEntry.objects.get(action="cycle.update")
     assert entry.before["evaluation_date"] is None and entry.after["evaluation_date"] == "2026-01-05"
+
+
+def test_the_overview_links_the_organiser_to_the_input_pages_of_the_cycle(full_cycle, client_for):
+    html = client_for("organiser").get(reverse("plans:cycle_detail", args=[2025])).content.decode()
+    assert reverse("surveys:survey_list", args=[2025]) in html

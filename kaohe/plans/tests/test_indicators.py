@@ -257,3 +257,15 @@ def test_the_indicator_sheet_reads_into_an_assessment_workbook(roster, cycle, to
     header = [c.value for c in sheet[1]][:4]
     assert header == [c.name for c in INDICATORS_SHEET.columns]
     assert AssessedUnit.objects.count() == 0
+
+
+def test_a_department_name_shared_by_two_departments_must_be_given_by_code(roster, cycle, organiser):
+    from kaohe.org.models import ScoringDepartment
+
+    ScoringDepartment.objects.create(code="BM02", name="市发改委")
+    rows = [HEADER, ["乡镇街道", "A01", "经济发展", 60, "市发改委", None]]
+    response = organiser.post(reverse("plans:indicator_import", args=[2025]), {"file": book(rows)})
+    assert "有多个名为「市发改委」的部门，请填写部门编码" in response.content.decode()
+    rows = [HEADER, ["乡镇街道", "A01", "经济发展", 60, "BM02", None]]
+    organiser.post(reverse("plans:indicator_import", args=[2025]), {"file": book(rows)})
+    assert Indicator.objects.get().department.code == "BM02"

@@ -186,3 +186,27 @@ def test_participants_are_locked_from_evaluation_on(roster, cycle, cast, organis
             actor=cast["organiser"], cycle=cycle, units=roster["units"]["c"].__class__.objects.all()
         )
     assert not AuditEntry.objects.filter(action__startswith="cycle.").exclude(action="cycle.enrol").exists()
+
+
+def test_the_participant_lists_cost_the_same_queries_for_many_rows_as_for_few(roster, cycle, organiser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_unit
+
+    def queries(name):
+        url = reverse(name) if name == "plans:cycle_list" else reverse(name, args=[2025])
+        with CaptureQueriesContext(connection) as context:
+            assert organiser.get(url).status_code == 200
+        return len(context)
+
+    organiser.post(reverse(ENROL, args=[2025]), {"with_cadres": "on"})
+    few = {name: queries(name) for name in ("plans:unit_list", "plans:cadre_list", "plans:cycle_list")}
+    towns = roster["categories"]["towns"]
+    for n in range(10):
+        unit = make_unit(f"DX{n:02}", f"新单位{n}", towns)
+        make_cadre(f"GX{n:02}", f"新干部{n}", unit, "主任", principal=True)
+    organiser.post(reverse(ENROL, args=[2025]), {"with_cadres": "on"})
+    assert AssessedUnit.objects.filter(cycle=cycle).count() == 13
+    many = {name: queries(name) for name in few}
+    assert many == few
