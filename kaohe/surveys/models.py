@@ -38,7 +38,17 @@ class PublicSurvey(models.Model):
     class Meta:
         verbose_name = _("公众评议")
         verbose_name_plural = _("公众评议")
-        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="one_survey_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "unit"], name="one_survey_per_unit"),
+            # 0 ≤ 不满意 ≤ 基本满意 ≤ 满意 ≤ 100: a better answer never converts to a lower score.
+            models.CheckConstraint(
+                name="survey_values_ordered",
+                condition=Q(unsatisfied_value__gte=0)
+                & Q(basic_value__gte=models.F("unsatisfied_value"))
+                & Q(satisfied_value__gte=models.F("basic_value"))
+                & Q(satisfied_value__lte=100),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit}公众评议"
@@ -48,6 +58,8 @@ class SurveyCode(models.Model):
     survey = models.ForeignKey(PublicSurvey, on_delete=models.CASCADE, related_name="codes")
     code = models.CharField(max_length=32, unique=True)
     used = models.BooleanField(default=False)
+    # Codes are generated and printed in batches; a batch's slips are downloaded together.
+    batch = models.PositiveIntegerField(_("批次"), default=1)
 
     class Meta:
         verbose_name = _("评议码")
