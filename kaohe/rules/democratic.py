@@ -1,8 +1,8 @@
 """民主测评 (rules §2): valid ballots, group scores, the weighted democratic score, vote shares, flags.
 
-Counting is the engine's hot loop (a province has 1.5 million marks), so marks are grouped by ballot
-with ``itertools.groupby`` and counted per rater group with ``Counter.update``, both of which run in C;
-exact fractions are built once per target from the integer counts.
+Counting is the engine's hot loop (a province has 1.5 million marks): marks are grouped by ballot with
+``itertools.groupby``, their positions looked up a ballot at a time with ``map`` (both run in C), and
+counted in one flat list of integers; exact fractions are built once per target from the counts.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ SHARE_NAMES: dict[Kind, tuple[str, str, str]] = {
 }
 EXCELLENT = CADRE_GRADES[0]
 
-_ballot = attrgetter("ballot")
 _target = attrgetter("target")
 _choice = attrgetter("choice")
 _group = attrgetter("rater_group")
@@ -92,23 +91,26 @@ def tally(
     limited = limit is not None and (limit.count is not None or limit.percent is not None)
     errors: list[str] = []
     invalid: list[InvalidBallot] = []
+    uncounted: set[str] = set()  # void ballots, and ballots already reported as input errors
     for number, (group, ballot) in ballots.items():
         rows = row_of.get(group)
         if rows is None or number in mixed:
             errors.extend(_group_errors(number, ballot, weights))
-            errors.extend(_mark_errors(number, list(map(_target, ballot)), list(map(_choice, ballot)), kinds))
+            errors.extend(_mark_errors(number, ballot, kinds))
+            uncounted.add(number)
             continue
         starts = list(map(block.get, map(_target, ballot)))
         offsets = list(map(rows.get, map(_choice, ballot)))
         if None in starts or None in offsets:
-            errors.extend(_mark_errors(number, list(map(_target, ballot)), list(map(_choice, ballot)), kinds))
+            errors.extend(_mark_errors(number, ballot, kinds))
+            uncounted.add(number)
             continue
         if limited or len(set(starts)) != len(starts):
-            targets, choices = list(map(_target, ballot)), list(map(_choice, ballot))
-            reasons = _void_reasons(targets, choices, kinds, settings)
+            reasons = _void_reasons(list(map(_target, ballot)), list(map(_choice, ballot)), kinds, settings)
             if reasons:
                 invalid.append(InvalidBallot(number, "；".join(reasons)))
-                errors.extend(_mark_errors(number, targets, choices, kinds))
+                errors.extend(_mark_errors(number, ballot, kinds))
+                uncounted.add(number)
                 continue
         for position in map(add, starts, offsets):
             counts[position] += 1
@@ -131,11 +133,10 @@ def tally(
                 rows_of_target[group] = counted
         by_target[code] = rows_of_target
     if stray:
-        void = {item.ballot for item in invalid}
+        # Rare: find the ballots that put a choice of one scale on a target of the other, to name them.
         for number, (_, ballot) in ballots.items():
-            if number not in void:
-                targets, choices = list(map(_target, ballot)), list(map(_choice, ballot))
-                errors.extend(_mark_errors(number, targets, choices, kinds))
+            if number not in uncounted:
+                errors.extend(_mark_errors(number, ballot, kinds))
     invalid.sort(key=lambda item: item.ballot)
     return Tally(by_target, invalid), errors
 
@@ -150,9 +151,9 @@ def _group_errors(number: str, ballot: list[Mark], weights: Mapping[str, Decimal
     return errors
 
 
-def _mark_errors(number: str, targets: list[str], choices: list[str], kinds: Mapping[str, Kind]) -> list[str]:
+def _mark_errors(number: str, ballot: list[Mark], kinds: Mapping[str, Kind]) -> list[str]:
     errors = []
-    for target, choice in zip(targets, choices, strict=True):
+    for target, choice in zip(map(_target, ballot), map(_choice, ballot), strict=True):
         kind = kinds.get(target)
         if kind is None:
             errors.append(f"测评票「{number}」：对象编码「{target}」不存在")

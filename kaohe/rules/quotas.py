@@ -70,11 +70,13 @@ def allot(kind: Kind, name: str, members: Sequence[Member], settings: RuleSettin
         ratio += member.ratio
     quota = round_count(ratio, settings.quota_rounding)
 
+    # Competition ranking on the rounded composite: 1, 2, 2, 4.
     ranks: dict[str, int] = {}
+    rank, previous = 0, None
     for position, member in enumerate(ranked, start=1):
-        before = ranked[position - 2] if position > 1 else None
-        same = before is not None and before.composite == member.composite
-        ranks[member.code] = ranks[before.code] if same and before is not None else position
+        if member.composite != previous:
+            rank, previous = position, member.composite
+        ranks[member.code] = rank
 
     candidates = [m for m in ranked if m.effect is None]
     if settings.priority_mode is PriorityMode.FIRST:

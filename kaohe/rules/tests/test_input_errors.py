@@ -130,3 +130,18 @@ def test_input_error_is_a_value_error_with_one_line_per_message() -> None:
     error = InputError(["甲", "乙"])
     assert isinstance(error, ValueError)
     assert str(error) == "甲\n乙"
+
+
+def test_each_bad_mark_is_reported_once() -> None:
+    marks = [
+        Mark("P1", "上级", "GB99", "优秀"),
+        Mark("P1", "上级", "GB01", "良好"),
+        Mark("P2", "上级", "GB01", "较差"),
+        Mark("P3", "上级", "GB01", "优"),
+    ]
+    assert _messages(cadres=[cadre("GB01")], marks=marks) == [
+        "测评票「P1」：对象编码「GB99」不存在",
+        "测评票「P1」：「良好」不是对象「GB01」的有效选项（优秀、称职、基本称职、不称职）",
+        "测评票「P3」：「优」不是对象「GB01」的有效选项（优秀、称职、基本称职、不称职）",
+        "测评票「P2」：「较差」不是对象「GB01」的有效选项（优秀、称职、基本称职、不称职）",
+    ]

@@ -14,11 +14,14 @@ from kaohe.rules import assess, assessment_document
 from kaohe.rules.model import (
     CADRE_GRADES,
     TEAM_GRADES,
+    Adjustment,
+    AdjustmentKind,
     AssessmentInput,
     Cadre,
     CadrePool,
     Kind,
     Mark,
+    PriorGrade,
     PriorityMode,
     Rounding,
     RuleSettings,
@@ -73,6 +76,20 @@ def worlds(draw: st.DrawFn) -> AssessmentInput:
         for c in cadres
         if draw(st.integers(0, 9)) == 0
     ]
+    codes = [u.code for u in units] + [c.code for c in cadres]
+    adjustments = [
+        Adjustment(
+            code, draw(st.sampled_from(list(AdjustmentKind))), draw(st.sampled_from(SCORES[:2])) / 10, reason
+        )
+        for code in codes
+        for reason in draw(st.lists(st.sampled_from(["创新", "督查", "表彰"]), max_size=2))
+    ]
+    prior_grades = [
+        PriorGrade(c.code, year, draw(st.sampled_from(CADRE_GRADES)))
+        for c in cadres
+        for year in (2023, 2024)
+        if draw(st.booleans())
+    ]
     targets = [(u.code, TEAM_GRADES) for u in units] + [(c.code, CADRE_GRADES) for c in cadres]
     marks = []
     for b in range(draw(st.integers(0, 12))):
@@ -80,10 +97,18 @@ def worlds(draw: st.DrawFn) -> AssessmentInput:
         for code, scale in targets:
             if draw(st.booleans()):
                 marks.append(Mark(f"P{b:03d}", group, code, draw(st.sampled_from(scale))))
-    return AssessmentInput(rules, units, cadres, sanctions=sanctions, marks=marks)
+    return AssessmentInput(
+        rules,
+        units,
+        cadres,
+        sanctions=sanctions,
+        adjustments=adjustments,
+        marks=marks,
+        prior_grades=prior_grades,
+    )
 
 
-quick = settings(max_examples=60, deadline=None)
+quick = settings(max_examples=50, deadline=None)
 
 
 @quick
@@ -112,7 +137,9 @@ def test_row_order_never_changes_a_result(world: AssessmentInput, rnd: random.Ra
         rnd.sample(world.units, len(world.units)),
         rnd.sample(world.cadres, len(world.cadres)),
         sanctions=rnd.sample(world.sanctions, len(world.sanctions)),
+        adjustments=rnd.sample(world.adjustments, len(world.adjustments)),
         marks=rnd.sample(world.marks, len(world.marks)),
+        prior_grades=rnd.sample(world.prior_grades, len(world.prior_grades)),
     )
     before = json.dumps(assessment_document(assess(world)), ensure_ascii=False)
     after = json.dumps(assessment_document(assess(shuffled)), ensure_ascii=False)
