@@ -62,9 +62,12 @@ def ratio_decimal(numerator: int, denominator: int) -> Decimal:
     return _CARRY.divide(Decimal(numerator), Decimal(denominator))
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(8)}
+
+
 def display(value: Decimal, places: int = 2) -> str:
     """A score or share as shown to people: ``places`` decimals, rounded half-up."""
-    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE))
+    return str(value.quantize(_QUANTA[places], rounding=ROUND_HALF_UP, context=_WIDE))
 
 
 def display_fraction(value: Fraction, places: int = 2) -> str:
