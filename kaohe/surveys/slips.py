@@ -1,0 +1,154 @@
+"""Printable survey codes: an A4 PDF of QR slips with cut lines, and an .xlsx list (code, link).
+
+Plain data in, bytes out; no Django. The QR code is drawn as vector squares (crisp at any printer
+resolution) and the Chinese text uses reportlab's built-in STSong-Light CID font, so no font file is needed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import segno
+from openpyxl import Workbook
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+CJK_FONT = "STSong-Light"
+CODE_FONT = "Courier-Bold"
+COLUMNS, ROWS = 3, 4
+MARGIN = 8 * mm
+QR_SIZE = 34 * mm
+
+
+@dataclass(frozen=True)
+class Slip:
+    code: str  # as printed, grouped: K7QM-2XHP-…
+    url: str  # the link in the QR code, with the code
+    batch: int = 1
+
+
+def _font() -> str:
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    return CJK_FONT
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` cut with an ellipsis so it fits in `width`."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """The QR code of `data` with its bottom-left corner at (x, y), `size` wide with the quiet zone."""
+    qr = segno.make(data, error="m", micro=False)
+    matrix = qr.matrix
+    border = 2  # modules of quiet zone; the slip's white margin adds more
+    count = len(matrix) + 2 * border
+    module = size / count
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + border + 1) * module
+        column = 0
+        while column < len(row):
+            if row[column]:
+                start = column
+                while column < len(row) and row[column]:
+                    column += 1
+                left = x + (start + border) * module
+                canvas.rect(left, top, (column - start) * module, module, stroke=0, fill=1)
+            else:
+                column += 1
+
+
+def slips_pdf(*, title: str, unit: str, page_url: str, slips: Sequence[Slip]) -> bytes:
+    """A4 pages of COLUMNS × ROWS slips, each with the unit, the QR code, the code and how to answer."""
+    font = _font()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(f"{unit} {title}")
+    page_width, page_height = A4
+    width = (page_width - 2 * MARGIN) / COLUMNS
+    height = (page_height - 2 * MARGIN) / ROWS
+    per_page = COLUMNS * ROWS
+    for page_start in range(0, max(len(slips), 1), per_page):
+        page = slips[page_start : page_start + per_page]
+        _cut_lines(canvas, width, height)
+        for index, slip in enumerate(page):
+            column, row = index % COLUMNS, index // COLUMNS
+            left = MARGIN + column * width
+            top = page_height - MARGIN - row * height
+            _slip(canvas, font, slip, left, top, width, title=title, unit=unit, page_url=page_url)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _cut_lines(canvas: Canvas, width: float, height: float) -> None:
+    page_width, page_height = A4
+    canvas.saveState()
+    canvas.setDash(3, 3)
+    canvas.setLineWidth(0.4)
+    canvas.setStrokeGray(0.55)
+    for column in range(COLUMNS + 1):
+        x = MARGIN + column * width
+        canvas.line(x, MARGIN / 2, x, page_height - MARGIN / 2)
+    for row in range(ROWS + 1):
+        y = MARGIN + row * height
+        canvas.line(MARGIN / 2, y, page_width - MARGIN / 2, y)
+    canvas.restoreState()
+
+
+def _slip(
+    canvas: Canvas,
+    font: str,
+    slip: Slip,
+    left: float,
+    top: float,
+    width: float,
+    *,
+    title: str,
+    unit: str,
+    page_url: str,
+) -> None:
+    inner = width - 8 * mm
+    center = left + width / 2
+    y = top - 8 * mm
+    canvas.setFont(font, 9)
+    canvas.drawCentredString(center, y, _fit(title, font, 9, inner))
+    y -= 6 * mm
+    canvas.setFont(font, 12)
+    canvas.drawCentredString(center, y, _fit(unit, font, 12, inner))
+    y -= 2 * mm + QR_SIZE
+    _draw_qr(canvas, slip.url, center - QR_SIZE / 2, y, QR_SIZE)
+    y -= 5 * mm
+    canvas.setFont(CODE_FONT, 10.5)
+    canvas.drawCentredString(center, y, slip.code)
+    y -= 5 * mm
+    canvas.setFont(font, 7.5)
+    canvas.drawCentredString(center, y, _fit("用手机扫码评议；或打开以下网址并输入评议码", font, 7.5, inner))
+    y -= 3.6 * mm
+    canvas.setFont("Helvetica", 6.5)
+    canvas.drawCentredString(center, y, _fit(page_url, "Helvetica", 6.5, inner))
+    y -= 3.6 * mm
+    canvas.setFont(font, 7)
+    canvas.drawCentredString(center, y, "每码限用一次 · 匿名评议")
+
+
+def codes_xlsx(*, unit: str, slips: Sequence[Slip], used: Sequence[bool]) -> bytes:
+    """The codes as a sheet: 序号, 单位, 评议码, 链接, 批次, 状态."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("评议码")
+    sheet.append(["序号", "单位", "评议码", "链接", "批次", "状态"])
+    for number, (slip, is_used) in enumerate(zip(slips, used, strict=True), start=1):
+        sheet.append([number, unit, slip.code, slip.url, slip.batch, "已使用" if is_used else "未使用"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
