@@ -440,7 +440,9 @@ def adjustment_decide(*, actor: Any, adjustment: Adjustment, approve: bool) -> A
     with transaction.atomic():
         _ensure_open(adjustment.cycle)
         adjustment = (
-            Adjustment.objects.select_for_update().select_related("unit", "cadre").get(pk=adjustment.pk)
+            Adjustment.objects.select_for_update(of=("self",))
+            .select_related("unit", "cadre")
+            .get(pk=adjustment.pk)
         )
         if adjustment.status != AdjustmentStatus.PROPOSED:
             raise ValidationError(

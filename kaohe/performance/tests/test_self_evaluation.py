@@ -174,7 +174,7 @@ def test_the_outsider_sees_only_their_own_units_self_evaluation(world, client_fo
         narrative="东城的秘密",
     )
     page = client_for("outsider").get(edit_url(world)).content.decode()
-    assert "东城的秘密" not in page and "77" not in page
+    assert "东城的秘密" not in page and 'value="77"' not in page
     # and posting there writes the outsider's own unit B, never unit A
     client_for("outsider").post(edit_url(world), {"claimed": "60"})
     assert SelfEvaluation.objects.get(unit=world["units"]["b"]).claimed == 60
