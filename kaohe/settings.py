@@ -147,6 +147,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploads: a roster or a workbook; anything bigger is refused with a message.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(30 * 1024 * 1024)))
+# Evidence files (佐证材料): the most one file may weigh.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
