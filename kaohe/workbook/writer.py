@@ -72,8 +72,8 @@ def _write_results(book: Workbook, assessment: Assessment) -> None:
         ("民主测评", 9, SCORE),
         ("有效票", 7, None),
     ]
-    for group in groups:
-        columns += [(f"{group}得分", 8, SCORE), (f"{group}票数", 7, None)]
+    # Each rater group's score; its ballot count is in the explanation, which keeps the table printable.
+    columns += [(f"{group}得分", 8, SCORE) for group in groups]
     columns += [
         ("优秀率", 8, SHARE),
         ("称职(良好)及以上率", 10, SHARE),
@@ -105,7 +105,7 @@ def _result_row(result: Result, groups: Sequence[str]) -> list[Any]:
     ]
     for group in groups:
         group_score = democratic.groups.get(group) if democratic else None
-        row += [_score(group_score.score), group_score.valid] if group_score else [None, None]
+        row.append(_score(group_score.score) if group_score else None)
     shares = [democratic.shares.get(key) for key in SHARE_KEYS[result.kind]] if democratic else [None] * 3
     row += [_share(share) for share in shares]
     row += [

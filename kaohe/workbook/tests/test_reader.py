@@ -355,8 +355,14 @@ def test_problems_carry_the_value_for_the_web_import():
 
 def test_ballots_may_go_on_in_numbered_sheets_beyond_excels_row_limit():
     sheets = small()
-    sheets["测评票2"] = [sheets["测评票"][0], ["P03", "同级", "GB03", "优秀"], ["P01", "同级", "GB03", "称职"]]
+    sheets["测评票2"] = [
+        sheets["测评票"][0],
+        ["P03", "同级", "GB03", "优秀"],
+        ["P01", "同级", "GB03", "称职"],
+    ]
     problems = [str(p) for p in problems_of(sheets)]
-    assert problems == ["测评票2 第3行 评价人类别: 票号「P01」在测评票 第2行为「上级」，一张票只能有一个评价人类别"]
+    assert problems == [
+        "测评票2 第3行 评价人类别: 票号「P01」在测评票 第2行为「上级」，一张票只能有一个评价人类别"
+    ]
     del sheets["测评票2"][2]
     assert [m.ballot for m in read_assessment_workbook(xlsx(sheets)).marks][-1] == "P03"

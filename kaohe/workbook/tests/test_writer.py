@@ -38,7 +38,7 @@ def test_results_show_scores_grades_and_explanations_in_chinese():
     first_cadre = results[2]
     assert first_cadre["等次"] == "称职"
     assert first_cadre["综合得分"] == 89.51
-    assert first_cadre["上级得分"] == 100 and first_cadre["上级票数"] == 1
+    assert first_cadre["上级得分"] == 100 and first_cadre["有效票"] == 2
     assert "同级得分" not in first_cadre  # a column per rater group that has marks
     assert results[3]["下级得分"] is None
     assert first_cadre["优秀率"] == 0.5
