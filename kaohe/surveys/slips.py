@@ -22,7 +22,7 @@ CJK_FONT = "STSong-Light"
 CODE_FONT = "Courier-Bold"
 COLUMNS, ROWS = 3, 4
 MARGIN = 8 * mm
-QR_SIZE = 34 * mm
+QR_SIZE = 32 * mm
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
 
 
 def slips_pdf(*, title: str, unit: str, page_url: str, slips: Sequence[Slip]) -> bytes:
-    """A4 pages of COLUMNS × ROWS slips, each with the unit, the QR code, the code and how to answer."""
+    """A4 pages of COLUMNS × ROWS slips, each with the unit, the QR code, the code and how to answer.
+
+    The slips of a page are separated by dashed cut lines."""
     font = _font()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
@@ -120,26 +122,35 @@ def _slip(
 ) -> None:
     inner = width - 8 * mm
     center = left + width / 2
-    y = top - 8 * mm
+    y = top - 7 * mm
     canvas.setFont(font, 9)
     canvas.drawCentredString(center, y, _fit(title, font, 9, inner))
     y -= 6 * mm
     canvas.setFont(font, 12)
     canvas.drawCentredString(center, y, _fit(unit, font, 12, inner))
-    y -= 2 * mm + QR_SIZE
+    y -= 1.5 * mm + QR_SIZE
     _draw_qr(canvas, slip.url, center - QR_SIZE / 2, y, QR_SIZE)
     y -= 5 * mm
     canvas.setFont(CODE_FONT, 10.5)
     canvas.drawCentredString(center, y, slip.code)
-    y -= 5 * mm
+    y -= 4.5 * mm
     canvas.setFont(font, 7.5)
-    canvas.drawCentredString(center, y, _fit("用手机扫码评议；或打开以下网址并输入评议码", font, 7.5, inner))
-    y -= 3.6 * mm
+    canvas.drawCentredString(center, y, _fit("扫码评议；或打开下列网址并输入评议码", font, 7.5, inner))
     canvas.setFont("Helvetica", 6.5)
-    canvas.drawCentredString(center, y, _fit(page_url, "Helvetica", 6.5, inner))
-    y -= 3.6 * mm
-    canvas.setFont(font, 7)
-    canvas.drawCentredString(center, y, "每码限用一次 · 匿名评议")
+    # The whole address, on two lines if need be: someone may type it.
+    for line in _wrap(page_url, "Helvetica", 6.5, inner):
+        y -= 3.2 * mm
+        canvas.drawCentredString(center, y, line)
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    lines, line = [], ""
+    for char in text:
+        if line and pdfmetrics.stringWidth(line + char, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line else lines
 
 
 def codes_xlsx(*, unit: str, slips: Sequence[Slip], used: Sequence[bool]) -> bytes:
