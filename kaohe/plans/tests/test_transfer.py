@@ -5,6 +5,7 @@ The key property: `kaohe assess` on the export gives exactly the JSON of `kaohe 
 
 import io
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -372,3 +373,10 @@ def test_a_category_created_by_the_import_goes_after_the_existing_ones(roster):
         small() | {"单位": [*small()["单位"], ["DW05", "开发区", "园区", None, 70, None, None, None]]}
     )
     assert UnitCategory.objects.get(name="园区").order == 3
+
+
+def test_ballot_and_mark_ids_are_random_version_4_uuids():
+    ids = transfer.random_ids(1000)
+    assert len(set(ids)) == 1000
+    assert {uuid.UUID(i).version for i in ids} == {4}
+    assert {uuid.UUID(i).hex for i in ids} == set(ids)

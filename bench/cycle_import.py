@@ -1,0 +1,175 @@
+"""Benchmark `kaohe cycle import` on a province workbook, then check the export assesses identically.
+
+    .venv/bin/python bench/cycle_import.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe .venv/bin/python bench/cycle_import.py
+
+Uses bench/out/province.xlsx from bench/assess_province.py (its generator makes it when missing: 5,000
+units, 50,000 cadres, 40 indicators, about 1.5 million ballot marks, sanctions, adjustments, vetoes and
+earlier grades). For each database — a fresh SQLite file bench/out/cycle.sqlite3 and, when DATABASE_URL
+is set, a fresh PostgreSQL database named after it with the suffix _cycle_bench — in child processes:
+migrate; import (reading the workbook, then storing it in one transaction), with the child's peak memory;
+export the cycle to bench/out/province-export.xlsx; then `kaohe assess --json` on the original and on the
+export, whose documents must be identical. Target: import ≤ 120 s including reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+SQLITE = OUT / "cycle.sqlite3"
+EXPORT = OUT / "province-export.xlsx"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from assess_province import BOOK, generate  # noqa: E402
+
+
+def step_import(book: str) -> dict[str, object]:
+    import resource
+
+    import django
+
+    django.setup()
+    from kaohe.plans import transfer
+    from kaohe.workbook.reader import read_assessment_workbook
+
+    began = time.perf_counter()
+    digest = transfer.file_digest(book)
+    data = read_assessment_workbook(book)
+    read = time.perf_counter() - began
+    began = time.perf_counter()
+    summary = transfer.cycle_import(
+        data=data, actor=transfer.CLI_ACTOR, file_name=Path(book).name, sha256=digest
+    )
+    stored = time.perf_counter() - began
+    return {
+        "read": read,
+        "store": stored,
+        "marks": summary.marks,
+        "ballots": summary.ballots,
+        "cadres": summary.cadres,
+        "units": summary.units,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def step_export(year: str, target: str) -> dict[str, object]:
+    import resource
+
+    import django
+
+    django.setup()
+    from kaohe.plans import inputs, transfer
+    from kaohe.plans.models import AssessmentCycle
+    from kaohe.workbook.book_writer import write_assessment_workbook
+
+    cycle = AssessmentCycle.objects.get(year=int(year))
+    began, cpu = time.perf_counter(), time.process_time()
+    data = inputs.cycle_assessment_input(cycle)
+    gathered, gather_cpu = time.perf_counter() - began, time.process_time() - cpu
+    assert not transfer.export_problems(data)
+    began, cpu = time.perf_counter(), time.process_time()
+    write_assessment_workbook(data, target, check=False)
+    return {
+        "gather": gathered,
+        "gather_cpu": gather_cpu,
+        "write": time.perf_counter() - began,
+        "write_cpu": time.process_time() - cpu,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+STEPS = {"import": step_import, "export": step_export}
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    began = time.monotonic()
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return time.monotonic() - began, done.stdout
+
+
+def child(step: str, args: list[str], env: dict[str, str]) -> tuple[float, dict[str, object]]:
+    seconds, output = run([sys.executable, __file__, "--step", step, *args], env)
+    return seconds, json.loads(output.splitlines()[-1])
+
+
+def fresh_postgres(url: str) -> str:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_cycle_bench"
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def bench(label: str, database_url: str) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",  # as in production: no query log
+        "SECRET_KEY": "bench-only-not-secret",
+        "DJANGO_SETTINGS_MODULE": "kaohe.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    kaohe = [sys.executable, "-m", "kaohe"]
+    seconds, _ = run([*kaohe, "migrate", "--no-input", "-v", "0"], env)
+    print(f"\n{label}: migrated in {seconds:.1f} s")
+    total, figures = child("import", [str(BOOK)], env)
+    print(
+        f"  import: read {figures['read']:.1f} s (CPU {figures['read_cpu']:.1f}) + store {figures['store']:.1f} s "
+        f"(CPU {figures['store_cpu']:.1f}); "
+        f"child process start to exit {total:.1f} s; peak {figures['peak_mb']:.0f} MB "
+        f"({figures['units']:,} units, {figures['cadres']:,} cadres, {figures['ballots']:,} ballots, "
+        f"{figures['marks']:,} marks)"
+    )
+    total, figures = child("export", ["2025", str(EXPORT)], env)
+    print(
+        f"  export: gather {figures['gather']:.1f} s (CPU {figures['gather_cpu']:.1f}) + write "
+        f"{figures['write']:.1f} s (CPU {figures['write_cpu']:.1f}); "
+        f"child process {total:.1f} s; peak {figures['peak_mb']:.0f} MB"
+    )
+    documents = []
+    for book in (BOOK, EXPORT):
+        seconds, output = run([*kaohe, "assess", str(book), "--json"], env)
+        documents.append(json.loads(output))
+        print(f"  kaohe assess {book.name}: {seconds:.1f} s")
+    same = documents[0] == documents[1]
+    print(f"  results of the export {'identical to' if same else 'DIFFERENT FROM'} the original's")
+    if not same:
+        sys.exit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
+    parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.step:
+        print(json.dumps(STEPS[options.step](*options.args)))
+        return
+    if not BOOK.exists():
+        began = time.monotonic()
+        generate(BOOK)
+        print(f"generated {BOOK.relative_to(ROOT)} in {time.monotonic() - began:.0f} s")
+    print(f"{BOOK.relative_to(ROOT)}: {BOOK.stat().st_size / 1048576:.1f} MB")
+    for path in (SQLITE, Path(f"{SQLITE}-wal"), Path(f"{SQLITE}-shm")):
+        path.unlink(missing_ok=True)
+    bench("SQLite", f"sqlite:///{SQLITE}")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        bench("PostgreSQL", fresh_postgres(os.environ["DATABASE_URL"]))
+
+
+if __name__ == "__main__":
+    main()
