@@ -6,7 +6,7 @@ The life of a cycle's results, and the model that records each step:
   Versioned 1, 2, … per cycle and immutable once written (``save`` refuses updates; QuerySet ``update``
   is refused too). It keeps the inputs it was computed from (``inputs``: zlib-compressed canonical JSON,
   see ``kaohe.results.canonical``), their sha256 (``input_digest``), and the engine's JSON document
-  (``document``, exactly what ``kaohe assess --json`` prints). The *current* run of a cycle is the one
+  (``document``, exactly what ``kaohe assess --json`` prints); ``settings`` the 参数 it used, as text. The *current* run of a cycle is the one
   with the highest version; nothing else marks it.
 - ``Result`` — one row per target (team or cadre) of a run, bulk-created with the run, for queries and
   the review pages: kind, code, FK unit (a team's unit; a cadre's unit that year) and FK cadre, pool,
@@ -84,6 +84,7 @@ class ComputeRun(ImmutableModel):
     note = models.CharField(_("说明"), max_length=500, blank=True)
     input_digest = models.CharField(_("输入摘要"), max_length=64)
     inputs = models.BinaryField(_("输入数据"))  # zlib(canonical JSON of the AssessmentInput)
+    settings = models.JSONField(_("参数"), default=dict)  # {参数 name: text}, every setting, as used
     document = models.JSONField(_("结果文档"))
 
     class Meta:
