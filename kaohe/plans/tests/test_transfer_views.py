@@ -128,3 +128,12 @@ def test_an_export_that_cannot_be_made_says_which_scores_are_missing(client_for,
 
 def test_an_unknown_year_is_not_found(client_for):
     assert client_for("organiser").get(reverse("plans:workbook_export", args=[1999])).status_code == 404
+
+
+def test_the_cycle_pages_link_organisers_to_the_workbook_pages(client_for):
+    organiser = client_for("organiser")
+    assert reverse("plans:workbook_import") in organiser.get(reverse("plans:cycle_list")).content.decode()
+    detail = organiser.get(reverse("plans:cycle_detail", args=[2025])).content.decode()
+    assert reverse("plans:workbook_export", args=[2025]) in detail
+    committee = client_for("committee")
+    assert reverse("plans:workbook_import") not in committee.get(reverse("plans:cycle_list")).content.decode()
