@@ -6,8 +6,10 @@ The life of a cycle's results, and the model that records each step:
   Versioned 1, 2, … per cycle and immutable once written (``save`` refuses updates; QuerySet ``update``
   is refused too). It keeps the inputs it was computed from (``inputs``: zlib-compressed canonical JSON,
   see ``kaohe.results.canonical``), their sha256 (``input_digest``), and the engine's JSON document
-  (``document``, exactly what ``kaohe assess --json`` prints); ``settings`` the 参数 it used, as text. The *current* run of a cycle is the one
+  (``document``, zlib-compressed JSON text: exactly what ``kaohe assess --json`` prints, key order
+  kept, which PostgreSQL's jsonb would not); ``settings`` the 参数 it used, as text. The *current* run of a cycle is the one
   with the highest version; nothing else marks it.
+- ``Quota`` — one row per quota pool of a run (the document's ``quotas``), ``excellent``/``pending`` as computed.
 - ``Result`` — one row per target (team or cadre) of a run, bulk-created with the run, for queries and
   the review pages: kind, code, FK unit (a team's unit; a cadre's unit that year) and FK cadre, pool,
   democratic (the document's sub-dict: score, valid, groups, shares), performance, composite, rank,
@@ -85,7 +87,7 @@ class ComputeRun(ImmutableModel):
     input_digest = models.CharField(_("输入摘要"), max_length=64)
     inputs = models.BinaryField(_("输入数据"))  # zlib(canonical JSON of the AssessmentInput)
     settings = models.JSONField(_("参数"), default=dict)  # {参数 name: text}, every setting, as used
-    document = models.JSONField(_("结果文档"))
+    document = models.BinaryField(_("结果文档"))  # zlib(the JSON document's text), keys in their order
 
     class Meta:
         ordering = ["cycle", "-version"]
@@ -136,6 +138,28 @@ class Result(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.grade}"
+
+
+class Quota(ImmutableModel):
+    """A quota pool of a run, as the document's ``quotas`` entry."""
+
+    run = models.ForeignKey(ComputeRun, on_delete=models.CASCADE, related_name="quotas")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    pool = models.CharField(_("名额池"), max_length=100)
+    size = models.PositiveIntegerField(_("参加定等人数"))
+    theoretical = models.DecimalField(_("理论名额"), max_digits=9, decimal_places=2)
+    quota = models.PositiveIntegerField(_("优秀名额"))
+    excellent = models.PositiveIntegerField(_("优秀"))
+    pending = models.PositiveIntegerField(_("待定"))
+
+    class Meta:
+        ordering = ["run", "kind", "pool"]
+        verbose_name = _("名额池")
+        verbose_name_plural = _("名额池")
+        constraints = [models.UniqueConstraint(fields=["run", "kind", "pool"], name="quota_once_per_run")]
+
+    def __str__(self) -> str:
+        return f"{self.pool} {self.quota}"
 
 
 class DecisionKind(models.TextChoices):

@@ -1,0 +1,184 @@
+"""Canonical forms for digests and seals; plain Python, no Django.
+
+- ``input_rows`` turns an ``AssessmentInput`` into plain JSON rows (settings by their 参数 texts, numbers as
+  exact decimal strings) and ``input_from_rows`` back, so a run can keep the very inputs it was computed
+  from and ``kaohe results verify`` can compute them again.
+- ``input_digest`` is the sha256 of those rows with every list sorted: the same data gathered in another
+  order has the same digest.
+- ``final_hash`` is the seal: the sha256 of the final results in a canonical order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from kaohe.rules.model import (
+    Adjustment,
+    AdjustmentKind,
+    AssessmentInput,
+    Cadre,
+    Effect,
+    Indicator,
+    IndicatorScore,
+    Mark,
+    PriorGrade,
+    RuleSettings,
+    Sanction,
+    Unit,
+)
+from kaohe.workbook import layout
+from kaohe.workbook.sheets import is_blank
+
+FORMAT = 1
+
+
+def number(value: Decimal | None) -> str | None:
+    """An exact decimal without trailing zeros: 90.0000 and 90 are the same number, and the same text."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def settings_texts(settings: RuleSettings) -> dict[str, str]:
+    """Every setting as the 参数 sheet writes it (defaults included), 年度 too."""
+    return {s.name: layout.display_setting(getattr(settings, s.field)) for s in layout.SETTINGS}
+
+
+def settings_from_texts(texts: Mapping[str, str], sanctions: Mapping[str, list[str | None]] | None = None) -> RuleSettings:
+    parsed: dict[str, Any] = {}
+    for name, value in texts.items():
+        setting = layout.SETTINGS_BY_NAME[name]
+        if not is_blank(value):
+            parsed[setting.field] = setting.parse(value)
+    if sanctions is not None:
+        parsed["sanction_effects"] = {
+            name: tuple(None if e is None else Effect(e) for e in effects) for name, effects in sanctions.items()
+        }
+    return RuleSettings(**parsed)
+
+
+def input_rows(data: AssessmentInput) -> dict[str, Any]:
+    s = data.settings
+    return {
+        "format": FORMAT,
+        "settings": settings_texts(s),
+        "sanction_effects": {
+            name: [None if e is None else e.value for e in effects] for name, effects in s.sanction_effects.items()
+        },
+        "units": [
+            [
+                u.code,
+                u.name,
+                u.category,
+                u.advanced,
+                number(u.indicator_score),
+                number(u.public_survey),
+                number(u.leader_rating),
+                u.veto,
+            ]
+            for u in data.units
+        ],
+        "cadres": [
+            [
+                c.code,
+                c.name,
+                c.unit,
+                c.post,
+                c.principal,
+                number(c.regular),
+                number(c.leader_rating),
+                c.probation,
+                c.investigation,
+                c.veto,
+                c.priority,
+            ]
+            for c in data.cadres
+        ],
+        "indicators": [[i.category, i.code, i.name, number(i.weight)] for i in data.indicators],
+        "indicator_scores": [[x.unit, x.indicator, number(x.score)] for x in data.indicator_scores],
+        "sanctions": [[x.cadre, x.name, x.year] for x in data.sanctions],
+        "adjustments": [[a.target, a.kind.value, number(a.points), a.reason] for a in data.adjustments],
+        "marks": [[m.ballot, m.rater_group, m.target, m.choice] for m in data.marks],
+        "prior_grades": [[p.target, p.year, p.grade] for p in data.prior_grades],
+    }
+
+
+def input_from_rows(rows: Mapping[str, Any]) -> AssessmentInput:
+    if rows.get("format") != FORMAT:
+        raise ValueError(f"不认识的输入数据格式：{rows.get('format')!r}")
+    d = _decimal
+    return AssessmentInput(
+        settings=settings_from_texts(rows["settings"], rows["sanction_effects"]),
+        units=[Unit(c, n, cat, adv, d(i), d(p), d(lr), veto) for c, n, cat, adv, i, p, lr, veto in rows["units"]],
+        cadres=[
+            Cadre(code, name, unit, post, principal, d(reg), d(lr), prob, inv, veto, prio)
+            for code, name, unit, post, principal, reg, lr, prob, inv, veto, prio in rows["cadres"]
+        ],
+        indicators=[Indicator(cat, code, name, Decimal(w)) for cat, code, name, w in rows["indicators"]],
+        indicator_scores=[IndicatorScore(u, i, Decimal(s)) for u, i, s in rows["indicator_scores"]],
+        sanctions=[Sanction(c, n, y) for c, n, y in rows["sanctions"]],
+        adjustments=[Adjustment(t, AdjustmentKind(k), Decimal(p), r) for t, k, p, r in rows["adjustments"]],
+        marks=[Mark(b, g, t, c) for b, g, t, c in rows["marks"]],
+        prior_grades=[PriorGrade(t, y, g) for t, y, g in rows["prior_grades"]],
+    )
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _row_key(row: list[Any]) -> list[Any]:
+    return ["" if cell is None else cell for cell in row]
+
+
+def input_digest(rows: Mapping[str, Any]) -> str:
+    """sha256 of the rows with every list in a fixed order; the engine does not depend on that order."""
+    canonical = {key: sorted(value, key=_row_key) if isinstance(value, list) else value for key, value in rows.items()}
+    return hashlib.sha256(_dumps(canonical)).hexdigest()
+
+
+def pack(rows: Mapping[str, Any]) -> bytes:
+    return zlib.compress(_dumps(rows), 6)
+
+
+def unpack(blob: bytes | memoryview) -> dict[str, Any]:
+    return json.loads(zlib.decompress(bytes(blob)))
+
+
+FINAL_FIELDS = (
+    "kind",
+    "code",
+    "name",
+    "unit",
+    "pool",
+    "composite",
+    "rank",
+    "pool_size",
+    "grade",
+    "computed_grade",
+    "flags",
+    "manual",
+    "manual_reason",
+    "explanation",
+)
+
+
+def final_form(year: int, run_version: int, digest: str, results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """What a seal covers: the year, the run and its inputs' digest, and every final result's fields
+    (``unit`` the unit's code, ``composite`` two-decimal text), ordered by kind and code."""
+    rows = sorted(([r[f] for f in FINAL_FIELDS] for r in results), key=lambda row: (row[0], row[1]))
+    return {"year": year, "run": run_version, "input_digest": digest, "fields": list(FINAL_FIELDS), "results": rows}
+
+
+def final_hash(form: Mapping[str, Any]) -> str:
+    return hashlib.sha256(_dumps(form)).hexdigest()
