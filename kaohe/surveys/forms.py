@@ -127,6 +127,8 @@ class SurveySettingsForm(forms.ModelForm):
             field.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
             # Range and precision are checked in clean(), with messages that name the field and value.
             field.validators = []
+            if isinstance(self.initial.get(name), Decimal):
+                self.initial[name] = _plain(self.initial[name])  # 80, not 80.00
         self.fields["mode"].widget.attrs["class"] = "form-select"
         self.fields["question"].widget.attrs["class"] = "form-control"
         self.fields["question"].error_messages["required"] = _("请填写问题")
