@@ -55,3 +55,12 @@ urlpatterns = [
         name="sanction_delete",
     ),
 ]
+
+# Progress and the live preview (performance.progress_views, performance.preview_views).
+from kaohe.performance import preview_views, progress_views  # noqa: E402
+
+urlpatterns += [
+    path("cycles/<int:year>/progress/", progress_views.progress, name="progress"),
+    path("cycles/<int:year>/progress/chase.xlsx", progress_views.progress_chase, name="progress_chase"),
+    path("cycles/<int:year>/preview/", preview_views.preview, name="preview"),
+]

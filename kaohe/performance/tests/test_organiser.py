@@ -325,3 +325,15 @@ def test_a_sanction_is_refused_once_the_cycle_is_in_public_notice(world, client_
     response = client_for("organiser").post(NEW_SANCTION, {"cadre": "GB005", "name": "诫勉", "year": "2025"})
     assert "已进入公示阶段，录入已截止" in response.content.decode()
     assert not Sanction.objects.exists()
+
+
+def test_the_adjustment_list_costs_the_same_few_queries_for_many_rows(
+    world, client_for, django_assert_max_num_queries
+):
+    for number in range(12):
+        adjustment = propose(world, reason=f"事项{number}", evidence=upload("a.pdf"))
+        if number % 2:
+            actions.adjustment_decide(actor=world["cast"]["organiser"], adjustment=adjustment, approve=True)
+    client = client_for("organiser")
+    with django_assert_max_num_queries(8):
+        assert client.get(ADJUSTMENTS).status_code == 200

@@ -202,3 +202,29 @@ def test_the_write_function_refuses_a_unit_not_assessed(world):
         actions.leader_rating_save(
             actor=world["cast"]["leader"], cycle=world["cycle"], unit=world["units"]["d"], score=D(80)
         )
+
+
+def test_the_verification_page_costs_a_fixed_number_of_queries(
+    world, client_for, django_assert_max_num_queries
+):
+    w = world
+    for key in ("economy", "governance"):
+        actions.self_evaluation_save(
+            actor=w["cast"]["liaison"],
+            cycle=w["cycle"],
+            unit=w["units"]["a"],
+            indicator=w["indicators"][key],
+            claimed=D(90),
+            files=[upload("a.pdf"), upload("b.pdf")],
+        )
+        actions.verification_set(
+            actor=w["cast"]["assessor"],
+            cycle=w["cycle"],
+            unit=w["units"]["a"],
+            indicator=w["indicators"][key],
+            score=D(85),
+            reason="核验",
+        )
+    client = client_for("assessor")
+    with django_assert_max_num_queries(12):
+        assert client.get(unit_url(w)).status_code == 200

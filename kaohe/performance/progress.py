@@ -1,0 +1,522 @@
+"""What is still missing in a cycle's unit-performance inputs: per unit, per department, and the list to chase.
+
+Everything is counted by a fixed handful of GROUP BY queries over the cycle, never one query per unit, so the
+progress page stays fast at province scale (5,000 units, about ten indicators a category).
+
+Who sees what (deny by default; the view gives 403 to the other roles):
+- an organiser: every assessed unit and every department;
+- an assessor: the units of the cycle's assessment groups they are a member of;
+- a department clerk: the units of the categories where their department owns indicators, counting only the
+  scores on those indicators.
+
+What counts is what ``kaohe.plans.inputs`` gives the rules engine:
+- an indicator of the unit's category that year is scored when it has the assessor's ``Verification`` or,
+  failing that, the department's ``IndicatorScore``;
+- 指标考评 of a category without indicators, and 公众评议 / 领导评价 without collected data (responses,
+  ratings), are the values given on ``AssessedUnit``;
+- a unit's performance can be computed when its indicator scores are complete (or its category keeps none)
+  and it has at least one component; a missing component's weight goes to the others (renormalised), as the
+  engine does; a component whose weight in 绩效构成 is 0 is switched off and never missing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from kaohe.accounts.models import Role
+from kaohe.performance.models import IndicatorScore, LeaderRating, SelfEvaluation, Verification
+from kaohe.plans.inputs import cycle_rule_settings
+from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup, Indicator
+from kaohe.rules.errors import InputError
+from kaohe.rules.model import Component, RuleSettings
+from kaohe.surveys.models import PublicSurvey
+
+PROGRESS_ROLES = (Role.ORGANISER, Role.ASSESSOR, Role.CLERK)
+COMPONENTS = (Component.INDICATORS, Component.PUBLIC_SURVEY, Component.LEADER_RATING)
+
+
+class ScopeKind(enum.StrEnum):
+    ALL = "all"  # organiser
+    GROUPS = "groups"  # assessor: the units of their groups
+    DEPARTMENT = "department"  # clerk: their department's indicators
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ScopeKind
+    user_id: int
+    department_id: int | None = None
+
+    @property
+    def full(self) -> bool:
+        """Every column (self-evaluations, ratings, surveys, performance); a clerk sees only scores."""
+        return self.kind is not ScopeKind.DEPARTMENT
+
+
+def progress_scope(user) -> Scope | None:
+    """The account's view of progress, or None for a role that has none."""
+    if user.has_role(Role.ORGANISER):
+        return Scope(ScopeKind.ALL, user.pk)
+    if user.has_role(Role.ASSESSOR):
+        return Scope(ScopeKind.GROUPS, user.pk)
+    if user.has_role(Role.CLERK):
+        return Scope(ScopeKind.DEPARTMENT, user.pk, user.department_id)
+    return None
+
+
+def scope_groups(scope: Scope, cycle: AssessmentCycle) -> QuerySet[AssessmentGroup]:
+    """The groups the account may filter by: an assessor's own, everyone else's all of the cycle's."""
+    groups = AssessmentGroup.objects.filter(cycle=cycle).order_by("name")
+    if scope.kind is ScopeKind.GROUPS:
+        groups = groups.filter(members=scope.user_id)
+    return groups
+
+
+# --- the figures -------------------------------------------------------------------------------------------
+
+
+class Status(enum.StrEnum):
+    COMPLETE = "complete"  # every component present
+    RENORMALISED = "renormalised"  # computable; missing components' weights go to the others
+    INCOMPLETE = "incomplete"  # indicator scores missing: not computable until they are entered
+    NONE = "none"  # no component at all
+
+
+COMPONENT_NAMES = {
+    Component.INDICATORS: N_("指标考评"),
+    Component.PUBLIC_SURVEY: N_("公众评议"),
+    Component.LEADER_RATING: N_("领导评价"),
+}
+
+
+STATUS_LABELS = {
+    Status.COMPLETE: N_("完整，可计算"),
+    Status.RENORMALISED: N_("可计算（缺项按比例折算）"),
+    Status.INCOMPLETE: N_("不可计算：缺指标得分"),
+    Status.NONE: N_("不可计算：没有任何绩效构成项"),
+}
+
+
+@dataclass(frozen=True)
+class ChaseItem:
+    """One missing thing: what, how many, who enters it and on which page."""
+
+    what: str
+    count: int
+    who: str
+    url: str
+
+
+@dataclass
+class UnitProgress:
+    unit_id: int
+    code: str
+    name: str
+    category_id: int
+    category: str
+    indicators: int = 0  # expected: the indicators of the unit's category (a clerk's: their department's)
+    self_evaluations: int = 0
+    scores: int = 0  # the departments' scores
+    verifications: int = 0
+    scored: int = 0  # indicators with a score the rules count (verified, else the department's)
+    leader_ratings: int = 0
+    survey_responses: int = 0
+    given_indicators: bool = False
+    given_survey: bool = False
+    given_rating: bool = False
+    missing_components: tuple[Component, ...] = ()  # renormalised: their weights go to the others
+    status: Status = Status.NONE
+    chase: list[ChaseItem] = field(default_factory=list)
+
+    @property
+    def missing_self_evaluations(self) -> int:
+        return max(self.indicators - self.self_evaluations, 0)
+
+    @property
+    def missing_scores(self) -> int:
+        return max(self.indicators - self.scored, 0)
+
+    @property
+    def computable(self) -> bool:
+        return self.status in (Status.COMPLETE, Status.RENORMALISED)
+
+    @property
+    def status_label(self) -> str:
+        return _(STATUS_LABELS[self.status])
+
+    @property
+    def missing_names(self) -> str:
+        return "、".join(_(COMPONENT_NAMES[c]) for c in self.missing_components)
+
+
+@dataclass
+class IndicatorProgress:
+    indicator_id: int
+    code: str
+    name: str
+    category: str
+    expected: int = 0
+    entered: int = 0
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.entered, 0)
+
+
+@dataclass
+class DepartmentProgress:
+    department_id: int | None
+    code: str
+    name: str
+    indicators: list[IndicatorProgress] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def expected(self) -> int:
+        return sum(i.expected for i in self.indicators)
+
+    @property
+    def entered(self) -> int:
+        return sum(i.entered for i in self.indicators)
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.entered, 0)
+
+
+@dataclass(frozen=True)
+class Total:
+    label: str
+    done: int
+    expected: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.expected else int(100 * self.done / self.expected)
+
+
+@dataclass
+class Progress:
+    cycle: AssessmentCycle
+    scope: Scope
+    units: list[UnitProgress]
+    departments: list[DepartmentProgress]
+    totals: list[Total]
+    settings_errors: list[str]
+    performance_weights: dict[str, int]
+
+    @property
+    def units_to_chase(self) -> list[UnitProgress]:
+        return [u for u in self.units if u.chase]
+
+    @property
+    def departments_to_chase(self) -> list[DepartmentProgress]:
+        return [d for d in self.departments if d.missing]
+
+
+def cycle_progress(
+    scope: Scope, cycle: AssessmentCycle, *, category_id: int | None = None, group_id: int | None = None
+) -> Progress:
+    """The progress of ``cycle`` as ``scope`` may see it, narrowed to a category and an assessment group."""
+    return _Counting(scope, cycle, category_id, group_id).run()
+
+
+def _by_unit(rows: Iterable[tuple[int, int, int]], categories: dict[int, int]) -> dict[int, int]:
+    """(unit, indicator's category, n) rows → n by unit, keeping rows of the unit's own category that year."""
+    found: dict[int, int] = {}
+    for unit_id, category_id, n in rows:
+        if categories.get(unit_id) == category_id:
+            found[unit_id] = n
+    return found
+
+
+class _Counting:
+    def __init__(
+        self, scope: Scope, cycle: AssessmentCycle, category_id: int | None, group_id: int | None
+    ) -> None:
+        self.scope = scope
+        self.cycle = cycle
+        self.category_id = category_id
+        self.group_id = group_id
+
+    # -- the queries
+
+    def assessed(self) -> QuerySet[AssessedUnit]:
+        units = AssessedUnit.objects.filter(cycle=self.cycle)
+        if self.scope.kind is ScopeKind.GROUPS:
+            mine = AssessmentGroup.objects.filter(
+                cycle=self.cycle, members=self.scope.user_id, units=OuterRef("unit")
+            )
+            units = units.filter(Exists(mine))
+        if self.group_id is not None:
+            units = units.filter(
+                Exists(
+                    AssessmentGroup.objects.filter(cycle=self.cycle, pk=self.group_id, units=OuterRef("unit"))
+                )
+            )
+        if self.category_id is not None:
+            units = units.filter(category_id=self.category_id)
+        return units
+
+    def restricted(self) -> bool:
+        return (
+            self.scope.kind is ScopeKind.GROUPS or self.group_id is not None or self.category_id is not None
+        )
+
+    def rows(self, model, *, department: bool = False) -> QuerySet:
+        """``model``'s rows of the cycle within the scope, ready for GROUP BY (unit, indicator's category)."""
+        rows = model.objects.filter(cycle=self.cycle)
+        if self.restricted():
+            rows = rows.filter(unit_id__in=self.assessed().values("unit_id"))
+        if department:
+            rows = rows.filter(indicator__department_id=self.scope.department_id or -1)
+        return rows
+
+    @staticmethod
+    def per_unit_and_category(rows: QuerySet) -> QuerySet:
+        return rows.values_list("unit_id", "indicator__category_id").annotate(n=Count("pk")).order_by()
+
+    def run(self) -> Progress:
+        scope, cycle = self.scope, self.cycle
+        clerk = scope.kind is ScopeKind.DEPARTMENT
+        settings, errors = self.settings() if scope.full else (None, [])
+        weights = _weights(settings)
+
+        indicators = Indicator.objects.filter(cycle=cycle)
+        if clerk:
+            # A clerk without a department owns nothing.
+            indicators = indicators.filter(department_id=scope.department_id or -1)
+        indicator_rows = list(
+            indicators.order_by("department__code", "category__order", "category__name", "code").values_list(
+                "id", "category_id", "category__name", "code", "name", "department_id", "department__code",
+                "department__name",
+            )
+        )  # fmt: skip
+        per_category: dict[int, int] = defaultdict(int)
+        for row in indicator_rows:
+            per_category[row[1]] += 1
+
+        units_query = self.assessed()
+        if clerk:
+            units_query = units_query.filter(category_id__in=list(per_category))
+        unit_rows = list(
+            units_query.order_by("category__order", "category__name", "unit__code").values_list(
+                "unit_id", "unit__code", "unit__name", "category_id", "category__name",
+                "indicator_score", "public_survey", "leader_rating",
+            )
+        )  # fmt: skip
+        categories = {row[0]: row[3] for row in unit_rows}
+        units_in_category: dict[int, int] = defaultdict(int)
+        for row in unit_rows:
+            units_in_category[row[3]] += 1
+
+        scores = _by_unit(self.per_unit_and_category(self.rows(IndicatorScore, department=clerk)), categories)
+        if scope.full:
+            evaluations = _by_unit(self.per_unit_and_category(self.rows(SelfEvaluation)), categories)
+            verifications = _by_unit(self.per_unit_and_category(self.rows(Verification)), categories)
+            # Verified where the department has not scored: with the department's scores, what the rules count.
+            department_score = IndicatorScore.objects.filter(
+                unit_id=OuterRef("unit_id"), indicator_id=OuterRef("indicator_id")
+            )
+            verified_only = _by_unit(
+                self.per_unit_and_category(self.rows(Verification).filter(~Exists(department_score))),
+                categories,
+            )
+            ratings = dict(self.rows(LeaderRating).values_list("unit_id").annotate(n=Count("pk")).order_by())
+            responses = dict(
+                self.rows(PublicSurvey).values_list("unit_id").annotate(n=Count("responses")).order_by()
+            )
+        else:
+            evaluations = verifications = verified_only = ratings = responses = {}
+
+        year = cycle.year
+        units = []
+        for (
+            unit_id,
+            code,
+            name,
+            category_id,
+            category,
+            given_indicators,
+            given_survey,
+            given_rating,
+        ) in unit_rows:
+            unit = UnitProgress(
+                unit_id,
+                code,
+                name,
+                category_id,
+                category,
+                indicators=per_category.get(category_id, 0),
+                self_evaluations=evaluations.get(unit_id, 0),
+                scores=scores.get(unit_id, 0),
+                verifications=verifications.get(unit_id, 0),
+                scored=scores.get(unit_id, 0) + verified_only.get(unit_id, 0),
+                leader_ratings=ratings.get(unit_id, 0),
+                survey_responses=responses.get(unit_id, 0),
+                given_indicators=given_indicators is not None,
+                given_survey=given_survey is not None,
+                given_rating=given_rating is not None,
+            )
+            if scope.full:
+                _judge(unit, weights)
+                unit.chase = _unit_chase(unit, weights, year)
+            else:
+                unit.chase = _clerk_chase(unit, year)
+            units.append(unit)
+
+        departments = self.departments(indicator_rows, units_in_category, clerk)
+        return Progress(
+            cycle=cycle,
+            scope=scope,
+            units=units,
+            departments=departments,
+            totals=_totals(units, departments, scope),
+            settings_errors=errors,
+            performance_weights={str(c): w for c, w in weights.items()},
+        )
+
+    def settings(self) -> tuple[RuleSettings | None, list[str]]:
+        try:
+            return cycle_rule_settings(self.cycle), []
+        except InputError as error:
+            return None, error.messages
+
+    def departments(
+        self, indicator_rows: list[tuple], units_in_category: dict[int, int], clerk: bool
+    ) -> list[DepartmentProgress]:
+        # The departments' own scores, on units assessed that year in the indicator's category.
+        assessed = self.assessed().filter(
+            unit_id=OuterRef("unit_id"), category_id=OuterRef("indicator__category_id")
+        )
+        entered = dict(
+            self.rows(IndicatorScore, department=clerk)
+            .filter(Exists(assessed))
+            .values_list("indicator_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        by_department: dict[int | None, DepartmentProgress] = {}
+        url = reverse("performance:score_grid", args=[self.cycle.year])
+        for (
+            indicator_id,
+            category_id,
+            category,
+            code,
+            name,
+            department_id,
+            dept_code,
+            dept_name,
+        ) in indicator_rows:
+            expected = units_in_category.get(category_id, 0)
+            if not expected:
+                continue  # no unit of that category in view
+            department = by_department.get(department_id)
+            if department is None:
+                department = by_department[department_id] = DepartmentProgress(
+                    department_id,
+                    dept_code or "",
+                    dept_name or _("（未指定归口部门）"),
+                    url=url if department_id is not None else "",
+                )
+            department.indicators.append(
+                IndicatorProgress(indicator_id, code, name, category, expected, entered.get(indicator_id, 0))
+            )
+        # Departments by code; indicators without a department last.
+        return sorted(by_department.values(), key=lambda d: (d.department_id is None, d.code))
+
+
+def _weights(settings: RuleSettings | None) -> dict[Component, int]:
+    """绩效构成 as the engine uses it; the defaults when the plan's settings cannot be read."""
+    from kaohe.rules.arithmetic import integer_weights
+
+    weights = (settings or RuleSettings(year=0)).performance_weights
+    return integer_weights({c: weights.get(c, 0) for c in COMPONENTS})
+
+
+def _judge(unit: UnitProgress, weights: dict[Component, int]) -> None:
+    """Whether the unit's performance can be computed, and which components the rules would renormalise."""
+    kept = unit.indicators > 0
+    present = {
+        Component.INDICATORS: (unit.scored >= unit.indicators) if kept else unit.given_indicators,
+        Component.PUBLIC_SURVEY: unit.survey_responses > 0 or unit.given_survey,
+        Component.LEADER_RATING: unit.leader_ratings > 0 or unit.given_rating,
+    }
+    active = [c for c in COMPONENTS if weights.get(c, 0)]
+    unit.missing_components = tuple(c for c in active if not present[c])
+    if weights.get(Component.INDICATORS, 0) and kept and unit.missing_scores:
+        unit.status = Status.INCOMPLETE
+    elif not any(present[c] for c in active):
+        unit.status = Status.NONE
+    elif unit.missing_components:
+        unit.status = Status.RENORMALISED
+    else:
+        unit.status = Status.COMPLETE
+
+
+def _unit_chase(unit: UnitProgress, weights: dict[Component, int], year: int) -> list[ChaseItem]:
+    items = []
+    if unit.missing_self_evaluations:
+        items.append(
+            ChaseItem(
+                _("自评"),
+                unit.missing_self_evaluations,
+                _("单位联络员"),
+                reverse("performance:self_evaluation_list", args=[year]),
+            )
+        )
+    if unit.missing_scores and weights.get(Component.INDICATORS, 0):
+        items.append(
+            ChaseItem(
+                _("指标得分"),
+                unit.missing_scores,
+                _("归口部门（或考核组现场核验）"),
+                reverse("performance:score_grid", args=[year]),
+            )
+        )
+    if Component.PUBLIC_SURVEY in unit.missing_components:
+        items.append(ChaseItem(_("公众评议"), 1, _("考核办"), reverse("surveys:survey_list", args=[year])))
+    if Component.LEADER_RATING in unit.missing_components:
+        items.append(
+            ChaseItem(
+                _("领导评价"), 1, _("领导"), reverse("performance:rating_edit", args=[year, unit.unit_id])
+            )
+        )
+    if unit.indicators == 0 and Component.INDICATORS in unit.missing_components:
+        items.append(ChaseItem(_("指标考评"), 1, _("考核办"), reverse("plans:unit_list", args=[year])))
+    return items
+
+
+def _clerk_chase(unit: UnitProgress, year: int) -> list[ChaseItem]:
+    missing = max(unit.indicators - unit.scores, 0)
+    if not missing:
+        return []
+    return [ChaseItem(_("指标得分"), missing, _("本部门"), reverse("performance:score_grid", args=[year]))]
+
+
+def _totals(units: list[UnitProgress], departments: list[DepartmentProgress], scope: Scope) -> list[Total]:
+    n = len(units)
+    indicators = sum(u.indicators for u in units)
+    if not scope.full:
+        return [
+            Total(_("部门评分"), sum(d.entered for d in departments), sum(d.expected for d in departments)),
+            Total(_("评分齐全的单位"), sum(1 for u in units if u.scores >= u.indicators), n),
+        ]
+    return [
+        Total(_("自评"), sum(min(u.self_evaluations, u.indicators) for u in units), indicators),
+        Total(_("部门评分"), sum(min(u.scores, u.indicators) for u in units), indicators),
+        Total(_("现场核验"), sum(min(u.verifications, u.indicators) for u in units), indicators),
+        Total(_("计分指标（核验或部门评分）"), sum(min(u.scored, u.indicators) for u in units), indicators),
+        Total(_("有领导评价的单位"), sum(1 for u in units if u.leader_ratings or u.given_rating), n),
+        Total(_("有公众评议的单位"), sum(1 for u in units if u.survey_responses or u.given_survey), n),
+        Total(_("绩效可计算的单位"), sum(1 for u in units if u.computable), n),
+        Total(_("绩效构成完整的单位"), sum(1 for u in units if u.status is Status.COMPLETE), n),
+    ]
