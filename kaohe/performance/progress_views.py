@@ -68,6 +68,8 @@ class ProgressFilterForm(forms.Form):
             "order", "name"
         )
         self.fields["group"].queryset = scope_groups(scope, cycle)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid one is dropped (its message is shown with the form)."""
