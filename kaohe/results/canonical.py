@@ -54,7 +54,9 @@ def settings_texts(settings: RuleSettings) -> dict[str, str]:
     return {s.name: layout.display_setting(getattr(settings, s.field)) for s in layout.SETTINGS}
 
 
-def settings_from_texts(texts: Mapping[str, str], sanctions: Mapping[str, list[str | None]] | None = None) -> RuleSettings:
+def settings_from_texts(
+    texts: Mapping[str, str], sanctions: Mapping[str, list[str | None]] | None = None
+) -> RuleSettings:
     parsed: dict[str, Any] = {}
     for name, value in texts.items():
         setting = layout.SETTINGS_BY_NAME[name]
@@ -62,7 +64,8 @@ def settings_from_texts(texts: Mapping[str, str], sanctions: Mapping[str, list[s
             parsed[setting.field] = setting.parse(value)
     if sanctions is not None:
         parsed["sanction_effects"] = {
-            name: tuple(None if e is None else Effect(e) for e in effects) for name, effects in sanctions.items()
+            name: tuple(None if e is None else Effect(e) for e in effects)
+            for name, effects in sanctions.items()
         }
     return RuleSettings(**parsed)
 
@@ -73,7 +76,8 @@ def input_rows(data: AssessmentInput) -> dict[str, Any]:
         "format": FORMAT,
         "settings": settings_texts(s),
         "sanction_effects": {
-            name: [None if e is None else e.value for e in effects] for name, effects in s.sanction_effects.items()
+            name: [None if e is None else e.value for e in effects]
+            for name, effects in s.sanction_effects.items()
         },
         "units": [
             [
@@ -119,7 +123,9 @@ def input_from_rows(rows: Mapping[str, Any]) -> AssessmentInput:
     d = _decimal
     return AssessmentInput(
         settings=settings_from_texts(rows["settings"], rows["sanction_effects"]),
-        units=[Unit(c, n, cat, adv, d(i), d(p), d(lr), veto) for c, n, cat, adv, i, p, lr, veto in rows["units"]],
+        units=[
+            Unit(c, n, cat, adv, d(i), d(p), d(lr), veto) for c, n, cat, adv, i, p, lr, veto in rows["units"]
+        ],
         cadres=[
             Cadre(code, name, unit, post, principal, d(reg), d(lr), prob, inv, veto, prio)
             for code, name, unit, post, principal, reg, lr, prob, inv, veto, prio in rows["cadres"]
@@ -143,7 +149,9 @@ def _row_key(row: list[Any]) -> list[Any]:
 
 def input_digest(rows: Mapping[str, Any]) -> str:
     """sha256 of the rows with every list in a fixed order; the engine does not depend on that order."""
-    canonical = {key: sorted(value, key=_row_key) if isinstance(value, list) else value for key, value in rows.items()}
+    canonical = {
+        key: sorted(value, key=_row_key) if isinstance(value, list) else value for key, value in rows.items()
+    }
     return hashlib.sha256(_dumps(canonical)).hexdigest()
 
 
@@ -173,11 +181,19 @@ FINAL_FIELDS = (
 )
 
 
-def final_form(year: int, run_version: int, digest: str, results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def final_form(
+    year: int, run_version: int, digest: str, results: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
     """What a seal covers: the year, the run and its inputs' digest, and every final result's fields
     (``unit`` the unit's code, ``composite`` two-decimal text), ordered by kind and code."""
     rows = sorted(([r[f] for f in FINAL_FIELDS] for r in results), key=lambda row: (row[0], row[1]))
-    return {"year": year, "run": run_version, "input_digest": digest, "fields": list(FINAL_FIELDS), "results": rows}
+    return {
+        "year": year,
+        "run": run_version,
+        "input_digest": digest,
+        "fields": list(FINAL_FIELDS),
+        "results": rows,
+    }
 
 
 def final_hash(form: Mapping[str, Any]) -> str:

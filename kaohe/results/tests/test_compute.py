@@ -1,0 +1,95 @@
+"""Compute runs: stored, versioned, immutable; `kaohe results compute --json` prints `kaohe assess --json`."""
+
+import json
+
+import pytest
+
+from kaohe.audit.models import AuditEntry
+from kaohe.plans import transfer
+from kaohe.plans.models import AssessmentCycle
+from kaohe.results import actions, canonical, selectors
+from kaohe.results.management.commands.assess import Command as Assess
+from kaohe.results.models import ComputeRun, Quota, Result
+from kaohe.results.tests.conftest import run_command
+from kaohe.workbook.reader import read_assessment_workbook
+from kaohe.workbook.tests.books import xlsx
+from kaohe.workbook.tests.generated import generated_book
+from kaohe.workbook.tests.test_worked_examples import example_4, public_examples
+
+
+def imported(sheets, tmp_path):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(xlsx(sheets).getvalue())
+    transfer.cycle_import(data=read_assessment_workbook(path), actor="测试", file_name=path.name)
+    return path
+
+
+@pytest.mark.django_db
+def test_compute_prints_exactly_what_assess_prints_for_an_imported_workbook(tmp_path):
+    path = imported(generated_book(), tmp_path)
+    status, assessed, err = run_command(Assess(), str(path), "--json")
+    assert status == 0, err
+    status, computed, err = run_command("results", "compute", "2025", "--json")
+    assert status == 0, err
+    assert computed == assessed
+    assert "第1次计算" in err
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "book", [public_examples, lambda: example_4("四舍五入")], ids=["public", "pool_of_23"]
+)
+def test_compute_matches_assess_on_the_worked_examples(tmp_path, book):
+    path = imported(book(), tmp_path)
+    _, assessed, _ = run_command(Assess(), str(path), "--json")
+    year = json.loads(assessed)["year"]
+    status, computed, err = run_command("results", "compute", str(year), "--json")
+    assert status == 0, err
+    assert computed == assessed
+
+
+@pytest.mark.django_db
+def test_each_run_is_stored_with_its_version_digest_inputs_and_rows(tmp_path):
+    imported(generated_book(), tmp_path)
+    cycle = AssessmentCycle.objects.get(year=2025)
+    first = actions.run_compute(actor="测试", cycle=cycle)
+    second = actions.run_compute(actor="测试", cycle=cycle)
+    assert (first.version, second.version) == (1, 2)
+    assert first.input_digest == second.input_digest
+    document = selectors.run_document(second)
+    assert Result.objects.filter(run=second).count() == len(document["results"])
+    assert Quota.objects.filter(run=second).count() == len(document["quotas"])
+    rows = canonical.unpack(ComputeRun.objects.get(pk=second.pk).inputs)
+    assert canonical.input_digest(rows) == second.input_digest
+    assert AuditEntry.objects.filter(action="result.compute").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_run_cannot_be_changed_once_written(world):
+    run = actions.run_compute(actor="测试", cycle=world)
+    run.note = "改动"
+    with pytest.raises(ValueError, match="不能修改"):
+        run.save()
+    with pytest.raises(ValueError, match="不能修改"):
+        Result.objects.filter(run=run).update(grade="优秀")
+    result = Result.objects.filter(run=run).first()
+    with pytest.raises(ValueError, match="不能修改"):
+        result.save()
+
+
+@pytest.mark.django_db
+def test_the_digest_does_not_depend_on_the_order_of_the_data(world):
+    from kaohe.plans.inputs import cycle_assessment_input
+
+    data = cycle_assessment_input(world)
+    rows = canonical.input_rows(data)
+    shuffled = {k: list(reversed(v)) if isinstance(v, list) else v for k, v in rows.items()}
+    assert canonical.input_digest(shuffled) == canonical.input_digest(rows)
+    assert canonical.input_from_rows(rows) == data
+
+
+@pytest.mark.django_db
+def test_compute_of_an_unknown_year_names_the_years_there_are(world):
+    status, _, err = run_command("results", "compute", "2019")
+    assert status == 2
+    assert "没有 2019 年度的考核（已有：2025）" in err
