@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("kaohe.performance.urls")),
     path("", include("kaohe.surveys.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
+    path("", include("kaohe.ballots.urls")),
+    path("b/", include("kaohe.ballots.public_urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -1,8 +1,10 @@
-"""Democratic evaluation ballots: sessions, ballots and their marks.
+"""Democratic evaluation ballots: templates, sessions, one-time codes, ballots and their marks.
 
 Secrecy by construction: a ballot has a random identifier, no timestamp, and nothing that refers to the
 code that admitted it or to the person who cast it. Paper ballots keep their paper 票号 (`number`);
 online ballots get a random receipt in the same field, which the rater can use to check it was counted.
+A code (BallotToken) is stored only as a keyed hash with its rater group and a `used` flag: the database
+cannot list the codes, and no column of a ballot, mark or answer leads back to one.
 """
 
 import uuid
@@ -26,6 +28,49 @@ class SessionStatus(models.TextChoices):
     VOID = "void", _("已作废")
 
 
+class TemplateKind(models.TextChoices):
+    TEAM = "team", _("领导班子测评")
+    CADRE = "cadre", _("干部测评")
+    SELECTION = "selection", _("选人用人工作评议")
+    PROMOTED = "promoted", _("新提拔干部评议")
+
+
+# The 总体评价 of a team or a cadre is a Mark and feeds the rules engine, so its choices are the grade
+# scale of assessment-rules.md §2 and cannot be adapted; the other items can.
+OVERALL = "总体评价"
+TEAM_GRADES = ("优秀", "良好", "一般", "较差")
+CADRE_GRADES = ("优秀", "称职", "基本称职", "不称职")
+OVERALL_CHOICES = {TemplateKind.TEAM: TEAM_GRADES, TemplateKind.CADRE: CADRE_GRADES}
+# What a template of each kind is filled about: a unit (its team, or its 选人用人工作) or a cadre.
+UNIT_KINDS = (TemplateKind.TEAM, TemplateKind.SELECTION)
+
+
+class BallotTemplate(models.Model):
+    """测评表: the items and choices of one kind of ballot.
+
+    `items` is a list of {"name": str, "choices": [str, …], "reason_for": [choice, …], "required": bool}:
+    the items asked beside 总体评价 (team and cadre ballots) or the items of a review form. A choice in
+    `reason_for` needs a written reason (新提拔干部: 不认同). Built-in templates are copied, not edited.
+    """
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=TemplateKind.choices)
+    items = models.JSONField(_("测评项目"), default=list, blank=True)
+    builtin = models.BooleanField(_("内置"), default=False)
+
+    class Meta:
+        ordering = ["kind", "-builtin", "name"]
+        verbose_name = _("测评表")
+        verbose_name_plural = _("测评表")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def overall_choices(self) -> tuple[str, ...]:
+        return OVERALL_CHOICES.get(self.kind, ())
+
+
 class EvaluationSession(models.Model):
     """测评会: one sitting (or one import) whose ballots count towards a cycle."""
 
@@ -37,6 +82,21 @@ class EvaluationSession(models.Model):
     )
     seal = models.CharField(_("封存哈希"), max_length=64, blank=True)
     void_reason = models.TextField(_("作废原因"), blank=True)
+    # A rehearsal's ballots never count; they are purged (audited, with counts) before the formal run.
+    rehearsal = models.BooleanField(_("演练"), default=False)
+    opens_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    # 每票优秀上限 as the 参数 sheet writes it ("5", "20%"); blank = no limit. Copied from the plan.
+    excellent_limit = models.CharField(_("每票优秀上限"), max_length=16, blank=True)
+    # The assessment group that runs the sitting (it follows the turnout); optional.
+    assessment_group = models.ForeignKey(
+        "plans.AssessmentGroup",
+        verbose_name=_("考核组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
 
     class Meta:
         ordering = ["cycle", "id"]
@@ -45,6 +105,74 @@ class EvaluationSession(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SessionTarget(models.Model):
+    """One thing a session's ballot asks about: a unit (its team, or its 选人用人工作) or a cadre."""
+
+    session = models.ForeignKey(EvaluationSession, on_delete=models.CASCADE, related_name="targets")
+    template = models.ForeignKey(BallotTemplate, verbose_name=_("测评表"), on_delete=models.PROTECT)
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey("org.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "order", "id"]
+        verbose_name = _("测评对象")
+        verbose_name_plural = _("测评对象")
+        constraints = [
+            models.CheckConstraint(
+                name="session_target_one",
+                condition=Q(unit__isnull=False, cadre__isnull=True)
+                | Q(unit__isnull=True, cadre__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["session", "template", "unit"], name="session_unit_once_per_template"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "template", "cadre"], name="session_cadre_once_per_template"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.unit or self.cadre)
+
+
+class SessionRaterGroup(models.Model):
+    """A rater group of a session (a name of the plan's 评价人权重) and how many raters are expected."""
+
+    session = models.ForeignKey(EvaluationSession, on_delete=models.CASCADE, related_name="rater_groups")
+    name = models.CharField(_("评价人类别"), max_length=32)
+    expected = models.PositiveIntegerField(_("应到人数"), default=0)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "order", "id"]
+        verbose_name = _("评价人类别")
+        verbose_name_plural = _("评价人类别")
+        constraints = [models.UniqueConstraint(fields=["session", "name"], name="session_group_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BallotToken(models.Model):
+    """测评码: a one-time code, kept only as a keyed hash (HMAC with SECRET_KEY). No reference to a ballot."""
+
+    session = models.ForeignKey(EvaluationSession, on_delete=models.CASCADE, related_name="tokens")
+    hash = models.CharField(max_length=64, unique=True)
+    rater_group = models.CharField(_("评价人类别"), max_length=32)
+    used = models.BooleanField(default=False)
+    # Codes are generated in batches (a batch's slips are printed together); a rehearsal's are marked.
+    batch = models.PositiveIntegerField(_("批次"), default=1)
+    rehearsal = models.BooleanField(_("演练"), default=False)
+
+    class Meta:
+        verbose_name = _("测评码")
+        verbose_name_plural = _("测评码")
+
+    def __str__(self) -> str:
+        return self.hash[:8]
 
 
 class Ballot(models.Model):
@@ -84,3 +212,33 @@ class Mark(models.Model):
 
     def __str__(self) -> str:
         return self.choice
+
+
+class BallotItemAnswer(models.Model):
+    """One answer to an item other than 总体评价 (an aspect, 德能勤绩廉, a review question) on one ballot.
+
+    Linked exactly as a Mark is: to its ballot and its target, nothing else."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="answers")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey("org.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Which form asked it: the same unit is a team target and a 选人用人 target on different templates.
+    template = models.ForeignKey(BallotTemplate, on_delete=models.PROTECT, related_name="+")
+    item = models.CharField(_("项目"), max_length=100)
+    choice = models.CharField(_("评价"), max_length=20)
+    reason = models.TextField(_("理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("测评项目评价")
+        verbose_name_plural = _("测评项目评价")
+        constraints = [
+            models.CheckConstraint(
+                name="answer_one_target",
+                condition=Q(unit__isnull=False, cadre__isnull=True)
+                | Q(unit__isnull=True, cadre__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.choice}"

@@ -13,7 +13,7 @@ they all apply the same precedence rules:
 - 公众评议 and 领导评价 of a unit: the collected data (survey responses converted by the survey's values,
   their mean; the mean of the leader ratings) when there is any, else the value given on ``AssessedUnit``;
 - only approved adjustments; every veto, joined when a target has several;
-- marks of every evaluation session that is not void; a ballot is its 票号, qualified by the session's
+- marks of every evaluation session that is not void and not a rehearsal; a ballot is its 票号, qualified by the session's
   name when two counted sessions use the same 票号;
 - sanctions of the assessed cadres (any year: the engine applies each by its year), and 往年等次 from
   ``PriorGrade`` for years before the cycle's.
@@ -347,7 +347,7 @@ class _Gathering:
 
     def marks(self) -> list[RuleMark]:
         sessions = dict(
-            EvaluationSession.objects.filter(cycle=self.cycle)
+            EvaluationSession.objects.filter(cycle=self.cycle, rehearsal=False)
             .exclude(status=SessionStatus.VOID)
             .values_list("id", "name")
         )

@@ -1,0 +1,188 @@
+"""The ballot page, /b/: no login, phone first, a tiny page that works with JavaScript off.
+
+The slip's QR code opens /b/<code>/; the form then posts to /b/ with the code in a hidden field, so the
+code is in no POST's address. The pages send ``Referrer-Policy: no-referrer`` (the stylesheet's request
+would otherwise carry the code to the access log), and ``logfilter`` masks /b/… in the app's own logs.
+Wrong codes are not rate-limited: 80 random bits cannot be guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaohe.ballots import actions, codes, filling, selectors
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict | None = None, status: int = 200
+) -> HttpResponse:
+    response = render(request, f"ballots/public/{template}", context or {}, status=status)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _entry(request: HttpRequest, typed: str = "", error: str = "", status: int = 200) -> HttpResponse:
+    return _page(request, "entry.html", {"typed": typed, "error": error}, status=status)
+
+
+def _refused(request: HttpRequest, message: str, session=None) -> HttpResponse:
+    return _page(request, "refused.html", {"message": message, "session": session})
+
+
+def _rows(layout: filling.Layout, data: Mapping[str, Any], errors: Mapping[str, list[str]]) -> list[dict]:
+    """The form as the template draws it: each target's questions with the rater's choices kept."""
+
+    def choices(key: str, values: tuple[str, ...]) -> list[tuple[str, bool]]:
+        chosen = data.get(key, "")
+        return [(value, value == chosen) for value in values]
+
+    rows = []
+    for target in layout.targets:
+        items = []
+        for index, item in enumerate(target.items):
+            key = target.item_field(index)
+            items.append(
+                {
+                    "name": item.name,
+                    "field": key,
+                    "choices": choices(key, item.choices),
+                    "errors": errors.get(key, []),
+                    "required": item.required,
+                    "reason_for": "、".join(item.reason_for),
+                    "reason_field": f"{key}_r",
+                    "reason": data.get(f"{key}_r", ""),
+                    "reason_errors": errors.get(f"{key}_r", []),
+                }
+            )
+        rows.append(
+            {
+                "field": target.field,
+                "label": target.label,
+                "detail": target.detail,
+                "overall": choices(target.field, target.overall) if target.overall else None,
+                "errors": errors.get(target.field, []),
+                "items": items,
+                "invalid": any(
+                    errors.get(k) for k in errors if k == target.field or k.startswith(f"{target.field}_")
+                ),
+            }
+        )
+    return rows
+
+
+def _ballot(
+    request: HttpRequest,
+    token: selectors.TokenInfo,
+    code: str,
+    layout: filling.Layout | None = None,
+    data: Mapping[str, Any] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+) -> HttpResponse:
+    layout = layout or selectors.session_layout(token.session)
+    errors = errors or {}
+    context = {
+        "session": token.session,
+        "group": token.rater_group,
+        "code": code,
+        "code_display": codes.display(code),
+        "rows": _rows(layout, data or {}, errors),
+        "general_errors": errors.get("", []),
+        "error_count": sum(len(v) for v in errors.values()),
+        "excellent_allowed": layout.excellent_allowed(),
+    }
+    return _page(request, "ballot.html", context)
+
+
+def _admit(request: HttpRequest, typed: str) -> tuple[selectors.TokenInfo | None, str, HttpResponse | None]:
+    """The code's token when it may fill a ballot now; else the page that says why."""
+    code = codes.normalise(typed)
+    token = selectors.token_by_code(code) if code else None
+    if token is None or token.rehearsal != token.session.rehearsal:
+        message = actions.refusal_invalid().message if typed.strip() else _("请输入测评码")
+        return None, "", _entry(request, typed[:40], message)
+    if token.used:
+        return None, "", _refused(request, actions.refusal_used().message, token.session)
+    if not actions.taking_ballots(token.session):
+        from django.utils import timezone
+
+        return (
+            None,
+            "",
+            _refused(request, actions.refusal_not_open(token.session, timezone.now()).message, token.session),
+        )
+    return token, code or "", None
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_GET
+def ballot_open(request: HttpRequest, code: str) -> HttpResponse:
+    """The address in the slip's QR code."""
+    token, plain, refused = _admit(request, code)
+    if refused is not None:
+        return refused
+    assert token is not None
+    return _ballot(request, token, plain)
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def ballot_entry(request: HttpRequest) -> HttpResponse:
+    """GET: type a code (or ?c=). POST: open the typed code's ballot, or, with ``submit``, store it."""
+    if request.method == "GET":
+        typed = request.GET.get("c", "")
+        if not typed:
+            return _entry(request)
+        token, plain, refused = _admit(request, typed)
+        return refused if refused is not None else _ballot(request, token, plain)  # type: ignore[arg-type]
+    typed = request.POST.get("code", "")
+    token, plain, refused = _admit(request, typed)
+    if refused is not None:
+        return refused
+    assert token is not None
+    if "submit" not in request.POST:
+        return _ballot(request, token, plain)
+    layout = selectors.session_layout(token.session)
+    data = {key: request.POST.get(key, "") for key in request.POST}
+    try:
+        receipt = actions.ballot_submit(code=plain, data=data, layout=layout)
+    except actions.BallotRefused as refusal:
+        if refusal.code == "choices":
+            return _ballot(request, token, plain, layout, data, refusal.errors)
+        if refusal.code == "invalid":
+            return _entry(request, typed[:40], refusal.message)
+        return _refused(request, refusal.message, token.session)
+    return _page(request, "done.html", {"session": token.session, "receipt": codes.display(receipt)})
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def receipt_check(request: HttpRequest) -> HttpResponse:
+    """Anyone may check that a ballot with a receipt was counted; the page never shows what it says."""
+    context: dict[str, Any] = {"typed": "", "found": None, "error": ""}
+    if request.method == "POST":
+        typed = request.POST.get("receipt", "")[:40]
+        receipt = codes.normalise(typed, codes.RECEIPT_LENGTH)
+        context["typed"] = typed
+        if receipt is None:
+            context["error"] = _("回执码应为 12 位字母和数字，如 K7QM-2XHP-9RTA")
+        else:
+            found = selectors.receipt_lookup(receipt)
+            context["found"] = found
+            context["receipt"] = codes.display(receipt)
+            if not found:
+                context["error"] = _("没有找到回执码为 %(receipt)s 的测评票") % {
+                    "receipt": codes.display(receipt)
+                }
+    return _page(request, "receipt.html", context)

@@ -1,0 +1,423 @@
+"""Reading sessions: the organiser's lists, turnout and tallies, and the ballot page's layout.
+
+Tallies are the only way ballot contents leave the database through the app, and only for a session that
+has ended (a running tally would reveal each new ballot by difference), by rater group under the k rule
+of ``anonymity``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from kaohe.ballots import filling
+from kaohe.ballots.anonymity import OTHER, group_labels
+from kaohe.ballots.models import (
+    Ballot,
+    BallotItemAnswer,
+    BallotTemplate,
+    BallotToken,
+    EvaluationSession,
+    Mark,
+    SessionRaterGroup,
+    SessionStatus,
+    SessionTarget,
+    TemplateKind,
+)
+from kaohe.plans.inputs import cycle_rule_settings
+from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.rules.errors import InputError
+from kaohe.workbook.layout import SETTINGS_BY_NAME
+from kaohe.workbook.sheets import CellError
+
+TALLY_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
+
+
+def min_group() -> int:
+    """k: the fewest ballots a rater group may have to be shown on its own (setting BALLOT_MIN_GROUP)."""
+    return max(1, int(getattr(settings, "BALLOT_MIN_GROUP", 3)))
+
+
+def get_cycle(year: int) -> AssessmentCycle:
+    return get_object_or_404(AssessmentCycle, year=year)
+
+
+def _count(model, **filters) -> Coalesce:
+    rows = (
+        model.objects.filter(session=OuterRef("pk"), **filters)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def cycle_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:
+    return (
+        EvaluationSession.objects.filter(cycle=cycle)
+        .select_related("cycle", "assessment_group")
+        .annotate(
+            ballot_count=_count(Ballot),
+            code_count=_count(BallotToken),
+            used_count=_count(BallotToken, used=True),
+            target_count=_count(SessionTarget),
+        )
+        .order_by("id")
+    )
+
+
+def get_session(cycle: AssessmentCycle, pk: int) -> EvaluationSession:
+    return get_object_or_404(cycle_sessions(cycle), pk=pk)
+
+
+def plan_rater_groups(cycle: AssessmentCycle) -> list[str]:
+    """The rater groups of the cycle plan's 评价人权重 (the default when the plan gives none)."""
+    try:
+        return list(cycle_rule_settings(cycle).rater_group_weights)
+    except InputError:
+        return []
+
+
+def plan_excellent_limit(cycle: AssessmentCycle) -> str:
+    plan = getattr(cycle, "plan", None)
+    values = plan.settings if plan is not None else {}
+    return str(values.get("每票优秀上限", "") or "").strip()
+
+
+def parse_excellent_limit(text: str):
+    """The ExcellentLimit of a text such as 5 or 20%; None for blank. Raises CellError."""
+    text = (text or "").strip()
+    return SETTINGS_BY_NAME["每票优秀上限"].parse(text) if text else None
+
+
+def templates_of(kind: str) -> QuerySet[BallotTemplate]:
+    return BallotTemplate.objects.filter(kind=kind).order_by("-builtin", "name")
+
+
+def default_template(kind: str) -> BallotTemplate | None:
+    return templates_of(kind).first()
+
+
+def session_groups(session: EvaluationSession) -> list[SessionRaterGroup]:
+    return list(SessionRaterGroup.objects.filter(session=session).order_by("order", "id"))
+
+
+def session_targets(session: EvaluationSession) -> list[SessionTarget]:
+    return list(
+        SessionTarget.objects.filter(session=session)
+        .select_related("template", "unit", "cadre")
+        .order_by("order", "id")
+    )
+
+
+# --- the ballot page ------------------------------------------------------------------------------------
+
+
+def session_layout(session: EvaluationSession) -> filling.Layout:
+    """What the session's ballot asks, in order (two queries, and one for the plan's rounding)."""
+    targets = session_targets(session)
+    cadre_ids = [t.cadre_id for t in targets if t.cadre_id is not None]
+    posts = dict(
+        AssessedCadre.objects.filter(cycle_id=session.cycle_id, cadre_id__in=cadre_ids)
+        .select_related("unit")
+        .values_list("cadre_id", "post")
+    )
+    laid_out = []
+    for target in targets:
+        template = target.template
+        if target.unit is not None:
+            label = target.unit.name
+            detail = "领导班子" if template.kind == TemplateKind.TEAM else template.get_kind_display()
+        else:
+            label = target.cadre.name
+            detail = posts.get(target.cadre_id, "")
+        items = tuple(
+            filling.Item(
+                name=item["name"],
+                choices=tuple(item["choices"]),
+                reason_for=tuple(item.get("reason_for", ())),
+                required=item.get("required", True),
+            )
+            for item in template.items
+        )
+        laid_out.append(
+            filling.Target(
+                id=target.pk,
+                kind=template.kind,
+                template_id=template.pk,
+                unit_id=target.unit_id,
+                cadre_id=target.cadre_id,
+                label=label,
+                detail=detail,
+                overall=template.overall_choices,
+                items=items,
+            )
+        )
+    limit, rounding = None, filling.Rounding.FLOOR
+    try:
+        limit = parse_excellent_limit(session.excellent_limit)
+        rounding = cycle_rule_settings(session.cycle).quota_rounding
+    except (CellError, InputError):
+        pass  # a bad stored limit is refused when it is saved; the plan's rounding falls back to the default
+    return filling.Layout(session_id=session.pk, targets=tuple(laid_out), limit=limit, rounding=rounding)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    session: EvaluationSession
+    rater_group: str
+    used: bool
+    rehearsal: bool
+
+
+def token_by_code(code: str) -> TokenInfo | None:
+    from kaohe.ballots.codes import code_hash
+
+    row = BallotToken.objects.filter(hash=code_hash(code)).select_related("session", "session__cycle").first()
+    if row is None:
+        return None
+    return TokenInfo(row.pk, row.session, row.rater_group, row.used, row.rehearsal)
+
+
+@dataclass(frozen=True)
+class ReceiptFound:
+    cycle: str
+    session: str
+    status: str
+    counted: bool
+
+
+def receipt_lookup(receipt: str) -> list[ReceiptFound]:
+    """The online sessions holding a ballot with this receipt (one, nearly surely)."""
+    rows = (
+        Ballot.objects.filter(number=receipt, session__kind="online", session__rehearsal=False)
+        .select_related("session", "session__cycle")
+        .order_by("session_id")
+    )
+    return [
+        ReceiptFound(
+            b.session.cycle.name,
+            b.session.name,
+            b.session.get_status_display(),
+            b.session.status != SessionStatus.VOID,
+        )
+        for b in rows
+    ]
+
+
+# --- turnout and tally -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TurnoutRow:
+    group: str
+    expected: int
+    codes: int
+    ballots: int
+
+
+def turnout(session: EvaluationSession) -> list[TurnoutRow]:
+    """Per rater group: expected raters, codes issued, ballots received. Counts only."""
+    codes = dict(
+        BallotToken.objects.filter(session=session)
+        .order_by()
+        .values_list("rater_group")
+        .annotate(n=Count("pk"))
+        .values_list("rater_group", "n")
+    )
+    ballots = dict(
+        Ballot.objects.filter(session=session)
+        .order_by()
+        .values_list("rater_group")
+        .annotate(n=Count("pk"))
+        .values_list("rater_group", "n")
+    )
+    rows = [
+        TurnoutRow(g.name, g.expected, codes.get(g.name, 0), ballots.get(g.name, 0))
+        for g in session_groups(session)
+    ]
+    known = {row.group for row in rows}
+    rows += [
+        TurnoutRow(name, 0, codes.get(name, 0), n) for name, n in sorted(ballots.items()) if name not in known
+    ]
+    return rows
+
+
+class TallyRefused(Exception):
+    pass
+
+
+@dataclass
+class TargetTally:
+    kind: str
+    code: str
+    name: str
+    template: str
+    choices: tuple[str, ...]
+    groups: dict[str, dict[str, int]] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    session: EvaluationSession
+    min_group: int
+    ballots: int
+    groups: dict[str, int] | None  # ballots by shown group; None when suppressed
+    targets: list[TargetTally]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.groups is None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "session": self.session.pk,
+            "name": self.session.name,
+            "year": self.session.cycle.year,
+            "status": self.session.status,
+            "seal": self.session.seal,
+            "min_group": self.min_group,
+            "ballots": self.ballots,
+            "groups": self.groups,
+            "targets": [
+                {
+                    "kind": t.kind,
+                    "code": t.code,
+                    "name": t.name,
+                    "template": t.template,
+                    "groups": t.groups,
+                    "total": t.total,
+                    "items": t.items,
+                }
+                for t in self.targets
+            ],
+        }
+
+
+def _target_key(unit_id: int | None, cadre_id: int | None) -> tuple[str, int]:
+    return ("unit", unit_id) if unit_id is not None else ("cadre", cadre_id)  # type: ignore[return-value]
+
+
+def session_tally(session: EvaluationSession) -> Tally:
+    """Counts per target, rater group (k rule) and choice; items beside 总体评价 likewise, with reasons.
+
+    Only for an ended session (closed or sealed). Raises ``TallyRefused`` otherwise."""
+    if session.status not in TALLY_STATUSES:
+        raise TallyRefused(
+            f"测评会「{session.name}」{session.get_status_display()}，结束后才能查看统计（运行中的统计会暴露每张票）"
+        )
+    k = min_group()
+    by_group = dict(
+        Ballot.objects.filter(session=session)
+        .order_by()
+        .values_list("rater_group")
+        .annotate(n=Count("pk"))
+        .values_list("rater_group", "n")
+    )
+    total = sum(by_group.values())
+    labels = group_labels(by_group, k)
+    shown: dict[str, int] | None = None
+    if labels is not None:
+        shown = defaultdict(int)
+        order = [g.name for g in session_groups(session)]
+        for group in sorted(by_group, key=lambda g: (order.index(g) if g in order else len(order), g)):
+            shown[labels[group]] += by_group[group]
+        if OTHER in shown:
+            shown[OTHER] = shown.pop(OTHER)  # 其他 last
+        shown = dict(shown)
+
+    targets: dict[tuple, TargetTally] = {}
+    order_of: dict[tuple, int] = {}
+    for index, target in enumerate(session_targets(session)):
+        subject = target.unit or target.cadre
+        key = (target.template.kind in ("team", "cadre"), target.template_id) + _target_key(
+            target.unit_id, target.cadre_id
+        )
+        targets[key] = TargetTally(
+            kind=target.template.kind,
+            code=subject.code,
+            name=subject.name,
+            template=target.template.name,
+            choices=target.template.overall_choices,
+            items=[
+                {
+                    "name": item["name"],
+                    "choices": list(item["choices"]),
+                    "groups": {},
+                    "total": {},
+                    "reasons": [],
+                }
+                for item in target.template.items
+            ],
+        )
+        order_of[key] = index
+    if labels is None:
+        return Tally(session, k, total, None, [targets[key] for key in sorted(targets, key=order_of.get)])
+
+    def add(
+        counts: dict[str, dict[str, int]], totals: dict[str, int], group: str, choice: str, n: int
+    ) -> None:
+        label = labels[group]
+        counts.setdefault(label, {})
+        counts[label][choice] = counts[label].get(choice, 0) + n
+        totals[choice] = totals.get(choice, 0) + n
+
+    marks = (
+        Mark.objects.filter(ballot__session=session)
+        .order_by()
+        .values_list("unit_id", "cadre_id", "ballot__rater_group", "choice")
+        .annotate(n=Count("pk"))
+    )
+    mark_targets = {key[2:]: key for key in targets if key[0]}
+    for unit_id, cadre_id, group, choice, n in marks:
+        key = mark_targets.get(_target_key(unit_id, cadre_id))
+        if key is not None:
+            add(targets[key].groups, targets[key].total, group, choice, n)
+    answers = (
+        BallotItemAnswer.objects.filter(ballot__session=session)
+        .order_by()
+        .values_list("unit_id", "cadre_id", "template_id", "item", "ballot__rater_group", "choice")
+        .annotate(n=Count("pk"))
+    )
+    for unit_id, cadre_id, template_id, item_name, group, choice, n in answers:
+        found = [
+            key for key in targets if key[1] == template_id and key[2:] == _target_key(unit_id, cadre_id)
+        ]
+        for key in found:
+            for item in targets[key].items:
+                if item["name"] == item_name:
+                    add(item["groups"], item["total"], group, choice, n)
+    reasons = (
+        BallotItemAnswer.objects.filter(ballot__session=session)
+        .exclude(reason="")
+        .values_list("unit_id", "cadre_id", "template_id", "item", "reason")
+        .order_by("reason")
+    )
+    for unit_id, cadre_id, template_id, item_name, reason in reasons:
+        for key in targets:
+            if key[1] == template_id and key[2:] == _target_key(unit_id, cadre_id):
+                for item in targets[key].items:
+                    if item["name"] == item_name:
+                        item["reasons"].append(reason)
+    return Tally(session, k, total, shown, [targets[key] for key in sorted(targets, key=order_of.get)])
+
+
+def session_has_data(session: EvaluationSession) -> bool:
+    return Ballot.objects.filter(session=session).exists()
+
+
+def counted_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:
+    """The sessions whose marks the rules count: not void, not a rehearsal (plans.inputs agrees)."""
+    return EvaluationSession.objects.filter(cycle=cycle).exclude(
+        Q(status=SessionStatus.VOID) | Q(rehearsal=True)
+    )

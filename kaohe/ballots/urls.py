@@ -1,0 +1,22 @@
+from django.urls import path
+
+from kaohe.ballots import views
+
+app_name = "ballots"
+S = "cycles/<int:year>/sessions/"
+urlpatterns = [
+    path(S, views.session_list, name="session_list"),
+    path(f"{S}new/", views.session_create, name="session_create"),
+    path(f"{S}<int:pk>/", views.session_detail, name="session_detail"),
+    path(f"{S}<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path(f"{S}<int:pk>/codes/", views.codes_generate, name="codes_generate"),
+    path(f"{S}<int:pk>/open/", views.session_open, name="session_open"),
+    path(f"{S}<int:pk>/close/", views.session_close, name="session_close"),
+    path(f"{S}<int:pk>/seal/", views.session_seal, name="session_seal"),
+    path(f"{S}<int:pk>/purge/", views.session_purge, name="session_purge"),
+    path(f"{S}<int:pk>/void/", views.session_void, name="session_void"),
+    path(f"{S}<int:pk>/tally/", views.session_tally, name="session_tally"),
+    path("ballot-templates/", views.template_list, name="template_list"),
+    path("ballot-templates/<int:pk>/copy/", views.template_copy, name="template_copy"),
+    path("ballot-templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
+]

@@ -1,0 +1,342 @@
+"""The organiser's pages: sessions under cycles/<year>/sessions/, and ballot templates under ballot-templates/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.ballots import actions, codes, selectors, slips
+from kaohe.ballots.forms import (
+    CodesForm,
+    SessionForm,
+    TemplateCopyForm,
+    TemplateForm,
+    VoidForm,
+    items_text,
+    template_choices,
+)
+from kaohe.ballots.models import BallotTemplate, SessionStatus
+
+
+def public_base(request: HttpRequest | None) -> str:
+    """The address phones reach (BALLOT_PUBLIC_BASE_URL when the hall's network sees the app elsewhere)."""
+    base = getattr(settings, "BALLOT_PUBLIC_BASE_URL", "").rstrip("/")
+    if base or request is None:
+        return base
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def ballot_url(base: str, code: str) -> str:
+    return f"{base}{reverse('ballot_public:ballot', args=[code])}"
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_GET
+def session_list(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = selectors.get_cycle(year)
+    context = {
+        "cycle": cycle,
+        "sessions": selectors.cycle_sessions(cycle),
+        "min_group": selectors.min_group(),
+    }
+    return render(request, "ballots/session_list.html", context)
+
+
+def _form_page(
+    request: HttpRequest, cycle, form: SessionForm, session=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "session": session,
+        "plan_groups": selectors.plan_rater_groups(cycle),
+    }
+    return render(request, "ballots/session_form.html", context, status=status)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = selectors.get_cycle(year)
+    if request.method == "GET":
+        return _form_page(request, cycle, SessionForm(cycle=cycle))
+    form = SessionForm(request.POST, cycle=cycle)
+    if form.is_valid():
+        try:
+            session = actions.session_create(actor=request.user, cycle=cycle, spec=form.spec())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已创建测评会「%(name)s」。") % {"name": session.name})
+            return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    return _form_page(request, cycle, form, status=400)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = selectors.get_cycle(year)
+    session = selectors.get_session(cycle, pk)
+    if request.method == "GET":
+        return _form_page(
+            request, cycle, SessionForm(cycle=cycle, initial=SessionForm.initial_for(session)), session
+        )
+    form = SessionForm(request.POST, cycle=cycle)
+    if form.is_valid():
+        try:
+            actions.session_update(actor=request.user, session=session, spec=form.spec())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存测评会设置。"))
+            return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    return _form_page(request, cycle, form, session, status=400)
+
+
+def _detail(
+    request: HttpRequest, cycle, session, codes_form=None, void_form=None, status: int = 200
+) -> HttpResponse:
+    groups = selectors.session_groups(session)
+    context = {
+        "cycle": cycle,
+        "session": session,
+        "targets": selectors.session_targets(session),
+        "turnout": selectors.turnout(session),
+        "codes_form": codes_form or CodesForm(groups=groups),
+        "void_form": void_form or VoidForm(),
+        "entry_url": f"{public_base(request)}{reverse('ballot_public:entry')}",
+        "taking_ballots": actions.taking_ballots(session),
+        "can_generate": session.status in (SessionStatus.DRAFT, SessionStatus.OPEN),
+        "can_tally": session.status in selectors.TALLY_STATUSES,
+    }
+    return render(request, "ballots/session_detail.html", context, status=status)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_GET
+def session_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = selectors.get_cycle(year)
+    return _detail(request, cycle, selectors.get_session(cycle, pk))
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(*CYCLE_EDITORS)
+@never_cache
+@require_POST
+def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """Generate codes and answer with their file at once: the only time the codes exist in plaintext."""
+    cycle = selectors.get_cycle(year)
+    session = selectors.get_session(cycle, pk)
+    form = CodesForm(request.POST, groups=selectors.session_groups(session))
+    if form.is_valid():
+        try:
+            made = actions.session_codes_generate(actor=request.user, session=session, counts=form.counts())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            base = public_base(request)
+            found = [slips.Slip(c.group, codes.display(c.code), ballot_url(base, c.code)) for c in made]
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            name = f"{session.name}-测评码-第{made[0].batch}批-{stamp}"
+            if form.cleaned_data["format"] == "csv":
+                return _download(slips.codes_csv(found), f"{name}.csv", "text/csv; charset=utf-8")
+            title = f"{cycle.name} · {session.name}"
+            entry = f"{base}{reverse('ballot_public:entry')}"
+            content = slips.slips_pdf(title=title, page_url=entry, slips=found, rehearsal=session.rehearsal)
+            return _download(content, f"{name}.pdf", "application/pdf")
+    return _detail(request, cycle, session, codes_form=form, status=400)
+
+
+def _transition(request: HttpRequest, year: int, pk: int, action, done: str) -> HttpResponse:
+    cycle = selectors.get_cycle(year)
+    session = selectors.get_session(cycle, pk)
+    try:
+        action(actor=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, done)
+    return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def session_open(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    return _transition(request, year, pk, actions.session_open, _("测评已开始。"))
+
+
+def _close_and_seal(*, actor, session):
+    session = actions.session_close(actor=actor, session=session)
+    if not session.rehearsal:
+        actions.session_seal(actor=actor, session=session)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def session_close(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    return _transition(request, year, pk, _close_and_seal, _("测评已结束。"))
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def session_seal(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    return _transition(request, year, pk, actions.session_seal, _("测评会已封存。"))
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def session_purge(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        year,
+        pk,
+        actions.session_rehearsal_purge,
+        _("演练数据已清除，测评会已转为正式测评（未开始）。"),
+    )
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def session_void(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = selectors.get_cycle(year)
+    session = selectors.get_session(cycle, pk)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.session_void(actor=request.user, session=session, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("测评会已作废，其测评票不再计入。"))
+            return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    return _detail(request, cycle, session, void_form=form, status=400)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_GET
+def session_tally(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = selectors.get_cycle(year)
+    session = selectors.get_session(cycle, pk)
+    try:
+        tally = selectors.session_tally(session)
+    except selectors.TallyRefused as refusal:
+        if request.GET.get("format") == "json":
+            return JsonResponse({"error": str(refusal)}, status=409)
+        messages.error(request, str(refusal))
+        return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(tally.as_json(), json_dumps_params={"ensure_ascii": False})
+    seal_ok = None
+    if session.status == SessionStatus.SEALED:
+        from kaohe.ballots.seal import session_digest
+
+        seal_ok = session_digest(session.pk) == session.seal
+    context = {
+        "cycle": cycle,
+        "session": session,
+        "tally": tally,
+        "seal_ok": seal_ok,
+        "tables": _tables(tally),
+    }
+    return render(request, "ballots/session_tally.html", context)
+
+
+def _table(name: str, choices, groups: dict, total: dict) -> dict:
+    rows = [(group, [counts.get(c, 0) for c in choices]) for group, counts in groups.items()]
+    return {"name": name, "choices": list(choices), "rows": rows, "total": [total.get(c, 0) for c in choices]}
+
+
+def _tables(tally: selectors.Tally) -> list[dict]:
+    """Each target's tables (总体评价, then its items) as rows of counts in the choices' order."""
+    found = []
+    for target in tally.targets:
+        tables = []
+        if target.choices:
+            tables.append(_table(_("总体评价"), target.choices, target.groups, target.total))
+        for item in target.items:
+            table = _table(item["name"], item["choices"], item["groups"], item["total"])
+            table["reasons"] = item["reasons"]
+            tables.append(table)
+        found.append({"target": target, "tables": tables})
+    return found
+
+
+# --- templates ---------------------------------------------------------------------------------------------
+
+
+@role_required(*CYCLE_EDITORS)
+@require_GET
+def template_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "ballots/template_list.html",
+        {"templates": template_choices(), "copy_form": TemplateCopyForm()},
+    )
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(BallotTemplate, pk=pk)
+    form = TemplateCopyForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = actions.template_copy(
+                actor=request.user, template=template, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("已复制为「%(name)s」，可修改其测评项目。") % {"name": copy.name})
+            return redirect("ballots:template_edit", pk=copy.pk)
+    else:
+        messages.error(request, _("请填写新测评表名称"))
+    return redirect("ballots:template_list")
+
+
+@role_required(*CYCLE_EDITORS)
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(BallotTemplate, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = TemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.template_update(
+                    actor=request.user,
+                    template=template,
+                    name=form.cleaned_data["name"],
+                    items=form.cleaned_data["items"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("已保存测评表。"))
+                return redirect("ballots:template_list")
+        status = 400
+    else:
+        form = TemplateForm(initial={"name": template.name, "items": items_text(template.items)})
+    context = {"template": template, "form": form, "in_use": actions.template_in_use(template)}
+    return render(request, "ballots/template_form.html", context, status=status)
