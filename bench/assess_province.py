@@ -164,7 +164,7 @@ def step_assess(book: str, results: str) -> dict[str, object]:
     data = timed("read", read_assessment_workbook, book)
     figures["marks"], figures["cadres"] = len(data.marks), len(data.cadres)
     try:
-        from kaohe.rules import assess
+        from kaohe.rules import assess, assessment_document
         from kaohe.workbook.writer import write_results
     except ImportError as error:
         figures["skipped"] = str(error)
@@ -172,6 +172,7 @@ def step_assess(book: str, results: str) -> dict[str, object]:
         assessment = timed("compute", assess, data)
         figures["results"] = len(assessment.results)
         timed("write", write_results, assessment, results)
+        timed("json", lambda a: json.dumps(assessment_document(a), ensure_ascii=False, indent=2), assessment)
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
@@ -245,7 +246,7 @@ def main() -> None:
     figures = run_child("assess", str(BOOK), str(OUT / "province-results.xlsx"))
     total = time.perf_counter() - started
     print(f"{figures['marks']:,} marks, {figures['cadres']:,} cadres; seconds as wall (CPU):")
-    for step in ("read", "compute", "write"):
+    for step in ("read", "compute", "write", "json"):
         if step in figures:
             wall, cpu = figures[step]
             print(f"  {step}: {wall:.1f} ({cpu:.1f})")
