@@ -366,3 +366,34 @@ def test_ballots_may_go_on_in_numbered_sheets_beyond_excels_row_limit():
     ]
     del sheets["测评票2"][2]
     assert [m.ballot for m in read_assessment_workbook(xlsx(sheets)).marks][-1] == "P03"
+
+
+def test_indicator_scores_without_indicators_are_an_input_error():
+    sheets = with_rows(small(), "指标得分", *SCORES)
+    assert only_problem(sheets) == "指标得分 第2行: 没有「指标」工作表（或其中没有指标），指标得分无从计算"
+
+
+def test_an_adjustment_is_either_a_bonus_or_a_deduction():
+    sheets = with_rows(small(), "加减分", ["对象编码", "类型", "分值", "原因"], ["GB01", "奖励", 1, "表彰"])
+    assert only_problem(sheets) == "加减分 第2行 类型: 「奖励」不是有效的选项（加分、扣分）"
+
+
+def test_a_deduction_without_a_reason_is_an_input_error():
+    sheets = with_rows(small(), "加减分", ["对象编码", "类型", "分值", "原因"], ["DW01", "扣分", 1, " "])
+    assert only_problem(sheets) == "加减分 第2行 原因: 扣分原因不能为空"
+
+
+def test_a_sanction_year_must_be_a_year():
+    sheets = with_rows(small(), "处分", ["干部编码", "处分", "年度"], ["GB01", "党内警告", "去年"])
+    assert only_problem(sheets) == "处分 第2行 年度: 「去年」不是有效的年度"
+
+
+def test_two_different_grades_for_the_same_year_are_an_input_error():
+    header = ["对象编码", "年度", "等次"]
+    sheets = with_rows(small(), "往年等次", header, ["GB01", 2024, "优秀"], ["GB01", 2024, "称职"])
+    assert only_problem(sheets) == "往年等次 第3行 等次: 「GB01」2024年已有等次「优秀」"
+
+
+def test_a_per_ballot_limit_that_is_neither_a_count_nor_a_share_is_an_input_error():
+    assert only_problem(setting("每票优秀上限", "2.5")) == "参数 第3行 值: 「2.5」不是非负整数"
+    assert only_problem(setting("每票优秀上限", "五张")) == "参数 第3行 值: 「五张」不是数字"
