@@ -1,0 +1,338 @@
+"""Sessions: creation and its refusals, codes, opening, closing, sealing, voiding and the rehearsal purge."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kaohe.audit.models import AuditEntry
+from kaohe.ballots import actions, codes, selectors
+from kaohe.ballots.models import (
+    Ballot,
+    BallotItemAnswer,
+    BallotToken,
+    EvaluationSession,
+    Mark,
+    SessionStatus,
+)
+from kaohe.ballots.seal import session_digest
+from kaohe.ballots.tests.conftest import filled, make_spec, template
+from kaohe.plans.inputs import cycle_assessment_input
+from kaohe.plans.models import AssessmentPlan, Phase
+
+pytestmark = pytest.mark.django_db
+
+
+def refusal(call) -> list[str]:
+    with pytest.raises(ValidationError) as error:
+        call()
+    return error.value.messages
+
+
+def test_a_session_takes_the_plans_excellent_limit_and_its_rater_groups(cast, roster, cycle):
+    session = actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster))
+    assert session.excellent_limit == "1" and session.status == SessionStatus.DRAFT
+    assert [(g.name, g.expected) for g in selectors.session_groups(session)] == [
+        ("上级", 2),
+        ("同级", 3),
+        ("下级", 5),
+    ]
+    entry = AuditEntry.objects.get(action="ballot_session.create")
+    assert entry.after["targets"][0] == "领导班子测评票:DW01"
+
+
+def test_a_rater_group_outside_the_plans_weights_is_refused(cast, roster, cycle):
+    spec = make_spec(roster, groups=[("上级", 2), ("服务对象", 20)])
+    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec))
+    assert messages == ["评价人类别「服务对象」不在2025年度考核考核方案的评价人权重中（上级、同级、下级）"]
+    assert not EvaluationSession.objects.exists()
+
+
+def test_the_plans_own_rater_groups_are_accepted(cast, roster, cycle):
+    AssessmentPlan.objects.filter(cycle=cycle).update(settings={"评价人权重": "上级=40,服务对象=60"})
+    spec = make_spec(roster, groups=[("服务对象", 20)])
+    session = actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec)
+    assert session.excellent_limit == ""
+
+
+def test_every_problem_of_a_session_is_reported_at_once(cast, roster, cycle):
+    spec = make_spec(roster, name=" ", groups=[("上级", 2), ("上级", -1)], excellent_limit="很多")
+    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec))
+    assert "请填写测评会名称" in messages
+    assert "评价人类别「上级」重复" in messages
+    assert "评价人类别「上级」的应到人数「-1」须为不小于 0 的整数" in messages
+    assert any(m.startswith("每票优秀上限：") for m in messages)
+
+
+def test_a_target_not_assessed_in_the_cycle_is_refused(cast, roster, cycle):
+    from kaohe.plans.models import AssessedCadre
+
+    AssessedCadre.objects.filter(cadre=roster["cadres"]["c2"]).delete()
+    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster)))
+    assert messages == ["「GB005 钱伟」不是2025年度考核的考核对象"]
+
+
+def test_a_target_twice_on_one_ballot_is_refused(cast, roster, cycle):
+    spec = make_spec(roster)
+    spec = actions.SessionSpec(
+        name="重复",
+        targets=[*spec.targets, actions.TargetSpec(template("干部测评票（德能勤绩廉）"), cadre=roster["cadres"]["a1"])],
+        groups=spec.groups,
+    )
+    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec))
+    assert messages == ["「GB001 张思佳」的总体评价在一张票上出现两次"]
+
+
+def test_a_template_of_the_wrong_kind_of_target_is_refused(cast, roster, cycle):
+    spec = actions.SessionSpec(
+        name="错配", targets=[actions.TargetSpec(template("干部测评票"), unit=roster["units"]["a"])], groups=[("上级", 1)]
+    )
+    assert refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec)) == [
+        "测评表「干部测评票」的对象须是干部"
+    ]
+
+
+def test_a_session_without_targets_or_groups_or_with_a_taken_name_is_refused(cast, roster, cycle):
+    actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster))
+    spec = actions.SessionSpec(name="第一场", targets=[], groups=[])
+    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec))
+    assert messages == ["2025年度考核已有名为「第一场」的测评会", "请至少设置一个评价人类别", "请至少选择一个测评对象"]
+
+
+def test_closing_time_before_opening_time_is_refused(cast, roster, cycle):
+    from django.utils import timezone
+
+    now = timezone.now()
+    spec = make_spec(roster, opens_at=now, closes_at=now)
+    assert refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec)) == [
+        "截止时间须晚于开始时间"
+    ]
+
+
+def test_no_session_is_created_once_the_cycle_is_in_public_notice(cast, roster, cycle):
+    cycle.phase = Phase.PUBLIC_NOTICE
+    cycle.save()
+    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster)))
+    assert messages == ["2025年度考核已进入公示阶段，测评会不能再新增、修改或开始。"]
+
+
+def test_codes_are_stored_only_as_keyed_hashes_and_never_audited(world):
+    code = world["codes"]["上级"][0]
+    assert len(code) == 16 and set(code) <= set(codes.ALPHABET)
+    stored = set(BallotToken.objects.values_list("hash", flat=True))
+    assert codes.code_hash(code) in stored and code not in stored
+    assert BallotToken.objects.count() == 10
+    entry = AuditEntry.objects.get(action="ballot_session.codes_generate")
+    assert entry.after == {"batch": 1, "rehearsal": False, "counts": {"上级": 2, "同级": 3, "下级": 5}}
+    text = " ".join(str(e.after) + str(e.before) for e in AuditEntry.objects.all())
+    assert not any(c in text for c in world["all_codes"])
+
+
+def test_the_hash_depends_on_the_secret_key(world, settings):
+    code = world["codes"]["上级"][0]
+    before = codes.code_hash(code)
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only"
+    assert codes.code_hash(code) != before
+
+
+def test_code_generation_refusals(world):
+    session, organiser = world["session"], world["organiser"]
+    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 0})) == [
+        "请至少为一个评价人类别生成一个测评码"
+    ]
+    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 5001})) == [
+        "一次最多生成 5000 个测评码（本次 5001 个）"
+    ]
+    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"群众": 3})) == [
+        "评价人类别「群众」不是本测评会的评价人类别"
+    ]
+    actions.session_close(actor=organiser, session=session)
+    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})) == [
+        "测评会「第一场」已结束，不能再生成测评码"
+    ]
+
+
+def test_a_later_batch_of_codes_is_numbered_and_works(world):
+    made = actions.session_codes_generate(actor=world["organiser"], session=world["session"], counts={"同级": 2})
+    assert {c.batch for c in made} == {2} and {c.group for c in made} == {"同级"}
+    actions.ballot_submit(code=made[0].code, data=filled(world["session"]))
+    assert Ballot.objects.get().rater_group == "同级"
+
+
+def test_opening_needs_a_draft_with_codes(cast, roster, cycle):
+    organiser = cast["organiser"]
+    session = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster))
+    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == ["请先生成测评码，再开始测评"]
+    actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})
+    actions.session_open(actor=organiser, session=session)
+    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
+        "测评会「第一场」进行中，只有未开始的测评会可以开始"
+    ]
+
+
+def test_only_a_draft_session_can_be_edited(world):
+    spec = make_spec(world["roster"], name="改名")
+    assert refusal(lambda: actions.session_update(actor=world["organiser"], session=world["session"], spec=spec)) == [
+        "测评会「第一场」进行中，只有未开始的测评会可以修改"
+    ]
+
+
+def test_a_rater_group_with_codes_cannot_be_dropped(cast, roster, cycle):
+    organiser = cast["organiser"]
+    session = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster))
+    actions.session_codes_generate(actor=organiser, session=session, counts={"下级": 1})
+    spec = make_spec(roster, groups=[("上级", 2)])
+    assert refusal(lambda: actions.session_update(actor=organiser, session=session, spec=spec)) == [
+        "评价人类别「下级」已生成测评码，不能删除"
+    ]
+    spec = make_spec(roster, name="第一场（改）", groups=[("下级", 9)])
+    updated = actions.session_update(actor=organiser, session=session, spec=spec)
+    assert updated.name == "第一场（改）"
+    assert [(g.name, g.expected) for g in selectors.session_groups(updated)] == [("下级", 9)]
+
+
+def test_closing_then_sealing_writes_the_seal_to_the_audit_log(world):
+    session, organiser = world["session"], world["organiser"]
+    for code in world["codes"]["下级"][:3]:
+        actions.ballot_submit(code=code, data=filled(session))
+    actions.session_close(actor=organiser, session=session)
+    sealed = actions.session_seal(actor=organiser, session=session)
+    assert sealed.status == SessionStatus.SEALED
+    assert len(sealed.seal) == 64 and sealed.seal == session_digest(session.pk)
+    entry = AuditEntry.objects.get(action="ballot_session.seal")
+    assert entry.after["seal"] == sealed.seal
+    assert entry.after["counts"]["ballots"] == 3 and entry.after["counts"]["marks"] == 12
+
+
+def test_the_seal_changes_when_a_ballot_changes(world):
+    session, organiser = world["session"], world["organiser"]
+    for code in world["codes"]["下级"][:3]:
+        actions.ballot_submit(code=code, data=filled(session))
+    before = session_digest(session.pk)
+    Mark.objects.filter(cadre=world["roster"]["cadres"]["a2"]).first().delete()
+    assert session_digest(session.pk) != before
+
+
+def test_closing_rewrites_the_ballots_without_changing_them(world):
+    session, organiser = world["session"], world["organiser"]
+    for code in world["codes"]["下级"]:
+        actions.ballot_submit(code=code, data=filled(session))
+    before = session_digest(session.pk)
+    ids = set(Ballot.objects.values_list("id", flat=True))
+    actions.session_close(actor=organiser, session=session)
+    assert session_digest(session.pk) == before
+    assert set(Ballot.objects.values_list("id", flat=True)) == ids
+    assert BallotToken.objects.filter(used=True).count() == 5
+
+
+def test_refusals_of_closing_sealing_and_reopening(world):
+    session, organiser = world["session"], world["organiser"]
+    assert refusal(lambda: actions.session_seal(actor=organiser, session=session)) == [
+        "测评会「第一场」进行中，只有已结束的测评会可以封存"
+    ]
+    actions.session_close(actor=organiser, session=session)
+    assert refusal(lambda: actions.session_close(actor=organiser, session=session)) == [
+        "测评会「第一场」已结束，只有进行中的测评会可以结束"
+    ]
+    actions.session_seal(actor=organiser, session=session)
+    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
+        "测评会「第一场」已封存，只有未开始的测评会可以开始"
+    ]
+    assert refusal(lambda: actions.session_seal(actor=organiser, session=session)) == [
+        "测评会「第一场」已封存，只有已结束的测评会可以封存"
+    ]
+
+
+def test_a_sealed_session_can_only_be_voided_with_a_reason_and_then_stops_counting(world):
+    session, organiser = world["session"], world["organiser"]
+    actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
+    actions.session_close(actor=organiser, session=session)
+    actions.session_seal(actor=organiser, session=session)
+    assert len(cycle_assessment_input(world["cycle"]).marks) == 4
+    assert refusal(lambda: actions.session_void(actor=organiser, session=session, reason=" ")) == ["请填写作废原因"]
+    voided = actions.session_void(actor=organiser, session=session, reason="测评组织不规范")
+    assert voided.status == SessionStatus.VOID and voided.void_reason == "测评组织不规范"
+    assert cycle_assessment_input(world["cycle"]).marks == []
+    assert refusal(lambda: actions.session_void(actor=organiser, session=session, reason="再次")) == [
+        "测评会「第一场」已作废"
+    ]
+    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
+        "测评会「第一场」已作废，只有未开始的测评会可以开始"
+    ]
+
+
+def test_the_marks_of_a_session_feed_the_rules_engine(world):
+    session = world["session"]
+    actions.ballot_submit(code=world["codes"]["上级"][0], data=filled(session, 张思佳="优秀"))
+    marks = cycle_assessment_input(world["cycle"]).marks
+    assert sorted((m.rater_group, m.target, m.choice) for m in marks) == [
+        ("上级", "DW01", "良好"),
+        ("上级", "GB001", "优秀"),
+        ("上级", "GB002", "称职"),
+        ("上级", "GB004", "称职"),
+    ]
+
+
+def rehearse(cast, roster, cycle):
+    organiser = cast["organiser"]
+    session = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster, rehearsal=True))
+    made = actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 2, "下级": 3})
+    actions.session_open(actor=organiser, session=session)
+    for new in made[:4]:
+        actions.ballot_submit(code=new.code, data=filled(session))
+    return session, made
+
+
+def test_a_rehearsals_ballots_never_count_and_are_purged_provably_before_the_formal_run(cast, roster, cycle):
+    organiser = cast["organiser"]
+    session, made = rehearse(cast, roster, cycle)
+    assert Ballot.objects.filter(session=session).count() == 4
+    assert cycle_assessment_input(cycle).marks == []  # a rehearsal never counts
+    deleted = actions.session_rehearsal_purge(actor=organiser, session=session)
+    assert deleted == {"ballots": 4, "marks": 16, "answers": 24, "codes": 5, "codes_used": 4}
+    # Zero remain: no ballot, mark, answer or code of the session.
+    assert not Ballot.objects.filter(session=session).exists()
+    assert not Mark.objects.filter(ballot__session=session).exists()
+    assert not BallotItemAnswer.objects.filter(ballot__session=session).exists()
+    assert not BallotToken.objects.filter(session=session).exists()
+    entry = AuditEntry.objects.get(action="ballot_session.rehearsal_purge")
+    assert entry.before["counts"] == deleted
+    assert entry.after["counts"] == {"ballots": 0, "marks": 0, "answers": 0, "codes": 0, "codes_used": 0}
+    session.refresh_from_db()
+    assert (session.rehearsal, session.status) == (False, SessionStatus.DRAFT)
+    # The rehearsal's codes are gone with it.
+    with pytest.raises(actions.BallotRefused) as refused:
+        actions.ballot_submit(code=made[4].code, data=filled(session))
+    assert refused.value.code == "invalid"
+    # The formal run: new codes, and its ballots count.
+    formal = actions.session_codes_generate(actor=organiser, session=session, counts={"下级": 1})
+    actions.session_open(actor=organiser, session=session)
+    actions.ballot_submit(code=formal[0].code, data=filled(session))
+    assert len(cycle_assessment_input(cycle).marks) == 4
+
+
+def test_a_rehearsal_cannot_be_sealed_and_only_a_rehearsal_can_be_purged(cast, roster, cycle, world):
+    organiser = cast["organiser"]
+    assert refusal(lambda: actions.session_rehearsal_purge(actor=organiser, session=world["session"])) == [
+        "测评会「第一场」不是演练"
+    ]
+    rehearsal = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster, name="演练", rehearsal=True))
+    actions.session_codes_generate(actor=organiser, session=rehearsal, counts={"上级": 1})
+    actions.session_open(actor=organiser, session=rehearsal)
+    actions.session_close(actor=organiser, session=rehearsal)
+    assert refusal(lambda: actions.session_seal(actor=organiser, session=rehearsal)) == [
+        "演练测评会不能封存；演练结束后请清除演练数据"
+    ]
+    actions.session_void(actor=organiser, session=rehearsal, reason="不用了")
+    assert refusal(lambda: actions.session_rehearsal_purge(actor=organiser, session=rehearsal)) == [
+        "测评会「演练」已作废，不能清除"
+    ]
+
+
+def test_a_formal_run_does_not_start_while_rehearsal_data_remains(cast, roster, cycle):
+    organiser = cast["organiser"]
+    session, _made = rehearse(cast, roster, cycle)
+    # Tampering: the flag turned off by hand, without the purge.
+    EvaluationSession.objects.filter(pk=session.pk).update(rehearsal=False, status="draft")
+    actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})
+    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
+        "测评会还有演练数据（测评票 4 张、演练码 5 个），请先清除"
+    ]
