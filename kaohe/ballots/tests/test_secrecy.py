@@ -48,7 +48,9 @@ def test_no_ballot_table_column_or_index_can_join_to_the_codes_table():
         for model in BALLOT_MODELS:
             table = model._meta.db_table
             columns = {c.name for c in connection.introspection.get_table_description(cursor, table)}
-            assert not any("token" in c or "hash" in c or "code" in c or c.endswith("_at") for c in columns), columns
+            assert not any(
+                "token" in c or "hash" in c or "code" in c or c.endswith("_at") for c in columns
+            ), columns
             for name, constraint in connection.introspection.get_constraints(cursor, table).items():
                 target = constraint.get("foreign_key")
                 assert not target or target[0] != tokens, (table, name)

@@ -66,7 +66,9 @@ def test_a_target_not_assessed_in_the_cycle_is_refused(cast, roster, cycle):
     from kaohe.plans.models import AssessedCadre
 
     AssessedCadre.objects.filter(cadre=roster["cadres"]["c2"]).delete()
-    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster)))
+    messages = refusal(
+        lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster))
+    )
     assert messages == ["「GB005 钱伟」不是2025年度考核的考核对象"]
 
 
@@ -74,7 +76,10 @@ def test_a_target_twice_on_one_ballot_is_refused(cast, roster, cycle):
     spec = make_spec(roster)
     spec = actions.SessionSpec(
         name="重复",
-        targets=[*spec.targets, actions.TargetSpec(template("干部测评票（德能勤绩廉）"), cadre=roster["cadres"]["a1"])],
+        targets=[
+            *spec.targets,
+            actions.TargetSpec(template("干部测评票（德能勤绩廉）"), cadre=roster["cadres"]["a1"]),
+        ],
         groups=spec.groups,
     )
     messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec))
@@ -83,7 +88,9 @@ def test_a_target_twice_on_one_ballot_is_refused(cast, roster, cycle):
 
 def test_a_template_of_the_wrong_kind_of_target_is_refused(cast, roster, cycle):
     spec = actions.SessionSpec(
-        name="错配", targets=[actions.TargetSpec(template("干部测评票"), unit=roster["units"]["a"])], groups=[("上级", 1)]
+        name="错配",
+        targets=[actions.TargetSpec(template("干部测评票"), unit=roster["units"]["a"])],
+        groups=[("上级", 1)],
     )
     assert refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec)) == [
         "测评表「干部测评票」的对象须是干部"
@@ -94,7 +101,11 @@ def test_a_session_without_targets_or_groups_or_with_a_taken_name_is_refused(cas
     actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster))
     spec = actions.SessionSpec(name="第一场", targets=[], groups=[])
     messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec))
-    assert messages == ["2025年度考核已有名为「第一场」的测评会", "请至少设置一个评价人类别", "请至少选择一个测评对象"]
+    assert messages == [
+        "2025年度考核已有名为「第一场」的测评会",
+        "请至少设置一个评价人类别",
+        "请至少选择一个测评对象",
+    ]
 
 
 def test_closing_time_before_opening_time_is_refused(cast, roster, cycle):
@@ -110,7 +121,9 @@ def test_closing_time_before_opening_time_is_refused(cast, roster, cycle):
 def test_no_session_is_created_once_the_cycle_is_in_public_notice(cast, roster, cycle):
     cycle.phase = Phase.PUBLIC_NOTICE
     cycle.save()
-    messages = refusal(lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster)))
+    messages = refusal(
+        lambda: actions.session_create(actor=cast["organiser"], cycle=cycle, spec=make_spec(roster))
+    )
     assert messages == ["2025年度考核已进入公示阶段，测评会不能再新增、修改或开始。"]
 
 
@@ -135,23 +148,25 @@ def test_the_hash_depends_on_the_secret_key(world, settings):
 
 def test_code_generation_refusals(world):
     session, organiser = world["session"], world["organiser"]
-    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 0})) == [
-        "请至少为一个评价人类别生成一个测评码"
-    ]
-    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 5001})) == [
-        "一次最多生成 5000 个测评码（本次 5001 个）"
-    ]
-    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"群众": 3})) == [
-        "评价人类别「群众」不是本测评会的评价人类别"
-    ]
+    assert refusal(
+        lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 0})
+    ) == ["请至少为一个评价人类别生成一个测评码"]
+    assert refusal(
+        lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 5001})
+    ) == ["一次最多生成 5000 个测评码（本次 5001 个）"]
+    assert refusal(
+        lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"群众": 3})
+    ) == ["评价人类别「群众」不是本测评会的评价人类别"]
     actions.session_close(actor=organiser, session=session)
-    assert refusal(lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})) == [
-        "测评会「第一场」已结束，不能再生成测评码"
-    ]
+    assert refusal(
+        lambda: actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})
+    ) == ["测评会「第一场」已结束，不能再生成测评码"]
 
 
 def test_a_later_batch_of_codes_is_numbered_and_works(world):
-    made = actions.session_codes_generate(actor=world["organiser"], session=world["session"], counts={"同级": 2})
+    made = actions.session_codes_generate(
+        actor=world["organiser"], session=world["session"], counts={"同级": 2}
+    )
     assert {c.batch for c in made} == {2} and {c.group for c in made} == {"同级"}
     actions.ballot_submit(code=made[0].code, data=filled(world["session"]))
     assert Ballot.objects.get().rater_group == "同级"
@@ -160,7 +175,9 @@ def test_a_later_batch_of_codes_is_numbered_and_works(world):
 def test_opening_needs_a_draft_with_codes(cast, roster, cycle):
     organiser = cast["organiser"]
     session = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster))
-    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == ["请先生成测评码，再开始测评"]
+    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
+        "请先生成测评码，再开始测评"
+    ]
     actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})
     actions.session_open(actor=organiser, session=session)
     assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
@@ -170,9 +187,9 @@ def test_opening_needs_a_draft_with_codes(cast, roster, cycle):
 
 def test_only_a_draft_session_can_be_edited(world):
     spec = make_spec(world["roster"], name="改名")
-    assert refusal(lambda: actions.session_update(actor=world["organiser"], session=world["session"], spec=spec)) == [
-        "测评会「第一场」进行中，只有未开始的测评会可以修改"
-    ]
+    assert refusal(
+        lambda: actions.session_update(actor=world["organiser"], session=world["session"], spec=spec)
+    ) == ["测评会「第一场」进行中，只有未开始的测评会可以修改"]
 
 
 def test_a_rater_group_with_codes_cannot_be_dropped(cast, roster, cycle):
@@ -247,7 +264,9 @@ def test_a_sealed_session_can_only_be_voided_with_a_reason_and_then_stops_counti
     actions.session_close(actor=organiser, session=session)
     actions.session_seal(actor=organiser, session=session)
     assert len(cycle_assessment_input(world["cycle"]).marks) == 4
-    assert refusal(lambda: actions.session_void(actor=organiser, session=session, reason=" ")) == ["请填写作废原因"]
+    assert refusal(lambda: actions.session_void(actor=organiser, session=session, reason=" ")) == [
+        "请填写作废原因"
+    ]
     voided = actions.session_void(actor=organiser, session=session, reason="测评组织不规范")
     assert voided.status == SessionStatus.VOID and voided.void_reason == "测评组织不规范"
     assert cycle_assessment_input(world["cycle"]).marks == []
@@ -314,7 +333,9 @@ def test_a_rehearsal_cannot_be_sealed_and_only_a_rehearsal_can_be_purged(cast, r
     assert refusal(lambda: actions.session_rehearsal_purge(actor=organiser, session=world["session"])) == [
         "测评会「第一场」不是演练"
     ]
-    rehearsal = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster, name="演练", rehearsal=True))
+    rehearsal = actions.session_create(
+        actor=organiser, cycle=cycle, spec=make_spec(roster, name="演练", rehearsal=True)
+    )
     actions.session_codes_generate(actor=organiser, session=rehearsal, counts={"上级": 1})
     actions.session_open(actor=organiser, session=rehearsal)
     actions.session_close(actor=organiser, session=rehearsal)

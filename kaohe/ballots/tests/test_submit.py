@@ -79,7 +79,9 @@ def test_more_excellent_cadres_than_the_limit_are_refused_before_anything_is_sto
     data = filled(session, 张思佳="优秀", 李明="优秀")
     with pytest.raises(actions.BallotRefused) as refused:
         actions.ballot_submit(code=world["codes"]["下级"][0], data=data)
-    assert refused.value.errors[""] == ["本票评「优秀」的干部有 2 名，超过每票优秀上限 1 名；请减少到 1 名以内"]
+    assert refused.value.errors[""] == [
+        "本票评「优秀」的干部有 2 名，超过每票优秀上限 1 名；请减少到 1 名以内"
+    ]
     assert stored() == (0, 0, 0, 0)
 
 
@@ -107,7 +109,9 @@ def test_不认同_without_a_reason_is_refused_and_with_one_is_stored(world):
     data[key] = "不认同"
     with pytest.raises(actions.BallotRefused) as refused:
         actions.ballot_submit(code=world["codes"]["下级"][0], data=data)
-    assert refused.value.errors[f"{key}_r"] == ["「钱伟」的「对选拔任用该干部的看法」选择「不认同」时须填写理由"]
+    assert refused.value.errors[f"{key}_r"] == [
+        "「钱伟」的「对选拔任用该干部的看法」选择「不认同」时须填写理由"
+    ]
     assert stored() == (0, 0, 0, 0)
     data[f"{key}_r"] = "任职经历不足"
     actions.ballot_submit(code=world["codes"]["下级"][0], data=data)
@@ -161,7 +165,9 @@ def test_ballots_are_refused_before_the_opening_time_and_after_the_closing_time(
     with pytest.raises(actions.BallotRefused) as refused:
         actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
     assert refused.value.message.startswith("测评尚未开始（")
-    EvaluationSession.objects.filter(pk=session.pk).update(opens_at=None, closes_at=now - timedelta(minutes=1))
+    EvaluationSession.objects.filter(pk=session.pk).update(
+        opens_at=None, closes_at=now - timedelta(minutes=1)
+    )
     with pytest.raises(actions.BallotRefused) as refused:
         actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
     assert refused.value.message == "本次测评已结束"

@@ -29,7 +29,12 @@ def test_one_group_alone_below_k_merges_everything():
 
 @pytest.mark.parametrize(
     "counts",
-    [{"a": 1, "b": 2, "c": 3, "d": 7}, {"a": 4, "b": 1}, {"a": 2, "b": 2, "c": 2}, {"a": 9, "b": 1, "c": 1, "d": 1}],
+    [
+        {"a": 1, "b": 2, "c": 3, "d": 7},
+        {"a": 4, "b": 1},
+        {"a": 2, "b": 2, "c": 2},
+        {"a": 9, "b": 1, "c": 1, "d": 1},
+    ],
 )
 def test_no_shown_group_and_no_difference_isolates_fewer_than_k(counts):
     k = 3
@@ -39,7 +44,6 @@ def test_no_shown_group_and_no_difference_isolates_fewer_than_k(counts):
         shown[label] = shown.get(label, 0) + counts[group]
     assert all(n >= k for n in shown.values())
     assert sum(counts.values()) - sum(n for g, n in shown.items() if g != "其他") in (0, shown.get("其他", 0))
-
 
 
 def vote(world, group: str, n: int, **choices):
@@ -69,7 +73,10 @@ def test_the_tally_counts_by_group_and_choice_with_small_groups_merged(world):
     assert team.items[0]["name"] == "政治思想建设"
     assert team.items[0]["total"] == {"好": 7}
     promoted = next(t for t in tally.targets if t.kind == "promoted")
-    assert promoted.choices == () and promoted.items[0]["groups"] == {"下级": {"认同": 4}, "其他": {"认同": 3}}
+    assert promoted.choices == () and promoted.items[0]["groups"] == {
+        "下级": {"认同": 4},
+        "其他": {"认同": 3},
+    }
 
 
 def test_reasons_are_listed_without_their_group(world):

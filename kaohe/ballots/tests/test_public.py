@@ -1,0 +1,106 @@
+"""The ballot page /b/: opened from the slip or by typing the code; refusals; the receipt check."""
+
+import pytest
+
+from kaohe.ballots import actions, codes
+from kaohe.ballots.models import Ballot, BallotToken
+from kaohe.ballots.tests.conftest import field_of, filled
+
+pytestmark = pytest.mark.django_db
+
+
+def post_ballot(client, code, data):
+    return client.post("/b/", {"code": code, "submit": "1", **data})
+
+
+def test_the_slips_link_opens_a_tiny_ballot_without_bootstrap_or_scripts(client, world):
+    code = world["codes"]["下级"][0]
+    response = client.get(f"/b/{code}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "第一场" in page and "评价人类别：下级" in page and "张思佳" in page and "总体评价" in page
+    assert "ballot.css" in page and "bootstrap" not in page and "htmx" not in page and "<script" not in page
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert f'name="code" value="{code}"' in page and 'action="/b/"' in page
+    assert "每张票评「优秀」的干部最多 1 名" in page
+    assert len(page) < 30_000
+
+
+def test_a_submitted_ballot_shows_its_receipt(client, world):
+    session, code = world["session"], world["codes"]["下级"][0]
+    response = post_ballot(client, code, filled(session))
+    page = response.content.decode()
+    assert response.status_code == 200 and "提交成功" in page
+    receipt = Ballot.objects.get().number
+    assert codes.display(receipt) in page
+
+
+def test_problems_are_shown_with_the_raters_choices_kept_and_nothing_stored(client, world):
+    session, code = world["session"], world["codes"]["下级"][0]
+    data = filled(session, 张思佳="优秀", 李明="优秀")
+    del data[field_of(session, "赵丽")]
+    page = post_ballot(client, code, data).content.decode()
+    assert "超过每票优秀上限 1 名" in page and "请为「赵丽」选择总体评价" in page
+    assert f'name="{field_of(session, "张思佳")}" value="优秀" checked' in page
+    assert f'name="{field_of(session, "李明")}" value="优秀" checked' in page
+    assert not Ballot.objects.exists() and not BallotToken.objects.filter(used=True).exists()
+
+
+def test_a_used_code_gets_此测评码已使用_on_opening_and_on_submitting(client, world):
+    session, code = world["session"], world["codes"]["下级"][0]
+    post_ballot(client, code, filled(session))
+    assert "此测评码已使用" in client.get(f"/b/{code}/").content.decode()
+    assert "此测评码已使用" in post_ballot(client, code, filled(session)).content.decode()
+    assert Ballot.objects.count() == 1
+
+
+def test_a_typed_code_opens_the_ballot(client, world):
+    code = world["codes"]["上级"][0]
+    assert "输入测评卡上的测评码" in client.get("/b/").content.decode()
+    page = client.post("/b/", {"code": codes.display(code).lower()}).content.decode()
+    assert "评价人类别：上级" in page and f'value="{code}"' in page
+
+
+@pytest.mark.parametrize("typed", ["ABCD", "0000-0000-0000-0000"])
+def test_a_wrong_code_is_shown_on_the_code_field(client, world, typed):
+    page = client.post("/b/", {"code": typed}).content.decode()
+    assert "测评码无效" in page and f'value="{typed}"' in page
+    page = post_ballot(client, typed, filled(world["session"])).content.decode()
+    assert "测评码无效" in page
+    assert "测评码无效" in client.get(f"/b/{typed}/").content.decode()
+
+
+def test_an_empty_code_asks_for_one(client, world):
+    assert "请输入测评码" in client.post("/b/", {"code": ""}).content.decode()
+
+
+def test_a_closed_session_says_so(client, world):
+    actions.session_close(actor=world["organiser"], session=world["session"])
+    code = world["codes"]["下级"][0]
+    assert "本次测评已结束" in client.get(f"/b/{code}/").content.decode()
+    assert "本次测评已结束" in post_ballot(client, code, filled(world["session"])).content.decode()
+
+
+def test_the_receipt_check_says_counted_without_showing_the_ballot(client, world):
+    session = world["session"]
+    receipt = actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session, 张思佳="优秀"))
+    page = client.post("/b/receipt/", {"receipt": codes.display(receipt).lower()}).content.decode()
+    assert "的测评票已计入" in page and "第一场" in page
+    assert "优秀" not in page.split("receipt-result")[1]
+    actions.session_void(actor=world["organiser"], session=session, reason="重测")
+    assert "已作废，不计入" in client.post("/b/receipt/", {"receipt": receipt}).content.decode()
+
+
+def test_an_unknown_or_malformed_receipt_is_refused(client, world):
+    assert (
+        "没有找到回执码为 AAAA-AAAA-AAAA 的测评票"
+        in client.post("/b/receipt/", {"receipt": "aaaaaaaaaaaa"}).content.decode()
+    )
+    assert "回执码应为 12 位字母和数字" in client.post("/b/receipt/", {"receipt": "12"}).content.decode()
+    assert client.get("/b/receipt/").status_code == 200
+
+
+def test_the_ballot_page_refuses_other_methods(client, world):
+    assert client.put("/b/").status_code == 405
+    assert client.post(f"/b/{world['codes']['下级'][0]}/").status_code == 405
