@@ -41,18 +41,20 @@ def step_import(book: str) -> dict[str, object]:
     from kaohe.plans import transfer
     from kaohe.workbook.reader import read_assessment_workbook
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     digest = transfer.file_digest(book)
     data = read_assessment_workbook(book)
-    read = time.perf_counter() - began
-    began = time.perf_counter()
+    read, read_cpu = time.perf_counter() - began, time.process_time() - cpu
+    began, cpu = time.perf_counter(), time.process_time()
     summary = transfer.cycle_import(
         data=data, actor=transfer.CLI_ACTOR, file_name=Path(book).name, sha256=digest
     )
-    stored = time.perf_counter() - began
+    stored, store_cpu = time.perf_counter() - began, time.process_time() - cpu
     return {
         "read": read,
+        "read_cpu": read_cpu,
         "store": stored,
+        "store_cpu": store_cpu,
         "marks": summary.marks,
         "ballots": summary.ballots,
         "cadres": summary.cadres,
