@@ -13,6 +13,7 @@ urlpatterns = [
     path("cycles/", include("kaohe.plans.urls")),
     path("", include("kaohe.performance.urls")),
     path("", include("kaohe.surveys.urls")),
+    path("", include("kaohe.results.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
     path("b/", include("kaohe.ballots.public_urls")),

@@ -1,0 +1,536 @@
+"""The results pages: runs and their comparison, the review per quota pool, decisions, 公示, finalisation, voids.
+
+Organisers compute, publish, record objections, finalise and void; the committee (and organisers) resolve
+ties, override grades and approve quota excesses; leaders read. Everyone else gets 403 — cadres and
+liaisons see their own results only through feedback, once final. Each view: get the cycle through
+``plans.selectors.get_cycle`` and the run and result through ``selectors`` (404 for another cycle's), validate
+with a form, call the write function in ``actions``, redirect or render.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaohe.accounts.access import role_required
+from kaohe.accounts.models import Role
+from kaohe.org.models import Cadre, Unit
+from kaohe.plans.models import AssessmentCycle
+from kaohe.plans.selectors import get_cycle
+from kaohe.results import actions, selectors
+from kaohe.results.exports import write_run_workbook
+from kaohe.results.forms import (
+    ComputeForm,
+    DecisionForm,
+    HandlingForm,
+    NoticeForm,
+    ObjectionForm,
+    QuotaApprovalForm,
+    VoidForm,
+)
+from kaohe.results.models import Decision, Kind, Objection, Result, VoidScope
+from kaohe.rules.model import PENDING, UNGRADED
+from kaohe.workbook.writer import FLAG_LABELS
+
+RESULT_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER)
+RESULT_DECIDERS = (Role.ORGANISER, Role.COMMITTEE)
+RESULT_MANAGERS = (Role.ORGANISER,)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+POOLS_PER_PAGE = 100
+# Above this many targets a compute in the request would keep the browser waiting too long.
+COMPUTE_IN_PAGE_LIMIT = 10_000
+
+
+def _context(request: HttpRequest, cycle: AssessmentCycle, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "cycle": cycle,
+        "can_manage": user.has_role(*RESULT_MANAGERS),
+        "can_decide": user.has_role(*RESULT_DECIDERS),
+        **extra,
+    }
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _home(cycle: AssessmentCycle) -> str:
+    return reverse("results:home", args=[cycle.year])
+
+
+# --- overview and runs ------------------------------------------------------------------------------------
+
+
+@role_required(*RESULT_READERS)
+@require_GET
+def home(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    state = selectors.results_state(cycle)
+    runs = list(selectors.runs(cycle).annotate(targets=Count("results")))
+    voided_runs: dict[int, int] = defaultdict(int)
+    for void in selectors.voids(cycle):
+        voided_runs[void.run_id] += len(void.codes)
+    for run in runs:
+        run.voided = voided_runs.get(run.id, 0)
+    pools = (
+        Paginator(selectors.pool_states(cycle, state.run), POOLS_PER_PAGE).get_page(request.GET.get("page"))
+        if state.run
+        else None
+    )
+    today = timezone.localdate()
+    problems = actions.finalisation_problems(cycle, state, today) if state.run else []
+    notice = selectors.latest_notice(cycle, state.run) if state.run else None
+    context = _context(
+        request,
+        cycle,
+        state=state,
+        runs=runs,
+        pools=pools,
+        problems=problems,
+        notice=notice,
+        voids=selectors.voids(cycle),
+        compute_form=ComputeForm(),
+        void_form=VoidForm(),
+        approval_form=QuotaApprovalForm(),
+        large=bool(runs and runs[0].targets > COMPUTE_IN_PAGE_LIMIT),
+        seals=list(cycle.seals.select_related("run", "created_by").order_by("-id")),
+    )
+    return render(request, "results/home.html", context)
+
+
+@role_required(*RESULT_MANAGERS)
+@require_POST
+def compute(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_home(cycle))
+    try:
+        run = actions.run_compute(actor=request.user, cycle=cycle, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("已完成第%(version)d次计算。") % {"version": run.version})
+    return redirect(_home(cycle))
+
+
+@role_required(*RESULT_READERS)
+@require_GET
+def compare(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    runs = list(selectors.runs(cycle))
+    versions = [run.version for run in runs]
+
+    def chosen(name: str, fallback: int | None) -> int | None:
+        try:
+            value = int(request.GET.get(name, ""))
+        except ValueError:
+            return fallback
+        return value if value in versions else fallback
+
+    new = chosen("new", versions[0] if versions else None)
+    old = chosen("old", versions[1] if len(versions) > 1 else None)
+    moves = []
+    if old is not None and new is not None and old != new:
+        by_version = {run.version: run for run in runs}
+        moves = selectors.compare_runs(by_version[old], by_version[new])
+    page = Paginator(moves, 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "results/compare.html",
+        _context(
+            request,
+            cycle,
+            runs=runs,
+            old=old,
+            new=new,
+            moves=page,
+            count=len(moves),
+            query=f"old={old}&new={new}",
+        ),
+    )
+
+
+@role_required(*RESULT_DECIDERS)
+@require_GET
+def export(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    run = selectors.get_run(cycle, version)
+    spool = tempfile.TemporaryFile()  # FileResponse closes it
+    write_run_workbook(run, spool)
+    spool.seek(0)
+    name = f"{cycle.year}年度考核结果-第{run.version}次计算.xlsx"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=XLSX)
+
+
+# --- the review of a pool ---------------------------------------------------------------------------------
+
+
+def _histogram(values: list[Decimal]) -> dict[str, Any]:
+    """Counts of composites in bins two points wide, for the distribution chart."""
+    if not values:
+        return {"labels": [], "counts": []}
+    low = math.floor(min(values) / 2) * 2
+    high = math.floor(max(values) / 2) * 2
+    bins = list(range(low, high + 1, 2))
+    counts = [0] * len(bins)
+    for value in values:
+        counts[(math.floor(value / 2) * 2 - low) // 2] += 1
+    return {"labels": [f"{b}–{b + 2}" for b in bins], "counts": counts}
+
+
+def _group_breakdown(results: list[Result]) -> dict[str, Any]:
+    """Each rater group's mean score over the pool, counting only targets where it cast ≥ 3 ballots."""
+    sums: dict[str, list[Decimal]] = defaultdict(list)
+    for result in results:
+        for group, score in selectors.shown_groups(result.democratic).items():
+            sums[group].append(score)
+    groups = sorted(sums, key=lambda g: (("上级", "同级", "下级", "服务对象") + (g,)).index(g))
+    return {
+        "groups": groups,
+        "means": [round(float(sum(sums[g]) / len(sums[g])), 2) for g in groups],
+        "targets": [len(sums[g]) for g in groups],
+    }
+
+
+@role_required(*RESULT_READERS)
+@require_GET
+def review(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    state = selectors.results_state(cycle)
+    run = state.run
+    if run is None:
+        messages.info(request, _("尚未计算考核结果。"))
+        return redirect(_home(cycle))
+    pools = selectors.pool_states(cycle, run)
+    keys = {p.key: p for p in pools}
+    pool = keys.get(request.GET.get("pool", "")) or (pools[0] if pools else None)
+    grade = request.GET.get("grade", "")
+    flag = request.GET.get("flag", "")
+    query = request.GET.get("q", "").strip()
+    rows: list[selectors.Decided] = []
+    charts: dict[str, Any] = {}
+    if pool is not None:
+        results = list(selectors.pool_results(run, pool.kind, pool.pool))
+        composites = [r.composite for r in results if r.composite is not None]
+        charts = {
+            "pool": pool.label,
+            "distribution": _histogram(composites),
+            "groups": _group_breakdown(results),
+        }
+        rows = selectors.decided_results(cycle, results, state.voided)
+        settings = selectors.run_settings(run)
+        for d in rows:
+            if d.result.grade == PENDING:
+                d.options = ["优秀", selectors.default_grade(d.result.kind, d.result.composite, settings)]
+        if grade:
+            rows = [d for d in rows if d.grade == grade]
+        if flag:
+            rows = [d for d in rows if flag in d.result.flags]
+        if query:
+            q = query.lower()
+            rows = [
+                d
+                for d in rows
+                if q in d.result.name.lower() or q in d.result.code.lower() or q in d.result.unit.name.lower()
+            ]
+    grades = selectors.GRADES[Kind(pool.kind)] if pool else ()
+    context = _context(
+        request,
+        cycle,
+        state=state,
+        run=run,
+        pools=pools,
+        pool=pool,
+        rows=rows,
+        charts=charts,
+        grades=[*grades, PENDING, UNGRADED],
+        flags=FLAG_LABELS.items(),
+        filters={"grade": grade, "flag": flag, "q": query},
+        decision_form=DecisionForm(),
+        approval_form=QuotaApprovalForm(initial={"kind": pool.kind, "pool": pool.pool} if pool else None),
+    )
+    return render(request, "results/review.html", context)
+
+
+@role_required(*RESULT_READERS)
+@require_GET
+def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    state = selectors.results_state(cycle)
+    run = selectors.get_run(cycle, version)
+    result = selectors.get_result(run, pk)
+    current = state.run is not None and state.run.pk == run.pk
+    voided = state.voided if current else selectors.voided_in(run)
+    [decided] = (
+        selectors.decided_results(cycle, [result], voided)
+        if current
+        else [selectors.Decided(result, None, (result.kind, result.code) in voided)]
+    )
+    options: list[str] = []
+    if current and result.grade == PENDING:
+        options = [
+            "优秀",
+            selectors.default_grade(result.kind, result.composite, selectors.run_settings(run)),
+        ]
+    radar = {
+        "name": result.name,
+        "groups": [
+            {"name": g, "score": float(s)} for g, s in selectors.shown_groups(result.democratic).items()
+        ],
+    }
+    hidden = [
+        g
+        for g, values in (result.democratic or {}).get("groups", {}).items()
+        if values["valid"] < selectors.MIN_GROUP_BALLOTS
+    ]
+    history = Decision.objects.filter(cycle=cycle, kind=result.kind, code=result.code).select_related(
+        "created_by", "run"
+    )
+    context = _context(
+        request,
+        cycle,
+        state=state,
+        run=run,
+        current=current,
+        decided=decided,
+        result=result,
+        resolve_options=options,
+        override_grades=selectors.GRADES[Kind(result.kind)],
+        radar=radar,
+        hidden_groups=hidden,
+        history=history.order_by("-created_at", "-id"),
+        form=DecisionForm(),
+        pool_key=f"{result.kind}:{result.pool}",
+        min_ballots=selectors.MIN_GROUP_BALLOTS,
+    )
+    return render(request, "results/result_detail.html", context)
+
+
+@role_required(*RESULT_DECIDERS)
+@require_POST
+def decide(request: HttpRequest, year: int, version: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    run = selectors.get_run(cycle, version)
+    result = selectors.get_result(run, pk)
+    detail = reverse("results:result_detail", args=[cycle.year, run.version, result.pk])
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, detail)
+    try:
+        decision = actions.decision_record(
+            actor=request.user, cycle=cycle, run=run, result=result, **form.cleaned_data
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("已记录：「%(name)s」定为%(grade)s。") % {"name": decision.name, "grade": decision.grade},
+        )
+    return _back(request, detail)
+
+
+@role_required(*RESULT_DECIDERS)
+@require_POST
+def decision_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    decision = get_object_or_404(Decision, cycle=cycle, pk=pk)
+    try:
+        actions.decision_withdraw(actor=request.user, cycle=cycle, decision=decision)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("已撤回对「%(name)s」的决定。") % {"name": decision.name})
+    return _back(request, _home(cycle))
+
+
+@role_required(*RESULT_DECIDERS)
+@require_POST
+def quota_approve(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    run = selectors.get_run(cycle, version)
+    form = QuotaApprovalForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, _home(cycle))
+    try:
+        approval = actions.quota_approve(actor=request.user, cycle=cycle, run=run, **form.cleaned_data)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("已记录批准：名额池「%(pool)s」优秀 %(n)d 个（名额 %(quota)d 个）。")
+            % {"pool": approval.pool, "n": approval.excellent, "quota": approval.quota},
+        )
+    return _back(request, _home(cycle))
+
+
+# --- 公示 -------------------------------------------------------------------------------------------------
+
+
+@role_required(*RESULT_READERS)
+@require_http_methods(["GET", "POST"])
+def notice(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    state = selectors.results_state(cycle)
+    initial = {"starts_on": timezone.localdate(), "working_days": actions.notice_working_days()}
+    form = NoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not request.user.has_role(*RESULT_MANAGERS):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            try:
+                published = actions.notice_publish(
+                    actor=request.user, cycle=cycle, run=state.run, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("已发布公示，公示期 %(start)s 至 %(end)s。")
+                    % {"start": published.starts_on, "end": published.ends_on},
+                )
+                return redirect("results:notice", cycle.year)
+    notices = list(selectors.notices(cycle).prefetch_related("objections__handled_by"))
+    return render(
+        request,
+        "results/notice.html",
+        _context(
+            request,
+            cycle,
+            state=state,
+            form=form,
+            notices=notices,
+            objection_form=ObjectionForm(initial={"received_on": timezone.localdate()}),
+            handling_form=HandlingForm(),
+            proposed=selectors.proposed_excellent(cycle, state.run) if state.run and not notices else None,
+        ),
+    )
+
+
+@role_required(*RESULT_MANAGERS)
+@require_POST
+def objection_create(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    notice_ = selectors.get_notice(cycle, pk)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("results:notice", cycle.year)
+    try:
+        actions.objection_record(actor=request.user, notice=notice_, **form.cleaned_data)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("已登记反映。"))
+    return redirect("results:notice", cycle.year)
+
+
+@role_required(*RESULT_MANAGERS)
+@require_POST
+def objection_handle(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    objection = get_object_or_404(
+        Objection.objects.select_related("notice__cycle"), notice__cycle=cycle, pk=pk
+    )
+    form = HandlingForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("results:notice", cycle.year)
+    try:
+        actions.objection_handle(
+            actor=request.user, objection=objection, handling=form.cleaned_data["handling"]
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("已记录处理情况。"))
+    return redirect("results:notice", cycle.year)
+
+
+# --- finalisation and voids -------------------------------------------------------------------------------
+
+
+@role_required(*RESULT_MANAGERS)
+@require_POST
+def finalise(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    run = selectors.get_run(cycle, version)
+    try:
+        seal = actions.results_finalise(actor=request.user, cycle=cycle, run=run, today=timezone.localdate())
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("考核结果已定档封存，封存哈希 %(hash)s。") % {"hash": seal.hash})
+    return redirect(_home(cycle))
+
+
+@role_required(*RESULT_MANAGERS)
+@require_POST
+def void(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    run = selectors.get_run(cycle, version)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, _home(cycle))
+    scope, code = form.cleaned_data["scope"], form.cleaned_data["code"].strip()
+    unit = cadre = None
+    if scope == VoidScope.UNIT:
+        unit = Unit.objects.filter(code=code).first()
+    elif scope == VoidScope.CADRE:
+        cadre = Cadre.objects.filter(code=code).first()
+    if scope != VoidScope.CYCLE and unit is None and cadre is None:
+        messages.error(request, _("编码「%(code)s」不是本年度考核的单位或干部") % {"code": code})
+        return _back(request, _home(cycle))
+    try:
+        actions.result_void(
+            actor=request.user,
+            cycle=cycle,
+            run=run,
+            scope=scope,
+            unit=unit,
+            cadre=cadre,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.warning(request, _("已宣布结果无效；请在数据更正后重新计算。"))
+    return _back(request, _home(cycle))
