@@ -115,6 +115,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins allowed per username and per address in LOGIN_THROTTLE_WINDOW seconds.
 LOGIN_THROTTLE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+# Public surveys (公众评议): the address phones reach, printed on the QR slips (default: the organiser's own),
+# and the submissions (open link) or wrong codes allowed per address per survey per hour.
+SURVEY_PUBLIC_BASE_URL = os.environ.get("SURVEY_PUBLIC_BASE_URL", "")
+SURVEY_RATE_LIMIT = int(os.environ.get("SURVEY_RATE_LIMIT", "20"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

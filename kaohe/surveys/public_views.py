@@ -30,7 +30,7 @@ RATE_WINDOW = 3600
 
 def rate_limit() -> int:
     """Submissions (open mode) or wrong codes (codes mode) allowed per address per survey per hour."""
-    return int(getattr(settings, "SURVEY_RATE_LIMIT", 20))
+    return settings.SURVEY_RATE_LIMIT
 
 
 def client_address(request: HttpRequest) -> str:

@@ -36,7 +36,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def public_url(request: HttpRequest, survey: PublicSurvey) -> str:
     """The link the public opens. SURVEY_PUBLIC_BASE_URL names the address phones reach, if not this one."""
     path = reverse("survey_public:answer", args=[survey.token])
-    base = getattr(settings, "SURVEY_PUBLIC_BASE_URL", "").rstrip("/")
+    base = settings.SURVEY_PUBLIC_BASE_URL.rstrip("/")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
