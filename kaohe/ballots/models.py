@@ -242,3 +242,7 @@ class BallotItemAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.choice}"
+
+
+# The paper ballots' double entry (working data, purged on commit) lives in its own module.
+from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.ballots import views
+from kaohe.ballots import live_views, paper_views, views
 
 app_name = "ballots"
 S = "cycles/<int:year>/sessions/"
@@ -19,4 +19,14 @@ urlpatterns = [
     path("ballot-templates/", views.template_list, name="template_list"),
     path("ballot-templates/<int:pk>/copy/", views.template_copy, name="template_copy"),
     path("ballot-templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
+    # Paper ballots typed twice or imported, and the live turnout (paper_views, live_views).
+    path(f"{S}<int:pk>/paper/", paper_views.paper_home, name="paper_home"),
+    path(f"{S}<int:pk>/paper/resolve/", paper_views.paper_resolve, name="paper_resolve"),
+    path(f"{S}<int:pk>/paper/commit/", paper_views.paper_commit, name="paper_commit"),
+    path(f"{S}<int:pk>/paper/discard/", paper_views.paper_discard, name="paper_discard"),
+    path(f"{S}<int:pk>/paper/import/", paper_views.paper_import, name="paper_import"),
+    path(f"{S}<int:pk>/paper/<str:slot>/", paper_views.paper_entry, name="paper_entry"),
+    path(f"{S}<int:pk>/paper/<str:slot>/delete/", paper_views.paper_entry_delete, name="paper_entry_delete"),
+    path(f"{S}live/", live_views.live_list, name="live_list"),
+    path(f"{S}<int:pk>/live/", live_views.live_turnout, name="live_turnout"),
 ]
