@@ -318,7 +318,7 @@ def session_create(*, actor: Any, cycle: AssessmentCycle, spec: SessionSpec) -> 
 
 def _lock_session(session: EvaluationSession) -> EvaluationSession:
     return (
-        EvaluationSession.objects.select_for_update()
+        EvaluationSession.objects.select_for_update(of=("self",))
         .select_related("cycle", "assessment_group")
         .get(pk=session.pk)
     )

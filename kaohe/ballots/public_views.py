@@ -1,7 +1,7 @@
 """The ballot page, /b/: no login, phone first, a tiny page that works with JavaScript off.
 
 The slip's QR code opens /b/<code>/; the form then posts to /b/ with the code in a hidden field, so the
-code is in no POST's address. The pages send ``Referrer-Policy: no-referrer`` (the stylesheet's request
+code is in no POST's address. The pages send ``Referrer-Policy: strict-origin`` (the stylesheet's request
 would otherwise carry the code to the access log), and ``logfilter`` masks /b/… in the app's own logs.
 Wrong codes are not rate-limited: 80 random bits cannot be guessed.
 """
@@ -25,7 +25,7 @@ def _page(
     request: HttpRequest, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
     response = render(request, f"ballots/public/{template}", context or {}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -12,9 +12,18 @@ import pytest
 
 from kaohe.ballots import actions, selectors
 from kaohe.ballots.models import BallotTemplate, EvaluationSession
+from kaohe.ballots.templates_seed import BUILTIN
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentPlan, Phase
 
 ROLES = ("organiser", "committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider")
+
+
+def seed_templates() -> None:
+    """The built-in templates, as the data migration seeds them (a transactional test's flush drops them)."""
+    for seed in BUILTIN:
+        BallotTemplate.objects.get_or_create(
+            name=seed["name"], defaults={"kind": seed["kind"], "items": seed["items"], "builtin": True}
+        )
 
 
 def template(name: str) -> BallotTemplate:
@@ -35,6 +44,7 @@ def make_spec(roster, name="第一场", groups=(("上级", 2), ("同级", 3), ("
 
 @pytest.fixture
 def cycle(roster):
+    seed_templates()
     cycle = AssessmentCycle.objects.get(year=2025)
     cycle.phase = Phase.IMPLEMENTATION
     cycle.save()

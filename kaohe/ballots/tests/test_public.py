@@ -20,7 +20,7 @@ def test_the_slips_link_opens_a_tiny_ballot_without_bootstrap_or_scripts(client,
     assert response.status_code == 200
     assert "第一场" in page and "评价人类别：下级" in page and "张思佳" in page and "总体评价" in page
     assert "ballot.css" in page and "bootstrap" not in page and "htmx" not in page and "<script" not in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert f'name="code" value="{code}"' in page and 'action="/b/"' in page
     assert "每张票评「优秀」的干部最多 1 名" in page

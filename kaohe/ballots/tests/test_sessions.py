@@ -220,7 +220,7 @@ def test_closing_then_sealing_writes_the_seal_to_the_audit_log(world):
 
 
 def test_the_seal_changes_when_a_ballot_changes(world):
-    session, organiser = world["session"], world["organiser"]
+    session = world["session"]
     for code in world["codes"]["下级"][:3]:
         actions.ballot_submit(code=code, data=filled(session))
     before = session_digest(session.pk)
