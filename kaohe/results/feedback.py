@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_record
 from kaohe.audit.models import AuditEntry
-from kaohe.plans.models import AssessmentCycle
+from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
 from kaohe.results.models import FinalResult, Kind, ResultVoid, Seal
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -209,10 +209,8 @@ def _own_filter(user) -> dict[str, Any] | None:
 
 
 def own_feedback(user) -> list[Feedback]:
-    """Every cycle, newest first: the user's own current final result, or why there is none to show.
-
-    A sealed cycle in which the user's cadre (or unit) was not assessed is left out.
-    """
+    """Every cycle the user's cadre (or unit) takes part in, newest first: their own current final result,
+    or why there is none to show (not sealed yet: 尚未确定; declared 无效)."""
     own = _own_filter(user)
     if own is None:
         return []
@@ -225,10 +223,17 @@ def own_feedback(user) -> list[Feedback]:
     }
     voided = voided_codes(set(seals.values()))
     acks = acknowledgements([f.pk for f in finals.values()])
+    if own["kind"] == Kind.CADRE:
+        assessed = set(
+            AssessedCadre.objects.filter(cadre_id=user.cadre_id).values_list("cycle_id", flat=True)
+        )
+    else:
+        assessed = set(AssessedUnit.objects.filter(unit_id=user.unit_id).values_list("cycle_id", flat=True))
     found = []
     for cycle in AssessmentCycle.objects.order_by("-year"):
         if cycle.pk not in seals:
-            found.append(Feedback(cycle, Status.PENDING))
+            if cycle.pk in assessed:
+                found.append(Feedback(cycle, Status.PENDING))
             continue
         final = finals.get(cycle.pk)
         if final is None:

@@ -11,6 +11,7 @@ from conftest import make_user
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_verify
 from kaohe.audit.models import AuditEntry
+from kaohe.plans.models import AssessmentCycle
 from kaohe.results import actions, feedback
 from kaohe.results.models import FinalResult, VoidScope
 from kaohe.results.tests.sealed_data import OVERRIDE_REASON, sealed  # noqa: F401
@@ -270,3 +271,9 @@ def test_the_override_reason_reaches_the_cadre_it_concerns(client, sealed, roste
     client.force_login(make_user("qianwei", Role.CADRE, cadre=roster["cadres"]["c2"]))
     body = client.get(mine_url()).content.decode()
     assert "基本称职" in body and OVERRIDE_REASON in body
+
+
+def test_a_cycle_the_cadre_takes_no_part_in_is_not_listed(client_for, sealed):  # noqa: F811
+    AssessmentCycle.objects.create(year=2026, name="2026年度考核")
+    page = client_for("cadre").get(mine_url()).content.decode()
+    assert "2026年度考核" not in page and "考核结果尚未确定" not in page
