@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaohe.accounts import access
+from kaohe.accounts.models import Role
 
 
 def navigation(request):
@@ -15,6 +16,8 @@ def navigation(request):
         items.append((_("年度考核"), reverse("plans:cycle_list")))
     if user.has_role(*access.INPUT_ROLES):
         items.append((_("考核录入"), reverse("performance:inputs_home")))
+    if user.has_role(Role.CADRE, Role.LIAISON):
+        items.append((_("我的考核结果"), reverse("results:feedback_mine")))
     if user.has_role(*access.ROSTER_READERS):
         items.append((_("单位"), reverse("org:unit_list")))
     if user.has_role(*access.CADRE_READERS):
