@@ -124,7 +124,7 @@ def run_compute(
     """Compute the cycle's results and store them as its next run; invalidate decisions that no longer fit."""
     computed = computed or compute(cycle)
     packed_inputs = canonical.pack(computed.rows)
-    packed_document = zlib.compress(json.dumps(computed.document, ensure_ascii=False).encode(), 6)
+    packed_document = zlib.compress(json.dumps(computed.document, ensure_ascii=False).encode(), 1)
     with transaction.atomic():
         _lock(cycle)
         state = selectors.results_state(cycle)
