@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from kaohe.org.demo import (
     DEFAULT_SEED,
@@ -25,14 +26,25 @@ class Command(BaseCommand):
         )
         parser.add_argument("--if-empty", action="store_true", help="数据库中已有单位时什么也不做")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子；同一种子生成相同的数据")
+        parser.add_argument(
+            "--roster-only",
+            action="store_true",
+            help="只载入名册和账号，不载入2024、2025年度考核数据（全省规模总是只载入名册）",
+        )
 
-    def handle(self, *args, scale: str, if_empty: bool, seed: int, **options) -> None:
+    def handle(self, *args, scale: str, if_empty: bool, seed: int, roster_only: bool, **options) -> None:
         if if_empty and Unit.objects.exists():
             self.stdout.write("数据库中已有单位，未载入演示数据。")
         else:
             began = time.monotonic()
+            cycles = None
             try:
-                summary = demo_load(scale=scale, seed=seed)
+                with transaction.atomic():
+                    summary = demo_load(scale=scale, seed=seed)
+                    if scale == "city" and not roster_only:
+                        from kaohe.plans.demo import demo_cycles_load
+
+                        cycles = demo_cycles_load(seed=seed)
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
@@ -41,6 +53,8 @@ class Command(BaseCommand):
                     f"{summary.positions} 条任职记录（用时 {time.monotonic() - began:.1f} 秒）。"
                 )
             )
+            if cycles is not None:
+                self.stdout.write(cycles.describe())
         lines = demo_accounts()
         if lines:
             self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：\n")
