@@ -13,8 +13,9 @@ they all apply the same precedence rules:
 - 公众评议 and 领导评价 of a unit: the collected data (survey responses converted by the survey's values,
   their mean; the mean of the leader ratings) when there is any, else the value given on ``AssessedUnit``;
 - only approved adjustments; every veto, joined when a target has several;
-- marks of every evaluation session that is not void and not a rehearsal; a ballot is its 票号, qualified by the session's
-  name when two counted sessions use the same 票号;
+- marks of the evaluation sessions that are closed or sealed (never a rehearsal): a session still open
+  would let anyone watching a preview read each new ballot by difference; a ballot is its 票号,
+  qualified by the session's name when two counted sessions use the same 票号;
 - sanctions of the assessed cadres (any year: the engine applies each by its year), and 往年等次 from
   ``PriorGrade`` for years before the cycle's.
 
@@ -347,9 +348,9 @@ class _Gathering:
 
     def marks(self) -> list[RuleMark]:
         sessions = dict(
-            EvaluationSession.objects.filter(cycle=self.cycle, rehearsal=False)
-            .exclude(status=SessionStatus.VOID)
-            .values_list("id", "name")
+            EvaluationSession.objects.filter(
+                cycle=self.cycle, rehearsal=False, status__in=(SessionStatus.CLOSED, SessionStatus.SEALED)
+            ).values_list("id", "name")
         )
         if not sessions:
             return []

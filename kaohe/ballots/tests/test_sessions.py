@@ -278,9 +278,11 @@ def test_a_sealed_session_can_only_be_voided_with_a_reason_and_then_stops_counti
     ]
 
 
-def test_the_marks_of_a_session_feed_the_rules_engine(world):
+def test_the_marks_of_a_session_feed_the_rules_engine_once_it_is_closed(cast, world):
     session = world["session"]
     actions.ballot_submit(code=world["codes"]["上级"][0], data=filled(session, 张思佳="优秀"))
+    assert cycle_assessment_input(world["cycle"]).marks == []  # an open session would leak by difference
+    actions.session_close(actor=cast["organiser"], session=session)
     marks = cycle_assessment_input(world["cycle"]).marks
     assert sorted((m.rater_group, m.target, m.choice) for m in marks) == [
         ("上级", "DW01", "良好"),
@@ -325,6 +327,7 @@ def test_a_rehearsals_ballots_never_count_and_are_purged_provably_before_the_for
     formal = actions.session_codes_generate(actor=organiser, session=session, counts={"下级": 1})
     actions.session_open(actor=organiser, session=session)
     actions.ballot_submit(code=formal[0].code, data=filled(session))
+    actions.session_close(actor=organiser, session=session)
     assert len(cycle_assessment_input(cycle).marks) == 4
 
 

@@ -147,14 +147,20 @@ def test_only_approved_adjustments_count_and_vetoes_are_joined(cycle, roster):
     assert next(c for c in data.cadres if c.code == "GB004").veto == "违规"
 
 
-def test_marks_come_from_sessions_that_are_not_void(cycle, roster):
+def test_marks_come_from_closed_or_sealed_sessions_only(cycle, roster):
     a, a1 = roster["units"]["a"], roster["cadres"]["a1"]
     counted = EvaluationSession.objects.create(
         cycle=cycle, name="测评会", kind=SessionKind.PAPER, status="closed"
     )
     void = EvaluationSession.objects.create(cycle=cycle, name="作废", status=SessionStatus.VOID)
-    other = EvaluationSession.objects.create(cycle=cycle, name="第二场", kind=SessionKind.ONLINE)
-    for session, number in ((counted, "P2"), (counted, "P1"), (void, "P1"), (other, "Q1")):
+    sealed = EvaluationSession.objects.create(
+        cycle=cycle, name="第二场", kind=SessionKind.ONLINE, status=SessionStatus.SEALED
+    )
+    running = EvaluationSession.objects.create(
+        cycle=cycle, name="第三场", kind=SessionKind.ONLINE, status=SessionStatus.OPEN
+    )
+    sessions = ((counted, "P2"), (counted, "P1"), (void, "P1"), (sealed, "Q1"), (running, "R1"))
+    for session, number in sessions:
         ballot = Ballot.objects.create(session=session, number=number, rater_group="上级")
         Mark.objects.create(ballot=ballot, unit=a, choice="优秀")
         Mark.objects.create(ballot=ballot, cadre=a1, choice="称职")
