@@ -1128,7 +1128,7 @@ def _organiser_entries(world: _World, cycle: Any, spared: set[int]) -> None:
     from kaohe.plans.models import AssessedCadre
 
     rng = world.rng
-    organiser, committee = world.users["demo-organiser"], world.users["demo-committee"]
+    organiser = world.users["demo-organiser"]
     open_units = [u for u in world.units if u.pk not in spared]
     bonus_a, bonus_b, deduction, rejected, proposed, vetoed = rng.sample(open_units, 6)
     entries = [
@@ -1143,7 +1143,7 @@ def _organiser_entries(world: _World, cycle: Any, spared: set[int]) -> None:
             actor=organiser, cycle=cycle, unit=unit, kind=kind, points=Decimal(points), reason=reason
         )
         if approve is not None:
-            adjustment_decide(actor=committee, adjustment=adjustment, approve=approve)
+            adjustment_decide(actor=organiser, adjustment=adjustment, approve=approve)
     veto_town = next(
         u for u in open_units if u.category.name == roster_demo.TOWN and u not in (bonus_a, bonus_b)
     )
@@ -1175,7 +1175,7 @@ def _organiser_entries(world: _World, cycle: Any, spared: set[int]) -> None:
         actor=organiser, cycle=cycle, cadre=sanctioned[len(sanctioned) // 2].cadre, kind="加分", points=Decimal(1),
         reason="被评为全省优秀共产党员，按方案加1分。",
     )  # fmt: skip
-    adjustment_decide(actor=committee, adjustment=adjustment, approve=True)
+    adjustment_decide(actor=organiser, adjustment=adjustment, approve=True)
 
 
 def _sessions(

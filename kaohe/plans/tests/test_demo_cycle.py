@@ -207,3 +207,21 @@ def test_each_demo_account_finds_real_content(demo, client, username, url, text)
     response = client.get(url)
     assert response.status_code == 200
     assert text in response.content.decode()
+
+
+def test_the_committee_resolves_the_tie_from_the_review_page(demo, client):
+    from kaohe.results.models import Decision
+    from kaohe.results.selectors import unresolved
+
+    current = cycle(2025)
+    run = ComputeRun.objects.get(cycle=current)
+    first, second = Result.objects.filter(run=run, grade="待定").order_by("code")[:2]
+    client.force_login(User.objects.get(username="demo-committee"))
+    for result, grade in ((first, "优秀"), (second, "称职")):
+        response = client.post(
+            f"/cycles/2025/results/runs/{run.version}/{result.pk}/decide/",
+            {"decision": "resolve", "grade": grade, "reason": "经领导小组会议研究决定。"},
+        )
+        assert response.status_code == 302
+    assert Decision.objects.filter(cycle=current, status="active").count() == 2
+    assert list(unresolved(current, run)) == []
