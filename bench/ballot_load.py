@@ -427,6 +427,20 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     sys.exit("gunicorn did not start")
 
 
+def server_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user + system) of gunicorn's master and workers so far, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == server.pid:  # the process group gunicorn leads
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def stop_server(server: subprocess.Popen) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
@@ -480,12 +494,14 @@ def main() -> None:
             f"(setup {time.perf_counter() - began:.1f} s)"
         )
         server = start_server(env, args.port, args.workers)
+        cpu_before = server_cpu(server)
         figures = child(
             "load",
             [f"--port={args.port}", f"--concurrency={args.concurrency}", f"--duration={args.duration}"],
             {**os.environ},
             args.duration + 120,
         )
+        app_cpu = server_cpu(server) - cpu_before
         stop_server(server)
         server = None
         receipts = (OUT / "ballot-receipts.txt").read_text(encoding="utf-8").split()
@@ -501,7 +517,12 @@ def main() -> None:
         )
         for name, label in (("get", "GET form"), ("post", "POST ballot"), ("both", "GET + POST")):
             print(f"  latency {label}: {figures['latency'][name]} ms")
-        print(f"  load client CPU {figures['client_cpu']:.1f} s")
+        per_ballot = app_cpu / max(acknowledged, 1)
+        print(
+            f"  gunicorn CPU {app_cpu:.1f} s = {1000 * per_ballot:.1f} ms a ballot (GET + POST), so at most "
+            f"{os.cpu_count() / per_ballot:.0f} ballots/s on {os.cpu_count()} idle cores for the app alone; "
+            f"load client CPU {figures['client_cpu']:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        )
         print(
             f"database: {total} ballots in the session, {used} codes used, {found} of {len(receipts)} "
             f"receipts found; lost {acknowledged - found}"
