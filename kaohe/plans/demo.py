@@ -345,20 +345,8 @@ def _draw_qualities(world: _World) -> None:
 # ---------------------------------------------------------------- the plan and participants
 
 
-def _plan_settings(year: int) -> dict[str, str]:
+def _plan_settings() -> dict[str, str]:
     return dict(PLAN_SETTINGS)
-
-
-def _groups_for(world: _World, cycle: Any) -> None:
-    from kaohe.plans.actions import group_create
-
-    organiser = world.users["demo-organiser"]
-    by_group: dict[str, list[Any]] = defaultdict(list)
-    for unit in world.units:
-        by_group[world.groups[unit.pk]].append(unit)
-    for name in roster_demo.GROUP_NAMES:
-        members: list[Any] = []  # the demo assessor visits the first group in 2025 only
-        group_create(actor=organiser, cycle=cycle, name=name, members=members, units=by_group[name])
 
 
 # ---------------------------------------------------------------- ballots
@@ -529,11 +517,11 @@ def _previous_cycle(world: _World) -> Any:
     plan_update(
         actor=organiser,
         cycle=cycle,
-        settings=_plan_settings(year),
+        settings=_plan_settings(),
         notes=PLAN_NOTES.format(city=roster_demo.CITY, year=year)
         + "本年度指标考评、公众评议、领导评价由各牵头部门汇总后直接录入，民主测评结果由测评工作簿导入。",
     )
-    _groups_for(world, cycle)
+    # No assessment groups: the inputs of this year came from its workbook, not from visits in the app.
 
     # Participants as of the year's end: the post each cadre held on 31 December.
     year_end = date(year, 12, 31)
@@ -730,7 +718,7 @@ def _pending_by_pool(run: Any) -> dict[tuple[str, str], list[Any]]:
 
 def _current_cycle(world: _World, previous: Any) -> CycleSummary:
     from kaohe.audit.actions import audit_record
-    from kaohe.org.models import Unit
+    from kaohe.org.models import Position, Unit
     from kaohe.plans.actions import (
         assessed_cadre_update,
         assessed_unit_update,
@@ -760,7 +748,7 @@ def _current_cycle(world: _World, previous: Any) -> CycleSummary:
     plan_update(
         actor=organiser,
         cycle=cycle,
-        settings=_plan_settings(year),
+        settings=_plan_settings(),
         notes=PLAN_NOTES.format(city=roster_demo.CITY, year=year),
     )
     enrolled = participants_enrol(actor=organiser, cycle=cycle, units=Unit.objects.all())
@@ -810,9 +798,12 @@ def _current_cycle(world: _World, previous: Any) -> CycleSummary:
         for c in assessed_cadres
         if c.unit_id not in spared and c.cadre_id not in world.stars and c.cadre_id != world.weak_cadre
     ]
-    newcomers = [
-        c for c in free if c.cadre.positions.filter(end__isnull=True, start__gte=date(year, 1, 1)).exists()
-    ][:2]
+    appointed = set(
+        Position.objects.filter(end__isnull=True, start__gte=date(year, 1, 1)).values_list(
+            "cadre_id", flat=True
+        )
+    )
+    newcomers = [c for c in free if c.cadre_id in appointed][:2]  # 试用期: appointed this year
     for item in newcomers:
         assessed_cadre_update(
             actor=organiser, item=item, regular=item.regular, probation=True, investigation=False, priority=""
@@ -1130,7 +1121,7 @@ def _organiser_entries(world: _World, cycle: Any, spared: set[int]) -> None:
     rng = world.rng
     organiser = world.users["demo-organiser"]
     open_units = [u for u in world.units if u.pk not in spared]
-    bonus_a, bonus_b, deduction, rejected, proposed, vetoed = rng.sample(open_units, 6)
+    bonus_a, bonus_b, deduction, rejected, proposed = rng.sample(open_units, 5)
     entries = [
         (bonus_a, "加分", "1", "获评全省营商环境建设先进单位（省政府办公厅文件），按方案加1分。", True),
         (bonus_b, "加分", "0.5", "承担的改革试点经验被省委改革办推广，按方案加0.5分。", True),
