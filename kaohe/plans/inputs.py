@@ -16,8 +16,8 @@ they all apply the same precedence rules:
 - marks of the evaluation sessions that are closed or sealed (never a rehearsal): a session still open
   would let anyone watching a preview read each new ballot by difference; a ballot is its 票号,
   qualified by the session's name when two counted sessions use the same 票号;
-- sanctions of the assessed cadres (any year: the engine applies each by its year), and 往年等次 from
-  ``PriorGrade`` for years before the cycle's.
+- sanctions of the assessed cadres up to the cycle's year (the engine applies each by its year), and 往年等次 from
+  ``PriorGrade`` for years before the cycle's, overridden by the final results of earlier sealed cycles.
 
 Province scale (5,000 units, 50,000 cadres, 1.5 million marks): every query is a ``values_list``, codes
 are looked up in dictionaries keyed by id, and no model instance is built per row.
@@ -321,7 +321,11 @@ class _Gathering:
     def sanctions(self) -> list[Sanction]:
         codes = self.cadre_codes
         assessed = AssessedCadre.objects.filter(cycle=self.cycle).values("cadre_id")
-        rows = SanctionRow.objects.filter(cadre_id__in=assessed).order_by("cadre__code", "year", "id")
+        # A sanction taking effect after this year cannot touch it; leaving it out keeps a sealed
+        # year's inputs (and so `kaohe results verify`) unchanged by later records.
+        rows = SanctionRow.objects.filter(cadre_id__in=assessed, year__lte=self.cycle.year).order_by(
+            "cadre__code", "year", "id"
+        )
         return [
             Sanction(codes[cadre], name, year)
             for cadre, name, year in rows.values_list("cadre_id", "name", "year")
@@ -387,14 +391,36 @@ class _Gathering:
         return marks
 
     def prior_grades(self) -> list[PriorGrade]:
-        found = []
-        rows = PriorGradeRow.objects.filter(year__lt=self.cycle.year).order_by("year", "id")
+        """Grades of earlier years: the final results of earlier sealed cycles (less any declared void),
+        and, for years the app did not keep, the 往年等次 recorded by hand or imported."""
+        from kaohe.results.models import FinalResult, ResultVoid, Seal
+
+        grades: dict[tuple[str, int], str] = {}
+        rows = PriorGradeRow.objects.filter(year__lt=self.cycle.year)
         for unit_id, cadre_id, year, grade in rows.values_list("unit_id", "cadre_id", "year", "grade"):
             target = self.target(unit_id, cadre_id)
             if target is not None:
-                found.append(PriorGrade(target, year, grade))
-        found.sort(key=lambda p: (p.target, p.year))
-        return found
+                grades[(target, year)] = grade
+        newest: dict[int, Seal] = {}  # a year's newest seal holds its final results
+        seals = Seal.objects.filter(cycle__year__lt=self.cycle.year).select_related("cycle")
+        for seal in seals.order_by("-created_at", "-id"):
+            newest.setdefault(seal.cycle.year, seal)
+        for year, seal in newest.items():
+            voided = {
+                (kind, code)
+                for codes in ResultVoid.objects.filter(seal=seal).values_list("codes", flat=True)
+                for kind, code in codes
+            }
+            finals = FinalResult.objects.filter(seal=seal).values_list(
+                "kind", "code", "unit_id", "cadre_id", "grade"
+            )
+            for kind, code, unit_id, cadre_id, grade in finals:
+                if (kind, code) in voided:
+                    continue
+                target = self.target(unit_id, None) if kind == "team" else self.target(None, cadre_id)
+                if target is not None:
+                    grades[(target, year)] = grade
+        return [PriorGrade(target, year, grade) for (target, year), grade in sorted(grades.items())]
 
 
 def _ballot_key(mark: RuleMark) -> str:
