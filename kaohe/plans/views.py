@@ -129,16 +129,16 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 
 def _links(cycle: AssessmentCycle) -> list[tuple[str, str]]:
-    """Links to the parts of a cycle that other apps provide, where they exist."""
+    """Links, for organisers, to the parts of a cycle that other apps provide. The input pages of other
+    roles (self-evaluation, department scores, verification, leader ratings) are reached from their
+    own 考核录入 page, not from here."""
     links = []
     for label, name in (
         (_("录入进度"), "performance:progress"),
         (_("绩效预览"), "performance:preview"),
-        (_("单位自评"), "performance:self_evaluation_list"),
-        (_("指标考评"), "performance:score_grid"),
-        (_("现场核验"), "performance:verification_list"),
-        (_("领导评价"), "performance:rating_list"),
         (_("公众评议"), "surveys:survey_list"),
+        (_("民主测评"), "ballots:session_list"),
+        (_("考核结果"), "results:home"),
         (_("加减分"), "performance:adjustment_list"),
         (_("一票否决"), "performance:veto_list"),
         (_("处分"), "performance:sanction_list"),
