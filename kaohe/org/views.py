@@ -142,6 +142,9 @@ def unit_detail(request, pk: int):
         "unit": unit,
         "team": team,
         "children": children,
+        # The parent is named to everyone, but linked only for those who may open it.
+        "parent_visible": unit.parent_id is not None
+        and selectors.visible_units(user).filter(pk=unit.parent_id).exists(),
         "show_cadres": show_cadres,
         "can_edit": user.has_role(*ROSTER_EDITORS),
     }
