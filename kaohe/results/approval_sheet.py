@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.results import selectors
-from kaohe.results.feedback import flag_labels, latest_seal, voided_codes
+from kaohe.results.feedback import decision_text, final_decision_text, flag_labels, latest_seal, voided_codes
 from kaohe.results.models import FinalResult, Kind, Quota, Result
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -104,11 +104,6 @@ def _democratic(value: dict | None) -> str | None:
     return value["score"] if value else None
 
 
-def _decision_text(computed: str, grade: str, label: str, reason: str) -> str:
-    change = f"{computed} → {grade}" if computed != grade else grade
-    return f"{label}：{change}" + (f"（{reason}）" if reason else "")
-
-
 def approval_sheet(cycle: AssessmentCycle, unit: Unit) -> ApprovalSheet:
     """The unit's sheet: sealed final results when the cycle is finalised, else the decided current run."""
     state = selectors.results_state(cycle)
@@ -140,7 +135,7 @@ def approval_sheet(cycle: AssessmentCycle, unit: Unit) -> ApprovalSheet:
                     computed_grade=f.computed_grade,
                     grade=f.grade,
                     flags=flag_labels(f.flags),
-                    decision=_final_decision(f),
+                    decision=final_decision_text(f),
                     void=(seal.pk, f.kind, f.code) in voided,
                 )
             )
@@ -152,7 +147,7 @@ def approval_sheet(cycle: AssessmentCycle, unit: Unit) -> ApprovalSheet:
             r = d.result
             decision = ""
             if d.decision is not None:
-                decision = _decision_text(
+                decision = decision_text(
                     r.grade, d.grade, selectors.decision_label(d.decision), d.decision.reason
                 )
             rows.append(
@@ -183,15 +178,6 @@ def approval_sheet(cycle: AssessmentCycle, unit: Unit) -> ApprovalSheet:
         cycle, run, {(row.kind, row.pool) for row in rows}, seal if sheet.finalised else None
     )
     return sheet
-
-
-def _final_decision(f: FinalResult) -> str:
-    if not f.manual:
-        return ""
-    label, _, reason = f.manual_reason.partition("：")
-    if not reason and label not in ("领导小组决定", "人工调整"):
-        label, reason = "领导小组决定", f.manual_reason
-    return _decision_text(f.computed_grade, f.grade, label or "领导小组决定", reason)
 
 
 def _pools(cycle: AssessmentCycle, run, keys: set[tuple[str, str]], seal) -> list[PoolLine]:

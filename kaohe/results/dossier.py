@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from kaohe.org.models import Cadre, Position, Unit
 from kaohe.performance.models import PriorGrade
 from kaohe.plans.models import AssessedCadre
-from kaohe.results.feedback import flag_labels, latest_seal_ids, voided_codes
+from kaohe.results.feedback import final_decision_text, flag_labels, latest_seal_ids, voided_codes
 from kaohe.results.models import FinalResult, Kind
 
 
@@ -81,7 +81,7 @@ def _years(
             pool_size=f.pool_size,
             flags=flag_labels(f.flags),
             manual=f.manual,
-            manual_reason=f.manual_reason,
+            manual_reason=final_decision_text(f),
             void=(f.seal_id, f.kind, f.code) in voided,
             final_id=f.pk,
         )

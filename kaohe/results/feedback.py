@@ -60,6 +60,22 @@ def flag_labels(flags: list[str]) -> list[str]:
     return [FLAG_LABELS.get(flag, flag) for flag in flags]
 
 
+def decision_text(computed: str, grade: str, label: str, reason: str) -> str:
+    """「领导小组决定：待定 → 优秀（理由）」: the committee's decision on a result, for people to read."""
+    change = f"{computed} → {grade}" if computed != grade else grade
+    return f"{label}：{change}" + (f"（{reason}）" if reason else "")
+
+
+def final_decision_text(final: FinalResult) -> str:
+    """The decision on a sealed result; ``manual_reason`` holds 「<label>：<reason>」 or the label alone."""
+    if not final.manual:
+        return ""
+    label, _, reason = final.manual_reason.partition("：")
+    if not reason and label not in ("领导小组决定", "人工调整"):
+        label, reason = "领导小组决定", final.manual_reason
+    return decision_text(final.computed_grade, final.grade, label or "领导小组决定", reason)
+
+
 # --- the current seals ------------------------------------------------------------------------------------
 
 
@@ -194,6 +210,10 @@ class Feedback:
     def democratic(self) -> str | None:
         democratic = self.final.result.democratic if self.final else None
         return democratic["score"] if democratic else None
+
+    @property
+    def decision(self) -> str:
+        return final_decision_text(self.final) if self.final else ""
 
     @property
     def can_acknowledge(self) -> bool:

@@ -27,7 +27,7 @@ class AcknowledgementForm(forms.Form):
     opinion = forms.ChoiceField(
         label=gettext_lazy("本人意见"),
         choices=feedback.Opinion.CHOICES,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": gettext_lazy("本人意见：请选择「同意」或「有异议」。")},
     )
     text = forms.CharField(

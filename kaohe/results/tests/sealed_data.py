@@ -7,8 +7,6 @@ Earlier years: 李明 and 东城街道's team have 往年等次 for 2023 and 202
 
 import datetime
 
-import pytest
-
 from kaohe.performance.models import PriorGrade
 from kaohe.results import actions
 from kaohe.results.models import Result
@@ -60,9 +58,9 @@ def seal_cycle(cast, cycle):
     return actions.results_finalise(actor=cast["organiser"], cycle=cycle, run=run, today=AFTER_NOTICE)
 
 
-@pytest.fixture
-def sealed(world, cast, roster):
-    """The world's 2025, finalised; returns the seal."""
+def sealed_world(world, cast, roster):
+    """The world's 2025, finalised, with earlier years' grades; returns the seal. Test modules wrap it in
+    their own ``sealed`` fixture."""
     cadres, units = roster["cadres"], roster["units"]
     PriorGrade.objects.create(cadre=cadres["a2"], year=2023, grade="称职")
     PriorGrade.objects.create(cadre=cadres["a2"], year=2024, grade="优秀")

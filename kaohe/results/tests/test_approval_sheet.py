@@ -10,10 +10,15 @@ from docx import Document
 from kaohe.results import actions
 from kaohe.results.approval_sheet import approval_sheet
 from kaohe.results.models import VoidScope
-from kaohe.results.tests.sealed_data import OVERRIDE_REASON, decide, sealed  # noqa: F401
+from kaohe.results.tests.sealed_data import OVERRIDE_REASON, decide, sealed_world
 
 ROLES = ("organiser", "committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider")
 ALLOWED = ("organiser", "committee")
+
+
+@pytest.fixture
+def sealed(world, cast, roster):
+    return sealed_world(world, cast, roster)
 
 
 def sheet_url(unit, year=2025):
@@ -47,18 +52,18 @@ def docx_rows(content: bytes) -> list[list[str]]:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("make_url", [sheet_url, docx_url], ids=["page", "docx"])
-def test_every_role_gets_the_sheet_or_a_refusal(client_for, sealed, roster, role, make_url):  # noqa: F811
+def test_every_role_gets_the_sheet_or_a_refusal(client_for, sealed, roster, role, make_url):
     expected = 200 if role in ALLOWED else 403
     assert client_for(role).get(make_url(roster["units"]["a"])).status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_gets_the_index_or_a_refusal(client_for, sealed, role):  # noqa: F811
+def test_every_role_gets_the_index_or_a_refusal(client_for, sealed, role):
     expected = 200 if role in ALLOWED else 403
     assert client_for(role).get(index_url()).status_code == expected
 
 
-def test_an_unknown_unit_or_year_is_404(client_for, sealed, roster):  # noqa: F811
+def test_an_unknown_unit_or_year_is_404(client_for, sealed, roster):
     client = client_for("committee")
     assert client.get(reverse("results:approval_sheet", args=[2025, 99999])).status_code == 404
     assert client.get(sheet_url(roster["units"]["a"], year=1999)).status_code == 404
@@ -68,7 +73,7 @@ def test_an_unknown_unit_or_year_is_404(client_for, sealed, roster):  # noqa: F8
 # --- the .docx ---------------------------------------------------------------------------------------------
 
 
-def test_the_docx_opens_and_holds_the_units_names_grades_and_decisions(client_for, sealed, roster):  # noqa: F811
+def test_the_docx_opens_and_holds_the_units_names_grades_and_decisions(client_for, sealed, roster):
     response = client_for("organiser").get(docx_url(roster["units"]["a"]))
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.wordprocessingml"
@@ -92,7 +97,7 @@ def test_the_docx_opens_and_holds_the_units_names_grades_and_decisions(client_fo
     assert rows["干部"][1:] == ["全部", "5", "1.00", "1", "1"]
 
 
-def test_an_override_shows_the_computed_and_decided_grade_with_its_reason(client_for, sealed, roster):  # noqa: F811
+def test_an_override_shows_the_computed_and_decided_grade_with_its_reason(client_for, sealed, roster):
     content = b"".join(client_for("committee").get(docx_url(roster["units"]["c"])).streaming_content)
     qian = {row[0]: row for row in docx_rows(content)}["钱伟"]
     assert qian[6:8] == ["称职", "基本称职"]
@@ -102,7 +107,7 @@ def test_an_override_shows_the_computed_and_decided_grade_with_its_reason(client
 # --- the printable page ------------------------------------------------------------------------------------
 
 
-def test_the_page_is_printable_and_has_the_same_rows(client_for, sealed, roster):  # noqa: F811
+def test_the_page_is_printable_and_has_the_same_rows(client_for, sealed, roster):
     page = client_for("committee").get(sheet_url(roster["units"]["a"])).content.decode()
     assert "results-sheets.css" in page  # its @media print rules
     assert "张思佳" in page and "李明" in page and "东城街道领导班子" in page
@@ -129,7 +134,7 @@ def test_without_a_run_the_sheet_says_so(client_for, world, roster):
     assert "尚未计算考核结果" in docx_text(content)
 
 
-def test_a_voided_result_is_marked_on_the_sheet(sealed, cast, roster):  # noqa: F811
+def test_a_voided_result_is_marked_on_the_sheet(sealed, cast, roster):
     actions.result_void(
         actor=cast["organiser"], cycle=sealed.cycle, run=sealed.run, scope=VoidScope.CADRE,
         cadre=roster["cadres"]["a2"], reason="考核结果失实",
@@ -139,7 +144,7 @@ def test_a_voided_result_is_marked_on_the_sheet(sealed, cast, roster):  # noqa: 
     assert {row.name: row.void for row in sheet.cadres} == {"张思佳": False, "李明": True}
 
 
-def test_the_index_lists_the_assessed_units(client_for, sealed, roster):  # noqa: F811
+def test_the_index_lists_the_assessed_units(client_for, sealed, roster):
     page = client_for("organiser").get(index_url()).content.decode()
     for unit in roster["units"].values():
         assert sheet_url(unit) in page and docx_url(unit) in page

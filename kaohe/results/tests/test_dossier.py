@@ -12,7 +12,7 @@ from kaohe.performance.models import PriorGrade
 from kaohe.results import actions
 from kaohe.results.dossier import cadre_dossier, team_dossier
 from kaohe.results.models import VoidScope
-from kaohe.results.tests.sealed_data import sealed  # noqa: F401
+from kaohe.results.tests.sealed_data import sealed_world
 
 ROLES = ("organiser", "committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider")
 
@@ -51,6 +51,11 @@ TEAM_ACCESS = {
 }
 
 
+@pytest.fixture
+def sealed(world, cast, roster):
+    return sealed_world(world, cast, roster)
+
+
 def cadre_url(cadre):
     return reverse("results:cadre_dossier", args=[cadre.pk])
 
@@ -64,24 +69,24 @@ def team_url(unit):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("who", sorted(CADRE_ACCESS))
-def test_every_role_gets_a_cadres_dossier_or_a_refusal(client_for, sealed, roster, role, who):  # noqa: F811
+def test_every_role_gets_a_cadres_dossier_or_a_refusal(client_for, sealed, roster, role, who):
     expected = CADRE_ACCESS[who].get(role, 403)  # liaisons and clerks: no cadre dossiers at all
     assert client_for(role).get(cadre_url(roster["cadres"][who])).status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("which", sorted(TEAM_ACCESS))
-def test_every_role_gets_a_teams_dossier_or_a_refusal(client_for, sealed, roster, role, which):  # noqa: F811
+def test_every_role_gets_a_teams_dossier_or_a_refusal(client_for, sealed, roster, role, which):
     expected = TEAM_ACCESS[which].get(role, 403)  # clerks and cadres: no team dossiers
     assert client_for(role).get(team_url(roster["units"][which])).status_code == expected
 
 
-def test_an_unknown_dossier_is_404(client_for, sealed):  # noqa: F811
+def test_an_unknown_dossier_is_404(client_for, sealed):
     assert client_for("organiser").get(reverse("results:cadre_dossier", args=[99999])).status_code == 404
     assert client_for("organiser").get(reverse("results:team_dossier", args=[99999])).status_code == 404
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client_for, sealed, roster):  # noqa: F811
+def test_anonymous_visitors_are_sent_to_log_in(client_for, sealed, roster):
     response = client_for(None).get(cadre_url(roster["cadres"]["a2"]))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
@@ -89,7 +94,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client_for, sealed, roster):  # n
 # --- content -----------------------------------------------------------------------------------------------
 
 
-def test_a_cadres_dossier_has_the_final_results_and_earlier_grades_newest_first(sealed, roster):  # noqa: F811
+def test_a_cadres_dossier_has_the_final_results_and_earlier_grades_newest_first(sealed, roster):
     dossier = cadre_dossier(roster["cadres"]["a2"])
     assert [(y.year, y.grade, y.source) for y in dossier.years] == [
         (2025, "称职", "final"),
@@ -108,13 +113,13 @@ def test_a_cadres_dossier_has_the_final_results_and_earlier_grades_newest_first(
     }
 
 
-def test_a_final_result_takes_the_place_of_an_imported_grade_of_the_same_year(sealed, roster):  # noqa: F811
+def test_a_final_result_takes_the_place_of_an_imported_grade_of_the_same_year(sealed, roster):
     PriorGrade.objects.create(cadre=roster["cadres"]["c2"], year=2025, grade="优秀")
     [year] = cadre_dossier(roster["cadres"]["c2"]).years
     assert (year.year, year.grade, year.source) == (2025, "基本称职", "final")
 
 
-def test_a_teams_dossier_has_its_years_and_its_members_over_time(sealed, roster):  # noqa: F811
+def test_a_teams_dossier_has_its_years_and_its_members_over_time(sealed, roster):
     unit, cadres = roster["units"]["a"], roster["cadres"]
     Position.objects.create(
         cadre=cadres["b1"], unit=unit, title="原党工委副书记", start=date(2018, 1, 1), end=date(2020, 12, 31)
@@ -129,7 +134,7 @@ def test_a_teams_dossier_has_its_years_and_its_members_over_time(sealed, roster)
     ]
 
 
-def test_the_page_shows_years_flags_positions_and_the_charts_data(client_for, sealed, roster):  # noqa: F811
+def test_the_page_shows_years_flags_positions_and_the_charts_data(client_for, sealed, roster):
     page = client_for("cadre").get(cadre_url(roster["cadres"]["a2"])).content.decode()
     assert "往年等次（导入）" in page
     assert "并列待定" in page
@@ -146,7 +151,7 @@ def test_a_dossier_without_any_year_says_so(client_for, world, roster):
     assert "dossier-data" not in page
 
 
-def test_a_voided_year_is_shown_as_void(client_for, sealed, cast, roster):  # noqa: F811
+def test_a_voided_year_is_shown_as_void(client_for, sealed, cast, roster):
     actions.result_void(
         actor=cast["organiser"], cycle=sealed.cycle, run=sealed.run, scope=VoidScope.UNIT,
         unit=roster["units"]["a"], reason="考核结果失实",
@@ -165,7 +170,7 @@ def test_only_finalised_cycles_count(client_for, world, roster):
 
 def test_the_dossier_costs_a_fixed_number_of_queries(
     client_for, sealed, roster, django_assert_max_num_queries
-):  # noqa: F811
+):
     client = client_for("organiser")
     with django_assert_max_num_queries(14):
         assert client.get(cadre_url(roster["cadres"]["a2"])).status_code == 200

@@ -14,10 +14,15 @@ from kaohe.audit.models import AuditEntry
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import actions, feedback
 from kaohe.results.models import FinalResult, VoidScope
-from kaohe.results.tests.sealed_data import OVERRIDE_REASON, sealed  # noqa: F401
+from kaohe.results.tests.sealed_data import OVERRIDE_REASON, sealed_world
 
 ROLES = ("organiser", "committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider")
 MINE = ("cadre", "liaison", "outsider")  # a cadre, and liaisons (the outsider is unit B's liaison)
+
+
+@pytest.fixture
+def sealed(world, cast, roster):
+    return sealed_world(world, cast, roster)
 
 
 def mine_url():
@@ -40,13 +45,13 @@ def final_of(seal, code, kind="cadre"):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_gets_my_results_or_a_refusal(client_for, sealed, role):  # noqa: F811
+def test_every_role_gets_my_results_or_a_refusal(client_for, sealed, role):
     expected = 200 if role in MINE else 403
     assert client_for(role).get(mine_url()).status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_organisers_see_the_list_of_acknowledgements(client_for, sealed, role):  # noqa: F811
+def test_only_organisers_see_the_list_of_acknowledgements(client_for, sealed, role):
     expected = 200 if role == "organiser" else 403
     assert client_for(role).get(list_url()).status_code == expected
 
@@ -55,7 +60,7 @@ def test_only_organisers_see_the_list_of_acknowledgements(client_for, sealed, ro
 @pytest.mark.parametrize(
     "code,kind", [("GB002", "cadre"), ("GB001", "cadre"), ("DW01", "team"), ("DW02", "team")]
 )
-def test_only_the_owner_may_confirm_a_result(client_for, sealed, role, code, kind):  # noqa: F811
+def test_only_the_owner_may_confirm_a_result(client_for, sealed, role, code, kind):
     """李明 (GB002) is the cast's cadre, 东城街道 (DW01) the liaison's unit, 西山镇 (DW02) the outsider's."""
     final = final_of(sealed, code, kind)
     owner = {"GB002": "cadre", "DW01": "liaison", "DW02": "outsider"}.get(code)
@@ -68,20 +73,20 @@ def test_only_the_owner_may_confirm_a_result(client_for, sealed, role, code, kin
         assert response.status_code == 403
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client_for, sealed):  # noqa: F811
+def test_anonymous_visitors_are_sent_to_log_in(client_for, sealed):
     response = client_for(None).get(mine_url())
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
-def test_confirming_needs_a_post(client_for, sealed):  # noqa: F811
+def test_confirming_needs_a_post(client_for, sealed):
     assert client_for("cadre").get(confirm_url(final_of(sealed, "GB002"))).status_code == 405
 
 
 # --- what each one sees ------------------------------------------------------------------------------------
 
 
-def test_a_cadre_sees_their_own_result_explanation_rank_and_flags(client_for, sealed):  # noqa: F811
+def test_a_cadre_sees_their_own_result_explanation_rank_and_flags(client_for, sealed):
     page = client_for("cadre").get(mine_url()).content.decode()
     final = final_of(sealed, "GB002")
     assert "李明" in page
@@ -95,7 +100,7 @@ def test_a_cadre_sees_their_own_result_explanation_rank_and_flags(client_for, se
     assert "张思佳" not in page and "钱伟" not in page
 
 
-def test_a_liaison_sees_the_units_performance_and_team_but_no_cadre(client_for, sealed):  # noqa: F811
+def test_a_liaison_sees_the_units_performance_and_team_but_no_cadre(client_for, sealed):
     page = client_for("liaison").get(mine_url()).content.decode()
     assert "东城街道领导班子" in page
     assert "优秀" in page
@@ -105,7 +110,7 @@ def test_a_liaison_sees_the_units_performance_and_team_but_no_cadre(client_for, 
         assert name not in page
 
 
-def test_the_outsider_sees_only_their_own_units_team(client_for, sealed):  # noqa: F811
+def test_the_outsider_sees_only_their_own_units_team(client_for, sealed):
     page = client_for("outsider").get(mine_url()).content.decode()
     assert "西山镇领导班子" in page
     assert "东城街道领导班子" not in page
@@ -130,7 +135,7 @@ def test_a_result_cannot_be_confirmed_before_it_is_final(client_for, world, cast
     )
 
 
-def test_a_voided_result_is_shown_as_void_and_cannot_be_confirmed(client_for, sealed, cast, roster):  # noqa: F811
+def test_a_voided_result_is_shown_as_void_and_cannot_be_confirmed(client_for, sealed, cast, roster):
     actions.result_void(
         actor=cast["organiser"], cycle=sealed.cycle, run=sealed.run, scope=VoidScope.CADRE,
         cadre=roster["cadres"]["a2"], reason="考核结果失实",
@@ -149,7 +154,7 @@ def test_a_voided_result_is_shown_as_void_and_cannot_be_confirmed(client_for, se
 # --- confirming once ---------------------------------------------------------------------------------------
 
 
-def test_a_cadre_confirms_with_their_opinion_once_and_it_is_audited(client_for, sealed, cast):  # noqa: F811
+def test_a_cadre_confirms_with_their_opinion_once_and_it_is_audited(client_for, sealed, cast):
     final = final_of(sealed, "GB002")
     client = client_for("cadre")
     response = client.post(confirm_url(final), {"opinion": "agree", "text": "无意见"})
@@ -169,7 +174,7 @@ def test_a_cadre_confirms_with_their_opinion_once_and_it_is_audited(client_for, 
     assert AuditEntry.objects.filter(action=feedback.ACK_ACTION).count() == 1
 
 
-def test_the_action_refuses_a_second_acknowledgement(sealed, cast):  # noqa: F811
+def test_the_action_refuses_a_second_acknowledgement(sealed, cast):
     final = final_of(sealed, "GB002")
     feedback.result_acknowledge(actor=cast["cadre"], final=final, opinion="object", text="排名有误")
     with pytest.raises(ValidationError, match="不能重复确认"):
@@ -178,7 +183,7 @@ def test_the_action_refuses_a_second_acknowledgement(sealed, cast):  # noqa: F81
     assert ack.objected and ack.text == "排名有误" and ack.opinion_label == "有异议"
 
 
-def test_an_objection_needs_its_text(client_for, sealed):  # noqa: F811
+def test_an_objection_needs_its_text(client_for, sealed):
     final = final_of(sealed, "GB002")
     response = client_for("cadre").post(confirm_url(final), {"opinion": "object", "text": "  "})
     assert response.status_code == 400
@@ -186,26 +191,26 @@ def test_an_objection_needs_its_text(client_for, sealed):  # noqa: F811
     assert feedback.acknowledgement_of(final) is None
 
 
-def test_an_opinion_must_be_chosen(client_for, sealed):  # noqa: F811
+def test_an_opinion_must_be_chosen(client_for, sealed):
     response = client_for("cadre").post(confirm_url(final_of(sealed, "GB002")), {"text": "好"})
     assert response.status_code == 400
     assert "请选择「同意」或「有异议」" in response.content.decode()
 
 
-def test_an_overlong_opinion_is_refused_with_its_length(sealed, cast):  # noqa: F811
+def test_an_overlong_opinion_is_refused_with_its_length(sealed, cast):
     with pytest.raises(ValidationError, match="最多 1000 个字，现有 1001 个字"):
         feedback.result_acknowledge(
             actor=cast["cadre"], final=final_of(sealed, "GB002"), opinion="object", text="异" * 1001
         )
 
 
-def test_a_liaison_confirms_the_teams_result(client_for, sealed, cast):  # noqa: F811
+def test_a_liaison_confirms_the_teams_result(client_for, sealed, cast):
     final = final_of(sealed, "DW01", "team")
     assert client_for("liaison").post(confirm_url(final), {"opinion": "agree"}).status_code == 302
     assert feedback.acknowledgement_of(final).by == "liaison"
 
 
-def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):  # noqa: F811
+def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):
     """After a void, a new run and a new seal, the person confirms the new final result again."""
     old = final_of(sealed, "GB002")
     feedback.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
@@ -231,7 +236,7 @@ def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):  # n
 # --- the organisers' list ----------------------------------------------------------------------------------
 
 
-def test_organisers_see_who_confirmed_who_objected_and_who_not_yet(client_for, sealed, cast):  # noqa: F811
+def test_organisers_see_who_confirmed_who_objected_and_who_not_yet(client_for, sealed, cast):
     feedback.result_acknowledge(
         actor=cast["cadre"], final=final_of(sealed, "GB002"), opinion="object", text="排名有误"
     )
@@ -257,23 +262,29 @@ def test_the_list_before_finalisation_says_so(client_for, world, cast):
     assert "考核结果尚未确定" in page
 
 
-def test_the_list_of_an_unknown_year_is_404(client_for, sealed):  # noqa: F811
+def test_the_list_of_an_unknown_year_is_404(client_for, sealed):
     assert client_for("organiser").get(list_url(1999)).status_code == 404
 
 
-def test_the_list_costs_a_fixed_number_of_queries(client_for, sealed, django_assert_max_num_queries):  # noqa: F811
+def test_the_list_costs_a_fixed_number_of_queries(client_for, sealed, django_assert_max_num_queries):
     client = client_for("organiser")
     with django_assert_max_num_queries(12):
         assert client.get(list_url()).status_code == 200
 
 
-def test_the_override_reason_reaches_the_cadre_it_concerns(client, sealed, roster):  # noqa: F811
+def test_the_override_reason_reaches_the_cadre_it_concerns(client, sealed, roster):
     client.force_login(make_user("qianwei", Role.CADRE, cadre=roster["cadres"]["c2"]))
     body = client.get(mine_url()).content.decode()
     assert "基本称职" in body and OVERRIDE_REASON in body
 
 
-def test_a_cycle_the_cadre_takes_no_part_in_is_not_listed(client_for, sealed):  # noqa: F811
+def test_a_cycle_the_cadre_takes_no_part_in_is_not_listed(client_for, sealed):
     AssessmentCycle.objects.create(year=2026, name="2026年度考核")
     page = client_for("cadre").get(mine_url()).content.decode()
     assert "2026年度考核" not in page and "考核结果尚未确定" not in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_my_results_are_in_the_navigation_of_cadres_and_liaisons_only(client_for, sealed, role):
+    page = client_for(role).get(reverse("home")).content.decode()
+    assert (f'href="{mine_url()}"' in page) == (role in MINE)

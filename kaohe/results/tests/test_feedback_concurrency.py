@@ -12,7 +12,7 @@ from kaohe.audit.actions import audit_verify
 from kaohe.audit.models import AuditEntry
 from kaohe.results import feedback
 from kaohe.results.models import FinalResult
-from kaohe.results.tests.sealed_data import sealed  # noqa: F401
+from kaohe.results.tests.sealed_data import sealed_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,12 @@ def _postgres_only():
         pytest.skip("concurrency is tested on PostgreSQL (DATABASE_URL=postgres://…)")
 
 
-def test_concurrent_confirmations_of_one_result_store_exactly_one(sealed, cast):  # noqa: F811
+@pytest.fixture
+def sealed(world, cast, roster):
+    return sealed_world(world, cast, roster)
+
+
+def test_concurrent_confirmations_of_one_result_store_exactly_one(sealed, cast):
     final = FinalResult.objects.get(seal=sealed, kind="cadre", code="GB002")
     barrier = threading.Barrier(THREADS)
     outcomes: Counter = Counter()

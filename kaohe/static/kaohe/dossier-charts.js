@@ -22,13 +22,19 @@
           }
         },
         grid: { left: 48, right: 24, top: 24, bottom: 32 },
-        xAxis: { type: "category", data: data.years, boundaryGap: false },
-        yAxis: { type: "value", name: "综合得分", scale: true },
+        xAxis: { type: "category", data: data.years },
+        yAxis: {
+          type: "value",
+          name: "综合得分",
+          min: function (v) { return Math.max(0, Math.floor(v.min - 5)); },
+          max: function (v) { return Math.ceil(v.max + 5); }
+        },
         series: [{
           type: "line",
           data: data.composite,
           connectNulls: false,
           symbolSize: 8,
+          showSymbol: true,
           itemStyle: { color: "#a4262c" },
           label: {
             show: true,
