@@ -6,7 +6,7 @@ PORT ?= 8000
 VENDOR := kaohe/static/vendor
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kaohe
 
-.PHONY: run test test-sqlite test-postgres lint assets setup bench clean
+.PHONY: run test test-sqlite test-postgres lint assets setup clean
 
 $(BIN)/kaohe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,9 +50,6 @@ test-postgres:
 lint:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-bench: setup
-	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
