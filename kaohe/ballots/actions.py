@@ -7,8 +7,10 @@ in the same transaction, with nothing that points back to the code.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -661,63 +663,115 @@ def taking_ballots(session: EvaluationSession, now: datetime | None = None) -> b
     )
 
 
+_SESSION_STATE = ("id", "status", "rehearsal", "opens_at", "closes_at")
+
+
 def _session_for_ballot(session_id: int) -> EvaluationSession:
-    """The session's state. On PostgreSQL a key share on its row first, so that closing (which locks the row)
-    waits for this ballot, and this ballot, if it comes second, sees the session closed."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(EvaluationSession._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [session_id])  # noqa: S608
-    return EvaluationSession.objects.only("status", "rehearsal", "opens_at", "closes_at").get(pk=session_id)
+    """The session's state, in one statement. On PostgreSQL with a key share on its row, so that closing
+    (which locks the row) waits for this ballot, and this ballot, if it comes second, sees the session closed."""
+    table = connection.ops.quote_name(EvaluationSession._meta.db_table)
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, status, rehearsal, opens_at, closes_at FROM {table} WHERE id = %s{lock}",  # noqa: S608
+            [session_id],
+        )
+        id_, status, rehearsal, opens_at, closes_at = cursor.fetchone()
+    values = [id_, status, bool(rehearsal), selectors.aware(opens_at), selectors.aware(closes_at)]
+    return EvaluationSession.from_db(connection.alias, _SESSION_STATE, values)
 
 
-def ballot_submit(*, code: str, data: Mapping[str, str], layout: filling.Layout | None = None) -> str:
+@functools.lru_cache(maxsize=32)
+def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    quote = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([one] * rows)}"
+    )
+
+
+_BALLOT_COLUMNS = ("id", "session_id", "number", "rater_group")
+_MARK_COLUMNS = ("id", "ballot_id", "unit_id", "cadre_id", "choice")
+_ANSWER_COLUMNS = ("id", "ballot_id", "unit_id", "cadre_id", "template_id", "item", "choice", "reason")
+
+
+def _store(session_id: int, receipt: str, rater_group: str, checked: filling.Checked) -> None:
+    """INSERT the ballot, its marks and its answers: one statement a table. The ids are random (uuid4), as
+    the models' defaults make them, and written as the ORM writes them on this database."""
+    native = connection.features.has_native_uuid_field
+
+    def new_id() -> Any:
+        value = uuid.uuid4()
+        return value if native else value.hex
+
+    ballot_id = new_id()
+    tables = (
+        (Ballot, _BALLOT_COLUMNS, [(ballot_id, session_id, receipt, rater_group)]),
+        (
+            Mark,
+            _MARK_COLUMNS,
+            [(new_id(), ballot_id, m.unit_id, m.cadre_id, m.choice) for m in checked.marks],
+        ),
+        (
+            BallotItemAnswer,
+            _ANSWER_COLUMNS,
+            [
+                (new_id(), ballot_id, a.unit_id, a.cadre_id, a.template_id, a.item, a.choice, a.reason)
+                for a in checked.answers
+            ],
+        ),
+    )
+    with connection.cursor() as cursor:
+        for model, columns, rows in tables:
+            if rows:
+                sql = _insert_sql(model._meta.db_table, columns, len(rows))
+                cursor.execute(sql, [value for row in rows for value in row])
+
+
+def ballot_submit(
+    *,
+    code: str,
+    data: Mapping[str, str],
+    layout: filling.Layout | None = None,
+    token: selectors.TokenInfo | None = None,
+) -> str:
     """Store one ballot admitted by the one-time ``code``; returns the receipt. Raises ``BallotRefused``.
 
     The choices are checked first (nothing is stored on a problem). Then one transaction consumes the code
     by ``UPDATE … SET used = true WHERE id = … AND used = false`` — of concurrent submissions with one code
     exactly one updates a row — and stores the ballot, its marks and answers, none of which refers to the
-    code. Not audited, by design (see the module docstring)."""
+    code. Not audited, by design (see the module docstring). ``token`` and ``layout``, when the ballot page
+    has just read them for this code, spare reading them again; the UPDATE decides in any case."""
     plain = codes_module.normalise(code)
     if plain is None:
         raise refusal_invalid()
-    token = selectors.token_by_code(plain)
+    if token is None or token.hash != codes_module.code_hash(plain):
+        token = selectors.token_by_code(plain)
     if token is None:
         raise refusal_invalid()
     if token.used:
         raise refusal_used()
     if layout is None or layout.session_id != token.session.pk:
-        layout = selectors.session_layout(token.session)
+        layout = selectors.token_layout(token)
     checked = filling.check(layout, data)
     if not checked.ok:
         first = next(iter(checked.errors.values()))[0]
         raise BallotRefused(first, "choices", checked.errors)
     receipt = codes_module.new_receipt()
+    table = connection.ops.quote_name(BallotToken._meta.db_table)
     with transaction.atomic():
         session = _session_for_ballot(token.session.pk)
         if not taking_ballots(session):
             raise refusal_not_open(session, timezone.now())
         if session.rehearsal != token.rehearsal:
             raise refusal_invalid()  # a rehearsal's code in the formal run, or the reverse
-        if not BallotToken.objects.filter(pk=token.id, used=False).update(used=True):
-            raise refusal_used()
-        ballot = Ballot.objects.create(
-            session_id=token.session.pk, number=receipt, rater_group=token.rater_group
-        )
-        Mark.objects.bulk_create(
-            Mark(ballot=ballot, unit_id=m.unit_id, cadre_id=m.cadre_id, choice=m.choice)
-            for m in checked.marks
-        )
-        BallotItemAnswer.objects.bulk_create(
-            BallotItemAnswer(
-                ballot=ballot,
-                unit_id=a.unit_id,
-                cadre_id=a.cadre_id,
-                template_id=a.template_id,
-                item=a.item,
-                choice=a.choice,
-                reason=a.reason,
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET used = %s WHERE id = %s AND used = %s",  # noqa: S608
+                [True, token.id, False],
             )
-            for a in checked.answers
-        )
+            if cursor.rowcount != 1:
+                raise refusal_used()
+        _store(token.session.pk, receipt, token.rater_group, checked)
     return receipt

@@ -8,14 +8,19 @@ Wrong codes are not rate-limited: 80 random bits cannot be guessed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.functional import lazy
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.ballots import actions, codes, filling, selectors
@@ -24,7 +29,15 @@ from kaohe.ballots import actions, codes, filling, selectors
 def _page(
     request: HttpRequest, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    response = render(request, f"ballots/public/{template}", context or {}, status=status)
+    # Rendered without the context processors: the public pages show nothing of a user, a login session or
+    # the navigation (and must not touch them); the form's CSRF token is the only thing taken from the request.
+    # Lazy, as Django's csrf context processor: a page with a form gets the token, and get_token has the
+    # CSRF cookie set with it.
+    context = {**(context or {}), "csrf_token": lazy(get_token, str)(request)}
+    return _headers(HttpResponse(render_to_string(f"ballots/public/{template}", context), status=status))
+
+
+def _headers(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -79,6 +92,28 @@ def _rows(layout: filling.Layout, data: Mapping[str, Any], errors: Mapping[str, 
     return rows
 
 
+# Stand-ins for the two things of an untouched ballot page that differ between raters: a page rendered with
+# them is cached, and each request puts its own code and CSRF token in their place.
+_CODE, _CSRF = "\ue000code\ue000", "\ue000csrf\ue000"
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_page(
+    layout: filling.Layout, session: str, cycle: str, rehearsal: bool, group: str, language: str | None
+) -> str:
+    """An untouched ballot page, rendered once per session, rater group and language in each process
+    (``layout`` in the key: a changed ballot is a new page)."""
+    context = {
+        "session": SimpleNamespace(name=session, rehearsal=rehearsal, cycle=SimpleNamespace(name=cycle)),
+        "group": group,
+        "code": _CODE,
+        "csrf_token": _CSRF,
+        "rows": _rows(layout, {}, {}),
+        "excellent_allowed": layout.excellent_allowed(),
+    }
+    return render_to_string("ballots/public/ballot.html", context)
+
+
 def _ballot(
     request: HttpRequest,
     token: selectors.TokenInfo,
@@ -87,13 +122,19 @@ def _ballot(
     data: Mapping[str, Any] | None = None,
     errors: Mapping[str, list[str]] | None = None,
 ) -> HttpResponse:
-    layout = layout or selectors.session_layout(token.session)
+    layout = layout or selectors.token_layout(token)
+    session = token.session
+    if not data and not errors:
+        page = _blank_page(
+            layout, session.name, session.cycle.name, session.rehearsal, token.rater_group, get_language()
+        )
+        html = page.replace(_CODE, escape(code)).replace(_CSRF, escape(get_token(request)))
+        return _headers(HttpResponse(html))
     errors = errors or {}
     context = {
-        "session": token.session,
+        "session": session,
         "group": token.rater_group,
         "code": code,
-        "code_display": codes.display(code),
         "rows": _rows(layout, data or {}, errors),
         "general_errors": errors.get("", []),
         "error_count": sum(len(v) for v in errors.values()),
@@ -123,7 +164,6 @@ def _admit(request: HttpRequest, typed: str) -> tuple[selectors.TokenInfo | None
 
 
 @never_cache
-@ensure_csrf_cookie
 @require_GET
 def ballot_open(request: HttpRequest, code: str) -> HttpResponse:
     """The address in the slip's QR code."""
@@ -135,7 +175,6 @@ def ballot_open(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
-@ensure_csrf_cookie
 @require_http_methods(["GET", "POST"])
 def ballot_entry(request: HttpRequest) -> HttpResponse:
     """GET: type a code (or ?c=). POST: open the typed code's ballot, or, with ``submit``, store it."""
@@ -152,10 +191,10 @@ def ballot_entry(request: HttpRequest) -> HttpResponse:
     assert token is not None
     if "submit" not in request.POST:
         return _ballot(request, token, plain)
-    layout = selectors.session_layout(token.session)
+    layout = selectors.token_layout(token)
     data = {key: request.POST.get(key, "") for key in request.POST}
     try:
-        receipt = actions.ballot_submit(code=plain, data=data, layout=layout)
+        receipt = actions.ballot_submit(code=plain, data=data, layout=layout, token=token)
     except actions.BallotRefused as refusal:
         if refusal.code == "choices":
             return _ballot(request, token, plain, layout, data, refusal.errors)
@@ -166,7 +205,6 @@ def ballot_entry(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@ensure_csrf_cookie
 @require_http_methods(["GET", "POST"])
 def receipt_check(request: HttpRequest) -> HttpResponse:
     """Anyone may check that a ballot with a receipt was counted; the page never shows what it says."""

@@ -7,18 +7,25 @@ of ``anonymity``.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from kaohe.ballots import filling
 from kaohe.ballots.anonymity import OTHER, group_labels
 from kaohe.ballots.models import (
+    OVERALL_CHOICES,
     Ballot,
     BallotItemAnswer,
     BallotTemplate,
@@ -30,8 +37,9 @@ from kaohe.ballots.models import (
     SessionTarget,
     TemplateKind,
 )
-from kaohe.plans.inputs import cycle_rule_settings
-from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.org.models import Cadre, Unit
+from kaohe.plans.inputs import cycle_rule_settings, plan_rule_settings
+from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentPlan
 from kaohe.rules.errors import InputError
 from kaohe.workbook.layout import SETTINGS_BY_NAME
 from kaohe.workbook.sheets import CellError
@@ -118,26 +126,63 @@ def session_targets(session: EvaluationSession) -> list[SessionTarget]:
 
 
 # --- the ballot page ------------------------------------------------------------------------------------
+#
+# The ballot page and ``ballot_submit`` are the hot path of a sitting (hundreds of phones at once), so they
+# read with two plain SQL statements instead of the ORM's five: the code's token with its session, cycle and
+# plan settings, and the session's targets with what the form shows of them. Building the Layout from those
+# rows is cached per process, keyed by every value it is built from: a change of any of them (a renamed
+# cadre, a changed plan) is a new key, so a cached layout can never be stale.
+
+_TOKEN_SQL = f"""
+SELECT t.id, t.hash, t.rater_group, t.used, t.rehearsal,
+       s.id, s.cycle_id, s.name, s.kind, s.status, s.rehearsal, s.opens_at, s.closes_at, s.excellent_limit,
+       c.name, c.year,
+       (SELECT CAST(p.settings AS TEXT) FROM {AssessmentPlan._meta.db_table} p WHERE p.cycle_id = s.cycle_id)
+FROM {BallotToken._meta.db_table} t
+JOIN {EvaluationSession._meta.db_table} s ON s.id = t.session_id
+JOIN {AssessmentCycle._meta.db_table} c ON c.id = s.cycle_id
+WHERE t.hash = %s
+"""  # noqa: S608 (table names only)
+
+_LAYOUT_SQL = f"""
+SELECT st.id, st.unit_id, st.cadre_id, tp.id, tp.kind, CAST(tp.items AS TEXT), u.name, cd.name, ac.post
+FROM {SessionTarget._meta.db_table} st
+JOIN {BallotTemplate._meta.db_table} tp ON tp.id = st.template_id
+LEFT JOIN {Unit._meta.db_table} u ON u.id = st.unit_id
+LEFT JOIN {Cadre._meta.db_table} cd ON cd.id = st.cadre_id
+LEFT JOIN {AssessedCadre._meta.db_table} ac ON ac.cadre_id = st.cadre_id AND ac.cycle_id = %s
+WHERE st.session_id = %s
+ORDER BY st."order", st.id
+"""  # noqa: S608 (table names only)
+
+_CYCLE_SQL = f"""
+SELECT c.year, (SELECT CAST(p.settings AS TEXT) FROM {AssessmentPlan._meta.db_table} p WHERE p.cycle_id = c.id)
+FROM {AssessmentCycle._meta.db_table} c WHERE c.id = %s
+"""  # noqa: S608 (table names only)
+
+_SESSION_FIELDS = ("id", "cycle_id", "name", "kind", "status", "rehearsal", "opens_at", "closes_at")
+_SESSION_FIELDS += ("excellent_limit",)
 
 
-def session_layout(session: EvaluationSession) -> filling.Layout:
-    """What the session's ballot asks, in order (two queries, and one for the plan's rounding)."""
-    targets = session_targets(session)
-    cadre_ids = [t.cadre_id for t in targets if t.cadre_id is not None]
-    posts = dict(
-        AssessedCadre.objects.filter(cycle_id=session.cycle_id, cadre_id__in=cadre_ids)
-        .select_related("unit")
-        .values_list("cadre_id", "post")
-    )
+def aware(value: Any) -> Any:
+    """A datetime read by plain SQL as the ORM would give it (SQLite's come back naive, in UTC)."""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, UTC)
+    return value
+
+
+@functools.lru_cache(maxsize=64)
+def _built_layout(
+    session_id: int, year: int, limit_text: str, plan_text: str | None, rows: tuple, language: str | None
+) -> filling.Layout:
+    """The Layout of these rows (``_LAYOUT_SQL``'s). ``language`` is part of the key: labels are translated."""
     laid_out = []
-    for target in targets:
-        template = target.template
-        if target.unit is not None:
-            label = target.unit.name
-            detail = "领导班子" if template.kind == TemplateKind.TEAM else template.get_kind_display()
+    for target_id, unit_id, cadre_id, template_id, kind, items_text, unit_name, cadre_name, post in rows:
+        if unit_id is not None:
+            label = unit_name
+            detail = "领导班子" if kind == TemplateKind.TEAM else str(TemplateKind(kind).label)
         else:
-            label = target.cadre.name
-            detail = posts.get(target.cadre_id, "")
+            label, detail = cadre_name, post or ""
         items = tuple(
             filling.Item(
                 name=item["name"],
@@ -145,28 +190,48 @@ def session_layout(session: EvaluationSession) -> filling.Layout:
                 reason_for=tuple(item.get("reason_for", ())),
                 required=item.get("required", True),
             )
-            for item in template.items
+            for item in json.loads(items_text or "[]")
         )
         laid_out.append(
             filling.Target(
-                id=target.pk,
-                kind=template.kind,
-                template_id=template.pk,
-                unit_id=target.unit_id,
-                cadre_id=target.cadre_id,
+                id=target_id,
+                kind=kind,
+                template_id=template_id,
+                unit_id=unit_id,
+                cadre_id=cadre_id,
                 label=label,
                 detail=detail,
-                overall=template.overall_choices,
+                overall=OVERALL_CHOICES.get(kind, ()),
                 items=items,
             )
         )
     limit, rounding = None, filling.Rounding.FLOOR
     try:
-        limit = parse_excellent_limit(session.excellent_limit)
-        rounding = cycle_rule_settings(session.cycle).quota_rounding
+        limit = parse_excellent_limit(limit_text)
+        rounding = plan_rule_settings(year, json.loads(plan_text) if plan_text else {}).quota_rounding
     except (CellError, InputError):
         pass  # a bad stored limit is refused when it is saved; the plan's rounding falls back to the default
-    return filling.Layout(session_id=session.pk, targets=tuple(laid_out), limit=limit, rounding=rounding)
+    return filling.Layout(session_id=session_id, targets=tuple(laid_out), limit=limit, rounding=rounding)
+
+
+def _layout(session: EvaluationSession, year: int, plan_text: str | None) -> filling.Layout:
+    with connection.cursor() as cursor:
+        cursor.execute(_LAYOUT_SQL, [session.cycle_id, session.pk])
+        rows = tuple(cursor.fetchall())
+    return _built_layout(session.pk, year, session.excellent_limit, plan_text, rows, get_language())
+
+
+def session_layout(session: EvaluationSession) -> filling.Layout:
+    """What the session's ballot asks, in order (two queries: the cycle's plan, the targets)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CYCLE_SQL, [session.cycle_id])
+        year, plan_text = cursor.fetchone()
+    return _layout(session, year, plan_text)
+
+
+def token_layout(token: TokenInfo) -> filling.Layout:
+    """The layout of the token's session, with the plan read with the token (one query)."""
+    return _layout(token.session, token.session.cycle.year, token.plan_text)
 
 
 @dataclass(frozen=True)
@@ -176,15 +241,28 @@ class TokenInfo:
     rater_group: str
     used: bool
     rehearsal: bool
+    hash: str = ""
+    plan_text: str | None = None  # the cycle plan's settings as stored, read with the token
 
 
 def token_by_code(code: str) -> TokenInfo | None:
+    """The token of a (normalised) code with its session and cycle, in one query."""
     from kaohe.ballots.codes import code_hash
 
-    row = BallotToken.objects.filter(hash=code_hash(code)).select_related("session", "session__cycle").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [code_hash(code)])
+        row = cursor.fetchone()
     if row is None:
         return None
-    return TokenInfo(row.pk, row.session, row.rater_group, row.used, row.rehearsal)
+    token_id, hashed, group, used, rehearsal = row[:5]
+    values = [aware(v) for v in row[5:14]]
+    values[5] = bool(values[5])
+    # Only the fields read here are loaded; any other is fetched on access, as with .only().
+    session = EvaluationSession.from_db(connection.alias, _SESSION_FIELDS, values)
+    session.cycle = AssessmentCycle.from_db(
+        connection.alias, ("id", "name", "year"), [row[6], row[14], row[15]]
+    )
+    return TokenInfo(token_id, session, group, bool(used), bool(rehearsal), hashed, row[16])
 
 
 @dataclass(frozen=True)

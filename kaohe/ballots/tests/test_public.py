@@ -104,3 +104,25 @@ def test_an_unknown_or_malformed_receipt_is_refused(client, world):
 def test_the_ballot_page_refuses_other_methods(client, world):
     assert client.put("/b/").status_code == 405
     assert client.post(f"/b/{world['codes']['下级'][0]}/").status_code == 405
+
+
+def test_the_ballot_page_reads_two_queries_and_a_ballot_is_stored_with_at_most_nine(
+    client, world, django_assert_max_num_queries
+):
+    session, code = world["session"], world["codes"]["下级"][0]
+    data = filled(session)
+    with django_assert_max_num_queries(2):
+        assert client.get(f"/b/{code}/").status_code == 200
+    # The token and the layout; then the session's state, the code consumed, one INSERT a table (and the
+    # transaction's own statements where the database logs them).
+    with django_assert_max_num_queries(9):
+        assert "提交成功" in post_ballot(client, code, data).content.decode()
+
+
+def test_a_cached_ballot_page_follows_a_renamed_cadre_at_once(client, world):
+    cadre = world["roster"]["cadres"]["a1"]
+    first, second = world["codes"]["下级"][:2]
+    assert cadre.name in client.get(f"/b/{first}/").content.decode()
+    type(cadre).objects.filter(pk=cadre.pk).update(name="张思佳（改名）")
+    page = client.get(f"/b/{second}/").content.decode()
+    assert "张思佳（改名）" in page and f'value="{second}"' in page and first not in page
