@@ -12,17 +12,12 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-CJK_FONT = "STSong-Light"
-CODE_FONT = "Courier-Bold"
-COLUMNS, ROWS = 3, 4
-MARGIN = 8 * mm
+from kaohe.qrslips import CODE_FONT, COLUMNS, MARGIN, ROWS, cjk_font, cut_lines, draw_qr, fit
+
 QR_SIZE = 34 * mm
 
 
@@ -33,43 +28,9 @@ class Slip:
     url: str  # the link in the QR code, with the code
 
 
-def _font() -> str:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    return CJK_FONT
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
-    qr = segno.make(data, error="m", micro=False)
-    matrix = qr.matrix
-    border = 2
-    module = size / (len(matrix) + 2 * border)
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + border + 1) * module
-        column = 0
-        while column < len(row):
-            if row[column]:
-                start = column
-                while column < len(row) and row[column]:
-                    column += 1
-                canvas.rect(
-                    x + (start + border) * module, top, (column - start) * module, module, stroke=0, fill=1
-                )
-            else:
-                column += 1
-
-
 def slips_pdf(*, title: str, page_url: str, slips: Sequence[Slip], rehearsal: bool = False) -> bytes:
     """A4 pages of COLUMNS × ROWS slips separated by dashed cut lines; each rater group starts a new page."""
-    font = _font()
+    font = cjk_font()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(title)
@@ -84,7 +45,7 @@ def slips_pdf(*, title: str, page_url: str, slips: Sequence[Slip], rehearsal: bo
     for group_slips in groups.values():
         pages += [group_slips[i : i + per_page] for i in range(0, len(group_slips), per_page)]
     for page in pages or [[]]:
-        _cut_lines(canvas, width, height)
+        cut_lines(canvas, width, height)
         for index, slip in enumerate(page):
             column, row = index % COLUMNS, index // COLUMNS
             left = MARGIN + column * width
@@ -93,21 +54,6 @@ def slips_pdf(*, title: str, page_url: str, slips: Sequence[Slip], rehearsal: bo
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-def _cut_lines(canvas: Canvas, width: float, height: float) -> None:
-    page_width, page_height = A4
-    canvas.saveState()
-    canvas.setDash(3, 3)
-    canvas.setLineWidth(0.4)
-    canvas.setStrokeGray(0.55)
-    for column in range(COLUMNS + 1):
-        x = MARGIN + column * width
-        canvas.line(x, MARGIN / 2, x, page_height - MARGIN / 2)
-    for row in range(ROWS + 1):
-        y = MARGIN + row * height
-        canvas.line(MARGIN / 2, y, page_width - MARGIN / 2, y)
-    canvas.restoreState()
 
 
 def _slip(
@@ -126,26 +72,26 @@ def _slip(
     center = left + width / 2
     y = top - 7 * mm
     canvas.setFont(font, 9)
-    canvas.drawCentredString(center, y, _fit(title, font, 9, inner))
+    canvas.drawCentredString(center, y, fit(title, font, 9, inner))
     y -= 6 * mm
     canvas.setFont(font, 12)
     heading = f"{slip.group} · 测评码" + ("（演练）" if rehearsal else "")
-    canvas.drawCentredString(center, y, _fit(heading, font, 12, inner))
+    canvas.drawCentredString(center, y, fit(heading, font, 12, inner))
     y -= 1.5 * mm + QR_SIZE
-    _draw_qr(canvas, slip.url, center - QR_SIZE / 2, y, QR_SIZE)
+    draw_qr(canvas, slip.url, center - QR_SIZE / 2, y, QR_SIZE)
     y -= 5 * mm
     canvas.setFont(CODE_FONT, 10.5)
     canvas.drawCentredString(center, y, slip.code)
     y -= 4.5 * mm
     canvas.setFont(font, 7.5)
-    canvas.drawCentredString(center, y, _fit("扫码测评；或打开下列网址并输入测评码", font, 7.5, inner))
+    canvas.drawCentredString(center, y, fit("扫码测评；或打开下列网址并输入测评码", font, 7.5, inner))
     y -= 3.2 * mm
     canvas.setFont("Helvetica", 6.5)
-    canvas.drawCentredString(center, y, _fit(page_url, "Helvetica", 6.5, inner))
+    canvas.drawCentredString(center, y, fit(page_url, "Helvetica", 6.5, inner))
     y -= 3.6 * mm
     canvas.setFont(font, 6.5)
     canvas.drawCentredString(
-        center, y, _fit("测评匿名：系统不知道谁持有哪个测评码。限用一次。", font, 6.5, inner)
+        center, y, fit("测评匿名：系统不知道谁持有哪个测评码。限用一次。", font, 6.5, inner)
     )
 
 

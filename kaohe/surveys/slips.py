@@ -10,18 +10,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import segno
 from openpyxl import Workbook
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-CJK_FONT = "STSong-Light"
-CODE_FONT = "Courier-Bold"
-COLUMNS, ROWS = 3, 4
-MARGIN = 8 * mm
+from kaohe.qrslips import CODE_FONT, COLUMNS, MARGIN, ROWS, cjk_font, cut_lines, draw_qr, fit, wrap
+
 QR_SIZE = 32 * mm
 
 
@@ -32,47 +27,11 @@ class Slip:
     batch: int = 1
 
 
-def _font() -> str:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    return CJK_FONT
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """`text` cut with an ellipsis so it fits in `width`."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
-
-
-def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
-    """The QR code of `data` with its bottom-left corner at (x, y), `size` wide with the quiet zone."""
-    qr = segno.make(data, error="m", micro=False)
-    matrix = qr.matrix
-    border = 2  # modules of quiet zone; the slip's white margin adds more
-    count = len(matrix) + 2 * border
-    module = size / count
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + border + 1) * module
-        column = 0
-        while column < len(row):
-            if row[column]:
-                start = column
-                while column < len(row) and row[column]:
-                    column += 1
-                left = x + (start + border) * module
-                canvas.rect(left, top, (column - start) * module, module, stroke=0, fill=1)
-            else:
-                column += 1
-
-
 def slips_pdf(*, title: str, unit: str, page_url: str, slips: Sequence[Slip]) -> bytes:
     """A4 pages of COLUMNS × ROWS slips, each with the unit, the QR code, the code and how to answer.
 
     The slips of a page are separated by dashed cut lines."""
-    font = _font()
+    font = cjk_font()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"{unit} {title}")
@@ -82,7 +41,7 @@ def slips_pdf(*, title: str, unit: str, page_url: str, slips: Sequence[Slip]) ->
     per_page = COLUMNS * ROWS
     for page_start in range(0, max(len(slips), 1), per_page):
         page = slips[page_start : page_start + per_page]
-        _cut_lines(canvas, width, height)
+        cut_lines(canvas, width, height)
         for index, slip in enumerate(page):
             column, row = index % COLUMNS, index // COLUMNS
             left = MARGIN + column * width
@@ -91,21 +50,6 @@ def slips_pdf(*, title: str, unit: str, page_url: str, slips: Sequence[Slip]) ->
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-def _cut_lines(canvas: Canvas, width: float, height: float) -> None:
-    page_width, page_height = A4
-    canvas.saveState()
-    canvas.setDash(3, 3)
-    canvas.setLineWidth(0.4)
-    canvas.setStrokeGray(0.55)
-    for column in range(COLUMNS + 1):
-        x = MARGIN + column * width
-        canvas.line(x, MARGIN / 2, x, page_height - MARGIN / 2)
-    for row in range(ROWS + 1):
-        y = MARGIN + row * height
-        canvas.line(MARGIN / 2, y, page_width - MARGIN / 2, y)
-    canvas.restoreState()
 
 
 def _slip(
@@ -124,33 +68,23 @@ def _slip(
     center = left + width / 2
     y = top - 7 * mm
     canvas.setFont(font, 9)
-    canvas.drawCentredString(center, y, _fit(title, font, 9, inner))
+    canvas.drawCentredString(center, y, fit(title, font, 9, inner))
     y -= 6 * mm
     canvas.setFont(font, 12)
-    canvas.drawCentredString(center, y, _fit(unit, font, 12, inner))
+    canvas.drawCentredString(center, y, fit(unit, font, 12, inner))
     y -= 1.5 * mm + QR_SIZE
-    _draw_qr(canvas, slip.url, center - QR_SIZE / 2, y, QR_SIZE)
+    draw_qr(canvas, slip.url, center - QR_SIZE / 2, y, QR_SIZE)
     y -= 5 * mm
     canvas.setFont(CODE_FONT, 10.5)
     canvas.drawCentredString(center, y, slip.code)
     y -= 4.5 * mm
     canvas.setFont(font, 7.5)
-    canvas.drawCentredString(center, y, _fit("扫码评议；或打开下列网址并输入评议码", font, 7.5, inner))
+    canvas.drawCentredString(center, y, fit("扫码评议；或打开下列网址并输入评议码", font, 7.5, inner))
     canvas.setFont("Helvetica", 6.5)
     # The whole address, on two lines if need be: someone may type it.
-    for line in _wrap(page_url, "Helvetica", 6.5, inner):
+    for line in wrap(page_url, "Helvetica", 6.5, inner):
         y -= 3.2 * mm
         canvas.drawCentredString(center, y, line)
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    lines, line = [], ""
-    for char in text:
-        if line and pdfmetrics.stringWidth(line + char, font, size) > width:
-            lines.append(line)
-            line = ""
-        line += char
-    return [*lines, line] if line else lines
 
 
 def codes_xlsx(*, unit: str, slips: Sequence[Slip], used: Sequence[bool]) -> bytes:

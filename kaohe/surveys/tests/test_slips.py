@@ -6,6 +6,7 @@ import re
 import segno
 from openpyxl import load_workbook
 
+from kaohe import qrslips
 from kaohe.surveys import slips
 from kaohe.surveys.forms import code_display, normalise_code
 from kaohe.surveys.slips import Slip
@@ -38,11 +39,11 @@ def test_no_codes_still_give_a_printable_empty_page():
 
 
 def test_a_long_unit_name_is_shortened_and_a_long_address_wrapped_whole():
-    font = slips._font()
-    fitted = slips._fit("一个名称非常非常长的单位" * 3, font, 12, 150)
-    assert fitted.endswith("…") and slips.pdfmetrics.stringWidth(fitted, font, 12) <= 150
+    font = qrslips.cjk_font()
+    fitted = qrslips.fit("一个名称非常非常长的单位" * 3, font, 12, 150)
+    assert fitted.endswith("…") and qrslips.pdfmetrics.stringWidth(fitted, font, 12) <= 150
     address = "https://pingyi.example.gov.cn/s/Abcdefghijklmnopqrstuv/"
-    lines = slips._wrap(address, "Helvetica", 6.5, 60)
+    lines = qrslips.wrap(address, "Helvetica", 6.5, 60)
     assert len(lines) > 1 and "".join(lines) == address
 
 
@@ -62,7 +63,7 @@ def test_the_qr_code_drawn_is_segnos_code_of_the_link():
                 self.dark.add((row, column))
 
     recorder = Recorder()
-    slips._draw_qr(recorder, link, 0, 0, size)
+    qrslips.draw_qr(recorder, link, 0, 0, size)
     expected = {(r, c) for r, row in enumerate(matrix) for c, dark in enumerate(row) if dark}
     assert recorder.dark == expected
 

@@ -1,0 +1,80 @@
+"""A4 sheets of QR slips drawn with reportlab: the pieces shared by ballot codes and survey codes.
+
+No Django. The QR code is drawn as vector squares (crisp at any printer resolution) and the Chinese text
+uses reportlab's built-in STSong-Light CID font, so no font file is needed.
+"""
+
+from __future__ import annotations
+
+import segno
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+CJK_FONT = "STSong-Light"
+CODE_FONT = "Courier-Bold"
+COLUMNS, ROWS = 3, 4
+MARGIN = 8 * mm
+
+
+def cjk_font() -> str:
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    return CJK_FONT
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` cut with an ellipsis so it fits in `width`."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """The QR code of `data` with its bottom-left corner at (x, y), `size` wide with the quiet zone."""
+    qr = segno.make(data, error="m", micro=False)
+    matrix = qr.matrix
+    border = 2  # modules of quiet zone; the slip's white margin adds more
+    count = len(matrix) + 2 * border
+    module = size / count
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + border + 1) * module
+        column = 0
+        while column < len(row):
+            if row[column]:
+                start = column
+                while column < len(row) and row[column]:
+                    column += 1
+                left = x + (start + border) * module
+                canvas.rect(left, top, (column - start) * module, module, stroke=0, fill=1)
+            else:
+                column += 1
+
+
+def cut_lines(canvas: Canvas, width: float, height: float) -> None:
+    page_width, page_height = A4
+    canvas.saveState()
+    canvas.setDash(3, 3)
+    canvas.setLineWidth(0.4)
+    canvas.setStrokeGray(0.55)
+    for column in range(COLUMNS + 1):
+        x = MARGIN + column * width
+        canvas.line(x, MARGIN / 2, x, page_height - MARGIN / 2)
+    for row in range(ROWS + 1):
+        y = MARGIN + row * height
+        canvas.line(MARGIN / 2, y, page_width - MARGIN / 2, y)
+    canvas.restoreState()
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    lines, line = [], ""
+    for char in text:
+        if line and pdfmetrics.stringWidth(line + char, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line else lines
