@@ -7,6 +7,10 @@ in one transaction with bulk queries and one audit entry (``roster_import``), so
 
 An optional column that is absent from a sheet leaves the stored value alone; a column that is present
 is the truth, so a blank cell there clears the value (a blank 主要负责人 means 否).
+
+A cadre row with both 单位编码 and 职务 blank is a cadre without a current position (retired, removed,
+or not yet appointed). It ends a position still held only with a 离任时间, so that a cell left blank by
+mistake ends nobody's post; for a cadre without a current position, 离任时间 is left alone.
 """
 
 from __future__ import annotations
@@ -56,11 +60,22 @@ GUIDE_SHEET = "说明"
 
 UNIT_REQUIRED = ("单位编码", "单位名称", "单位类别")
 UNIT_OPTIONAL = ("上级单位编码",)
+# 单位编码 and 职务 must be columns, but may both be blank (no current position).
 CADRE_REQUIRED = ("干部编码", "姓名", "单位编码", "职务")
-CADRE_OPTIONAL = ("主要负责人", "性别", "出生年月", "任职时间")
+CADRE_OPTIONAL = ("主要负责人", "性别", "出生年月", "任职时间", "离任时间")
 
 UNIT_COLUMNS = (*UNIT_REQUIRED, *UNIT_OPTIONAL)
-CADRE_COLUMNS = ("干部编码", "姓名", "性别", "出生年月", "单位编码", "职务", "主要负责人", "任职时间")
+CADRE_COLUMNS = (
+    "干部编码",
+    "姓名",
+    "性别",
+    "出生年月",
+    "单位编码",
+    "职务",
+    "主要负责人",
+    "任职时间",
+    "离任时间",
+)
 
 BATCH = 1000
 CLI_ACTOR = "命令行"
@@ -121,12 +136,13 @@ class CadreRow:
     row: int
     code: str | None
     name: str | None
-    unit: str | None
+    unit: str | None  # with title, both None for a cadre without a current position
     title: str | None
     principal: bool
     gender: str
     birth_month: datetime.date | None
     start: datetime.date | None
+    end: datetime.date | None
 
 
 @dataclass
@@ -182,17 +198,38 @@ def _unit_row(row: Row) -> UnitRow:
 
 
 def _cadre_row(row: Row, birth_month: Callable[[object], datetime.date]) -> CadreRow:
-    return CadreRow(
+    # Both blank is a cadre without a current position; one blank is a mistake.
+    has_post = row["单位编码"] is not None or row["职务"] is not None
+    cadre = CadreRow(
         row=row.number,
         code=row.get("干部编码", code_text, required=True),
         name=row.get("姓名", text_50, required=True),
-        unit=row.get("单位编码", code_text, required=True),
-        title=row.get("职务", text_100, required=True),
+        unit=row.get("单位编码", code_text),
+        title=row.get("职务", text_100),
         principal=row.get("主要负责人", yes_no, default=False),
         gender=row.get("性别", gender_choice, default=""),
         birth_month=row.get("出生年月", birth_month),
         start=row.get("任职时间", start_date),
+        end=row.get("离任时间", start_date),
     )
+    if has_post:
+        for column in ("单位编码", "职务"):
+            if row[column] is None:
+                row.problem(column, "不能为空（单位编码和职务都留空表示该干部无现任职务）")
+        if cadre.end is not None:
+            row.problem("离任时间", "填写了单位编码和职务的干部有现任职务，离任时间应留空", row["离任时间"])
+    else:
+        if cadre.principal:
+            row.problem(
+                "主要负责人", "无现任职务（单位编码和职务为空）的干部不能是主要负责人", row["主要负责人"]
+            )
+        if cadre.start is not None:
+            row.problem(
+                "任职时间",
+                "无现任职务（单位编码和职务为空）的干部不填任职时间；免去现任职务的日期请填在「离任时间」",
+                row["任职时间"],
+            )
+    return cadre
 
 
 # --- what is stored ------------------------------------------------------------------------------------
@@ -324,12 +361,17 @@ def check_roster(roster: RosterFile, stored: Stored, problems: Problems, *, toda
 def _check_move(
     cadre: CadreRow, roster: RosterFile, stored: Stored, problems: Problems, today: datetime.date
 ) -> None:
-    """A move closes the current position: it cannot end before it began."""
-    if cadre.code is None or cadre.unit is None or cadre.title is None:
+    """A move or a 离任 closes the current position: it cannot end before it began."""
+    if cadre.code is None or (cadre.unit is None) != (cadre.title is None):
         return
     existing = stored.cadres.get(cadre.code)
     position = stored.positions.get(existing.id) if existing else None
-    if position is None or position.start is None:
+    if position is None:
+        return
+    if cadre.unit is None:
+        _check_end(cadre, roster, stored, position, problems, today)
+        return
+    if position.start is None:
         return
     if stored.unit_codes[position.unit_id] == cadre.unit and position.title == cadre.title:
         return
@@ -344,6 +386,33 @@ def _check_move(
         problems.add(
             CADRE_SHEET, cadre.row, "任职时间", None,
             f"该干部现任职务的任职时间 {position.start.isoformat()} 晚于今天，调整职务时请填写新的任职时间",
+        )  # fmt: skip
+
+
+def _check_end(
+    cadre: CadreRow,
+    roster: RosterFile,
+    stored: Stored,
+    position: StoredPosition,
+    problems: Problems,
+    today: datetime.date,
+) -> None:
+    held = f"{stored.unit_codes[position.unit_id]} {position.title}"
+    if cadre.end is None:
+        where = "填写离任时间" if "离任时间" in roster.cadre_columns else "添加「离任时间」列并填写"
+        problems.add(
+            CADRE_SHEET, cadre.row, "离任时间", None,
+            f"该干部现任 {held}；单位编码和职务留空表示免去现任职务，请{where}（否则请填写现任单位编码和职务）",
+        )  # fmt: skip
+    elif cadre.end > today:
+        problems.add(
+            CADRE_SHEET, cadre.row, "离任时间", cadre.end,
+            f"{show(cadre.end)}晚于今天，请在离任后再导入",
+        )  # fmt: skip
+    elif position.start is not None and cadre.end < position.start:
+        problems.add(
+            CADRE_SHEET, cadre.row, "离任时间", cadre.end,
+            f"{show(cadre.end)}早于该干部现任职务（{held}）的任职时间 {position.start.isoformat()}",
         )  # fmt: skip
 
 
@@ -397,6 +466,7 @@ class RosterImportResult:
     cadres: Counts
     categories_created: tuple[str, ...]
     moves: int
+    ended: int = 0  # current positions ended without a new one (离任)
 
     def summary(self) -> dict[str, Any]:
         return asdict(self)
@@ -501,8 +571,8 @@ class _Writer:
     def write(self) -> RosterImportResult:
         new_categories = self.write_categories()
         unit_counts = self.write_units()
-        cadre_counts, moves = self.write_cadres()
-        return RosterImportResult(unit_counts, cadre_counts, new_categories, moves)
+        cadre_counts, moves, ended = self.write_cadres()
+        return RosterImportResult(unit_counts, cadre_counts, new_categories, moves, ended)
 
     def write_categories(self) -> tuple[str, ...]:
         names = list(dict.fromkeys(u.category for u in self.roster.units if u.category))
@@ -568,7 +638,7 @@ class _Writer:
         update_rows(Unit, ["parent"], parented)
         return Counts(created=len(created), updated=len(changed), unchanged=unchanged)
 
-    def write_cadres(self) -> tuple[Counts, int]:
+    def write_cadres(self) -> tuple[Counts, int, int]:
         stored, columns = self.stored, self.roster.cadre_columns
         has_gender, has_birth = "性别" in columns, "出生年月" in columns
         has_principal, has_start = "主要负责人" in columns, "任职时间" in columns
@@ -579,10 +649,10 @@ class _Writer:
         closed: list[Position] = []
         corrected: list[Position] = []
         opened: list[Position] = []
-        unchanged = moves = 0
+        unchanged = moves = ended = 0
         for row in self.roster.cadres:
-            assert row.code and row.name and row.unit and row.title  # checked
-            unit_id = stored.units[row.unit].id
+            assert row.code and row.name  # checked, and 单位编码 and 职务 are both given or both blank
+            unit_id = None if row.unit is None else stored.units[row.unit].id
             old = stored.cadres.get(row.code)
             if old is None:
                 initials, full = self.pinyin(row.name)
@@ -597,10 +667,12 @@ class _Writer:
                         current_unit_id=unit_id,
                     )
                 )
-                position = Position(
-                    unit_id=unit_id, title=row.title, principal=row.principal, start=row.start
-                )
-                new_positions.append((row.code, position))
+                if unit_id is not None:
+                    assert row.title
+                    position = Position(
+                        unit_id=unit_id, title=row.title, principal=row.principal, start=row.start
+                    )
+                    new_positions.append((row.code, position))
                 continue
             gender = row.gender if has_gender else old.gender
             birth = row.birth_month if has_birth else old.birth_month
@@ -608,7 +680,13 @@ class _Writer:
             principal = row.principal if has_principal else (current.principal if current else False)
             start = row.start if has_start else (current.start if current else None)
             changed = False
-            if current is None or current.unit_id != unit_id or current.title != row.title:
+            if unit_id is None:
+                if current is not None:  # 离任: checked to have a 离任时间
+                    closed.append(Position(id=current.id, end=row.end))
+                    ended += 1
+                    changed = True
+            elif current is None or current.unit_id != unit_id or current.title != row.title:
+                assert row.title
                 # The new post starts on 任职时间; without one the old post ends today.
                 start = row.start if has_start else None
                 if current is not None:
@@ -653,14 +731,14 @@ class _Writer:
         update_rows(Position, ["principal", "start"], corrected)
         Position.objects.bulk_create(opened, batch_size=BATCH)
         updated = len(self.roster.cadres) - len(created) - unchanged
-        return Counts(created=len(created), updated=updated, unchanged=unchanged), moves
+        return Counts(created=len(created), updated=updated, unchanged=unchanged), moves, ended
 
 
 # --- writing ---------------------------------------------------------------------------------------------
 
 _HEADER_FONT = Font(bold=True)
 _UNIT_WIDTHS = (14, 30, 14, 14)
-_CADRE_WIDTHS = (14, 10, 6, 10, 14, 24, 10, 12)
+_CADRE_WIDTHS = (14, 10, 6, 10, 14, 24, 10, 12, 12)
 
 
 def _sheet(book: XlsxWorkbook, name: str, columns: Iterable[str], widths: Iterable[float]) -> Any:
@@ -692,6 +770,14 @@ def _cadre_rows(sheet: Any, unit_codes: dict[int, str]) -> Iterator[list[Any]]:
         .values_list("cadre_id", "unit_id", "title", "principal", "start")
         .iterator(chunk_size=5000)
     }
+    # For a cadre without a current position, when the last one ended: shown, and read back as unchanged.
+    ended = dict(
+        Position.objects.filter(end__isnull=False)
+        .order_by()
+        .values("cadre_id")
+        .annotate(last=models.Max("end"))
+        .values_list("cadre_id", "last")
+    )
     for pk, code, name, gender, birth in (
         Cadre.objects.order_by("code")
         .values_list("id", "code", "name", "gender", "birth_month")
@@ -707,6 +793,7 @@ def _cadre_rows(sheet: Any, unit_codes: dict[int, str]) -> Iterator[list[Any]]:
             title,
             None if principal is None else ("是" if principal else "否"),
             _dated(sheet, start, "yyyy-mm-dd"),
+            None if unit_id else _dated(sheet, ended.get(pk), "yyyy-mm-dd"),
         ]
 
 
@@ -746,8 +833,13 @@ GUIDE = (
     ("干部", "姓名", "必填", "最长50个字。"),
     ("干部", "性别", "选填", "男 或 女。"),
     ("干部", "出生年月", "选填", "Excel 日期，或文字如 1980-05、1980-05-01、1980.05、1980年5月。"),
-    ("干部", "单位编码", "必填", "现任职务所在单位的编码，须在「单位」表或系统中。"),
-    ("干部", "职务", "必填", "现任职务名称，如 党委书记、局长。"),
+    (
+        "干部",
+        "单位编码",
+        "有现任职务时必填",
+        "现任职务所在单位的编码，须在「单位」表或系统中。与职务同时留空表示该干部无现任职务（见下方说明）。",
+    ),
+    ("干部", "职务", "有现任职务时必填", "现任职务名称，如 党委书记、局长。"),
     ("干部", "主要负责人", "选填", "是 或 否（也可填 Y、N）；留空表示否。"),
     (
         "干部",
@@ -755,12 +847,21 @@ GUIDE = (
         "选填",
         "现任职务的任职时间，格式同出生年月。调整单位或职务时，原职务以此日期结束（留空则以导入当天结束）。",
     ),
+    (
+        "干部",
+        "离任时间",
+        "选填",
+        "免去现任职务（退休、免职、调出等）的日期，格式同出生年月，不能晚于今天；此时单位编码、职务、任职时间留空。"
+        "已无现任职务的干部，导出时此列为最近一次离任的日期，再导入时不会修改。",
+    ),
 )
 
 GUIDE_NOTES = (
     "本模板用于导入单位和干部名册。工作表「单位」和「干部」必须保留，列按表头文字识别，顺序不限，多余的列会被忽略，空行会被跳过。",
     "再次导入时按编码更新：编码已存在的单位或干部会被更新，不存在的会被新建，文件中没有的不会被删除。",
     "干部的单位编码或职务与系统中不同时，视为职务调整：原职务结束并保留在任职经历中，新职务开始。",
+    "干部的单位编码和职务都留空，表示该干部无现任职务。该干部在系统中仍有现任职务时，必须填写离任时间才会免去现任职务"
+    "（原职务以离任时间结束并保留在任职经历中），以免误留空单元格而结束职务；新干部可以这样导入而不任职。",
     "选填列如果整列不存在，系统中的原值保持不变；如果该列存在而单元格为空，则清空原值。",
     "文件中只要有一处错误，整个文件都不会导入，并列出所有问题（工作表、行号、列、值）。",
 )

@@ -8,7 +8,17 @@ from typing import Any
 import openpyxl
 
 UNIT_HEADER = ["单位编码", "单位名称", "单位类别", "上级单位编码"]
-CADRE_HEADER = ["干部编码", "姓名", "性别", "出生年月", "单位编码", "职务", "主要负责人", "任职时间"]
+CADRE_HEADER = [
+    "干部编码",
+    "姓名",
+    "性别",
+    "出生年月",
+    "单位编码",
+    "职务",
+    "主要负责人",
+    "任职时间",
+    "离任时间",
+]
 
 
 def xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:

@@ -8,8 +8,9 @@ import io
 import openpyxl
 import pytest
 
-from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS, roster_import, write_roster, write_template
+from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS, Counts, roster_import, write_roster, write_template
 from kaohe.org.tests.test_roster_books import new_roster, roster_book
+from kaohe.org.tests.test_roster_import import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -46,15 +47,40 @@ def test_the_export_writes_parents_dates_and_current_positions(roster):
     assert len(cadres) == 7  # one row per cadre, not per position
     assert cadres["GB002"] == (
         "GB002", "李明", "女", datetime.datetime(1980, 5, 1), "DW02", "镇长", "否", datetime.datetime(2024, 6, 1),
+        None,
     )  # fmt: skip
     assert cadres["GB101"][6] == "是"
     assert cadres["GB102"][2:4] == ("男", None)
 
 
-def test_a_cadre_without_a_current_position_is_exported_without_a_unit(roster):
+def test_a_cadre_without_a_current_position_is_exported_without_a_unit_and_with_when_they_left(roster):
     roster["cadres"]["c2"].positions.update(end=datetime.date(2024, 1, 1))
     cadres = {row[0]: row for row in exported()["干部"].iter_rows(min_row=2, values_only=True)}
-    assert cadres["GB005"][4:] == (None, None, None, None)
+    assert cadres["GB005"][4:] == (None, None, None, None, datetime.datetime(2024, 1, 1))
+    assert cadres["GB004"][8] is None  # holds a post
+
+
+def test_a_roster_with_cadres_without_positions_exports_and_reimports_with_no_change(roster):
+    roster_import(
+        actor="test",
+        source=roster_book(
+            cadres=[
+                ["GB005", "钱伟", None, None, None, None, None, None, "2024-01-31"],  # left
+                ["GB201", "吴新", "男", "1990-01", None, None, None, None, None],  # not yet appointed
+            ]
+        ),
+        file_name="a.xlsx",
+    )
+    file = io.BytesIO()
+    write_roster(file)
+    before = snapshot()[:-1]
+
+    result = roster_import(actor="test", source=file.getvalue(), file_name="export.xlsx")
+
+    assert (result.units, result.cadres, result.moves, result.ended) == (
+        Counts(unchanged=3), Counts(unchanged=6), 0, 0,
+    )  # fmt: skip
+    assert snapshot()[:-1] == before
 
 
 def test_the_template_explains_every_column_and_has_empty_roster_sheets():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kaohe.audit.models import AuditEntry
@@ -440,12 +441,21 @@ def test_an_empty_required_unit_cell_is_refused(roster, column):
     assert (problem.sheet, problem.row, problem.column, problem.message) == ("单位", 2, column, "不能为空")
 
 
-@pytest.mark.parametrize("column", ["干部编码", "姓名", "单位编码", "职务"])
+@pytest.mark.parametrize("column", ["干部编码", "姓名"])
 def test_an_empty_required_cadre_cell_is_refused(roster, column):
     row = ["GB102", "周海", "男", None, "DW01", "科员", None, None]
     row[CADRE_HEADER.index(column)] = None
     problem = only(refused(roster_book(cadres=[row])))
     assert (problem.sheet, problem.row, problem.column, problem.message) == ("干部", 2, column, "不能为空")
+
+
+@pytest.mark.parametrize("column", ["单位编码", "职务"])
+def test_a_unit_without_a_title_or_a_title_without_a_unit_is_refused(roster, column):
+    row = ["GB102", "周海", "男", None, "DW01", "科员", None, None]
+    row[CADRE_HEADER.index(column)] = None
+    problem = only(refused(roster_book(cadres=[row])))
+    assert (problem.sheet, problem.row, problem.column) == ("干部", 2, column)
+    assert problem.message.startswith("不能为空（单位编码和职务都留空表示该干部无现任职务")
 
 
 def test_a_too_long_name_is_refused(roster):
@@ -491,3 +501,84 @@ def test_every_problem_is_listed_in_sheet_and_row_order_and_nothing_is_saved(ros
     ]
     assert not Unit.objects.filter(code="DW12").exists()
     assert not UnitCategory.objects.filter(name="事业单位").exists()
+
+
+# --- cadres without a current position -------------------------------------------------------------------
+
+
+def test_a_new_cadre_with_blank_unit_and_title_is_created_without_a_position(roster):
+    result = run(roster_book(cadres=[["GB201", "吴新", "男", "1990-01", None, None, None, None, None]]))
+
+    assert result.cadres == Counts(created=1)
+    cadre = Cadre.objects.get(code="GB201")
+    assert (cadre.current_unit, cadre.positions.count()) == (None, 0)
+
+
+def test_a_leaving_date_with_blank_unit_and_title_ends_the_current_position_and_keeps_it(roster):
+    result = run(roster_book(cadres=[["GB005", "钱伟", None, None, None, None, None, None, "2024-12-31"]]))
+
+    assert (result.cadres, result.moves, result.ended) == (Counts(updated=1), 0, 1)
+    cadre = Cadre.objects.get(code="GB005")
+    assert cadre.current_position is None and cadre.current_unit is None
+    assert list(cadre.positions.values_list("unit__code", "title", "end")) == [
+        ("DW03", "副局长", datetime.date(2024, 12, 31))
+    ]
+    assert AuditEntry.objects.get(action="roster.import").after["ended"] == 1
+    page = render_to_string("org/roster_result.html", {"result": result.summary(), "file_name": "名册.xlsx"})
+    assert "离任 1 人" in page
+
+
+def test_reimporting_a_leaving_changes_nothing(roster):
+    data = roster_book(cadres=[["GB005", "钱伟", None, None, None, None, None, None, "2024-12-31"]])
+    run(data)
+    before = snapshot()[:-1]
+
+    result = run(data)
+
+    assert (result.cadres, result.ended) == (Counts(unchanged=1), 0)
+    assert snapshot()[:-1] == before
+
+
+def test_a_new_post_for_a_cadre_without_one_is_opened(roster):
+    run(roster_book(cadres=[["GB005", "钱伟", None, None, None, None, None, None, "2024-12-31"]]))
+
+    run(roster_book(cadres=[["GB005", "钱伟", None, None, "DW01", "调研员", None, "2025-01-02"]]))
+
+    cadre = Cadre.objects.get(code="GB005")
+    assert (cadre.current_unit.code, cadre.current_position.title) == ("DW01", "调研员")
+    assert cadre.positions.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [(CADRE_HEADER, "请填写离任时间"), (CADRE_HEADER[:-1], "请添加「离任时间」列并填写")],
+)
+def test_blank_unit_and_title_without_a_leaving_date_leave_a_held_post_alone_and_are_refused(
+    roster, header, hint
+):
+    problem = only(
+        refused(roster_book(cadres=[["GB005", "钱伟", None, None, None, None]], cadre_header=header))
+    )
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("干部", 2, "离任时间", None)
+    assert problem.message.startswith("该干部现任 DW03 副局长；单位编码和职务留空表示免去现任职务")
+    assert hint in problem.message
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({"离任时间": "2020-01-01"}, "离任时间", "早于该干部现任职务（DW03 副局长）的任职时间 2021-03-01"),
+        ({"离任时间": "2100-01-01"}, "离任时间", "晚于今天"),
+        ({"离任时间": "2024-12-31", "单位编码": "DW03", "职务": "副局长"}, "离任时间", "离任时间应留空"),
+        ({"离任时间": "2024-12-31", "主要负责人": "是"}, "主要负责人", "不能是主要负责人"),
+        ({"离任时间": "2024-12-31", "任职时间": "2024-12-31"}, "任职时间", "请填在「离任时间」"),
+    ],
+)
+def test_an_inconsistent_leaving_is_refused_naming_the_cell(roster, cells, column, message):
+    Position.objects.filter(cadre__code="GB005").update(start=datetime.date(2021, 3, 1))
+    row = ["GB005", "钱伟", None, None, None, None, None, None, None]
+    for name, value in cells.items():
+        row[CADRE_HEADER.index(name)] = value
+    problem = only(refused(roster_book(cadres=[row])))
+    assert (problem.sheet, problem.row, problem.column) == ("干部", 2, column)
+    assert message in problem.message
