@@ -79,6 +79,8 @@ CADRE_COLUMNS = (
 
 BATCH = 1000
 CLI_ACTOR = "命令行"
+# The key of the PostgreSQL advisory lock that serialises roster imports (any fixed 64-bit number).
+ROSTER_LOCK = 0x6B616F6865_0001
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -507,6 +509,7 @@ def roster_import(
         raise WorkbookError(sorted_problems(problems))
     today = timezone.localdate()
     with transaction.atomic():
+        _lock_roster()
         stored = Stored.load()
         check_roster(roster, stored, problems, today=today)
         if problems:
@@ -526,6 +529,19 @@ def roster_import(
             },
         )
     return result
+
+
+def _lock_roster() -> None:
+    """Wait for any other roster import to commit, so that this one checks and writes against its result.
+
+    Two imports that both read the roster before either wrote would both create the same new category or
+    unit (an IntegrityError) or both move a cadre (two current positions, or one change lost). On SQLite
+    every transaction begins IMMEDIATE (settings.py), which takes the write lock first and so serialises
+    them already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK])
 
 
 def update_rows(model: type[models.Model], fields: list[str], objects: list[Any]) -> None:

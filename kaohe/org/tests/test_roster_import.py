@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kaohe.audit.models import AuditEntry
+from kaohe.org import roster as roster_module
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
 from kaohe.org.roster import Counts, roster_import
 from kaohe.org.tests.test_roster_books import CADRE_HEADER, UNIT_HEADER, new_roster, roster_book, xlsx
@@ -582,3 +586,80 @@ def test_an_inconsistent_leaving_is_refused_naming_the_cell(roster, cells, colum
     problem = only(refused(roster_book(cadres=[row])))
     assert (problem.sheet, problem.row, problem.column) == ("干部", 2, column)
     assert message in problem.message
+
+
+# --- two imports at once ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite begins every transaction IMMEDIATE, so its write lock serialises imports; "
+    "the advisory lock is PostgreSQL's",
+)
+def test_two_imports_at_once_are_applied_one_after_the_other(roster, monkeypatch):
+    # Both files create the same category and unit and change the same cadre: read by both before either
+    # wrote, they would collide on the unique codes or leave GB002 with two current positions.
+    first = roster_book(
+        units=[["DW10", "城东片区管委会", "事业单位", None]],
+        cadres=[
+            ["GB101", "孙小梅", "女", None, "DW10", "主任", "是", "2023-02-01"],
+            ["GB002", "李明", "女", None, "DW02", "镇长", "否", None],
+        ],
+    )
+    second = roster_book(
+        units=[["DW10", "城东片区管委会", "事业单位", None]],
+        cadres=[
+            ["GB102", "周海", "男", None, "DW10", "副主任", "否", "2023-02-01"],
+            ["GB002", "李明", "女", None, "DW03", "副局长", "否", "2024-09-01"],
+            ["GB004", "赵丽丽", None, None, "DW03", "局长", "是", None],
+        ],
+    )
+    load = roster_module.Stored.load
+
+    def slow_load() -> roster_module.Stored:
+        stored = load()
+        time.sleep(0.3)  # holds the snapshot long enough for the other import to read its own
+        return stored
+
+    monkeypatch.setattr(roster_module.Stored, "load", staticmethod(slow_load))
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run_in_thread(data: bytes, name: str) -> None:
+        try:
+            start.wait()
+            run(data, name=name)
+        except BaseException as error:  # reported by the asserts below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run_in_thread, args=(data, name))
+        for data, name in ((first, "first.xlsx"), (second, "second.xlsx"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert UnitCategory.objects.filter(name="事业单位").count() == 1
+    assert set(Cadre.objects.filter(current_unit__code="DW10").values_list("code", flat=True)) == {
+        "GB101",
+        "GB102",
+    }
+    assert Cadre.objects.get(code="GB004").name == "赵丽丽"
+    imports = list(AuditEntry.objects.filter(action="roster.import").order_by("seq"))
+    assert len(imports) == 2
+    # GB002 holds the post of the later import, with the earlier one's kept in the history.
+    later = {"first.xlsx": ("DW02", "镇长"), "second.xlsx": ("DW03", "副局长")}[imports[1].object_repr]
+    positions = Position.objects.filter(cadre__code="GB002")
+    assert list(positions.filter(end__isnull=True).values_list("unit__code", "title")) == [later]
+    assert positions.count() == 3
+    assert imports[1].after["units"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+    }  # DW10, made by the first
