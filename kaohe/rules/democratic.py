@@ -1,22 +1,23 @@
 """民主测评 (rules §2): valid ballots, group scores, the weighted democratic score, vote shares, flags.
 
-Counting is the engine's hot loop (a province has 1.5 million marks): marks are grouped by ballot with
-``itertools.groupby``, their positions looked up a ballot at a time with ``map`` (both run in C), and
+Counting is the engine's hot loop (a province has 1.5 million marks): every pass over the marks is a
+``map``, ``compress`` or ``accumulate`` (they run in C), Python runs once per ballot, and the marks are
 counted in one flat list of integers; exact fractions are built once per target from the counts.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
-from operator import add, attrgetter
+from itertools import accumulate, compress, islice, pairwise, repeat
+from operator import add, and_, attrgetter, eq, gt, itemgetter, ne, or_, sub
 
-from .arithmetic import half_up, percent, ratio_decimal, round_count, to_decimal
+from .arithmetic import half_up, integer_weights, percent, ratio_decimal, round_count, to_decimal
 from .model import (
     CADRE_GRADES,
     TEAM_GRADES,
@@ -37,17 +38,17 @@ SHARE_NAMES: dict[Kind, tuple[str, str, str]] = {
 }
 EXCELLENT = CADRE_GRADES[0]
 
+_ballot = attrgetter("ballot")
 _target = attrgetter("target")
 _choice = attrgetter("choice")
 _group = attrgetter("rater_group")
-_ballot_and_group = attrgetter("ballot", "rater_group")
 
 
 @dataclass(frozen=True)
 class Tally:
     """Valid marks counted per target, rater group and choice (in scale order), and the void ballots."""
 
-    counts: dict[str, dict[str, list[int]]]
+    counts: dict[str, tuple[int, ...]]  # every target's, four per rater group in the settings' order
     invalid: list[InvalidBallot]
 
 
@@ -63,85 +64,151 @@ def tally(
     """Count the valid marks; return the tally and the input errors found in the marks.
 
     Counts live in one flat list, a block per target, a row of ``CHOICES`` per rater group in it; a mark
-    adds one at (target's block + group's row + choice). Positions are looked up a ballot at a time.
+    adds one at (target's block + group's row + choice).
     """
-    ballots: dict[str, tuple[str, list[Mark]]] = {}
-    mixed: set[str] = set()
-    for (number, group), run in groupby(marks, key=_ballot_and_group):
-        # Ballots are usually typed one after the other; a ballot split over several runs is joined.
-        earlier = ballots.get(number)
-        if earlier is None:
-            ballots[number] = (group, list(run))
-        else:
-            if earlier[0] != group:
-                mixed.add(number)
-            earlier[1].extend(run)
-
+    marks, numbers, bounds = _by_ballot(marks)
     weights = settings.rater_group_weights
     groups = list(weights)
     width = len(CHOICES)
     stride = width * len(groups)
     block = {code: i * stride for i, code in enumerate(kinds)}
-    row_of = {
-        group: {choice: g * width + c for c, choice in enumerate(CHOICES)} for g, group in enumerate(groups)
+    offset_of = {
+        (group, choice): g * width + c for g, group in enumerate(groups) for c, choice in enumerate(CHOICES)
     }
-    counts = [0] * (stride * len(kinds))
+    marked_groups = list(map(_group, marks))
+    choices = list(map(_choice, marks))
+    starts = list(map(block.get, map(_target, marks)))
+    offsets = list(map(offset_of.get, zip(marked_groups, choices, strict=True)))
 
+    # Ballots with input errors of their own: an unknown rater group, target or choice, several groups.
+    n = len(marks)
+    group_changes = compress(range(1, n), map(ne, islice(marked_groups, 1, None), marked_groups))
+    broken = set(group_changes).difference(bounds)
+    if None in starts or None in offsets:
+        broken.update(
+            i for i, (s, o) in enumerate(zip(starts, offsets, strict=True)) if s is None or o is None
+        )
+        starts = [0 if s is None else s for s in starts]  # those ballots are not counted
+        offsets = [0 if o is None else o for o in offsets]
+    faulty = {bisect_right(bounds, i) - 1 for i in broken}
+
+    # Void ballots (rules §2), found for all ballots at once: Python only runs for the void ones.
+    begins, ends = bounds[:-1], bounds[1:]
+    sizes = list(map(sub, ends, begins))
+    distinct = map(len, map(set, map(starts.__getitem__, map(slice, begins, ends))))
+    twice = list(map(ne, distinct, sizes))
     limit = settings.excellent_limit
-    limited = limit is not None and (limit.count is not None or limit.percent is not None)
-    errors: list[str] = []
-    invalid: list[InvalidBallot] = []
-    uncounted: set[str] = set()  # void ballots, and ballots already reported as input errors
-    for number, (group, ballot) in ballots.items():
-        rows = row_of.get(group)
-        if rows is None or number in mixed:
-            errors.extend(_group_errors(number, ballot, weights))
-            errors.extend(_mark_errors(number, ballot, kinds))
-            uncounted.add(number)
-            continue
-        starts = list(map(block.get, map(_target, ballot)))
-        offsets = list(map(rows.get, map(_choice, ballot)))
-        if None in starts or None in offsets:
-            errors.extend(_mark_errors(number, ballot, kinds))
-            uncounted.add(number)
-            continue
-        if limited or len(set(starts)) != len(starts):
-            reasons = _void_reasons(list(map(_target, ballot)), list(map(_choice, ballot)), kinds, settings)
-            if reasons:
-                invalid.append(InvalidBallot(number, "；".join(reasons)))
-                errors.extend(_mark_errors(number, ballot, kinds))
-                uncounted.add(number)
-                continue
-        for position in map(add, starts, offsets):
-            counts[position] += 1
+    excellent: list[int] = []
+    allowed: list[int] = []
+    if limit is not None and (limit.count is not None or limit.percent is not None):
+        cadre_blocks = {block[code] for code, kind in kinds.items() if kind is Kind.CADRE}
+        on_cadres = list(map(cadre_blocks.__contains__, starts))
+        marked = _per_ballot(on_cadres, bounds)
+        excellent = _per_ballot(list(map(and_, on_cadres, map(eq, choices, repeat(EXCELLENT)))), bounds)
+        most = {m: excellent_allowed(limit, m, settings.quota_rounding) for m in set(marked)}
+        allowed = list(map(most.__getitem__, marked))
+        void = set(compress(range(len(sizes)), map(or_, twice, map(gt, excellent, allowed))))
+    else:
+        void = set(compress(range(len(sizes)), twice))
+    void.difference_update(faulty)  # their input errors are reported instead
 
-    by_target: dict[str, dict[str, list[int]]] = {}
-    stray = False
-    for code, kind in kinds.items():
-        start = block[code]
-        if not any(counts[start : start + stride]):
-            continue
-        slots = SLOTS[kind]
-        rows_of_target: dict[str, list[int]] = {}
-        for g, group in enumerate(groups):
-            first = start + g * width
-            row = counts[first : first + width]
-            counted = [row[slot] for slot in slots]
-            if sum(counted) != sum(row):
-                stray = True  # a choice of the other scale
-            if any(counted):
-                rows_of_target[group] = counted
-        by_target[code] = rows_of_target
-    if stray:
-        # Rare: find the ballots that put a choice of one scale on a target of the other, to name them.
-        for number, (_, ballot) in ballots.items():
-            if number not in uncounted:
-                errors.extend(_mark_errors(number, ballot, kinds))
+    # Count the marks of every ballot without input errors, then take the void ones back out: a choice of
+    # the other scale is an input error even on a void ballot.
+    cells = stride * len(kinds)
+    counts = [0] * cells
+    positions: Iterator[int] = map(add, starts, offsets)
+    if faulty:
+        kept = bytearray(b"\x01") * n
+        for index in faulty:
+            kept[begins[index] : ends[index]] = bytes(sizes[index])
+        positions = compress(positions, kept)
+    for position in positions:
+        counts[position] += 1
+    scale = {kind: bytes(c % width not in slots for c in range(stride)) for kind, slots in SLOTS.items()}
+    other_scale = b"".join(map(scale.__getitem__, kinds.values()))
+    stray = any(compress(counts, other_scale))
+    for index in void:
+        a, b = begins[index], ends[index]
+        for position in map(add, starts[a:b], offsets[a:b]):
+            counts[position] -= 1
+
+    invalid: list[InvalidBallot] = []
+    for index in sorted(void):
+        a, b = begins[index], ends[index]
+        reasons = []
+        if twice[index]:
+            repeated = Counter(map(_target, marks[a:b]))
+            names = sorted(target for target, times in repeated.items() if times > 1)
+            reasons.append(f"同一对象在一张票上被评价两次以上（{'、'.join(names)}）")
+        if excellent and excellent[index] > allowed[index]:
+            reasons.append(f"评优秀的干部{excellent[index]}名，超过每票优秀上限{allowed[index]}名")
+        invalid.append(InvalidBallot(numbers[a], "；".join(reasons)))
     invalid.sort(key=lambda item: item.ballot)
+
+    errors: list[str] = []
+    if faulty or stray:
+        # Rare, so done again ballot by ballot, in their order: each ballot's errors once.
+        for index, (a, b) in enumerate(pairwise(bounds)):
+            if index in faulty:
+                errors.extend(_ballot_errors(numbers[a], marks[a:b], weights, kinds))
+            elif index in void:
+                errors.extend(_mark_errors(numbers[a], marks[a:b], kinds))
+        if any(compress(counts, other_scale)):
+            for index, (a, b) in enumerate(pairwise(bounds)):
+                if index not in faulty and index not in void:
+                    errors.extend(_mark_errors(numbers[a], marks[a:b], kinds))
+
+    # Each target's counts in its scale's order, a row per rater group.
+    take = {
+        kind: itemgetter(*(g * width + slot for g in range(len(groups)) for slot in slots))
+        for kind, slots in SLOTS.items()
+    }
+    by_target = {
+        code: take[kind](counts[start : start + stride])
+        for (code, kind), start in zip(kinds.items(), block.values(), strict=True)
+    }
     return Tally(by_target, invalid), errors
 
 
-def _group_errors(number: str, ballot: list[Mark], weights: Mapping[str, Decimal]) -> list[str]:
+def _per_ballot(flags: list[bool], bounds: list[int]) -> list[int]:
+    """How many flags are set on each ballot."""
+    before = list(map(list(accumulate(flags, initial=0)).__getitem__, bounds))
+    return list(map(sub, islice(before, 1, None), before))
+
+
+def _by_ballot(marks: Sequence[Mark]) -> tuple[Sequence[Mark], list[str], list[int]]:
+    """The marks with each ballot's together, their ballot numbers, and where each ballot starts (and the
+    end). Ballots are usually typed one after the other; a ballot split over several places is joined."""
+    numbers = list(map(_ballot, marks))
+    bounds = _runs(numbers)
+    firsts = list(map(numbers.__getitem__, bounds[:-1]))
+    if len(set(firsts)) < len(firsts):
+        order = {number: i for i, number in enumerate(dict.fromkeys(firsts))}
+        marks = sorted(marks, key=lambda mark: order[mark.ballot])  # stable: rows keep their order
+        numbers = list(map(_ballot, marks))
+        bounds = _runs(numbers)
+    return marks, numbers, bounds
+
+
+def _runs(values: list[str]) -> list[int]:
+    """Where each run of equal values starts, and the end."""
+    if not values:
+        return [0]
+    changes = compress(range(1, len(values)), map(ne, islice(values, 1, None), values))
+    return [0, *changes, len(values)]
+
+
+def _ballot_errors(
+    number: str, ballot: Sequence[Mark], weights: Mapping[str, Decimal], kinds: Mapping[str, Kind]
+) -> list[str]:
+    """The input errors of a ballot: its rater groups (unknown, several) first, then its marks."""
+    errors = []
+    if ballot[0].rater_group not in weights or len(set(map(_group, ballot))) > 1:
+        errors = _group_errors(number, ballot, weights)
+    return errors + _mark_errors(number, ballot, kinds)
+
+
+def _group_errors(number: str, ballot: Sequence[Mark], weights: Mapping[str, Decimal]) -> list[str]:
     groups = set(map(_group, ballot))
     errors = []
     if len(groups) > 1:
@@ -151,7 +218,7 @@ def _group_errors(number: str, ballot: list[Mark], weights: Mapping[str, Decimal
     return errors
 
 
-def _mark_errors(number: str, ballot: list[Mark], kinds: Mapping[str, Kind]) -> list[str]:
+def _mark_errors(number: str, ballot: Sequence[Mark], kinds: Mapping[str, Kind]) -> list[str]:
     errors = []
     for target, choice in zip(map(_target, ballot), map(_choice, ballot), strict=True):
         kind = kinds.get(target)
@@ -161,23 +228,6 @@ def _mark_errors(number: str, ballot: list[Mark], kinds: Mapping[str, Kind]) -> 
             scale = "、".join(SCALES[kind])
             errors.append(f"测评票「{number}」：「{choice}」不是对象「{target}」的有效选项（{scale}）")
     return errors
-
-
-def _void_reasons(
-    targets: list[str], choices: list[str], kinds: Mapping[str, Kind], settings: RuleSettings
-) -> list[str]:
-    reasons = []
-    if len(set(targets)) != len(targets):
-        twice = sorted(t for t, n in Counter(targets).items() if n > 1)
-        reasons.append(f"同一对象在一张票上被评价两次以上（{'、'.join(twice)}）")
-    limit = settings.excellent_limit
-    if limit is not None and (limit.count is not None or limit.percent is not None):
-        cadre_choices = [c for t, c in zip(targets, choices, strict=True) if kinds.get(t) is Kind.CADRE]
-        excellent = cadre_choices.count(EXCELLENT)
-        allowed = excellent_allowed(limit, len(cadre_choices), settings.quota_rounding)
-        if excellent > allowed:
-            reasons.append(f"评优秀的干部{excellent}名，超过每票优秀上限{allowed}名")
-    return reasons
 
 
 def excellent_allowed(limit: ExcellentLimit, cadres_marked: int, rounding: Rounding) -> int:
@@ -195,6 +245,8 @@ class GroupTally:
     total: int
     denominator: int
     valid: int
+    text: str  # the score with two decimals, for the explanation
+    model: GroupScore
 
     @property
     def score(self) -> Fraction:
@@ -218,56 +270,79 @@ class DemocraticDetail:
     shares: dict[str, Fraction]
 
     def model(self) -> Democratic:
-        groups = {
-            name: GroupScore(ratio_decimal(g.total, g.denominator), g.valid)
-            for name, g in self.groups.items()
-        }
+        groups = {name: g.model for name, g in self.groups.items()}
         return Democratic(to_decimal(self.score), self.valid, groups, self.shares)
 
 
-def evaluate(
-    kind: Kind, by_group: Mapping[str, list[int]] | None, weights: Mapping[str, int], values: ChoiceValues
-) -> DemocraticDetail | None:
-    """Group scores and the democratic score of one target from its counts; None without valid marks.
+class Evaluator:
+    """Group scores and the democratic score of each target from its counts (``Tally.counts``).
 
-    s_g = Σ countᵢ·valueᵢ / n_g, and the score Σ w_g·s_g / Σ w_g over the groups with marks, computed on
-    integers and made a fraction once.
+    A group's row of counts repeats from target to target (a group of 11 raters has 364 possible rows),
+    and so do vote shares: each is worked out once.
     """
-    if not by_group:
-        return None
-    scale, unit = values[kind]
-    groups: dict[str, GroupTally] = {}
-    spread: list[str] = []
-    v0, v1, v2, v3 = scale
-    p0 = p1 = p2 = p3 = 0  # marks per choice, pooled over the groups
-    numerator, denominator, weight_sum = 0, 1, 0  # Σ w_g·total_g/n_g = numerator/denominator
-    for group, weight in weights.items():
-        row = by_group.get(group)
-        if row is None:
-            spread.append(group)
-            continue
-        c0, c1, c2, c3 = row
-        n = c0 + c1 + c2 + c3
-        total = v0 * c0 + v1 * c1 + v2 * c2 + v3 * c3
-        groups[group] = GroupTally(total, n * unit, n)
-        numerator = numerator * n + weight * total * denominator
-        denominator *= n
-        weight_sum += weight
-        p0, p1, p2, p3 = p0 + c0, p1 + c1, p2 + c2, p3 + c3
-    denominator *= unit * weight_sum
-    valid = p0 + p1 + p2 + p3
-    top, upper, bottom = SHARE_NAMES[kind]
-    return DemocraticDetail(
-        kind,
-        Fraction(numerator, denominator),
-        half_up(numerator, denominator, 2),
-        valid,
-        groups,
-        tuple(spread),
-        (p0, p1, p2, p3),
-        (p0, p0 + p1, p3),
-        {top: Fraction(p0, valid), upper: Fraction(p0 + p1, valid), bottom: Fraction(p3, valid)},
-    )
+
+    def __init__(self, settings: RuleSettings) -> None:
+        self.weights = list(integer_weights(settings.rater_group_weights).items())  # the tally's order
+        self.values = choice_values(settings)
+        self._groups: dict[Kind, dict[tuple[int, ...], GroupTally]] = {kind: {} for kind in Kind}
+        self._shares: dict[tuple[int, int], Fraction] = {}
+
+    def evaluate(self, kind: Kind, counts: tuple[int, ...]) -> DemocraticDetail | None:
+        """None without valid marks.
+
+        s_g = Σ countᵢ·valueᵢ / n_g, and the score Σ w_g·s_g / Σ w_g over the groups with marks, computed on
+        integers and made a fraction once.
+        """
+        if not any(counts):
+            return None
+        known = self._groups[kind]
+        groups: dict[str, GroupTally] = {}
+        spread: list[str] = []
+        p0 = p1 = p2 = p3 = 0  # marks per choice, pooled over the groups
+        numerator, denominator, weight_sum = 0, 1, 0  # Σ w_g·total_g/n_g = numerator/denominator
+        for g, (group, weight) in enumerate(self.weights):
+            row = counts[4 * g : 4 * g + 4]
+            c0, c1, c2, c3 = row
+            n = c0 + c1 + c2 + c3
+            if not n:
+                spread.append(group)
+                continue
+            tally = known.get(row)
+            if tally is None:
+                tally = known[row] = self._group(kind, row)
+            groups[group] = tally
+            numerator = numerator * n + weight * tally.total * denominator
+            denominator *= n
+            weight_sum += weight
+            p0, p1, p2, p3 = p0 + c0, p1 + c1, p2 + c2, p3 + c3
+        denominator *= self.values[kind][1] * weight_sum
+        valid = p0 + p1 + p2 + p3
+        top, upper, bottom = SHARE_NAMES[kind]
+        share = self._share
+        return DemocraticDetail(
+            kind,
+            Fraction(numerator, denominator),
+            half_up(numerator, denominator, 2),
+            valid,
+            groups,
+            tuple(spread),
+            (p0, p1, p2, p3),
+            (p0, p0 + p1, p3),
+            {top: share(p0, valid), upper: share(p0 + p1, valid), bottom: share(p3, valid)},
+        )
+
+    def _group(self, kind: Kind, row: Sequence[int]) -> GroupTally:
+        scale, unit = self.values[kind]
+        n = sum(row)
+        total = sum(value * count for value, count in zip(scale, row, strict=True))
+        model = GroupScore(ratio_decimal(total, n * unit), n)
+        return GroupTally(total, n * unit, n, half_up(total, n * unit, 2), model)
+
+    def _share(self, count: int, valid: int) -> Fraction:
+        share = self._shares.get((count, valid))
+        if share is None:
+            share = self._shares[(count, valid)] = Fraction(count, valid)
+        return share
 
 
 def flags(kind: Kind, detail: DemocraticDetail | None, settings: RuleSettings) -> list[tuple[str, str]]:

@@ -93,13 +93,9 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         raise InputError(errors)
 
     # §2: democratic evaluation, from the counted marks.
-    group_weights = integer_weights(settings.rater_group_weights)
-    values = democratic.choice_values(settings)
+    evaluate = democratic.Evaluator(settings).evaluate
     counts = tally.counts
-    details = {
-        code: democratic.evaluate(kind, counts.get(code), group_weights, values)
-        for code, kind in kinds.items()
-    }
+    details = {code: evaluate(kind, counts[code]) for code, kind in kinds.items()}
 
     # §3: unit performance, and the 加减分 of units and cadres.
     cap = Fraction(settings.bonus_cap)

@@ -102,8 +102,7 @@ def democratic_sentence(detail: DemocraticDetail | None, book: Phrasebook) -> st
         return "民主测评没有有效票，民主测评缺项。"
     weight = book.group_weight
     groups = "、".join(
-        f"{name}{half_up(g.total, g.denominator, 2)}分（{g.valid}张，{weight[name]}）"
-        for name, g in detail.groups.items()
+        f"{name}{g.text}分（{g.valid}张，{weight[name]}）" for name, g in detail.groups.items()
     )
     text = f"民主测评得分{detail.score_text}分，有效票{detail.valid}张，其中{groups}"
     if detail.spread:

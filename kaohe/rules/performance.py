@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 
 from .arithmetic import WeightedMean, plain, weighted_mean
@@ -29,6 +30,9 @@ class Adjustments:
         return self.applied_bonus < self.bonus
 
 
+# Exact: a product or sum of decimals never needs rounding at this precision (Inexact would say so).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Inexact])
+
 NO_ADJUSTMENTS = Adjustments(Fraction(0), Fraction(0), Fraction(0), (), ())
 
 
@@ -53,17 +57,22 @@ def adjustments(items: Sequence[Adjustment], cap: Fraction) -> Adjustments:
 def indicator_components(
     units: Sequence[Unit], indicators: Sequence[Indicator], scores: Sequence[IndicatorScore]
 ) -> dict[str, Fraction]:
-    """指标考评 = Σ weightᵢ × scoreᵢ / 100 for each unit whose category keeps indicators."""
-    weights: dict[str, dict[str, Fraction]] = {}
+    """指标考评 = Σ weightᵢ × scoreᵢ / 100 for each unit whose category keeps indicators.
+
+    Products and sums of decimals are decimals, so the sum is taken in ``Decimal`` (in C, exactly) and
+    made a fraction once per unit.
+    """
+    weights: dict[str, dict[str, Decimal]] = {}
     for indicator in indicators:
-        weights.setdefault(indicator.category, {})[indicator.code] = Fraction(indicator.weight)
-    totals: dict[str, Fraction] = {}
+        weights.setdefault(indicator.category, {})[indicator.code] = indicator.weight
     by_code = {unit.code: unit for unit in units}
+    multiply, add = _EXACT.multiply, _EXACT.add
+    totals: dict[str, Decimal] = {}
     for score in scores:
-        unit = by_code[score.unit]
-        weight = weights[unit.category][score.indicator]
-        totals[score.unit] = totals.get(score.unit, Fraction(0)) + weight * Fraction(score.score) / 100
-    return totals
+        product = multiply(weights[by_code[score.unit].category][score.indicator], score.score)
+        total = totals.get(score.unit)
+        totals[score.unit] = product if total is None else add(total, product)
+    return {code: Fraction(total) / 100 for code, total in totals.items()}
 
 
 @dataclass(frozen=True)
