@@ -11,12 +11,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaohe.accounts.access import PAPER_TYPIST_ROLES
 from kaohe.accounts.models import Role, User
 from kaohe.audit.actions import audit_record
+from kaohe.ballots.paper import PERMISSION as TYPIST_PERMISSION
 from kaohe.org.models import Cadre, ScoringDepartment, Unit
 from kaohe.plans.models import AssessmentGroup
 
@@ -39,7 +42,22 @@ def snapshot(user: User) -> dict[str, Any]:
         )
         if user.pk
         else [],
+        "may_type_paper_ballots": is_paper_typist(user),
     }
+
+
+def _typist_permission() -> Permission:
+    app_label, codename = TYPIST_PERMISSION.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def is_paper_typist(user: User) -> bool:
+    # Asked of the table, not has_perm(), whose per-object cache would show the state before a change.
+    app_label, codename = TYPIST_PERMISSION.split(".")
+    return (
+        bool(user.pk)
+        and user.user_permissions.filter(content_type__app_label=app_label, codename=codename).exists()
+    )
 
 
 def username_taken(username: str, *, exclude: User | None = None) -> bool:
@@ -134,6 +152,14 @@ def _set_groups(user: User, groups: Iterable[AssessmentGroup]) -> None:
     user.assessment_groups.set(list(groups) if user.role == Role.ASSESSOR else [])
 
 
+def _set_typist(user: User, may_type: bool) -> None:
+    # Like a scope, the permission is kept only for the roles that may hold it.
+    if may_type and user.role in PAPER_TYPIST_ROLES:
+        user.user_permissions.add(_typist_permission())
+    else:
+        user.user_permissions.remove(_typist_permission())
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -146,6 +172,7 @@ def user_create(
     department: ScoringDepartment | None = None,
     cadre: Cadre | None = None,
     assessment_groups: Iterable[AssessmentGroup] = (),
+    may_type_paper_ballots: bool = False,
 ) -> User:
     username = username.strip()
     if not username:
@@ -161,6 +188,7 @@ def user_create(
     user.set_password(password)
     user.save()
     _set_groups(user, assessment_groups)
+    _set_typist(user, may_type_paper_ballots)
     audit_record(actor=actor, action="user.create", obj=user, before=None, after=snapshot(user))
     return user
 
@@ -176,6 +204,7 @@ def user_update(
     department: ScoringDepartment | None = None,
     cadre: Cadre | None = None,
     assessment_groups: Iterable[AssessmentGroup] = (),
+    may_type_paper_ballots: bool = False,
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     before = snapshot(user)
@@ -185,6 +214,7 @@ def user_update(
     _apply_scope(user, role=role, unit=unit, department=department, cadre=cadre)
     user.save()
     _set_groups(user, assessment_groups)
+    _set_typist(user, may_type_paper_ballots)
     after = snapshot(user)
     if after != before:
         audit_record(actor=actor, action="user.update", obj=user, before=before, after=after)

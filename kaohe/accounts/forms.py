@@ -93,6 +93,9 @@ def _style(form: forms.Form) -> None:
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple):
             continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+            continue
         widget.attrs.setdefault(
             "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
         )
@@ -125,6 +128,11 @@ class UserForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("考核组成员只能看到所在考核组的单位。"),
     )
+    may_type_paper_ballots = forms.BooleanField(
+        label=_("可录入纸质测评票"),
+        required=False,
+        help_text=_("职能部门和考核组成员的账号可以授权，在纸质测评会上录入测评票；考核办账号本身即可录入。"),
+    )
 
     def __init__(self, *args, actor: User, user: User | None = None, **kwargs):
         if user is not None and "initial" not in kwargs:
@@ -135,6 +143,7 @@ class UserForm(forms.Form):
                 "department": user.department_id,
                 "cadre": user.cadre_id,
                 "assessment_groups": [group.pk for group in user.assessment_groups.all()],
+                "may_type_paper_ballots": actions.is_paper_typist(user),
             }
         super().__init__(*args, **kwargs)
         self.actor, self.user = actor, user
@@ -169,6 +178,7 @@ class UserForm(forms.Form):
             "department": data["department"],
             "cadre": data["cadre"],
             "assessment_groups": data["assessment_groups"],
+            "may_type_paper_ballots": data["may_type_paper_ballots"],
         }
 
 

@@ -1,8 +1,9 @@
 """Paper ballots of a paper session: the two typists' entry pages, the organiser's comparison, decisions,
 commit and workbook import; under cycles/<year>/sessions/<pk>/paper/.
 
-Typists (organisers, or accounts with ``ballots.type_paper_ballots``) reach only their slot's page and their
-own entries; the comparison, decisions, commit, discard and import are the organiser's.
+Typists (organisers, or accounts with ``ballots.type_paper_ballots``, granted to a clerk or an assessor by
+可录入纸质测评票 on the account page) reach only their slot's page and their own entries; the comparison,
+decisions, commit, discard and import are the organiser's.
 """
 
 from __future__ import annotations

@@ -388,6 +388,58 @@ def test_an_edit_that_changes_nothing_writes_no_audit(client_for, cast):
     assert not AuditEntry.objects.filter(action="user.update").exists()
 
 
+# The permission to type paper ballots
+
+
+def test_organiser_lets_a_clerk_type_paper_ballots_and_it_is_audited(client_for, cast):
+    clerk = cast["clerk"]
+    data = {"role": Role.CLERK, "department": clerk.department_id, "full_name": clerk.full_name}
+    edit = reverse("accounts:user_edit", args=[clerk.pk])
+
+    client_for("organiser").post(edit, {**data, "may_type_paper_ballots": "on"})
+
+    assert User.objects.get(pk=clerk.pk).has_perm("ballots.type_paper_ballots")
+    entry = AuditEntry.objects.get(action="user.update")
+    assert (entry.before["may_type_paper_ballots"], entry.after["may_type_paper_ballots"]) == (False, True)
+    html = client_for("organiser").get(edit).content.decode()
+    assert 'id="id_may_type_paper_ballots" checked' in html
+
+    client_for("organiser").post(edit, data)
+
+    assert not User.objects.get(pk=clerk.pk).has_perm("ballots.type_paper_ballots")
+    entry = AuditEntry.objects.filter(action="user.update").latest("seq")
+    assert (entry.before["may_type_paper_ballots"], entry.after["may_type_paper_ballots"]) == (True, False)
+
+
+def test_an_assessor_may_be_created_as_a_typist(client_for, cast, roster):
+    client_for("organiser").post(
+        reverse("accounts:user_create"),
+        create_data(role=Role.ASSESSOR, assessment_groups=[roster["group"].pk], may_type_paper_ballots="on"),
+    )
+    assert User.objects.get(username="newbie").has_perm("ballots.type_paper_ballots")
+    assert AuditEntry.objects.get(action="user.create").after["may_type_paper_ballots"] is True
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.COMMITTEE])
+def test_the_permission_is_not_kept_for_a_role_that_may_not_type(client_for, cast, role):
+    client_for("organiser").post(
+        reverse("accounts:user_create"), create_data(role=role, may_type_paper_ballots="on")
+    )
+    assert not User.objects.get(username="newbie").has_perm("ballots.type_paper_ballots")
+
+
+def test_a_typist_moved_to_a_role_that_may_not_type_loses_the_permission(client_for, cast, roster):
+    clerk = cast["clerk"]
+    edit = reverse("accounts:user_edit", args=[clerk.pk])
+    client_for("organiser").post(
+        edit, {"role": Role.CLERK, "department": clerk.department_id, "may_type_paper_ballots": "on"}
+    )
+    client_for("organiser").post(
+        edit, {"role": Role.LIAISON, "unit": roster["units"]["a"].pk, "may_type_paper_ballots": "on"}
+    )
+    assert not User.objects.get(pk=clerk.pk).has_perm("ballots.type_paper_ballots")
+
+
 # Deactivating and reactivating
 
 

@@ -74,6 +74,7 @@ def test_user_create_audits_the_scope_and_never_the_password(cast, roster):
         "department": None,
         "cadre": None,
         "assessment_groups": ["2025年度考核 · 第一考核组"],
+        "may_type_paper_ballots": False,
     }
     assert audit_verify() is None
 

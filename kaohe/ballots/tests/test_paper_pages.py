@@ -6,11 +6,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
+from conftest import make_user
 from kaohe.ballots import paper
 from kaohe.ballots.models import Ballot, Mark
-from kaohe.ballots.paper_models import PaperEntry, PaperResolution
+from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist
 from kaohe.ballots.tests import test_paper
 from kaohe.ballots.tests.conftest import ROLES
 from kaohe.ballots.tests.test_paper import keys, reading, type_both, workbook
@@ -93,6 +95,27 @@ def test_an_account_with_the_permission_types_but_sees_no_comparison(paper_world
     # the organiser's pages stay closed to it
     assert client.get(url(paper_world, "paper_resolve", number="P7")).status_code == 403
     assert client.post(url(paper_world, "paper_commit")).status_code == 403
+
+
+def test_a_clerk_granted_on_the_account_page_types_and_one_not_granted_is_refused(paper_world, client_for):
+    session = paper_world["session"]
+    clerk = paper_world["cast"]["clerk"]
+    other = make_user("clerk2", "clerk", department=clerk.department)
+    client_for("organiser").post(
+        reverse("accounts:user_edit", args=[clerk.pk]),
+        {"role": "clerk", "department": clerk.department_id, "may_type_paper_ballots": "on"},
+    )
+
+    response = client_for("clerk").post(url(paper_world, "paper_entry", "b"), form_data(session, "P1"))
+
+    assert response.status_code == 302
+    assert PaperEntry.objects.get().slot == "b"
+    assert PaperTypist.objects.get(slot="b").user == clerk
+    refused = Client()
+    refused.force_login(other)
+    assert refused.get(url(paper_world, "paper_entry", "a")).status_code == 403
+    assert refused.post(url(paper_world, "paper_entry", "a"), form_data(session, "P2")).status_code == 403
+    assert PaperEntry.objects.count() == 1
 
 
 def test_a_typist_types_a_ballot_and_sees_only_their_numbers(paper_world, client_for):
