@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from itertools import accumulate, compress, islice, pairwise, repeat
-from operator import add, and_, attrgetter, eq, gt, itemgetter, ne, or_, sub
+from itertools import accumulate, chain, compress, islice, pairwise
+from operator import add, attrgetter, gt, itemgetter, ne, or_, sub
 
 from .arithmetic import half_up, integer_weights, percent, ratio_decimal, round_count, to_decimal
 from .model import (
@@ -69,6 +69,9 @@ def tally(
     marks, numbers, bounds = _by_ballot(marks)
     weights = settings.rater_group_weights
     groups = list(weights)
+    if not groups:  # every ballot's rater group is without a weight
+        every = (_ballot_errors(numbers[a], marks[a:b], weights, kinds) for a, b in pairwise(bounds))
+        return Tally(dict.fromkeys(kinds, ()), []), list(chain.from_iterable(every))
     width = len(CHOICES)
     stride = width * len(groups)
     block = {code: i * stride for i, code in enumerate(kinds)}
@@ -88,9 +91,11 @@ def tally(
         broken.update(
             i for i, (s, o) in enumerate(zip(starts, offsets, strict=True)) if s is None or o is None
         )
-        starts = [0 if s is None else s for s in starts]  # those ballots are not counted
+        spare = stride * len(kinds)  # a block after the targets' for the marks of those ballots
+        starts = [spare if s is None else s for s in starts]
         offsets = [0 if o is None else o for o in offsets]
     faulty = {bisect_right(bounds, i) - 1 for i in broken}
+    positions = list(map(add, starts, offsets))
 
     # Void ballots (rules §2), found for all ballots at once: Python only runs for the void ones.
     begins, ends = bounds[:-1], bounds[1:]
@@ -101,10 +106,14 @@ def tally(
     excellent: list[int] = []
     allowed: list[int] = []
     if limit is not None and (limit.count is not None or limit.percent is not None):
-        cadre_blocks = {block[code] for code, kind in kinds.items() if kind is Kind.CADRE}
-        on_cadres = list(map(cadre_blocks.__contains__, starts))
-        marked = _per_ballot(on_cadres, bounds)
-        excellent = _per_ballot(list(map(and_, on_cadres, map(eq, choices, repeat(EXCELLENT)))), bounds)
+        # One running sum counts both, a mark on a cadre adding 1, and 2**32 more when it is 优秀.
+        cadre_cells = [1 + (1 << 32 if CHOICES[c % width] == EXCELLENT else 0) for c in range(stride)]
+        weight_of = {Kind.CADRE: cadre_cells, Kind.TEAM: [0] * stride}
+        weights_of_cells = list(chain.from_iterable(map(weight_of.__getitem__, kinds.values())))
+        weights_of_cells += [0] * stride
+        both = _per_ballot(map(weights_of_cells.__getitem__, positions), bounds)
+        marked = [count & 0xFFFFFFFF for count in both]
+        excellent = [count >> 32 for count in both]
         most = {m: excellent_allowed(limit, m, settings.quota_rounding) for m in set(marked)}
         allowed = list(map(most.__getitem__, marked))
         void = set(compress(range(len(sizes)), map(or_, twice, map(gt, excellent, allowed))))
@@ -114,22 +123,21 @@ def tally(
 
     # Count the marks of every ballot without input errors, then take the void ones back out: a choice of
     # the other scale is an input error even on a void ballot.
-    cells = stride * len(kinds)
-    counts = [0] * cells
-    positions: Iterator[int] = map(add, starts, offsets)
+    counts = [0] * (stride * (len(kinds) + 1))
+    counted: Iterable[int] = positions
     if faulty:
         kept = bytearray(b"\x01") * n
         for index in faulty:
             kept[begins[index] : ends[index]] = bytes(sizes[index])
-        positions = compress(positions, kept)
-    for position in positions:
+        counted = compress(positions, kept)
+    for position in counted:
         counts[position] += 1
     scale = {kind: bytes(c % width not in slots for c in range(stride)) for kind, slots in SLOTS.items()}
-    other_scale = b"".join(map(scale.__getitem__, kinds.values()))
+    other_scale = b"".join(map(scale.__getitem__, kinds.values())) + bytes(stride)
     stray = any(compress(counts, other_scale))
     for index in void:
         a, b = begins[index], ends[index]
-        for position in map(add, starts[a:b], offsets[a:b]):
+        for position in positions[a:b]:
             counts[position] -= 1
 
     invalid: list[InvalidBallot] = []
@@ -170,9 +178,9 @@ def tally(
     return Tally(by_target, invalid), errors
 
 
-def _per_ballot(flags: list[bool], bounds: list[int]) -> list[int]:
-    """How many flags are set on each ballot."""
-    before = list(map(list(accumulate(flags, initial=0)).__getitem__, bounds))
+def _per_ballot(values: Iterable[int], bounds: list[int]) -> list[int]:
+    """The sum of each ballot's values."""
+    before = list(map(list(accumulate(values, initial=0)).__getitem__, bounds))
     return list(map(sub, islice(before, 1, None), before))
 
 
