@@ -30,6 +30,9 @@ run: setup
 	$(BIN)/kaohe migrate --no-input
 	$(BIN)/kaohe demo --if-empty
 	$(BIN)/kaohe compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	@# The task worker (compute, workbook and roster imports) runs beside the server and stops with it.
+	$(BIN)/kaohe db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/kaohe runserver 127.0.0.1:$(PORT)
 
 test: setup

@@ -16,6 +16,12 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Queued jobs run at once, in the request (kaohe/jobs/tests/test_worker.py runs the real worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def make_unit(code: str, name: str, category: UnitCategory, parent: Unit | None = None) -> Unit:
     unit = Unit.objects.create(code=code, name=name, category=category, parent=parent)
     LeadershipTeam.objects.create(unit=unit)

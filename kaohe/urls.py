@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("kaohe.results.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
+    path("jobs/", include("kaohe.jobs.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -1,4 +1,5 @@
-"""Roster import and export pages, for organisers: upload a workbook, download the roster or the template."""
+"""Roster import and export pages, for organisers: upload a workbook (imported by the task queue, followed on
+the job page), download the roster or the template."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from typing import IO
 
 from django import forms
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts.access import ROSTER_EDITORS, role_required
+from kaohe.jobs.actions import job_start
+from kaohe.jobs.models import JobKind
 from kaohe.org import roster
-from kaohe.workbook.sheets import WorkbookError, text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,30 +30,11 @@ class RosterUploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def roster_import(request: HttpRequest) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES) if request.method == "POST" else RosterUploadForm()
-    result = problems = None
-    file_name = ""
     if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        file_name = upload.name
-        try:
-            result = roster.roster_import(actor=request.user, source=upload, file_name=upload.name)
-        except WorkbookError as error:
-            problems = [
-                {
-                    "sheet": p.sheet,
-                    "row": p.row,
-                    "column": p.column,
-                    "value": "" if p.value is None else text(p.value),
-                    "message": p.message,
-                }
-                for p in error.problems
-            ]
-        form = RosterUploadForm()
-    return render(
-        request,
-        "org/roster_import.html",
-        {"form": form, "result": result, "problems": problems, "file_name": file_name},
-    )
+        # A province's roster takes a while: the task queue imports it, the job page shows the outcome.
+        job = job_start(actor=request.user, kind=JobKind.ROSTER_IMPORT, upload=form.cleaned_data["file"])
+        return redirect(job)
+    return render(request, "org/roster_import.html", {"form": form})
 
 
 def _xlsx_response(write: Callable[[IO[bytes]], object], file_name: str) -> FileResponse:

@@ -1,7 +1,9 @@
 """The cycle as an assessment workbook in the UI, for organisers: upload a workbook, download a cycle.
 
-The same write functions as `kaohe cycle import|export` (plans.transfer); a plain form POST that works
-without JavaScript, answered with every problem (sheet, row, column, value) or the import summary.
+The same write functions as `kaohe cycle import|export` (plans.transfer). An upload is imported by the
+task queue (a province's book takes a minute or more): the page redirects to the job page, which shows
+every problem (sheet, row, column, value) or the import summary. A plain form POST that works without
+JavaScript.
 """
 
 from __future__ import annotations
@@ -11,31 +13,21 @@ from typing import Any
 
 from django import forms
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.jobs.actions import job_start
+from kaohe.jobs.models import JobKind
 from kaohe.plans import transfer
 from kaohe.plans.selectors import get_cycle, visible_cycles
-from kaohe.rules.errors import InputError
-from kaohe.workbook.sheets import Problem, WorkbookError, text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CycleBookForm(forms.Form):
     file = forms.FileField(label=_("考核数据工作簿（.xlsx）"))
-
-
-def _problem(p: Problem) -> dict[str, Any]:
-    return {
-        "sheet": p.sheet,
-        "row": p.row,
-        "column": p.column,
-        "value": "" if p.value is None else text(p.value),
-        "message": p.message,
-    }
 
 
 def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
@@ -52,18 +44,8 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
     form = CycleBookForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, status=400, form=form)
-    upload = form.cleaned_data["file"]
-    try:
-        summary = transfer.cycle_import_file(source=upload, actor=request.user, file_name=upload.name)
-    except WorkbookError as error:
-        problems = [_problem(p) for p in error.problems]
-        return _page(request, status=400, problems=problems, file_name=upload.name)
-    except InputError as error:
-        problems = [
-            {"sheet": "", "row": None, "column": None, "value": "", "message": m} for m in error.messages
-        ]
-        return _page(request, status=400, problems=problems, file_name=upload.name)
-    return _page(request, summary=summary, file_name=upload.name)
+    job = job_start(actor=request.user, kind=JobKind.CYCLE_IMPORT, upload=form.cleaned_data["file"])
+    return redirect(job)
 
 
 @role_required(*CYCLE_EDITORS)

@@ -1,4 +1,7 @@
-"""The roster import page, the export and the template download, for every role of the cast."""
+"""The roster import page, the export and the template download, for every role of the cast.
+
+An upload is imported by the task queue (run at once in the tests) and followed on the job page.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaohe.audit.models import AuditEntry
+from kaohe.jobs.models import Job, JobStatus
 from kaohe.org.models import Cadre, Unit
 from kaohe.org.tests.test_roster_books import new_roster, roster_book
 
 OTHERS = ["committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider"]
 PAGES = ["org:roster_import", "org:roster_export", "org:roster_template"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def upload(data: bytes, name: str = "名册.xlsx") -> dict:
@@ -54,29 +63,33 @@ def test_the_import_page_is_a_plain_form_with_the_download_links(client_for):
     assert "<script>" not in html and "style=" not in html
 
 
-def test_an_upload_imports_and_shows_the_counts(client_for):
+def test_an_upload_imports_and_the_job_page_shows_the_counts(client_for, settings):
     response = client_for("organiser").post(
-        reverse("org:roster_import"), upload(new_roster(), "2025名册.xlsx")
+        reverse("org:roster_import"), upload(new_roster(), "2025名册.xlsx"), follow=True
     )
-    assert response.status_code == 200
-    result = response.context["result"]
-    assert (result.units.created, result.units.unchanged) == (2, 3)
-    assert (result.cadres.created, result.cadres.unchanged) == (2, 5)
+    job = Job.objects.get()
+    assert response.redirect_chain == [(job.get_absolute_url(), 302)]
+    assert (job.kind, job.status, job.file_name) == ("roster_import", JobStatus.DONE, "2025名册.xlsx")
+    result = job.outcome["result"]
+    assert (result["units"]["created"], result["units"]["unchanged"]) == (2, 3)
+    assert (result["cadres"]["created"], result["cadres"]["unchanged"]) == (2, 5)
     html = response.content.decode()
-    assert "「2025名册.xlsx」已导入" in html
+    assert "「2025名册.xlsx」已导入" in html and 'id="roster-result"' in html
     assert Cadre.objects.get(code="GB101").current_unit.code == "DW11"
     assert AuditEntry.objects.get().actor.username == "organiser"
+    assert not job.file and not list((settings.MEDIA_ROOT / "imports").iterdir())
 
 
-def test_a_bad_upload_lists_every_problem_and_saves_nothing(client_for):
+def test_a_bad_upload_lists_every_problem_on_the_job_page_and_saves_nothing(client_for):
     data = roster_book(
         units=[["DW10", "甲单位", "事业单位", "DW97"]],
         cadres=[["GB102", "周海", "M", "昨天", "DW10", "科员", None, None]],
     )
-    response = client_for("organiser").post(reverse("org:roster_import"), upload(data))
+    response = client_for("organiser").post(reverse("org:roster_import"), upload(data), follow=True)
     assert response.status_code == 200
-    problems = response.context["problems"]
-    assert [(p["sheet"], p["row"], p["column"], p["value"]) for p in problems] == [
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE
+    assert [(p["sheet"], p["row"], p["column"], p["value"]) for p in job.outcome["problems"]] == [
         ("单位", 2, "上级单位编码", "DW97"),
         ("干部", 2, "性别", "M"),
         ("干部", 2, "出生年月", "昨天"),
@@ -89,13 +102,15 @@ def test_a_bad_upload_lists_every_problem_and_saves_nothing(client_for):
 
 
 def test_an_upload_that_is_not_xlsx_is_refused_with_a_message(client_for):
-    response = client_for("organiser").post(reverse("org:roster_import"), upload(b"hello", "名册.csv"))
+    response = client_for("organiser").post(
+        reverse("org:roster_import"), upload(b"hello", "名册.csv"), follow=True
+    )
     assert "不是 Excel 工作簿" in response.content.decode()
 
 
 def test_an_oversize_upload_is_refused(client_for, settings):
     settings.UPLOAD_MAX_BYTES = 2000
-    response = client_for("organiser").post(reverse("org:roster_import"), upload(new_roster()))
+    response = client_for("organiser").post(reverse("org:roster_import"), upload(new_roster()), follow=True)
     assert "文件过大" in response.content.decode()
     assert not Unit.objects.filter(code="DW10").exists()
 
@@ -104,7 +119,7 @@ def test_a_post_without_a_file_asks_for_one(client_for):
     response = client_for("organiser").post(reverse("org:roster_import"), {})
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
-    assert response.context["result"] is None
+    assert not Job.objects.exists()
 
 
 def open_download(response) -> openpyxl.Workbook:
