@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaohe.accounts.access import PAPER_TYPIST_ROLES
 from kaohe.accounts.models import Role, User
@@ -116,7 +117,12 @@ def _chinese(error: ValidationError) -> ValidationError:
     if error.code == "password_too_short":
         min_length = (error.params or {}).get("min_length") or _min_length()
         return ValidationError(
-            _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": min_length},
+            ngettext(
+                "密码太短，至少需要 %(min_length)d 个字符。",
+                "密码太短，至少需要 %(min_length)d 个字符。",
+                min_length,
+            )
+            % {"min_length": min_length},
             code=error.code,
         )
     return error

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from kaohe.accounts import actions, throttle
 from kaohe.accounts.models import Role, User
@@ -17,7 +18,11 @@ class ThrottledLoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。"),
         "inactive": _("该账号已停用。"),
-        "locked": _("登录失败次数过多，请 %(minutes)s 分钟后再试。"),
+        "locked": ngettext_lazy(
+            "登录失败次数过多，请 %(minutes)s 分钟后再试。",
+            "登录失败次数过多，请 %(minutes)s 分钟后再试。",
+            "minutes",
+        ),
     }
 
     def clean(self):

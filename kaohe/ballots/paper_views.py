@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -225,8 +226,10 @@ def paper_commit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _(
-                "已计入 %(ballots)d 张测评票（%(marks)d 个总体评价），其录入已清除；还有 %(pending)d 张票待录入或裁定。"
+            ngettext(
+                "已计入 %(ballots)d 张测评票（%(marks)d 个总体评价），其录入已清除；还有 %(pending)d 张票待录入或裁定。",
+                "已计入 %(ballots)d 张测评票（%(marks)d 个总体评价），其录入已清除；还有 %(pending)d 张票待录入或裁定。",
+                done.ballots,
             )
             % {"ballots": done.ballots, "marks": done.marks, "pending": done.pending},
         )
@@ -242,7 +245,15 @@ def paper_discard(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, _("已清除 %(entries)d 条录入和 %(resolutions)d 条裁定。") % counts)
+        messages.success(
+            request,
+            ngettext(
+                "已清除 %(entries)d 条录入和 %(resolutions)d 条裁定。",
+                "已清除 %(entries)d 条录入和 %(resolutions)d 条裁定。",
+                counts["entries"],
+            )
+            % counts,
+        )
     return redirect(_home(session))
 
 
@@ -263,7 +274,15 @@ def paper_import(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         except ValidationError as error:
             problems = error.messages
         else:
-            messages.success(request, _("已导入 %(ballots)d 张测评票（%(marks)d 个评价）。") % counts)
+            messages.success(
+                request,
+                ngettext(
+                    "已导入 %(ballots)d 张测评票（%(marks)d 个评价）。",
+                    "已导入 %(ballots)d 张测评票（%(marks)d 个评价）。",
+                    counts["ballots"],
+                )
+                % counts,
+            )
             return redirect(_home(session))
     else:
         problems = [e for errors in form.errors.values() for e in errors]

@@ -20,7 +20,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import INPUT_ROLES, role_required
@@ -110,7 +110,7 @@ def _assessor_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
     )
     total = sum(per_category.get(a.category_id, 0) for a in units)
     done = Verification.objects.filter(cycle=cycle, unit_id__in=[a.unit_id for a in units]).count()
-    detail = _("%(count)s 个单位") % {"count": len(units)}
+    detail = ngettext("%(count)s 个单位", "%(count)s 个单位", len(units)) % {"count": len(units)}
     url = reverse("performance:verification_list", args=[cycle.year])
     return [_task(_("现场核验：核对自评与部门评分，确定核验得分并说明理由"), done, total, url, detail)], ""
 
@@ -129,6 +129,7 @@ def _organiser_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
         total=Count("pk"),
         decided=Count("pk", filter=~Q(status=AdjustmentStatus.PROPOSED)),
     )
+    pending = counts["total"] - counts["decided"]
     vetoes = selectors.cycle_vetoes(user, cycle).count()
     sanctions = (
         selectors.visible_sanctions(user).filter(year__gte=cycle.year - 2, year__lte=cycle.year).count()
@@ -139,21 +140,21 @@ def _organiser_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
             counts["decided"],
             counts["total"],
             reverse("performance:adjustment_list", args=[cycle.year]),
-            _("%(count)s 条待审批") % {"count": counts["total"] - counts["decided"]},
+            ngettext("%(count)s 条待审批", "%(count)s 条待审批", pending) % {"count": pending},
         ),
         _task(
             _("一票否决"),
             vetoes,
             0,
             reverse("performance:veto_list", args=[cycle.year]),
-            _("已登记 %(count)s 项") % {"count": vetoes},
+            ngettext("已登记 %(count)s 项", "已登记 %(count)s 项", vetoes) % {"count": vetoes},
         ),
         _task(
             _("处分"),
             sanctions,
             0,
             reverse("performance:sanction_list", args=[cycle.year]),
-            _("近三年生效 %(count)s 项") % {"count": sanctions},
+            ngettext("近三年生效 %(count)s 项", "近三年生效 %(count)s 项", sanctions) % {"count": sanctions},
         ),
     ], ""
 

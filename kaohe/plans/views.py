@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, CYCLE_READERS, role_required
@@ -310,7 +311,11 @@ def participants_enrol(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("已加入 %(units)s 个单位、%(cadres)s 名干部（已参加的不重复加入）。")
+                ngettext(
+                    "已加入 %(units)s 个单位、%(cadres)s 名干部（已参加的不重复加入）。",
+                    "已加入 %(units)s 个单位、%(cadres)s 名干部（已参加的不重复加入）。",
+                    result.units,
+                )
                 % {"units": result.units, "cadres": result.cadres},
             )
     else:
@@ -358,7 +363,11 @@ def unit_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("已将「%(name)s」移出本年度考核（同时移出 %(n)s 名干部）。")
+            ngettext(
+                "已将「%(name)s」移出本年度考核（同时移出 %(n)s 名干部）。",
+                "已将「%(name)s」移出本年度考核（同时移出 %(n)s 名干部）。",
+                removed,
+            )
             % {"name": item.unit.name, "n": removed},
         )
     return redirect("plans:unit_list", cycle.year)

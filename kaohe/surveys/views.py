@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
@@ -103,7 +104,11 @@ def survey_bulk_create(request: HttpRequest, year: int) -> HttpResponse:
             if created:
                 messages.success(
                     request,
-                    _("已为%(category)s的 %(count)d 个单位创建公众评议。")
+                    ngettext(
+                        "已为%(category)s的 %(count)d 个单位创建公众评议。",
+                        "已为%(category)s的 %(count)d 个单位创建公众评议。",
+                        len(created),
+                    )
                     % {"category": category.name, "count": len(created)},
                 )
             else:
@@ -209,7 +214,13 @@ def code_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(
-                request, _("已生成第 %(batch)d 批评议码 %(count)d 个。") % {"batch": batch, "count": count}
+                request,
+                ngettext(
+                    "已生成第 %(batch)d 批评议码 %(count)d 个。",
+                    "已生成第 %(batch)d 批评议码 %(count)d 个。",
+                    count,
+                )
+                % {"batch": batch, "count": count},
             )
             return redirect("surveys:survey_detail", year=cycle.year, pk=survey.pk)
     context = _detail_context(request, cycle, survey, code_form=form)

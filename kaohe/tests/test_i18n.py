@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils.translation import ngettext, override
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
@@ -113,6 +115,18 @@ def test_the_compiled_catalogue_matches_the_po_file(entries):
         elif [compiled.ngettext(e.msgid, e.msgid_plural, n) for n in (1, 2)] != e.msgstrs:
             stale.append(e.msgid)
     assert stale == [], "run `kaohe compilemessages --ignore=.venv` and commit django.mo"
+
+
+def test_english_counts_are_singular_for_one_and_plural_otherwise():
+    with override("en"):
+        units = [ngettext("%(count)s 个单位", "%(count)s 个单位", n) % {"count": n} for n in (1, 2)]
+        entered = Template(
+            "{% load i18n %}{% blocktranslate count count=n %}已录入 {{ count }} 张{% plural %}"
+            "已录入 {{ count }} 张{% endblocktranslate %}"
+        )
+        ballots = [entered.render(Context({"n": n})) for n in (1, 0)]
+    assert units == ["1 unit", "2 units"]
+    assert ballots == ["1 ballot entered", "0 ballots entered"]
 
 
 def test_the_glossary_names_are_used(entries):
