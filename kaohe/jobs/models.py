@@ -96,3 +96,7 @@ class Job(models.Model):
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def stale(self) -> bool:
+        return self.active and self.created_at < timezone.now() - STALE_AFTER

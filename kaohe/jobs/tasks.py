@@ -46,16 +46,19 @@ def _run(job_id: str, work: Callable[[Job], dict[str, Any]]) -> None:
     if not claimed:
         return
     job = Job.objects.select_related("cycle", "started_by").get(pk=job_id)
-    status = JobStatus.DONE
+    status, outcome = JobStatus.FAILED, {"failure": "error"}
     try:
         outcome = work(job)
+        status = JobStatus.DONE
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        status, outcome = JobStatus.FAILED, {"failure": "error"}
     finally:
+        # Also when the worker is forced to stop mid-task: the job ends 失败 rather than 进行中.
         if job.file:
             job.file.delete(save=False)
-    Job.objects.filter(pk=job.pk).update(status=status, outcome=outcome, file="", finished_at=timezone.now())
+        Job.objects.filter(pk=job.pk).update(
+            status=status, outcome=outcome, file="", finished_at=timezone.now()
+        )
 
 
 def _compute(job: Job) -> dict[str, Any]:

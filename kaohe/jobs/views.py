@@ -21,8 +21,12 @@ REFRESH_SECONDS = 2
 @never_cache
 @require_GET
 def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    Job.objects.expire_stale()  # a lost job shows 失败, not 进行中 for ever
     job = get_job(request.user, pk)
+    if job.stale:
+        # A lost job shows 失败, not 进行中 for ever. Only then a write: the page polls every few seconds,
+        # and on SQLite a write would wait for a running import's transaction.
+        Job.objects.filter(pk=job.pk).expire_stale()
+        job.refresh_from_db()
     context = {"job": job, "refresh_seconds": REFRESH_SECONDS}
     template = "jobs/_job.html" if request.htmx else "jobs/job.html"
     response = render(request, template, context)

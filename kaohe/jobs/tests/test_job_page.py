@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,3 +169,22 @@ def test_the_upload_is_kept_for_the_worker_under_imports_named_by_the_job(settin
     job = job_start(actor=cast["organiser"], kind=JobKind.ROSTER_IMPORT, upload=roster_upload(data))
     assert job.file.name == f"imports/{job.pk}.xlsx" and job.file_name == "名册.xlsx"
     assert (settings.MEDIA_ROOT / job.file.name).read_bytes() == data
+
+
+def test_a_worker_forced_to_stop_mid_task_leaves_a_failed_job(client_for, cast, monkeypatch):
+    def stopped(**kwargs):
+        raise SystemExit(1)  # what db_worker raises on a second Ctrl+C or SIGTERM
+
+    monkeypatch.setattr("kaohe.org.roster.audit_record", stopped)
+    client_for("organiser").post(reverse("org:roster_import"), {"file": roster_upload()})
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and not job.file
+    assert not Unit.objects.filter(code="DW10").exists()
+
+
+def test_polling_an_unfinished_job_only_reads(client_for, queued):
+    # On SQLite a write would wait behind a running import's transaction, every few seconds.
+    client = client_for("organiser")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(queued.get_absolute_url(), headers={"HX-Request": "true"})
+    assert [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")] == []
