@@ -89,6 +89,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Statements bound on the server (the ballot page's, selectors.statement_cursor) are prepared after five
+    # runs on a connection; Django's own cursors bind on the client and are unaffected. Behind PgBouncer in
+    # transaction mode this needs PgBouncer ≥ 1.21 with max_prepared_statements set.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL and a busy timeout let the web process and a worker share the embedded database.
     DATABASES["default"]["OPTIONS"] = {

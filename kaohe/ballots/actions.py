@@ -671,7 +671,7 @@ def _session_for_ballot(session_id: int) -> EvaluationSession:
     (which locks the row) waits for this ballot, and this ballot, if it comes second, sees the session closed."""
     table = connection.ops.quote_name(EvaluationSession._meta.db_table)
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
+    with selectors.statement_cursor() as cursor:
         cursor.execute(
             f"SELECT id, status, rehearsal, opens_at, closes_at FROM {table} WHERE id = %s{lock}",  # noqa: S608
             [session_id],
@@ -722,7 +722,7 @@ def _store(session_id: int, receipt: str, rater_group: str, checked: filling.Che
             ],
         ),
     )
-    with connection.cursor() as cursor:
+    with selectors.statement_cursor() as cursor:
         for model, columns, rows in tables:
             if rows:
                 sql = _insert_sql(model._meta.db_table, columns, len(rows))
@@ -766,7 +766,7 @@ def ballot_submit(
             raise refusal_not_open(session, timezone.now())
         if session.rehearsal != token.rehearsal:
             raise refusal_invalid()  # a rehearsal's code in the formal run, or the reverse
-        with connection.cursor() as cursor:
+        with selectors.statement_cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET used = %s WHERE id = %s AND used = %s",  # noqa: S608
                 [True, token.id, False],

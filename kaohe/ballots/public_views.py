@@ -4,6 +4,15 @@ The slip's QR code opens /b/<code>/; the form then posts to /b/ with the code in
 code is in no POST's address. The pages send ``Referrer-Policy: strict-origin`` (the stylesheet's request
 would otherwise carry the code to the access log), and ``logfilter`` masks /b/… in the app's own logs.
 Wrong codes are not rate-limited: 80 random bits cannot be guessed.
+
+No CSRF token on /b/ (``ballot_open`` and ``ballot_entry`` are exempt): the one-time code in the form is
+the credential, so a cross-site post can do nothing its author could not do by posting a code himself, and
+a forged post without a valid code stores nothing. A POST whose ``Origin`` names another site is refused
+all the same, which costs nothing. Without the token the pages set no cookie. The receipt check keeps
+Django's CSRF protection.
+
+``public_wsgi`` serves these two views straight from WSGI, past the middleware stack, with the headers the
+stack would add; the URLs below serve the same views through Django (test client, runserver).
 """
 
 from __future__ import annotations
@@ -13,14 +22,17 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.functional import lazy
 from django.utils.html import escape
+from django.utils.http import is_same_domain
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.ballots import actions, codes, filling, selectors
@@ -30,9 +42,9 @@ def _page(
     request: HttpRequest, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
     # Rendered without the context processors: the public pages show nothing of a user, a login session or
-    # the navigation (and must not touch them); the form's CSRF token is the only thing taken from the request.
-    # Lazy, as Django's csrf context processor: a page with a form gets the token, and get_token has the
-    # CSRF cookie set with it.
+    # the navigation (and must not touch them); the receipt form's CSRF token is the only thing taken from
+    # the request. Lazy, as Django's csrf context processor: only a page with {% csrf_token %} gets the
+    # token, and get_token has the CSRF cookie set with it.
     context = {**(context or {}), "csrf_token": lazy(get_token, str)(request)}
     return _headers(HttpResponse(render_to_string(f"ballots/public/{template}", context), status=status))
 
@@ -92,9 +104,9 @@ def _rows(layout: filling.Layout, data: Mapping[str, Any], errors: Mapping[str, 
     return rows
 
 
-# Stand-ins for the two things of an untouched ballot page that differ between raters: a page rendered with
-# them is cached, and each request puts its own code and CSRF token in their place.
-_CODE, _CSRF = "\ue000code\ue000", "\ue000csrf\ue000"
+# Stand-in for what differs between raters on an untouched ballot page (the code) and on the page that
+# acknowledges a ballot (the receipt): a page rendered with it is cached, and each request puts its own in.
+_STAND_IN = "\ue000"
 
 
 @functools.lru_cache(maxsize=64)
@@ -106,8 +118,7 @@ def _blank_page(
     context = {
         "session": SimpleNamespace(name=session, rehearsal=rehearsal, cycle=SimpleNamespace(name=cycle)),
         "group": group,
-        "code": _CODE,
-        "csrf_token": _CSRF,
+        "code": _STAND_IN,
         "rows": _rows(layout, {}, {}),
         "excellent_allowed": layout.excellent_allowed(),
     }
@@ -128,8 +139,7 @@ def _ballot(
         page = _blank_page(
             layout, session.name, session.cycle.name, session.rehearsal, token.rater_group, get_language()
         )
-        html = page.replace(_CODE, escape(code)).replace(_CSRF, escape(get_token(request)))
-        return _headers(HttpResponse(html))
+        return _headers(HttpResponse(page.replace(_STAND_IN, escape(code))))
     errors = errors or {}
     context = {
         "session": session,
@@ -163,6 +173,38 @@ def _admit(request: HttpRequest, typed: str) -> tuple[selectors.TokenInfo | None
     return token, code or "", None
 
 
+@functools.lru_cache(maxsize=64)
+def _done_page(session: str, cycle: str, rehearsal: bool, language: str | None) -> str:
+    """The page that acknowledges a ballot, rendered once per session and language in each process."""
+    context = {
+        "session": SimpleNamespace(name=session, rehearsal=rehearsal, cycle=SimpleNamespace(name=cycle)),
+        "receipt": _STAND_IN,
+    }
+    return render_to_string("ballots/public/done.html", context)
+
+
+def _done(token: selectors.TokenInfo, receipt: str) -> HttpResponse:
+    session = token.session
+    page = _done_page(session.name, session.cycle.name, session.rehearsal, get_language())
+    return _headers(HttpResponse(page.replace(_STAND_IN, codes.display(receipt))))
+
+
+def _foreign_origin(request: HttpRequest) -> bool:
+    """A POST sent by a page of another site (the Origin header browsers add), as Django's CSRF check sees it."""
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is None:
+        return False
+    if origin == f"{request.scheme}://{request.get_host()}" or origin in settings.CSRF_TRUSTED_ORIGINS:
+        return False
+    scheme, _, netloc = origin.partition("://")
+    return not any(
+        trusted.startswith(f"{scheme}://*")
+        and is_same_domain(netloc, trusted.split("://", 1)[1].removeprefix("*"))
+        for trusted in settings.CSRF_TRUSTED_ORIGINS
+    )
+
+
+@csrf_exempt
 @never_cache
 @require_GET
 def ballot_open(request: HttpRequest, code: str) -> HttpResponse:
@@ -174,6 +216,7 @@ def ballot_open(request: HttpRequest, code: str) -> HttpResponse:
     return _ballot(request, token, plain)
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ballot_entry(request: HttpRequest) -> HttpResponse:
@@ -184,6 +227,10 @@ def ballot_entry(request: HttpRequest) -> HttpResponse:
             return _entry(request)
         token, plain, refused = _admit(request, typed)
         return refused if refused is not None else _ballot(request, token, plain)  # type: ignore[arg-type]
+    if _foreign_origin(request):
+        refused = _refused(request, _("请从测评卡上的二维码或本网站的测评页面提交测评票。"))
+        refused.status_code = 403
+        return refused
     typed = request.POST.get("code", "")
     token, plain, refused = _admit(request, typed)
     if refused is not None:
@@ -201,7 +248,7 @@ def ballot_entry(request: HttpRequest) -> HttpResponse:
         if refusal.code == "invalid":
             return _entry(request, typed[:40], refusal.message)
         return _refused(request, refusal.message, token.session)
-    return _page(request, "done.html", {"session": token.session, "receipt": codes.display(receipt)})
+    return _done(token, receipt)
 
 
 @never_cache

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -164,6 +165,20 @@ _SESSION_FIELDS = ("id", "cycle_id", "name", "kind", "status", "rehearsal", "ope
 _SESSION_FIELDS += ("excellent_limit",)
 
 
+def statement_cursor() -> CursorWrapper:
+    """A cursor for the ballot page's few fixed statements. On PostgreSQL their parameters are bound by the
+    server, so that psycopg prepares each after a few runs (``prepare_threshold`` in settings): the server
+    then neither parses nor plans them again on that connection. Django's own cursors bind on the client and
+    are never prepared. Wrapped as Django wraps its cursors (error translation, query log)."""
+    cursor = connection.cursor()  # Django's checks and connection
+    if connection.vendor != "postgresql":
+        return cursor
+    import psycopg
+
+    cursor.close()
+    return type(cursor)(psycopg.Cursor(connection.connection), connection)
+
+
 def aware(value: Any) -> Any:
     """A datetime read by plain SQL as the ORM would give it (SQLite's come back naive, in UTC)."""
     if isinstance(value, datetime) and timezone.is_naive(value):
@@ -215,7 +230,7 @@ def _built_layout(
 
 
 def _layout(session: EvaluationSession, year: int, plan_text: str | None) -> filling.Layout:
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(_LAYOUT_SQL, [session.cycle_id, session.pk])
         rows = tuple(cursor.fetchall())
     return _built_layout(session.pk, year, session.excellent_limit, plan_text, rows, get_language())
@@ -245,13 +260,26 @@ class TokenInfo:
     plan_text: str | None = None  # the cycle plan's settings as stored, read with the token
 
 
+def _read_token(hashed_code: str) -> tuple | None:
+    with statement_cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [hashed_code])
+        return cursor.fetchone()
+
+
 def token_by_code(code: str) -> TokenInfo | None:
     """The token of a (normalised) code with its session and cycle, in one query."""
     from kaohe.ballots.codes import code_hash
 
-    with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_SQL, [code_hash(code)])
-        row = cursor.fetchone()
+    hashed_code = code_hash(code)
+    try:
+        row = _read_token(hashed_code)
+    except (InterfaceError, OperationalError):
+        # A kept connection the server has dropped (a restart): the lean /b/ path runs no health check
+        # before its first statement, this read, so it retries once on a new connection.
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        row = _read_token(hashed_code)
     if row is None:
         return None
     token_id, hashed, group, used, rehearsal = row[:5]

@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parents[3]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CODES = 300
 RATERS = 8
-_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _RADIO = re.compile(r'type="radio" name="(t\d+(?:_\d+)?)" value="([^"]+)"')
 _RECEIPT = re.compile(r'id="receipt">([0-9A-Z-]+)<')
 
@@ -104,11 +103,9 @@ def submit(port: int, code: str) -> str | None:
         conn.request("GET", f"/b/{code}/")
         response = conn.getresponse()
         page = response.read().decode()
-        cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
-        token = _TOKEN.search(page)
-        if response.status != 200 or cookie is None or token is None:
+        if response.status != 200 or _RADIO.search(page) is None:
             return None
-        form = {"csrfmiddlewaretoken": token.group(1), "code": code, "submit": "1"}
+        form = {"code": code, "submit": "1"}
         for name, value in _RADIO.findall(page):
             form.setdefault(name, value)
             if form[name] == "优秀":
@@ -120,7 +117,6 @@ def submit(port: int, code: str) -> str | None:
             body=urlencode(form),
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={cookie.group(1)}",
                 "Origin": f"http://127.0.0.1:{port}",
             },
         )
