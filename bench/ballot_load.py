@@ -1,7 +1,7 @@
 """Loopback load on the ballot page under gunicorn and PostgreSQL, beside the raw insert rate of the same rows.
 
     .venv/bin/python bench/ballot_load.py [--codes 20000] [--duration 60] [--concurrency 48] [--workers 3]
-        [--worker-class sync|gthread] [--threads N]
+        [--worker-class sync|gthread|granian] [--threads N] [--app kaohe|floor] [--port 8765]
 
 What it does, bounded in count (``--codes``) and time (``--duration``, and a hard stop), only on 127.0.0.1:
 1. drops and creates the database of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kaohe_bench),
@@ -12,15 +12,19 @@ What it does, bounded in count (``--codes``) and time (``--duration``, and a har
 3. starts gunicorn (``--workers`` workers, sync by default: on two cores three sync workers served the most
    ballots, ahead of five and of gthread) on 127.0.0.1:``--port``;
 4. a separate load process (pure Python, asyncio streams, ``--concurrency`` connections) submits ballots as a
-   phone does: GET /b/<code>/ (the form, with its CSRF cookie), then POST /b/ with the choices, the CSRF
-   token and an Origin header. A ballot is acknowledged when the answer carries a receipt. It records each
-   request's latency; it stops when the codes or the time run out;
+   phone does: GET /b/<code>/ (the form), then POST /b/ with the choices and an Origin header (and the CSRF
+   token and cookie, should the page carry one). A ballot is acknowledged when the answer carries a
+   receipt. It records each request's latency; it stops when the codes or the time run out; the CPU a
+   ballot is printed for the server (its process group), the PostgreSQL backends of the bench database
+   (sampled from /proc) and the load process;
 5. counts the ballots in the database (must equal the acknowledged ones, every receipt found), then
    inserts the same rows (ballots, marks, item answers) straight into PostgreSQL with psycopg: COPY in one
    transaction, and one transaction per ballot (executemany for its marks and answers) over
    ``--concurrency`` / 4 connections; prints both rates and the app's ratio to them;
 6. stops gunicorn and drops the database (``--keep`` keeps it).
 
+``--app floor`` serves bench/ballot_floor.py instead: the same SQL with no framework, the floor under the
+app. ``--worker-class granian`` serves with granian (WSGI, Rust) if it is installed; it is not a dependency.
 Nothing is installed; gunicorn and psycopg are dependencies already.
 """
 
@@ -211,12 +215,15 @@ async def _rater(port, codes, deadline, results, rng) -> None:
             if status != 200:
                 results["errors"].append(f"GET {status}")
                 continue
-            cookie = _COOKIE.search(headers[b"set-cookie"]).group(1)
-            token = _TOKEN.search(page).group(1).decode()
-            form = {"csrfmiddlewaretoken": token, "code": code, "submit": "1", **_choose(page, rng)}
+            form = {"code": code, "submit": "1", **_choose(page, rng)}
+            cookie = b""
+            token = _TOKEN.search(page)
+            if token is not None:  # a page with Django's CSRF token (before the lean /b/ path)
+                form["csrfmiddlewaretoken"] = token.group(1).decode()
+                cookie = b"Cookie: csrftoken=%s\r\n" % _COOKIE.search(headers[b"set-cookie"]).group(1)
             body = urlencode(form).encode()
             post = (
-                b"POST /b/ HTTP/1.1\r\nHost: %s\r\nOrigin: http://%s\r\nCookie: csrftoken=%s\r\n"
+                b"POST /b/ HTTP/1.1\r\nHost: %s\r\nOrigin: http://%s\r\n%s"
                 b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n"
                 b"Connection: close\r\n\r\n%s" % (host, host, cookie, len(body), body)
             )
@@ -399,21 +406,44 @@ def child(mode: str, args: list[str], env: dict[str, str], timeout: float) -> di
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+APPS = {"kaohe": "kaohe.wsgi", "floor": "bench.ballot_floor:application"}
+
+
 def start_server(
-    env: dict[str, str], port: int, workers: int, worker_class: str = "sync", threads: int = 1
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    worker_class: str = "sync",
+    threads: int = 1,
+    app: str = "kaohe",
 ) -> subprocess.Popen:
-    command = [
-        str(BIN / "gunicorn"),
-        "kaohe.wsgi",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        f"--worker-class={worker_class}",
-        f"--threads={threads}",
-        "--preload",  # the app is loaded once, before the workers fork
-        "--backlog=2048",
-        "--timeout=60",
-        "--log-level=warning",
-    ]
+    if worker_class == "granian":  # not a dependency: pip install granian to compare
+        if not (BIN / "granian").exists():
+            sys.exit("--worker-class granian: granian is not installed in .venv (pip install granian)")
+        command = [
+            str(BIN / "granian"),
+            "--interface=wsgi",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--workers={workers}",
+            f"--blocking-threads={threads}",
+            "--backlog=2048",
+            "--log-level=warning",
+            APPS[app].replace("application", "").rstrip(":") + ":application",
+        ]
+    else:
+        command = [
+            str(BIN / "gunicorn"),
+            APPS[app],
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            f"--worker-class={worker_class}",
+            f"--threads={threads}",
+            "--preload",  # the app is loaded once, before the workers fork
+            "--backlog=2048",
+            "--timeout=60",
+            "--log-level=warning",
+        ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
     import http.client
 
@@ -429,7 +459,7 @@ def start_server(
         except OSError:
             time.sleep(0.1)
     stop_server(server)
-    sys.exit("gunicorn did not start")
+    sys.exit("the server did not start")
 
 
 def server_cpu(server: subprocess.Popen) -> float:
@@ -444,6 +474,50 @@ def server_cpu(server: subprocess.Popen) -> float:
         if int(fields[2]) == server.pid:  # the process group gunicorn leads
             total += int(fields[11]) + int(fields[12])
     return total / tick
+
+
+def _cpu_of(pid: str) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class BackendCPU:
+    """CPU seconds of the PostgreSQL backends serving ``database`` (found by their process titles), sampled
+    twice a second from /proc while the load runs: a backend that ends between two samples loses at most
+    half a second of its figure. Background processes (WAL writer, checkpointer) are not counted."""
+
+    def __init__(self, database: str) -> None:
+        self.title = f" {database} ".encode()
+        self.start: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.stop = threading.Event()
+        self.sample(self.start)
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def sample(self, into: dict[str, float]) -> None:
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                title = cmdline.read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres: ") and self.title in title:
+                cpu = _cpu_of(cmdline.parent.name)
+                if cpu is not None:
+                    into[cmdline.parent.name] = cpu
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.sample(self.last)
+
+    def total(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        self.sample(self.last)
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items())
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -465,9 +539,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load at most")
     parser.add_argument("--concurrency", type=int, default=48)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread", "granian"))
     parser.add_argument("--threads", type=int, default=1, help="threads a gthread worker")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--app", default="kaohe", choices=tuple(APPS), help="floor: bench/ballot_floor.py, the same SQL bare"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--info", help=argparse.SUPPRESS)
@@ -484,7 +561,7 @@ def main() -> None:
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     env = app_env(database_url)
     print(
-        f"database {database_url}; {args.codes} codes; {args.workers} gunicorn {args.worker_class} workers"
+        f"database {database_url}; app {args.app}; {args.codes} codes; {args.workers} gunicorn {args.worker_class} workers"
         f"{f' × {args.threads} threads' if args.worker_class == 'gthread' else ''}; "
         f"{args.concurrency} connections; at most {args.duration:.0f} s"
     )
@@ -501,8 +578,9 @@ def main() -> None:
             f"session {info['session']}: {info['codes']} codes, {1 + args.cadres} targets "
             f"(setup {time.perf_counter() - began:.1f} s)"
         )
-        server = start_server(env, args.port, args.workers, args.worker_class, args.threads)
+        server = start_server(env, args.port, args.workers, args.worker_class, args.threads, args.app)
         cpu_before = server_cpu(server)
+        backends = BackendCPU(admin_url(database_url)[1])
         figures = child(
             "load",
             [f"--port={args.port}", f"--concurrency={args.concurrency}", f"--duration={args.duration}"],
@@ -510,6 +588,7 @@ def main() -> None:
             args.duration + 120,
         )
         app_cpu = server_cpu(server) - cpu_before
+        db_cpu = backends.total()
         stop_server(server)
         server = None
         receipts = (OUT / "ballot-receipts.txt").read_text(encoding="utf-8").split()
@@ -525,11 +604,13 @@ def main() -> None:
         )
         for name, label in (("get", "GET form"), ("post", "POST ballot"), ("both", "GET + POST")):
             print(f"  latency {label}: {figures['latency'][name]} ms")
-        per_ballot = app_cpu / max(acknowledged, 1)
+        ms = 1000 / max(acknowledged, 1)
+        all_cpu = app_cpu + db_cpu + figures["client_cpu"]
         print(
-            f"  gunicorn CPU {app_cpu:.1f} s = {1000 * per_ballot:.1f} ms a ballot (GET + POST), so at most "
-            f"{os.cpu_count() / per_ballot:.0f} ballots/s on {os.cpu_count()} idle cores for the app alone; "
-            f"load client CPU {figures['client_cpu']:.1f} s; load average {os.getloadavg()[0]:.1f}"
+            f"  CPU a ballot (GET + POST): server {app_cpu * ms:.2f} ms, PostgreSQL backends {db_cpu * ms:.2f} ms, "
+            f"load client {figures['client_cpu'] * ms:.2f} ms; all three {all_cpu * ms:.2f} ms, so at most "
+            f"{os.cpu_count() * 1000 / (all_cpu * ms):.0f} ballots/s on {os.cpu_count()} idle cores "
+            f"({os.cpu_count() * 1000 / (app_cpu * ms):.0f} for the server alone); load average {os.getloadavg()[0]:.1f}"
         )
         print(
             f"database: {total} ballots in the session, {used} codes used, {found} of {len(receipts)} "
