@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -191,9 +191,17 @@ def pool_labels(pools: Iterable[str]) -> dict[str, str]:
 
 
 def pool_states(
-    cycle: AssessmentCycle, run: ComputeRun, *, kind: str | None = None, pool: str | None = None
+    cycle: AssessmentCycle,
+    run: ComputeRun,
+    *,
+    kind: str | None = None,
+    pool: str | None = None,
+    decisions: dict[tuple[str, str], Decision] | None = None,
 ) -> list[PoolState]:
-    """Every quota pool of ``run`` (or one), its 优秀 and 待定 counted after the active decisions."""
+    """Every quota pool of ``run`` (or one), its 优秀 and 待定 counted after the active decisions.
+
+    ``decisions``: the cycle's active decisions when the caller has them already.
+    """
     quotas = Quota.objects.filter(run=run)
     if kind is not None:
         quotas = quotas.filter(kind=kind)
@@ -201,7 +209,8 @@ def pool_states(
         quotas = quotas.filter(pool=pool)
     quotas = list(quotas.order_by("kind", "pool"))
     quotas.sort(key=lambda q: (q.kind != Kind.TEAM, q.pool))
-    decisions = active_decisions(cycle)
+    if decisions is None:
+        decisions = active_decisions(cycle)
     shift: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     if decisions:
         decided = Result.objects.filter(run=run, code__in={code for _, code in decisions}).values_list(
@@ -269,6 +278,97 @@ def decided_results(
 
 def pool_results(run: ComputeRun, kind: str, pool: str) -> QuerySet[Result]:
     return Result.objects.filter(run=run, kind=kind, pool=pool).select_related("unit").order_by("position")
+
+
+def _text(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+class ReviewRow(TypedDict):
+    """A row of the review table, its text ready for the template: a page shows up to 500.
+
+    A dict, which the template language reads without first trying and failing an item lookup. The
+    explanation is not here: the page fetches it on demand (``get_explanation``).
+    """
+
+    pk: int
+    code: str
+    name: str
+    unit: str
+    composite: Decimal | None
+    groups: tuple[tuple[str, Decimal], ...]  # the rater groups' scores that may be shown
+    computed: str  # the grade as computed
+    grade: str  # with the decision applied
+    flags: tuple[str, ...]
+    decision: Decision | None
+    void: bool
+    options: tuple[str, ...]  # what a 待定 may be resolved to
+    rank_text: str
+    democratic_text: str
+    performance_text: str
+    composite_text: str
+    flag_text: str
+
+
+REVIEW_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "unit__name",
+    "democratic",
+    "performance",
+    "composite",
+    "rank",
+    "grade",
+    "flags",
+)
+
+
+def review_rows(
+    run: ComputeRun,
+    kind: str,
+    pool: str,
+    *,
+    decisions: dict[tuple[str, str], Decision],
+    voided: set[tuple[str, str]],
+) -> list[ReviewRow]:
+    """The pool's results in ranking order with the active decisions applied, in one query of plain values."""
+    settings = run_settings(run)
+    values = (
+        Result.objects.filter(run=run, kind=kind, pool=pool).order_by("position").values_list(*REVIEW_FIELDS)
+    )
+    rows = []
+    for pk, code, name, unit, democratic, performance, composite, rank, grade, flags in values:
+        decision = decisions.get((kind, code))
+        rows.append(
+            ReviewRow(
+                pk=pk,
+                code=code,
+                name=name,
+                unit=unit,
+                composite=composite,
+                groups=tuple(shown_groups(democratic).items()),
+                computed=grade,
+                grade=final_grade(grade, decision),
+                flags=tuple(flags),
+                decision=decision,
+                void=(kind, code) in voided,
+                options=(EXCELLENT, default_grade(kind, composite, settings)) if grade == PENDING else (),
+                rank_text=_text(rank),
+                democratic_text=_text(None if democratic is None else democratic["score"]),
+                performance_text=_text(performance),
+                composite_text=_text(composite),
+                flag_text="、".join(FLAG_LABELS.get(flag, flag) for flag in flags),
+            )
+        )
+    return rows
+
+
+def get_explanation(run: ComputeRun, pk: int) -> Result:
+    """A result of ``run`` with only what its explanation needs; 404 for another run's."""
+    return get_object_or_404(
+        Result.objects.only("pk", "kind", "code", "name", "pool", "explanation"), run=run, pk=pk
+    )
 
 
 def get_result(run: ComputeRun, pk: int) -> Result:

@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{R}runs/<int:version>/void/", views.void, name="void"),
     path(f"{R}runs/<int:version>/<int:pk>/", views.result_detail, name="result_detail"),
     path(f"{R}runs/<int:version>/<int:pk>/decide/", views.decide, name="decide"),
+    path(f"{R}runs/<int:version>/<int:pk>/explanation/", views.result_explanation, name="result_explanation"),
 ]
 
 # Feedback (我的考核结果, 本人意见), dossiers (考核档案) and per-unit 审定表: feedback_views, dossier_views,

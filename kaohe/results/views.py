@@ -23,6 +23,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,7 +44,7 @@ from kaohe.results.forms import (
     QuotaApprovalForm,
     VoidForm,
 )
-from kaohe.results.models import Decision, Kind, Objection, Result, VoidScope
+from kaohe.results.models import Decision, Kind, Objection, VoidScope
 from kaohe.rules.model import PENDING, UNGRADED
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -211,11 +212,11 @@ def _histogram(values: list[Decimal]) -> dict[str, Any]:
     return {"labels": [f"{b}–{b + 2}" for b in bins], "counts": counts}
 
 
-def _group_breakdown(results: list[Result]) -> dict[str, Any]:
+def _group_breakdown(targets: list[tuple[tuple[str, Decimal], ...]]) -> dict[str, Any]:
     """Each rater group's mean score over the pool, counting only targets where it cast ≥ 3 ballots."""
     sums: dict[str, list[Decimal]] = defaultdict(list)
-    for result in results:
-        for group, score in selectors.shown_groups(result.democratic).items():
+    for shown in targets:
+        for group, score in shown:
             sums[group].append(score)
     groups = sorted(sums, key=lambda g: (("上级", "同级", "下级", "服务对象") + (g,)).index(g))
     return {
@@ -223,6 +224,15 @@ def _group_breakdown(results: list[Result]) -> dict[str, Any]:
         "means": [round(float(sum(sums[g]) / len(sums[g])), 2) for g in groups],
         "targets": [len(sums[g]) for g in groups],
     }
+
+
+def _pk_url(name: str, *args: int) -> str:
+    """The URL of ``name`` for ``args`` and a result, with "{}" where the result's pk goes.
+
+    Reversed once a page rather than twice a row.
+    """
+    head, _, tail = reverse(name, args=[*args, 0]).rpartition("/0/")
+    return head + "/{}/" + tail
 
 
 @role_required(*RESULT_READERS)
@@ -234,38 +244,47 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     if run is None:
         messages.info(request, _("尚未计算考核结果。"))
         return redirect(_home(cycle))
-    pools = selectors.pool_states(cycle, run)
+    decisions = selectors.active_decisions(cycle)
+    pools = selectors.pool_states(cycle, run, decisions=decisions)
     keys = {p.key: p for p in pools}
     pool = keys.get(request.GET.get("pool", "")) or (pools[0] if pools else None)
     grade = request.GET.get("grade", "")
     flag = request.GET.get("flag", "")
     query = request.GET.get("q", "").strip()
-    rows: list[selectors.Decided] = []
+    rows: list[dict[str, Any]] = []
     charts: dict[str, Any] = {}
     if pool is not None:
-        results = list(selectors.pool_results(run, pool.kind, pool.pool))
-        composites = [r.composite for r in results if r.composite is not None]
+        found = selectors.review_rows(run, pool.kind, pool.pool, decisions=decisions, voided=state.voided)
         charts = {
             "pool": pool.label,
-            "distribution": _histogram(composites),
-            "groups": _group_breakdown(results),
+            "distribution": _histogram([r["composite"] for r in found if r["composite"] is not None]),
+            "groups": _group_breakdown([r["groups"] for r in found]),
         }
-        rows = selectors.decided_results(cycle, results, state.voided)
-        settings = selectors.run_settings(run)
-        for d in rows:
-            if d.result.grade == PENDING:
-                d.options = ["优秀", selectors.default_grade(d.result.kind, d.result.composite, settings)]
         if grade:
-            rows = [d for d in rows if d.grade == grade]
+            found = [r for r in found if r["grade"] == grade]
         if flag:
-            rows = [d for d in rows if flag in d.result.flags]
+            found = [r for r in found if flag in r["flags"]]
         if query:
             q = query.lower()
-            rows = [
-                d
-                for d in rows
-                if q in d.result.name.lower() or q in d.result.code.lower() or q in d.result.unit.name.lower()
+            found = [
+                r for r in found if q in r["name"].lower() or q in r["code"].lower() or q in r["unit"].lower()
             ]
+        # Links and the row's state for the template: cheaper here than a tag or two conditions a row.
+        detail = _pk_url("results:result_detail", cycle.year, run.version)
+        explanation = _pk_url("results:result_explanation", cycle.year, run.version)
+        decide = _pk_url("results:decide", cycle.year, run.version)
+        for r in found:
+            pk, tie = r["pk"], bool(r["options"]) and r["decision"] is None
+            rows.append(
+                {
+                    **r,
+                    "detail_url": detail.format(pk),
+                    "explanation_url": explanation.format(pk),
+                    "decide_url": decide.format(pk),
+                    "row_class": "table-secondary" if r["void"] else "table-warning" if tie else "",
+                    "plain": not (r["void"] or r["decision"] or tie),
+                }
+            )
     grades = selectors.GRADES[Kind(pool.kind)] if pool else ()
     context = _context(
         request,
@@ -279,10 +298,26 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
         grades=[*grades, PENDING, UNGRADED],
         flags=FLAG_LABELS.items(),
         filters={"grade": grade, "flag": flag, "q": query},
-        decision_form=DecisionForm(),
-        approval_form=QuotaApprovalForm(initial={"kind": pool.kind, "pool": pool.pool} if pool else None),
+        here=request.get_full_path(),
     )
     return render(request, "results/review.html", context)
+
+
+@role_required(*RESULT_READERS)
+@require_GET
+def result_explanation(request: HttpRequest, year: int, version: int, pk: int) -> HttpResponse:
+    """A result's explanation: the fragment a review row fetches with htmx, else a page around it."""
+    cycle = get_cycle(request.user, year)
+    run = selectors.get_run(cycle, version)
+    result = selectors.get_explanation(run, pk)
+    context = _context(request, cycle, run=run, result=result, pool_key=f"{result.kind}:{result.pool}")
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "results/_explanation.html", context)
+    else:
+        context["state"] = selectors.results_state(cycle)
+        response = render(request, "results/explanation.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @role_required(*RESULT_READERS)

@@ -88,6 +88,11 @@ def test_the_committee_resolves_a_tie_and_the_organiser_finalises(roster, cast, 
     for name in ("西山镇领导班子", "市财政局领导班子", "南湖街道领导班子"):
         expect(row(page, name).locator("td.grade")).to_contain_text("待定")
     expect(row(page, "东城街道领导班子").locator("td.grade")).to_contain_text("优秀")
+    # The row's 查看 fetches its explanation into the row.
+    explanation, review = run.results.get(kind="team", code="DW01").explanation, page.url
+    row(page, "东城街道领导班子").get_by_role("link", name="查看").click()
+    expect(row(page, "东城街道领导班子").locator(".explanation")).to_have_text(explanation)
+    assert page.url == review
 
     row(page, "西山镇领导班子").get_by_role("button", name="定为优秀").click()
     expect(row(page, "西山镇领导班子").locator("td.grade")).to_contain_text("领导小组决定")

@@ -4,6 +4,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -31,6 +33,7 @@ def pages(run):
         reverse("results:compare", args=[year]),
         reverse("results:notice", args=[year]),
         reverse("results:result_detail", args=[year, version, pk]),
+        reverse("results:result_explanation", args=[year, version, pk]),
     ]
 
 
@@ -121,7 +124,64 @@ def test_the_review_shows_ties_flags_in_chinese_and_explanations(run, client_for
     assert "定为优秀" in page and "定为称职" in page
     assert "理论名额" in page and "1.00" in page
     assert "chart-data" in page
-    assert result(run, "GB001").explanation[:20] in page
+
+
+def test_the_review_links_each_explanation_instead_of_carrying_it(run, client_for):
+    page = client_for("committee").get(reverse("results:review", args=[2025]), {"pool": "cadre:全部"})
+    text = page.content.decode()
+    for code in ("GB001", "GB002", "GB003", "GB004", "GB005"):
+        r = result(run, code)
+        url = reverse("results:result_explanation", args=[2025, run.version, r.pk])
+        assert f'href="{url}" hx-get="{url}"' in text
+        assert r.explanation[:20] not in text
+
+
+def test_an_explanation_is_a_fragment_for_htmx_and_a_page_without_javascript(run, client_for):
+    r = result(run, "GB001")
+    url = reverse("results:result_explanation", args=[2025, run.version, r.pk])
+    client = client_for("leader")
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    page = client.get(url)
+    assert fragment.content.decode().strip() == (
+        f'<p class="small mb-0 explanation" id="explanation-{r.pk}">{r.explanation}</p>'
+    )
+    assert fragment.content.decode().strip() in page.content.decode()
+    assert "<html" not in fragment.content.decode() and "<html" in page.content.decode()
+    assert "HX-Request" in fragment["Vary"] and "HX-Request" in page["Vary"]
+
+
+@pytest.mark.parametrize("role", ["outsider", "cadre"])
+def test_an_explanation_is_refused_to_those_who_may_not_see_the_review(run, client_for, role):
+    url = reverse("results:result_explanation", args=[2025, run.version, result(run, "GB001").pk])
+    response = client_for(role).get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert result(run, "GB001").explanation[:20] not in response.content.decode()
+
+
+def test_an_explanation_of_another_run_or_year_is_not_found(run, client_for, world):
+    first = result(run, "GB001")
+    second = actions.run_compute(actor="测试", cycle=world)
+    client = client_for("organiser")
+    url = reverse("results:result_explanation", args=[2025, second.version, first.pk])
+    assert client.get(url).status_code == 404
+    url = reverse("results:result_explanation", args=[2024, run.version, first.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_the_review_runs_as_many_queries_for_a_large_pool_as_for_a_small_one(
+    run, cast, client_for, world, django_assert_max_num_queries
+):
+    resolve_ties(cast, world, run)
+    client = client_for("committee")
+    url = reverse("results:review", args=[2025])
+    counts = {}
+    for pool in ("team:全部", "cadre:全部"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"pool": pool}).status_code == 200
+        counts[pool] = len(queries)
+    assert counts["team:全部"] == counts["cadre:全部"]
+    with django_assert_max_num_queries(12):
+        client.get(url, {"pool": "cadre:全部"})
 
 
 def test_leaders_read_the_review_without_decision_buttons(run, client_for):
