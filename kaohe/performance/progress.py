@@ -22,9 +22,11 @@ What counts is what ``kaohe.plans.inputs`` gives the rules engine:
 from __future__ import annotations
 
 import enum
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -38,7 +40,7 @@ from kaohe.plans.inputs import cycle_rule_settings
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup, Indicator
 from kaohe.rules.errors import InputError
 from kaohe.rules.model import Component, RuleSettings
-from kaohe.surveys.models import PublicSurvey
+from kaohe.surveys.models import SurveyResponse
 
 PROGRESS_ROLES = (Role.ORGANISER, Role.ASSESSOR, Role.CLERK)
 COMPONENTS = (Component.INDICATORS, Component.PUBLIC_SURVEY, Component.LEADER_RATING)
@@ -204,19 +206,45 @@ class Total:
         return 100 if not self.expected else int(100 * self.done / self.expected)
 
 
+class UnitRows(Sequence[UnitProgress]):
+    """The units' figures as plain tuples, made into ``UnitProgress`` (with the list to chase) only when read.
+
+    A page shows 100 of 5,000 units: building every unit's objects cost more than counting them.
+    """
+
+    def __init__(self, rows: list[tuple], build: Callable[[tuple], UnitProgress]) -> None:
+        self.rows = rows
+        self.build = build
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> UnitProgress: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[UnitProgress]: ...
+    def __getitem__(self, index: int | slice) -> UnitProgress | list[UnitProgress]:
+        if isinstance(index, slice):
+            return [self.build(row) for row in self.rows[index]]
+        return self.build(self.rows[index])
+
+    def to_chase(self) -> UnitRows:
+        return UnitRows([row for row in self.rows if row[_CHASE]], self.build)
+
+
 @dataclass
 class Progress:
     cycle: AssessmentCycle
     scope: Scope
-    units: list[UnitProgress]
+    units: UnitRows
     departments: list[DepartmentProgress]
     totals: list[Total]
     settings_errors: list[str]
     performance_weights: dict[str, int]
 
     @property
-    def units_to_chase(self) -> list[UnitProgress]:
-        return [u for u in self.units if u.chase]
+    def units_to_chase(self) -> UnitRows:
+        return self.units.to_chase()
 
     @property
     def departments_to_chase(self) -> list[DepartmentProgress]:
@@ -244,11 +272,7 @@ def _fetch(queryset: QuerySet) -> list[tuple]:
 
 def _by_unit(rows: Iterable[tuple[int, int, int]], categories: dict[int, int]) -> dict[int, int]:
     """(unit, indicator's category, n) rows → n by unit, keeping rows of the unit's own category that year."""
-    found: dict[int, int] = {}
-    for unit_id, category_id, n in rows:
-        if categories.get(unit_id) == category_id:
-            found[unit_id] = n
-    return found
+    return {unit_id: n for unit_id, category_id, n in rows if categories.get(unit_id) == category_id}
 
 
 class _Counting:
@@ -296,7 +320,7 @@ class _Counting:
     @staticmethod
     def per_unit_and_category(rows: QuerySet, **more) -> list[tuple]:
         return _fetch(
-            rows.values_list("unit_id", "indicator__category_id").annotate(n=Count("pk"), **more).order_by()
+            rows.values_list("unit_id", "indicator__category_id").annotate(n=Count("*"), **more).order_by()
         )
 
     def run(self) -> Progress:
@@ -357,50 +381,40 @@ class _Counting:
                 categories,
             )
             ratings = dict(
-                _fetch(self.rows(LeaderRating).values_list("unit_id").annotate(n=Count("pk")).order_by())
+                _fetch(self.rows(LeaderRating).values_list("unit_id").annotate(n=Count("*")).order_by())
             )
-            responses = dict(
-                _fetch(
-                    self.rows(PublicSurvey).values_list("unit_id").annotate(n=Count("responses")).order_by()
-                )
-            )
+            # Counted from the responses' side: their survey index covers it, no response row is read.
+            answers = SurveyResponse.objects.filter(survey__cycle=cycle)
+            if self.restricted():
+                answers = answers.filter(survey__unit_id__in=self.assessed().values("unit_id"))
+            responses = dict(_fetch(answers.values_list("survey__unit_id").annotate(n=Count("*")).order_by()))
 
         places = _Places(cycle.year)
-        active = tuple(bool(weights.get(c)) for c in COMPONENTS)
-        units = []
-        for unit_id, code, name, category_id, category, indicator_score, survey, rating in unit_rows:
-            scored = scores.get(unit_id, 0)
-            unit = UnitProgress(
-                unit_id,
-                code,
-                name,
-                category_id,
-                category,
-                per_category.get(category_id, 0),
-                evaluations.get(unit_id, 0),
-                scored,
-                verifications.get(unit_id, 0),
-                scored + verified_only.get(unit_id, 0),
-                ratings.get(unit_id, 0),
-                responses.get(unit_id, 0),
-                indicator_score is not None,
-                survey is not None,
-                rating is not None,
+        if scope.full:
+            rows, totals = _judge_units(
+                unit_rows,
+                per_category,
+                (evaluations, scores, verifications, verified_only, ratings, responses),
+                tuple(bool(weights.get(c)) for c in COMPONENTS),
             )
-            if scope.full:
-                _judge(unit, active)
-                unit.chase = _unit_chase(unit, places)
-            else:
-                unit.chase = _clerk_chase(unit, places)
-            units.append(unit)
+        else:
+            rows, totals = _clerk_units(unit_rows, per_category, scores)
 
-        departments = self.departments(indicator_rows, units_in_category, clerk, strays)
+        def build(row: tuple) -> UnitProgress:
+            unit = UnitProgress(*row[:_CHASE])
+            unit.chase = _unit_chase(unit, places) if scope.full else _clerk_chase(unit, places)
+            return unit
+
+        departments = self.departments(indicator_rows, units_in_category, strays)
+        if not scope.full:
+            entered, expected = (sum(d.entered for d in departments), sum(d.expected for d in departments))
+            totals.insert(0, Total(_("部门评分"), entered, expected))
         return Progress(
             cycle=cycle,
             scope=scope,
-            units=units,
+            units=UnitRows(rows, build),
             departments=departments,
-            totals=_totals(units, departments, scope),
+            totals=totals,
             settings_errors=errors,
             performance_weights={str(c): w for c, w in weights.items()},
         )
@@ -412,16 +426,21 @@ class _Counting:
             return None, error.messages
 
     def departments(
-        self, indicator_rows: list[tuple], units_in_category: dict[int, int], clerk: bool, strays: bool
+        self, indicator_rows: list[tuple], units_in_category: dict[int, int], strays: bool
     ) -> list[DepartmentProgress]:
-        # The departments' own scores, on units assessed that year in the indicator's category.
-        rows = self.rows(IndicatorScore, department=clerk)
+        if not indicator_rows:
+            return []
+        # The departments' own scores, on units assessed that year in the indicator's category; found by their
+        # indicators (a covering index), the cycle's or the clerk's department's.
+        rows = IndicatorScore.objects.filter(indicator_id__in=[row[0] for row in indicator_rows])
+        if self.restricted():
+            rows = rows.filter(unit_id__in=self.assessed().values("unit_id"))
         if strays:
             assessed = self.assessed().filter(
                 unit_id=OuterRef("unit_id"), category_id=OuterRef("indicator__category_id")
             )
             rows = rows.filter(Exists(assessed))
-        entered = dict(_fetch(rows.values_list("indicator_id").annotate(n=Count("pk")).order_by()))
+        entered = dict(_fetch(rows.values_list("indicator_id").annotate(n=Count("*")).order_by()))
         by_department: dict[int | None, DepartmentProgress] = {}
         url = reverse("performance:score_grid", args=[self.cycle.year])
         for (
@@ -460,18 +479,21 @@ def _weights(settings: RuleSettings | None) -> dict[Component, int]:
     return integer_weights({c: weights.get(c, 0) for c in COMPONENTS})
 
 
-def _judge(unit: UnitProgress, active: tuple[bool, bool, bool]) -> None:
-    """Whether the unit's performance can be computed, and which components the rules would renormalise.
+def _judge(
+    active: tuple[bool, bool, bool],
+    kept: bool,
+    incomplete: bool,
+    has_indicators: bool,
+    has_survey: bool,
+    has_rating: bool,
+) -> tuple[Status, tuple[Component, ...], bool]:
+    """Whether a unit's performance can be computed, which components the rules would renormalise, and
+    whether something other than self-evaluations is to be chased.
 
-    ``active``: whether 指标考评, 公众评议 and 领导评价 have a weight above 0 (in ``COMPONENTS`` order).
-    Written out plainly: it runs for each of 5,000 units on every page.
-    """
+    ``active``: whether 指标考评, 公众评议 and 领导评价 have a weight above 0 (in ``COMPONENTS`` order);
+    ``kept``: whether the unit's category keeps indicators; ``incomplete``: whether their scores are.
+    """  # fmt: skip
     on_indicators, on_survey, on_rating = active
-    kept = unit.indicators > 0
-    incomplete = kept and unit.scored < unit.indicators
-    has_indicators = (not incomplete) if kept else unit.given_indicators
-    has_survey = unit.survey_responses > 0 or unit.given_survey
-    has_rating = unit.leader_ratings > 0 or unit.given_rating
     missing = []
     if on_indicators and not has_indicators:
         missing.append(_INDICATORS)
@@ -479,15 +501,104 @@ def _judge(unit: UnitProgress, active: tuple[bool, bool, bool]) -> None:
         missing.append(_SURVEY)
     if on_rating and not has_rating:
         missing.append(_RATING)
-    unit.missing_components = tuple(missing)
     if on_indicators and incomplete:
-        unit.status = _INCOMPLETE
+        status = _INCOMPLETE
     elif not ((on_indicators and has_indicators) or (on_survey and has_survey) or (on_rating and has_rating)):
-        unit.status = _NONE
+        status = _NONE
     elif missing:
-        unit.status = _RENORMALISED
+        status = _RENORMALISED
     else:
-        unit.status = _COMPLETE
+        status = _COMPLETE
+    chase = (
+        status is _INCOMPLETE
+        or _SURVEY in missing
+        or _RATING in missing
+        or (not kept and _INDICATORS in missing)
+    )
+    return status, tuple(missing), chase
+
+
+_CHASE = 17  # a unit row: UnitProgress's fields up to its status, then whether it has something to chase
+
+
+def _judge_units(
+    unit_rows: list[tuple],
+    per_category: dict[int, int],
+    counts: tuple[dict[int, int], ...],
+    active: tuple[bool, bool, bool],
+) -> tuple[list[tuple], list[Total]]:
+    """Each unit's row (see ``_CHASE``) and the totals, in one plain loop over the units: it runs for each of
+    5,000 units on every page, so the judgement comes from a table of the 32 cases, not a call per unit."""  # fmt: skip
+    evaluations, scores, verifications, verified_only, ratings, responses = counts
+    cases = {
+        case: _judge(active, *case)
+        for case in itertools.product((False, True), repeat=5)
+    }  # fmt: skip
+    rows = []
+    indicators = evaluated = entered = verified = counted = rated = surveyed = computable = complete = 0
+    for unit_id, code, name, category_id, category, indicator_score, survey, rating in unit_rows:
+        expected = per_category.get(category_id, 0)
+        own = evaluations.get(unit_id, 0)
+        department = scores.get(unit_id, 0)
+        checked = verifications.get(unit_id, 0)
+        scored = department + verified_only.get(unit_id, 0)
+        leaders = ratings.get(unit_id, 0)
+        answers = responses.get(unit_id, 0)
+        given_indicators, given_survey, given_rating = (
+            indicator_score is not None, survey is not None, rating is not None
+        )  # fmt: skip
+        kept = expected > 0
+        incomplete = kept and scored < expected
+        has_survey = answers > 0 or given_survey
+        has_rating = leaders > 0 or given_rating
+        status, missing, chase = cases[
+            (kept, incomplete, (not incomplete) if kept else given_indicators, has_survey, has_rating)
+        ]
+        rows.append(
+            (
+                unit_id, code, name, category_id, category, expected, own, department, checked, scored, leaders,
+                answers, given_indicators, given_survey, given_rating, missing, status, chase or own < expected,
+            )
+        )  # fmt: skip
+        indicators += expected
+        evaluated += own if own < expected else expected
+        entered += department if department < expected else expected
+        verified += checked if checked < expected else expected
+        counted += scored if scored < expected else expected
+        rated += has_rating
+        surveyed += has_survey
+        computable += status is _COMPLETE or status is _RENORMALISED
+        complete += status is _COMPLETE
+    n = len(rows)
+    return rows, [
+        Total(_("自评"), evaluated, indicators),
+        Total(_("部门评分"), entered, indicators),
+        Total(_("现场核验"), verified, indicators),
+        Total(_("计分指标（核验或部门评分）"), counted, indicators),
+        Total(_("有领导评价的单位"), rated, n),
+        Total(_("有公众评议的单位"), surveyed, n),
+        Total(_("绩效可计算的单位"), computable, n),
+        Total(_("绩效构成完整的单位"), complete, n),
+    ]
+
+
+def _clerk_units(
+    unit_rows: list[tuple], per_category: dict[int, int], scores: dict[int, int]
+) -> tuple[list[tuple], list[Total]]:
+    """A clerk's rows: their department's scores only; the department's total goes first (see ``run``)."""
+    rows = []
+    for unit_id, code, name, category_id, category, indicator_score, survey, rating in unit_rows:
+        expected = per_category.get(category_id, 0)
+        department = scores.get(unit_id, 0)
+        rows.append(
+            (
+                unit_id, code, name, category_id, category, expected, 0, department, 0, department, 0, 0,
+                indicator_score is not None, survey is not None, rating is not None, (), Status.NONE,
+                department < expected,
+            )
+        )  # fmt: skip
+    done = sum(1 for row in rows if row[7] >= row[5])
+    return rows, [Total(_("评分齐全的单位"), done, len(rows))]
 
 
 _INDICATORS, _SURVEY, _RATING = COMPONENTS
@@ -548,23 +659,3 @@ def _unit_chase(unit: UnitProgress, places: _Places) -> list[ChaseItem]:
 def _clerk_chase(unit: UnitProgress, places: _Places) -> list[ChaseItem]:
     missing = max(unit.indicators - unit.scores, 0)
     return [_item(places.own_scores, missing)] if missing else []
-
-
-def _totals(units: list[UnitProgress], departments: list[DepartmentProgress], scope: Scope) -> list[Total]:
-    n = len(units)
-    indicators = sum(u.indicators for u in units)
-    if not scope.full:
-        return [
-            Total(_("部门评分"), sum(d.entered for d in departments), sum(d.expected for d in departments)),
-            Total(_("评分齐全的单位"), sum(1 for u in units if u.scores >= u.indicators), n),
-        ]
-    return [
-        Total(_("自评"), sum(min(u.self_evaluations, u.indicators) for u in units), indicators),
-        Total(_("部门评分"), sum(min(u.scores, u.indicators) for u in units), indicators),
-        Total(_("现场核验"), sum(min(u.verifications, u.indicators) for u in units), indicators),
-        Total(_("计分指标（核验或部门评分）"), sum(min(u.scored, u.indicators) for u in units), indicators),
-        Total(_("有领导评价的单位"), sum(1 for u in units if u.leader_ratings or u.given_rating), n),
-        Total(_("有公众评议的单位"), sum(1 for u in units if u.survey_responses or u.given_survey), n),
-        Total(_("绩效可计算的单位"), sum(1 for u in units if u.computable), n),
-        Total(_("绩效构成完整的单位"), sum(1 for u in units if u.status is Status.COMPLETE), n),
-    ]

@@ -263,3 +263,13 @@ def test_the_page_takes_the_same_few_queries_however_many_units(
     more_units(data, 12)
     with django_assert_num_queries(queries):
         assert client.get(progress_url()).status_code == 200
+
+
+def test_the_page_shows_a_hundred_units_while_the_totals_count_them_all(client_for, data):
+    more_units(data, 120)
+    report = report_for(data, "organiser")
+    assert len(report.units) == 123 and [u.code for u in report.units[100:]][-2:] == ["DX119", "DW03"]
+    assert {t.label: t.expected for t in report.totals}["绩效可计算的单位"] == 123
+    second = client_for("organiser").get(progress_url("?page=2")).content.decode()
+    assert second.count("data-unit=") == 23 and 'data-unit="DW03"' in second
+    assert 'data-unit="DW01"' not in second
