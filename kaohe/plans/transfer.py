@@ -600,23 +600,27 @@ class _Import:
         session = EvaluationSession.objects.create(
             cycle=cycle, name=IMPORTED_SESSION, kind=SessionKind.IMPORTED, status=SessionStatus.CLOSED
         )
-        ballot_ids = iter(random_ids(len(by_ballot) - len(already)))
-        mark_ids = iter(random_ids(sum(len(marks) for key, marks in by_ballot.items() if key not in already)))
+        numbers = [number for number in by_ballot if number not in already]
+        # Rows go in in the order of their random ids, as closing a session rewrites them: nothing keeps the
+        # book's order, and the indexes on the ids fill from left to right instead of at 1.5 million random
+        # places (PostgreSQL took 2.6 times as long for the marks' inserts in the book's order).
+        ballots = sorted(zip(random_ids(len(numbers)), numbers, strict=True))
+        mark_ids = random_ids(sum(len(by_ballot[number]) for number in numbers))
+        mark_ids.sort()
+        next_mark = iter(mark_ids).__next__
         ballot_rows, mark_rows = [], []
         units, cadres = self.units, self.cadres
         unit_codes = self.unit_codes
-        for number, marks in by_ballot.items():
-            if number in already:
-                continue
-            ballot = next(ballot_ids)
+        for ballot, number in ballots:
+            marks = by_ballot[number]
             ballot_rows.append((ballot, session.id, number, marks[0].rater_group))
             for mark in marks:
                 if mark.target in unit_codes:
-                    mark_rows.append((next(mark_ids), ballot, units[mark.target], None, mark.choice))
+                    mark_rows.append((next_mark(), ballot, units[mark.target], None, mark.choice))
                 else:
-                    mark_rows.append((next(mark_ids), ballot, None, cadres[mark.target], mark.choice))
+                    mark_rows.append((next_mark(), ballot, None, cadres[mark.target], mark.choice))
         insert_rows(Ballot, ["id", "session", "number", "rater_group"], ballot_rows)
-        del ballot_rows
+        del ballot_rows, ballots, mark_ids
         insert_rows(Mark, ["id", "ballot", "unit", "cadre", "choice"], mark_rows)
         self.counts["ballots"] = len(by_ballot) - len(already)
         self.counts["marks"] = len(mark_rows)

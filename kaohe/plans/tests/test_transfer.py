@@ -380,3 +380,20 @@ def test_ballot_and_mark_ids_are_random_version_4_uuids():
     assert len(set(ids)) == 1000
     assert {uuid.UUID(i).version for i in ids} == {4}
     assert {uuid.UUID(i).hex for i in ids} == set(ids)
+
+
+def test_ballots_and_marks_go_in_in_the_order_of_their_random_ids_not_the_books(db, monkeypatch):
+    inserted = {}
+    insert = transfer.insert_rows
+
+    def capture(model, names, rows):
+        inserted[model] = rows
+        insert(model, names, rows)
+
+    monkeypatch.setattr(transfer, "insert_rows", capture)
+    import_book(small())
+    ballots, marks = [row[0] for row in inserted[Ballot]], inserted[Mark]
+    assert len(ballots) > 1 and ballots == sorted(ballots)
+    assert [m[0] for m in marks] == sorted(m[0] for m in marks)
+    assert [m[1] for m in marks] == sorted(m[1] for m in marks)
+    assert Mark.objects.count() == len(marks)
