@@ -1,6 +1,6 @@
 """Benchmark the cycle's progress page at province scale: p50/p95 over 100 requests as an organiser.
 
-    .venv/bin/python bench/progress_page.py [--requests 100] [--regenerate]
+    .venv/bin/python bench/progress_page.py [--requests 100] [--regenerate] [--sqlite PATH]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe .venv/bin/python bench/progress_page.py
 
 The first run (or --regenerate) builds its own database — bench/out/progress.sqlite3, or the PostgreSQL
@@ -25,26 +25,30 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-SQLITE = OUT / "progress.sqlite3"
+SQLITE = ROOT / "bench" / "out" / "progress.sqlite3"
 SUFFIX = "_progress_bench"
 INDICATORS_PER_CATEGORY = 10
 BATCH = 5000
 
 
-def database_url() -> str:
+def database_url(sqlite: Path) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         parts = urlsplit(url)
         return urlunsplit(parts._replace(path=parts.path + SUFFIX))
-    return f"sqlite:///{SQLITE}"
+    return f"sqlite:///{sqlite}"
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def fresh_database(url: str) -> None:
     if url.startswith("sqlite"):
-        OUT.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE}{suffix}").unlink(missing_ok=True)
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     import psycopg
 
@@ -57,7 +61,7 @@ def fresh_database(url: str) -> None:
 
 def loaded(url: str) -> bool:
     if url.startswith("sqlite"):
-        return SQLITE.exists()
+        return sqlite_path(url).exists()
     import psycopg
 
     try:
@@ -220,8 +224,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--sqlite", type=Path, default=SQLITE, help="the SQLite file (default: %(default)s)")
     options = parser.parse_args()
-    url = database_url()
+    url = database_url(options.sqlite.resolve())
     fresh = options.regenerate or not loaded(url)
     if fresh:
         print(f"building {url}")
