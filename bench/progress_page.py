@@ -15,6 +15,7 @@ an organiser (who sees everything), with DEBUG off. Target: p95 ≤ 300 ms.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import statistics
@@ -239,10 +240,9 @@ def main() -> None:
 
     import warnings
 
-    import django
-
     warnings.filterwarnings("ignore", "No directory at")  # whitenoise without collectstatic
-    django.setup()
+
+    importlib.import_module("kaohe.wsgi")  # set up as a web process is: Django, then start-up objects frozen
     if fresh:
         generate()
     from django.db import connection
