@@ -44,7 +44,10 @@ def _half_up_2(numerator: int, denominator: int) -> str:
         text = _half_up_2(-numerator, denominator)
         return text if text == "0.00" else "-" + text
     whole, part = divmod((200 * numerator + denominator) // (2 * denominator), 100)
-    return f"{whole}.{part:02d}"
+    return f"{whole}.{_CENTS[part]}"
+
+
+_CENTS = [f"{part:02d}" for part in range(100)]
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:

@@ -70,6 +70,7 @@ class _Target:
     pool_label: str
     detail: democratic.DemocraticDetail | None
     composite: Composite
+    texts: dict[Component, str]  # the composite's components with two decimals
     causes: list[Cause]
     member: Member
     priority: str | None
@@ -111,6 +112,10 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         for unit in inputs.units
     }
     units = {unit.code: unit for unit in inputs.units}
+    unit_values = {
+        code: (None, "") if p.value is None else (to_decimal(p.value), display_fraction(p.value))
+        for code, p in performances.items()
+    }
 
     # §4 and §5: composites and effects, and each target's place in a quota pool.
     team_weights = integer_weights(settings.team_composite_weights)
@@ -123,6 +128,10 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         detail = details[unit.code]
         score = None if detail is None else detail.score
         composite = team_composite(performances[unit.code].value, score, team_weights)
+        texts = {
+            Component.PERFORMANCE: unit_values[unit.code][1],
+            Component.DEMOCRATIC: "" if detail is None else detail.score_text,
+        }
         causes = team_causes(unit, settings)
         pool = ALL if settings.team_pool is TeamPool.ALL else unit.category
         member = Member(unit.code, composite.rounded, settings.team_excellent_ratio, heaviest(causes), False)
@@ -138,21 +147,30 @@ def _assess(inputs: AssessmentInput) -> Assessment:
                 label,
                 detail,
                 composite,
+                texts,
                 causes,
                 member,
                 None,
             )
         )
     cadre_pool = settings.cadre_pool
-    exact: dict[Decimal, Fraction] = {}
+    known: dict[Decimal, tuple[Fraction, str]] = {}
     for cadre in inputs.cadres:
         unit = units[cadre.unit]
         detail = details[cadre.code]
+        regular, regular_text = _exact(cadre.regular, known)
+        leader_rating, leader_rating_text = _exact(cadre.leader_rating, known)
         component_values = {
             Component.DEMOCRATIC: None if detail is None else detail.score,
             Component.PERFORMANCE: performances[unit.code].value,
-            Component.REGULAR: _exact(cadre.regular, exact),
-            Component.LEADER_RATING: _exact(cadre.leader_rating, exact),
+            Component.REGULAR: regular,
+            Component.LEADER_RATING: leader_rating,
+        }
+        texts = {
+            Component.DEMOCRATIC: "" if detail is None else detail.score_text,
+            Component.PERFORMANCE: unit_values[unit.code][1],
+            Component.REGULAR: regular_text,
+            Component.LEADER_RATING: leader_rating_text,
         }
         own = adjustments(by_target.get(cadre.code, ()), cap)
         composite = cadre_composite(component_values, own, cadre_weights)
@@ -169,8 +187,8 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         heading = f"{cadre.name}（{cadre.code}，{unit.name}{post}）"
         targets.append(
             _Target(
-                Kind.CADRE, unit, cadre.name, heading, pool, label, detail, composite, causes, member,
-                cadre.priority or None,
+                Kind.CADRE, unit, cadre.name, heading, pool, label, detail, composite, texts, causes,
+                member, cadre.priority or None,
             )
         )  # fmt: skip
 
@@ -194,10 +212,6 @@ def _assess(inputs: AssessmentInput) -> Assessment:
     # §7 and §9: flags and explanations, one result per target.
     book = Phrasebook(settings)
     phrases = {code: performance_phrase(performance, book) for code, performance in performances.items()}
-    unit_values = {
-        code: (None, "") if p.value is None else (to_decimal(p.value), display_fraction(p.value))
-        for code, p in performances.items()
-    }
     results = []
     for target in targets:
         kind, code, member = target.kind, target.member.code, target.member
@@ -216,14 +230,14 @@ def _assess(inputs: AssessmentInput) -> Assessment:
             flags.append("tie")
         elif placement.selection is Selection.OVER_QUOTA:
             flags.append("over_quota")
-        performance, performance_text = unit_values[target.unit.code]
+        performance = unit_values[target.unit.code][0]
         facts = Facts(
             kind=kind,
             heading=target.heading,
             democratic=target.detail,
             performance=phrases[target.unit.code],
-            performance_value=performance_text,
             composite=target.composite,
+            texts=target.texts,
             causes=target.causes,
             effect=member.effect,
             priority=target.priority,
@@ -257,14 +271,15 @@ def _assess(inputs: AssessmentInput) -> Assessment:
     return Assessment(settings.year, results, quotas, tally.invalid)
 
 
-def _exact(value: Decimal | None, known: dict[Decimal, Fraction]) -> Fraction | None:
-    """``Fraction(value)``, remembered: scores repeat, and converting a Decimal is slow."""
+def _exact(value: Decimal | None, known: dict[Decimal, tuple[Fraction, str]]) -> tuple[Fraction | None, str]:
+    """``Fraction(value)`` and its two decimals, remembered: scores repeat, and converting is slow."""
     if value is None:
-        return None
-    fraction = known.get(value)
-    if fraction is None:
-        fraction = known[value] = Fraction(value)
-    return fraction
+        return None, ""
+    pair = known.get(value)
+    if pair is None:
+        fraction = Fraction(value)
+        pair = known[value] = (fraction, display_fraction(fraction))
+    return pair
 
 
 def result_order(result: Result) -> tuple[bool, str, bool, int, str]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
-from .arithmetic import display, display_fraction, half_up, plain
+from .arithmetic import WeightedMean, display, display_fraction, half_up, plain
 from .composite import Composite
 from .democratic import SHARE_NAMES, DemocraticDetail
 from .eligibility import Cause
 from .model import Component, Effect, Kind, PriorityMode, QuotaSummary, RuleSettings
-from .performance import Adjustments, Performance
+from .performance import NO_ADJUSTMENTS, Adjustments, Performance
 from .quotas import Placement, Selection, band
 
 COMPONENT_WORDS = {
@@ -42,6 +41,11 @@ class Phrasebook:
         }
         self.performance_weight = _weight_words(settings.performance_weights)
         self._quotas: dict[tuple[Kind, str], str] = {}
+        # Sentences of one shape (which groups or components are present) share a template, and vote
+        # rates repeat from target to target: each is written once.
+        self._democratic: dict[tuple[str, ...], str] = {}
+        self._rates: dict[tuple[Kind, tuple[int, int, int], int], str] = {}
+        self._composites: dict[tuple[Kind, tuple[Component, ...], tuple[Component, ...]], str] = {}
 
     def quota(self, pool: QuotaSummary) -> str:
         key = (pool.kind, pool.pool)
@@ -51,6 +55,52 @@ class Phrasebook:
             text = f"该池优秀名额理论值{display(pool.theoretical)}名，按{rounding}为{pool.quota}名"
             self._quotas[key] = text
         return text
+
+    def democratic(self, detail: DemocraticDetail) -> str:
+        """The democratic sentence's template: {0} score, {1} valid marks, {2}… each group's tally."""
+        template = self._democratic.get(detail.spread)
+        if template is None:
+            weight = self.group_weight
+            names = [name for name in self.settings.rater_group_weights if name not in detail.spread]
+            groups = "、".join(
+                f"{_escape(name)}{{{i}.text}}分（{{{i}.valid}}张，{_escape(weight[name])}）"
+                for i, name in enumerate(names, 2)
+            )
+            template = f"民主测评得分{{0}}分，有效票{{1}}张，其中{groups}"
+            if detail.spread:
+                spread = "、".join(f"{name}（{weight[name]}）" for name in detail.spread)
+                template += _escape(f"；{spread}没有有效票，其权重按比例分给有票的评价人类别")
+            self._democratic[detail.spread] = template
+        return template
+
+    def rates(self, detail: DemocraticDetail) -> str:
+        key = (detail.kind, detail.share_counts, detail.valid)
+        text = self._rates.get(key)
+        if text is None:
+            n = detail.valid
+            text = self._rates[key] = "，".join(
+                f"{name}率{half_up(count * 100, n, 2)}%"
+                for name, count in zip(SHARE_NAMES[detail.kind], detail.share_counts, strict=True)
+            )
+        return text
+
+    def composite(self, kind: Kind, mean: WeightedMean[Component]) -> str:
+        """The composite sentence's template: {0} the composite, {1} its note, {2}… the components."""
+        key = (kind, mean.used, mean.missing)
+        template = self._composites.get(key)
+        if template is None:
+            weights = self.component_weight[kind]
+            blanks = {component: f"{{{i}}}" for i, component in enumerate(mean.used, 2)}
+            escaped = {component: _escape(words) for component, words in weights.items()}
+            template = self._composites[key] = (
+                f"综合得分{{0}}分{{1}}，{_mean(blanks, escaped, mean.used)}"
+                + _escape(_missing(mean.missing, weights))
+            )
+        return template
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _weight_words(weights: Mapping[Component, Decimal]) -> dict[Component, str]:
@@ -65,8 +115,8 @@ class Facts:
     heading: str  # who: 张三（GB017，财政局 副局长）
     democratic: DemocraticDetail | None
     performance: str  # the unit's performance, phrased once per unit by ``performance_phrase``
-    performance_value: str  # the unit's performance, two decimals ("" when it has none)
     composite: Composite
+    texts: Mapping[Component, str]  # the composite's components present, with two decimals
     causes: Sequence[Cause]
     effect: Effect | None
     priority: str | None
@@ -100,20 +150,8 @@ def explain(facts: Facts, book: Phrasebook) -> str:
 def democratic_sentence(detail: DemocraticDetail | None, book: Phrasebook) -> str:
     if detail is None:
         return "民主测评没有有效票，民主测评缺项。"
-    weight = book.group_weight
-    groups = "、".join(
-        f"{name}{g.text}分（{g.valid}张，{weight[name]}）" for name, g in detail.groups.items()
-    )
-    text = f"民主测评得分{detail.score_text}分，有效票{detail.valid}张，其中{groups}"
-    if detail.spread:
-        spread = "、".join(f"{name}（{weight[name]}）" for name in detail.spread)
-        text += f"；{spread}没有有效票，其权重按比例分给有票的评价人类别"
-    n = detail.valid
-    rates = "，".join(
-        f"{name}率{half_up(count * 100, n, 2)}%"
-        for name, count in zip(SHARE_NAMES[detail.kind], detail.share_counts, strict=True)
-    )
-    return f"{text}。{rates}。"
+    text = book.democratic(detail).format(detail.score_text, detail.valid, *detail.groups.values())
+    return f"{text}。{book.rates(detail)}。"
 
 
 def _mean(texts: Mapping[Component, str], weights: Mapping[Component, str], used: Sequence[Component]) -> str:
@@ -131,6 +169,8 @@ def _missing(missing: Sequence[Component], weights: Mapping[Component, str]) -> 
 
 
 def _adjustments(adjustments: Adjustments, settings: RuleSettings) -> str:
+    if adjustments is NO_ADJUSTMENTS:
+        return ""
     text = ""
     if adjustments.bonus:
         bonus = display_fraction(adjustments.applied_bonus)
@@ -170,27 +210,12 @@ def composite_sentence(facts: Facts, book: Phrasebook) -> str:
     if rounded is None:
         names = "、".join(COMPONENT_WORDS[c] for c in composite.mean.missing)
         return f"{text}{names}均缺项，没有综合得分。"
-    texts: dict[Component, str] = {}
-    for component in composite.mean.used:
-        if component is Component.DEMOCRATIC and facts.democratic is not None:
-            texts[component] = facts.democratic.score_text
-        elif component is Component.PERFORMANCE:
-            texts[component] = facts.performance_value
-        else:
-            texts[component] = display_fraction(_value(composite.values[component]))
+    texts = map(facts.texts.__getitem__, composite.mean.used)
     exact = composite.exact
     # The composite has at most two decimals exactly when its denominator divides 100.
     note = "" if exact is None or 100 % exact.denominator == 0 else "（四舍五入保留两位小数）"
-    weights = book.component_weight[facts.kind]
-    return (
-        f"{text}综合得分{rounded}分{note}，{_mean(texts, weights, composite.mean.used)}"
-        f"{_missing(composite.mean.missing, weights)}{_adjustments(composite.adjustments, book.settings)}。"
-    )
-
-
-def _value(value: Fraction | None) -> Fraction:
-    assert value is not None
-    return value
+    sentence = book.composite(facts.kind, composite.mean).format(rounded, note, *texts)
+    return f"{text}{sentence}{_adjustments(composite.adjustments, book.settings)}。"
 
 
 def rank_sentence(facts: Facts, book: Phrasebook) -> str:
@@ -215,7 +240,7 @@ def grade_sentence(facts: Facts, settings: RuleSettings) -> str:
     placement = facts.placement
     selection = placement.selection
     composite = facts.composite.rounded
-    others = f"与其他{placement.tied - 1}个对象同为{composite}分"
+    others = f"与其他{placement.tied - 1}个对象同为{composite}分" if placement.tied else ""
     if facts.effect is Effect.UNGRADED:
         why = "因上述情形，本年度不定等次"
     elif facts.effect is Effect.UNFIT:
