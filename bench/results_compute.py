@@ -1,12 +1,13 @@
 """Benchmark `kaohe results compute` at province scale from the database, and the review page of a 500 pool.
 
-    .venv/bin/python bench/results_compute.py [--reimport] [--check] [--requests 200]
+    .venv/bin/python bench/results_compute.py [--reimport] [--check] [--requests 200] [--sqlite PATH]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe .venv/bin/python bench/results_compute.py
 
 The province cycle is bench/out/province.xlsx of bench/assess_province.py (generated when missing),
-imported with kaohe.plans.transfer.cycle_import into a SQLite file bench/out/results.sqlite3 (kept
-between runs; --reimport starts afresh) and, when DATABASE_URL is set, a fresh PostgreSQL database
-<name>_results_bench. Then, each in a child process:
+imported with kaohe.plans.transfer.cycle_import into a SQLite file bench/out/results.sqlite3 (or
+--sqlite PATH; kept between runs, --reimport starts afresh) and, when DATABASE_URL is set, a fresh
+PostgreSQL database <name>_results_bench (--keep-postgres reuses it when it holds the cycle). --no-sqlite
+and --no-review leave those out. Then, each in a child process:
 
 - compute: ``actions.compute`` (gather with ``cycle_assessment_input``, the rules engine, the JSON
   document, the canonical inputs and their digest) and ``actions.run_compute`` storing the run (inputs
@@ -68,7 +69,7 @@ def step_compute(dump: str) -> dict[str, object]:
     import django
 
     django.setup()
-    from kaohe.plans.inputs import cycle_assessment_input
+    from kaohe.plans.inputs import cycle_assessment_input, gc_paused
     from kaohe.plans.models import AssessmentCycle
     from kaohe.results import actions, canonical
     from kaohe.rules import assess, assessment_document
@@ -83,16 +84,17 @@ def step_compute(dump: str) -> dict[str, object]:
         began, cpu = time.perf_counter(), time.process_time()
 
     # The same steps as actions.compute, timed one by one.
-    data = cycle_assessment_input(cycle)
-    lap("gather")
-    assessment = assess(data)
-    lap("assess")
-    document = assessment_document(assessment)
-    lap("document")
-    rows = canonical.input_rows(data)
-    digest = canonical.input_digest(rows)
-    lap("digest")
-    computed = actions.Computed(data, assessment, document, rows, digest)
+    with gc_paused():
+        data = cycle_assessment_input(cycle)
+        lap("gather")
+        assessment = assess(data)
+        lap("assess")
+        document = assessment_document(assessment)
+        lap("document")
+        rows = canonical.input_rows(data)
+        packed, digest = canonical.encode(rows)
+        lap("digest")
+    computed = actions.Computed(data, assessment, document, rows, packed, digest)
     run = actions.run_compute(actor="bench", cycle=cycle, note="bench", computed=computed)
     lap("store")
     if dump:
@@ -164,14 +166,16 @@ def child(step: str, args: list[str], env: dict[str, str]) -> tuple[float, dict[
     return seconds, json.loads(output.splitlines()[-1])
 
 
-def fresh_postgres(url: str) -> str:
+def fresh_postgres(url: str, keep: bool) -> str:
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/") + "_results_bench"
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (keep and exists):
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
@@ -210,6 +214,8 @@ def bench(label: str, database_url: str, options: argparse.Namespace) -> None:
         print(f"  stored document {'identical to' if same else 'DIFFERENT FROM'} kaohe assess --json")
         if not same:
             sys.exit(1)
+    if options.no_review:
+        return
     _, figures = child("review", [str(options.requests)], env)
     print(
         f"  review of {POOL} ({figures['rows']} rows, {figures['bytes'] / 1024:.0f} KB, "
@@ -225,6 +231,10 @@ def main() -> None:
     parser.add_argument("--reimport", action="store_true", help="start from an empty SQLite file")
     parser.add_argument("--check", action="store_true", help="compare with kaohe assess --json on the book")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--sqlite", type=Path, default=SQLITE, help="the SQLite file (default %(default)s)")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--no-review", action="store_true", help="the compute only")
+    parser.add_argument("--keep-postgres", action="store_true", help="reuse the imported PostgreSQL database")
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.step:
@@ -234,12 +244,14 @@ def main() -> None:
         began = time.monotonic()
         generate(BOOK)
         print(f"generated {BOOK.relative_to(ROOT)} in {time.monotonic() - began:.0f} s")
+    sqlite = options.sqlite.resolve()
     if options.reimport:
-        for path in (SQLITE, Path(f"{SQLITE}-wal"), Path(f"{SQLITE}-shm")):
+        for path in (sqlite, Path(f"{sqlite}-wal"), Path(f"{sqlite}-shm")):
             path.unlink(missing_ok=True)
-    bench("SQLite", f"sqlite:///{SQLITE}", options)
+    if not options.no_sqlite:
+        bench("SQLite", f"sqlite:///{sqlite}", options)
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        bench("PostgreSQL", fresh_postgres(os.environ["DATABASE_URL"]), options)
+        bench("PostgreSQL", fresh_postgres(os.environ["DATABASE_URL"], options.keep_postgres), options)
 
 
 if __name__ == "__main__":

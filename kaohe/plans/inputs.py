@@ -20,18 +20,24 @@ they all apply the same precedence rules:
   ``PriorGrade`` for years before the cycle's, overridden by the final results of earlier sealed cycles.
 
 Province scale (5,000 units, 50,000 cadres, 1.5 million marks): every query is a ``values_list``, codes
-are looked up in dictionaries keyed by id, and no model instance is built per row.
+are looked up in dictionaries keyed by id, and no model instance is built per row; the ballots and marks
+are read as the driver gives them and looked up a chunk at a time, with the garbage collector paused.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, groupby, starmap
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count
+from django.db import connections
+from django.db.models import Count, QuerySet
 
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionStatus
 from kaohe.org.models import Unit as RosterUnit
@@ -62,6 +68,7 @@ from kaohe.workbook.sheets import CellError, is_blank
 
 VETO_SEPARATOR = "；"
 CHUNK = 20_000
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def plan_rule_settings(year: int, values: Mapping[str, Any]) -> RuleSettings:
@@ -91,7 +98,21 @@ def cycle_rule_settings(cycle: AssessmentCycle) -> RuleSettings:
 
 def cycle_assessment_input(cycle: AssessmentCycle) -> AssessmentInput:
     """Everything the rules engine needs to assess ``cycle``, by the precedence rules above."""
-    return _Gathering(cycle).gather()
+    with gc_paused():
+        return _Gathering(cycle).gather()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while millions of objects are made that form no cycles (a province's
+    marks): each growth of the heap would start a full collection over all of them, a third of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def collected_unit_values(cycle: AssessmentCycle) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
@@ -358,37 +379,48 @@ class _Gathering:
         )
         if not sessions:
             return []
-        ballots: dict[Any, tuple[str, str]] = {}  # ballot id → (its key, its rater group)
-        rows = list(
-            Ballot.objects.filter(session_id__in=sessions).values_list(
-                "id", "session_id", "number", "rater_group"
-            )
-        )
+        # Ballot ids as the driver gives them, the same in both queries (no UUID built per mark).
+        keys: dict[Any, str] = {}  # ballot id → its key
+        groups: dict[Any, str] = {}  # ballot id → its rater group
+        ballots = Ballot.objects.filter(session_id__in=sessions)
+        rows = list(_raw(ballots.values_list("id", "session_id", "number", "rater_group")))
         sessions_of: dict[str, set[int]] = defaultdict(set)
         for _, session, number, _ in rows:
             sessions_of[number].add(session)
-        groups: dict[str, str] = {}
+        names: dict[str, str] = {}
         for ballot, session, number, group in rows:
-            key = number if len(sessions_of[number]) == 1 else f"{sessions[session]}:{number}"
-            ballots[ballot] = (key, groups.setdefault(group, group))
+            keys[ballot] = number if len(sessions_of[number]) == 1 else f"{sessions[session]}:{number}"
+            groups[ballot] = names.setdefault(group, group)
         del rows, sessions_of
-        unit_codes, cadre_codes = self.unit_codes, self.cadre_codes
+        # A target by its (unit id, cadre id) pair, so that a whole chunk is looked up in C.
+        targets: dict[tuple[int | None, int | None], str] = {(i, None): c for i, c in self.unit_codes.items()}
+        targets.update(((None, i), c) for i, c in self.cadre_codes.items())
         choices: dict[str, str] = {}
-        marks = []
+        found: list[tuple[str, str, str | None, str]] = []
         query = (
             Mark.objects.filter(ballot__session_id__in=sessions)
             .values_list("ballot_id", "unit_id", "cadre_id", "choice")
             .order_by()
         )
-        for ballot, unit_id, cadre_id, choice in query.iterator(chunk_size=CHUNK):
-            target = unit_codes.get(unit_id) if unit_id is not None else cadre_codes.get(cadre_id)
-            if target is None:
-                continue  # a target no longer assessed in this cycle
-            key, group = ballots[ballot]
-            marks.append(RuleMark(key, group, target, choices.setdefault(choice, choice)))
-        # Grouped by ballot, in 票号 order: the engine counts a ballot's marks together.
-        marks.sort(key=_ballot_key)
-        return marks
+        for chunk in _raw_chunks(query):
+            ballot, unit, cadre, choice = zip(*chunk, strict=True)
+            named = list(map(targets.get, zip(unit, cadre, strict=True)))
+            batch = zip(
+                map(keys.__getitem__, ballot),
+                map(groups.__getitem__, ballot),
+                named,
+                map(choices.setdefault, choice, choice),
+                strict=True,
+            )
+            if None in named:  # a target no longer assessed in this cycle
+                batch = (row for row in batch if row[2] is not None)
+            found += batch
+        # In canonical order (sorted as tuples), which groups a ballot's marks for the engine and lets the
+        # digest take the list as it is: by ballot first, then each ballot's few marks, costs half as
+        # much as sorting the tuples at once when the ballots come in random order.
+        found.sort(key=_first)
+        ordered = chain.from_iterable(map(sorted, map(_second, groupby(found, _first))))
+        return list(starmap(RuleMark, ordered))
 
     def prior_grades(self) -> list[PriorGrade]:
         """Grades of earlier years: the final results of earlier sealed cycles (less any declared void),
@@ -423,5 +455,16 @@ class _Gathering:
         return [PriorGrade(target, year, grade) for (target, year), grade in sorted(grades.items())]
 
 
-def _ballot_key(mark: RuleMark) -> str:
-    return mark.ballot
+def _raw_chunks(query: QuerySet[Any, Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a ``values_list`` query as the database driver gives them, a chunk at a time: without
+    Django's converters (a UUID object per row costs more than the rest of the gathering)."""
+    sql, params = query.query.get_compiler(query.db).as_sql()
+    with connections[query.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(CHUNK):
+            yield chunk
+
+
+def _raw(query: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
+    for chunk in _raw_chunks(query):
+        yield from chunk

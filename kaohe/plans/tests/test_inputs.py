@@ -185,6 +185,27 @@ def test_a_number_used_by_two_counted_sessions_stays_two_ballots(cycle, roster):
     assert sorted(m.ballot for m in cycle_assessment_input(cycle).marks) == ["上午场:001", "下午场:001"]
 
 
+def test_marks_come_sorted_by_ballot_group_target_and_choice_without_targets_no_longer_assessed(
+    cycle, roster
+):
+    a, b = roster["units"]["a"], roster["units"]["b"]
+    a1, b1 = roster["cadres"]["a1"], roster["cadres"]["b1"]
+    AssessedCadre.objects.filter(cadre=b1).delete()
+    session = EvaluationSession.objects.create(cycle=cycle, name="测评会", status="closed")
+    for number, group in (("P3", "下级"), ("P1", "上级"), ("P2", "同级")):
+        ballot = Ballot.objects.create(session=session, number=number, rater_group=group)
+        Mark.objects.create(ballot=ballot, cadre=b1, choice="优秀")
+        Mark.objects.create(ballot=ballot, cadre=a1, choice="称职")
+        Mark.objects.create(ballot=ballot, unit=b, choice="一般")
+        Mark.objects.create(ballot=ballot, unit=a, choice="良好")
+    marks = [(m.ballot, m.rater_group, m.target, m.choice) for m in cycle_assessment_input(cycle).marks]
+    assert marks == [
+        (number, group, target, choice)
+        for number, group in (("P1", "上级"), ("P2", "同级"), ("P3", "下级"))
+        for target, choice in (("DW01", "良好"), ("DW02", "一般"), ("GB001", "称职"))
+    ]
+
+
 def test_sanctions_and_earlier_grades_of_those_assessed(cycle, roster):
     a1, b1 = roster["cadres"]["a1"], roster["cadres"]["b1"]
     AssessedCadre.objects.filter(cadre=b1).delete()

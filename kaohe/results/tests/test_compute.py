@@ -1,6 +1,8 @@
 """Compute runs: stored, versioned, immutable; `kaohe results compute --json` prints `kaohe assess --json`."""
 
+import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -86,6 +88,56 @@ def test_the_digest_does_not_depend_on_the_order_of_the_data(world):
     shuffled = {k: list(reversed(v)) if isinstance(v, list) else v for k, v in rows.items()}
     assert canonical.input_digest(shuffled) == canonical.input_digest(rows)
     assert canonical.input_from_rows(rows) == data
+
+
+@pytest.mark.django_db
+def test_encoding_packs_the_rows_as_given_and_digests_them_sorted(world, monkeypatch):
+    from kaohe.plans.inputs import cycle_assessment_input
+
+    rows = canonical.input_rows(cycle_assessment_input(world))
+    shuffled = {k: list(reversed(v)) if isinstance(v, list) else v for k, v in rows.items()}
+    monkeypatch.setattr(canonical, "PIECE", 2)  # long lists go in pieces
+    packed, digest = canonical.encode(shuffled)
+    assert canonical.unpack(packed) == json.loads(json.dumps(shuffled))
+    # The digest as first defined (one text of all the rows, every list sorted), which stored runs keep.
+    in_order = {
+        k: sorted(v, key=lambda row: ["" if cell is None else cell for cell in row])
+        if isinstance(v, list)
+        else v
+        for k, v in rows.items()
+    }
+    text = json.dumps(in_order, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    assert digest == canonical.input_digest(rows) == hashlib.sha256(text.encode()).hexdigest()
+    assert len(rows["marks"]) > 2
+
+
+@pytest.mark.django_db
+def test_result_rows_hold_the_values_of_the_document(world):
+    run = actions.run_compute(actor="测试", cycle=world)
+    document = selectors.run_document(run)
+    rows = Result.objects.filter(run=run).order_by("position").select_related("unit", "cadre")
+    for r, row in zip(document["results"], rows, strict=True):
+        assert (row.kind, row.code, row.name, row.unit.code, row.pool, row.democratic) == (
+            r["kind"],
+            r["code"],
+            r["name"],
+            r["unit"],
+            r["pool"],
+            r["democratic"],
+        )
+        assert (row.rank, row.pool_size, row.grade, row.flags, row.explanation) == (
+            r["rank"],
+            r["pool_size"],
+            r["grade"],
+            r["flags"],
+            r["explanation"],
+        )
+        assert (row.performance, row.composite) == tuple(
+            None if r[f] is None else Decimal(r[f]) for f in ("performance", "composite")
+        )
+        assert (row.cadre.code if row.cadre else None) == (r["code"] if r["kind"] == "cadre" else None)
+    assert any(r["democratic"] for r in document["results"])
+    assert any(r["flags"] for r in document["results"])
 
 
 @pytest.mark.django_db
