@@ -12,10 +12,10 @@ from fractions import Fraction
 
 from . import democratic, validation
 from .arithmetic import display_fraction, integer_weights, to_decimal
-from .composite import Composite, cadre_composite, team_composite
+from .composite import cadre_composite, team_composite
 from .eligibility import Cause, cadre_causes, heaviest, team_causes
 from .errors import InputError
-from .explain import Facts, Phrasebook, explain, performance_phrase
+from .explain import Facts, Phrasebook, explain, performance_phrase, scores_text
 from .history import history_flags
 from .model import (
     FLAGS,
@@ -24,11 +24,11 @@ from .model import (
     AssessmentInput,
     CadrePool,
     Component,
+    Democratic,
     Kind,
     Result,
     Sanction,
     TeamPool,
-    Unit,
 )
 from .performance import Performance, adjustments, indicator_components, unit_performance
 from .quotas import Member, Pool, Selection, allot, grade
@@ -62,18 +62,20 @@ def _without_gc() -> Iterator[None]:
 
 @dataclass(slots=True)
 class _Target:
+    """What a target's result needs once its scores are known."""
+
     kind: Kind
-    unit: Unit
+    unit: str
     name: str
-    heading: str
     pool: str
     pool_label: str
-    detail: democratic.DemocraticDetail | None
-    composite: Composite
-    texts: dict[Component, str]  # the composite's components with two decimals
-    causes: list[Cause]
     member: Member
+    causes: list[Cause]
     priority: str | None
+    democratic: Democratic | None
+    notes: list[tuple[str, str]]  # the §2 flags, with their reasons
+    performance: Decimal | None  # the unit's
+    scores: str  # the explanation's first part, ``scores_text``
 
 
 def _assess(inputs: AssessmentInput) -> Assessment:
@@ -93,11 +95,6 @@ def _assess(inputs: AssessmentInput) -> Assessment:
     if errors:
         raise InputError(errors)
 
-    # §2: democratic evaluation, from the counted marks.
-    evaluate = democratic.Evaluator(settings).evaluate
-    counts = tally.counts
-    details = {code: evaluate(kind, counts[code]) for code, kind in kinds.items()}
-
     # §3: unit performance, and the 加减分 of units and cadres.
     cap = Fraction(settings.bonus_cap)
     by_target: dict[str, list[Adjustment]] = defaultdict(list)
@@ -116,8 +113,13 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         code: (None, "") if p.value is None else (to_decimal(p.value), display_fraction(p.value))
         for code, p in performances.items()
     }
+    book = Phrasebook(settings)
+    phrases = {code: performance_phrase(performance, book) for code, performance in performances.items()}
 
-    # §4 and §5: composites and effects, and each target's place in a quota pool.
+    # §2, §4 and §5, target by target: the democratic evaluation from the counted marks, the composite,
+    # the effects, the place in a quota pool, and what the explanation says of them (while they are at hand).
+    evaluate = democratic.Evaluator(settings).evaluate
+    counts = tally.counts
     team_weights = integer_weights(settings.team_composite_weights)
     cadre_weights = integer_weights(settings.cadre_composite_weights)
     sanctions: dict[str, list[Sanction]] = defaultdict(list)
@@ -125,39 +127,40 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         sanctions[sanction.cadre].append(sanction)
     targets: list[_Target] = []
     for unit in inputs.units:
-        detail = details[unit.code]
+        code = unit.code
+        detail = evaluate(Kind.TEAM, counts[code])
         score = None if detail is None else detail.score
-        composite = team_composite(performances[unit.code].value, score, team_weights)
+        composite = team_composite(performances[code].value, score, team_weights)
         texts = {
-            Component.PERFORMANCE: unit_values[unit.code][1],
+            Component.PERFORMANCE: unit_values[code][1],
             Component.DEMOCRATIC: "" if detail is None else detail.score_text,
         }
         causes = team_causes(unit, settings)
         pool = ALL if settings.team_pool is TeamPool.ALL else unit.category
-        member = Member(unit.code, composite.rounded, settings.team_excellent_ratio, heaviest(causes), False)
+        member = Member(code, composite.rounded, settings.team_excellent_ratio, heaviest(causes), False)
         name = f"{unit.name}领导班子"
-        label = ALL if pool == ALL else f"单位类别「{pool}」"
         targets.append(
             _Target(
                 Kind.TEAM,
-                unit,
+                code,
                 name,
-                f"{name}（{unit.code}）",
                 pool,
-                label,
-                detail,
-                composite,
-                texts,
-                causes,
+                ALL if pool == ALL else f"单位类别「{pool}」",
                 member,
+                causes,
                 None,
+                None if detail is None else detail.model(),
+                democratic.flags(Kind.TEAM, detail, settings),
+                unit_values[code][0],
+                scores_text(Kind.TEAM, f"{name}（{code}）", detail, phrases[code], composite, texts, book),
             )
         )
     cadre_pool = settings.cadre_pool
     known: dict[Decimal, tuple[Fraction, str]] = {}
     for cadre in inputs.cadres:
+        code = cadre.code
         unit = units[cadre.unit]
-        detail = details[cadre.code]
+        detail = evaluate(Kind.CADRE, counts[code])
         regular, regular_text = _exact(cadre.regular, known)
         leader_rating, leader_rating_text = _exact(cadre.leader_rating, known)
         component_values = {
@@ -172,9 +175,9 @@ def _assess(inputs: AssessmentInput) -> Assessment:
             Component.REGULAR: regular_text,
             Component.LEADER_RATING: leader_rating_text,
         }
-        own = adjustments(by_target.get(cadre.code, ()), cap)
+        own = adjustments(by_target.get(code, ()), cap)
         composite = cadre_composite(component_values, own, cadre_weights)
-        causes = cadre_causes(cadre, unit, sanctions.get(cadre.code, ()), settings)
+        causes = cadre_causes(cadre, unit, sanctions.get(code, ()), settings)
         ratio = settings.cadre_excellent_ratio_advanced if unit.advanced else settings.cadre_excellent_ratio
         if cadre_pool is CadrePool.UNIT:
             pool, label = unit.code, f"{unit.name}（{unit.code}）"
@@ -182,15 +185,25 @@ def _assess(inputs: AssessmentInput) -> Assessment:
             pool, label = unit.category, f"单位类别「{unit.category}」"
         else:
             pool, label = ALL, ALL
-        member = Member(cadre.code, composite.rounded, ratio, heaviest(causes), bool(cadre.priority))
+        member = Member(code, composite.rounded, ratio, heaviest(causes), bool(cadre.priority))
         post = f" {cadre.post}" if cadre.post else ""
-        heading = f"{cadre.name}（{cadre.code}，{unit.name}{post}）"
+        heading = f"{cadre.name}（{code}，{unit.name}{post}）"
         targets.append(
             _Target(
-                Kind.CADRE, unit, cadre.name, heading, pool, label, detail, composite, texts, causes,
-                member, cadre.priority or None,
+                Kind.CADRE,
+                unit.code,
+                cadre.name,
+                pool,
+                label,
+                member,
+                causes,
+                cadre.priority or None,
+                None if detail is None else detail.model(),
+                democratic.flags(Kind.CADRE, detail, settings),
+                unit_values[unit.code][0],
+                scores_text(Kind.CADRE, heading, detail, phrases[unit.code], composite, texts, book),
             )
-        )  # fmt: skip
+        )
 
     # §6: quotas, ranks and grades, pool by pool.
     members: dict[tuple[Kind, str], list[Member]] = defaultdict(list)
@@ -210,18 +223,19 @@ def _assess(inputs: AssessmentInput) -> Assessment:
             principals[cadre.unit].append(cadre.name)
 
     # §7 and §9: flags and explanations, one result per target.
-    book = Phrasebook(settings)
-    phrases = {code: performance_phrase(performance, book) for code, performance in performances.items()}
     results = []
     for target in targets:
-        kind, code, member = target.kind, target.member.code, target.member
+        kind, member = target.kind, target.member
+        code = member.code
         in_pool = pools[(kind, target.pool)]
         placement = in_pool.placements[code]
         graded = grade(kind, member, placement, settings)
-        notes = democratic.flags(kind, target.detail, settings)
+        notes = target.notes
         history = earlier.get(code)
         if history or graded == "较差":
-            notes += history_flags(kind, graded, history or {}, settings.year, principals.get(code, ()))
+            notes = notes + history_flags(
+                kind, graded, history or {}, settings.year, principals.get(code, ())
+            )
         flags = [flag for flag, _ in notes]
         flags += [cause.flag for cause in target.causes]
         if target.priority:
@@ -230,14 +244,10 @@ def _assess(inputs: AssessmentInput) -> Assessment:
             flags.append("tie")
         elif placement.selection is Selection.OVER_QUOTA:
             flags.append("over_quota")
-        performance = unit_values[target.unit.code][0]
         facts = Facts(
             kind=kind,
-            heading=target.heading,
-            democratic=target.detail,
-            performance=phrases[target.unit.code],
-            composite=target.composite,
-            texts=target.texts,
+            scores=target.scores,
+            composite=member.composite,
             causes=target.causes,
             effect=member.effect,
             priority=target.priority,
@@ -252,11 +262,11 @@ def _assess(inputs: AssessmentInput) -> Assessment:
                 code=code,
                 kind=kind,
                 name=target.name,
-                unit=target.unit.code,
+                unit=target.unit,
                 pool=target.pool,
-                democratic=None if target.detail is None else target.detail.model(),
-                performance=performance,
-                composite=target.composite.rounded,
+                democratic=target.democratic,
+                performance=target.performance,
+                composite=member.composite,
                 rank=placement.rank,
                 pool_size=in_pool.summary.size,
                 grade=graded,
@@ -264,10 +274,12 @@ def _assess(inputs: AssessmentInput) -> Assessment:
                 explanation=explain(facts, book),
             )
         )
-    results.sort(key=result_order)
-    quotas = sorted(
-        (pool.summary for pool in pools.values()), key=lambda q: (q.kind is not Kind.TEAM, q.pool)
-    )
+    # Teams first, then pool by pool, each pool's by rank (``result_order``); made in the targets' order,
+    # which is the order their parts were made in memory.
+    ordered = sorted(pools.items(), key=lambda item: (item[0][0] is not Kind.TEAM, item[0][1]))
+    by_code = {result.code: result for result in results}
+    results = [by_code[code] for _, pool in ordered for code in pool.order]
+    quotas = [pool.summary for _, pool in ordered]
     return Assessment(settings.year, results, quotas, tally.invalid)
 
 

@@ -107,16 +107,33 @@ def _weight_words(weights: Mapping[Component, Decimal]) -> dict[Component, str]:
     return {component: f"权重{plain(weight)}" for component, weight in weights.items()}
 
 
+def scores_text(
+    kind: Kind,
+    heading: str,
+    detail: DemocraticDetail | None,
+    performance: str,
+    composite: Composite,
+    texts: Mapping[Component, str],
+    book: Phrasebook,
+) -> str:
+    """The paragraph up to the rank: who, the democratic evaluation and how the composite was made.
+
+    ``performance`` is the unit's, phrased once per unit by ``performance_phrase``; ``texts`` the
+    composite's components present, with two decimals. Written while the scores are fresh in memory.
+    """
+    return (
+        f"{heading}。{democratic_sentence(detail, book)}"
+        f"{composite_sentence(kind, performance, composite, texts, book)}"
+    )
+
+
 @dataclass(slots=True)
 class Facts:
-    """Everything the paragraph speaks of, as the engine computed it."""
+    """Everything the rest of the paragraph speaks of, as the engine computed it."""
 
     kind: Kind
-    heading: str  # who: 张三（GB017，财政局 副局长）
-    democratic: DemocraticDetail | None
-    performance: str  # the unit's performance, phrased once per unit by ``performance_phrase``
-    composite: Composite
-    texts: Mapping[Component, str]  # the composite's components present, with two decimals
+    scores: str  # by ``scores_text``
+    composite: Decimal | None  # rounded
     causes: Sequence[Cause]
     effect: Effect | None
     priority: str | None
@@ -128,13 +145,7 @@ class Facts:
 
 
 def explain(facts: Facts, book: Phrasebook) -> str:
-    parts = [
-        facts.heading,
-        "。",
-        democratic_sentence(facts.democratic, book),
-        composite_sentence(facts, book),
-        rank_sentence(facts, book),
-    ]
+    parts = [facts.scores, rank_sentence(facts, book)]
     for cause in facts.causes:
         parts += (cause.reason, "。")
     if facts.effect is not None and len({cause.effect for cause in facts.causes}) > 1:
@@ -199,22 +210,23 @@ def performance_phrase(performance: Performance, book: Phrasebook) -> str:
     )
 
 
-def composite_sentence(facts: Facts, book: Phrasebook) -> str:
-    composite = facts.composite
+def composite_sentence(
+    kind: Kind, performance: str, composite: Composite, texts: Mapping[Component, str], book: Phrasebook
+) -> str:
     text = ""
-    if facts.kind is Kind.TEAM:
-        text = facts.performance + "。"
+    if kind is Kind.TEAM:
+        text = performance + "。"
     elif Component.PERFORMANCE in composite.mean.used:
-        text = f"实绩取所在单位绩效：{facts.performance}。"
+        text = f"实绩取所在单位绩效：{performance}。"
     rounded = composite.rounded
     if rounded is None:
         names = "、".join(COMPONENT_WORDS[c] for c in composite.mean.missing)
         return f"{text}{names}均缺项，没有综合得分。"
-    texts = map(facts.texts.__getitem__, composite.mean.used)
     exact = composite.exact
     # The composite has at most two decimals exactly when its denominator divides 100.
     note = "" if exact is None or 100 % exact.denominator == 0 else "（四舍五入保留两位小数）"
-    sentence = book.composite(facts.kind, composite.mean).format(rounded, note, *texts)
+    used = map(texts.__getitem__, composite.mean.used)
+    sentence = book.composite(kind, composite.mean).format(rounded, note, *used)
     return f"{text}{sentence}{_adjustments(composite.adjustments, book.settings)}。"
 
 
@@ -239,7 +251,7 @@ def grade_sentence(facts: Facts, settings: RuleSettings) -> str:
     grade = facts.grade
     placement = facts.placement
     selection = placement.selection
-    composite = facts.composite.rounded
+    composite = facts.composite
     others = f"与其他{placement.tied - 1}个对象同为{composite}分" if placement.tied else ""
     if facts.effect is Effect.UNGRADED:
         why = "因上述情形，本年度不定等次"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
+from operator import attrgetter
 
 from .arithmetic import round_count
 from .model import (
@@ -61,13 +62,19 @@ class Placement:
 class Pool:
     summary: QuotaSummary
     placements: dict[str, Placement]
+    order: list[str]  # members' codes by rank then code, then the unranked by code
+
+
+_code = attrgetter("code")
+_composite = attrgetter("composite")
+_ratio = attrgetter("ratio")
 
 
 def allot(kind: Kind, name: str, members: Sequence[Member], settings: RuleSettings) -> Pool:
-    ranked = sorted((m for m in members if m.ranked), key=_by_composite)
-    ratio = Decimal(0)
-    for member in ranked:
-        ratio += member.ratio
+    ranked = [m for m in members if m.composite is not None and m.effect is not Effect.UNGRADED]
+    ranked.sort(key=_code)
+    ranked.sort(key=_composite, reverse=True)  # stable: by code among equal composites
+    ratio = sum(map(_ratio, ranked), Decimal(0))
     quota = round_count(ratio, settings.quota_rounding)
 
     # Competition ranking on the rounded composite: 1, 2, 2, 4.
@@ -84,23 +91,22 @@ def allot(kind: Kind, name: str, members: Sequence[Member], settings: RuleSettin
     selections = select(candidates, quota, settings)
 
     placements: dict[str, Placement] = {}
+    unranked: list[str] = []
     for member in members:
-        if not member.ranked:
-            placements[member.code] = Placement(None, Selection.UNRANKED)
+        code = member.code
+        rank_of = ranks.get(code)
+        if rank_of is None:
+            placements[code] = Placement(None, Selection.UNRANKED)
+            unranked.append(code)
         elif member.effect is not None:
-            placements[member.code] = Placement(ranks[member.code], Selection.CAPPED)
+            placements[code] = Placement(rank_of, Selection.CAPPED)
         else:
-            selection, tied = selections[member.code]
-            placements[member.code] = Placement(ranks[member.code], selection, tied)
+            selection, tied = selections[code]
+            placements[code] = Placement(rank_of, selection, tied)
     chosen = [p.selection for p in placements.values()]
     excellent = sum(1 for s in chosen if s in (Selection.EXCELLENT, Selection.OVER_QUOTA))
     summary = QuotaSummary(kind, name, len(ranked), ratio, quota, excellent, chosen.count(Selection.PENDING))
-    return Pool(summary, placements)
-
-
-def _by_composite(member: Member) -> tuple[Decimal, str]:
-    assert member.composite is not None
-    return (-member.composite, member.code)
+    return Pool(summary, placements, [*ranks, *sorted(unranked)])
 
 
 def select(
