@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "kaohe.accounts",
     "kaohe.audit",
     "kaohe.org",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "kaohe.surveys",
     "kaohe.ballots",
     "kaohe.results",
+    "kaohe.jobs",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +156,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Long jobs (compute, workbook and roster imports) are queued in the database and run by `kaohe db_worker`
+# beside the web processes (docs/operations.md); the tests run them in the request (conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Uploads: a roster or a workbook; anything bigger is refused with a message.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(30 * 1024 * 1024)))

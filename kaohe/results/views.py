@@ -30,6 +30,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.jobs.actions import JobBusy, job_start
+from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
@@ -138,13 +140,13 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(_home(cycle))
+    # A province takes a minute or two: the worker computes, the job page follows it.
     try:
-        run = actions.run_compute(actor=request.user, cycle=cycle, note=form.cleaned_data["note"])
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("已完成第%(version)d次计算。") % {"version": run.version})
-    return redirect(_home(cycle))
+        job = job_start(actor=request.user, kind=JobKind.COMPUTE, cycle=cycle, note=form.cleaned_data["note"])
+    except JobBusy as busy:
+        messages.error(request, _("本年度考核正在计算（排队中或进行中），请等这次计算完成后再重新计算。"))
+        return redirect(busy.job)
+    return redirect(job)
 
 
 @role_required(*RESULT_READERS)
