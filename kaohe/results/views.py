@@ -55,8 +55,8 @@ RESULT_DECIDERS = (Role.ORGANISER, Role.COMMITTEE)
 RESULT_MANAGERS = (Role.ORGANISER,)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POOLS_PER_PAGE = 100
-# Above this many targets a compute in the request would keep the browser waiting too long.
-COMPUTE_IN_PAGE_LIMIT = 10_000
+# Above this many targets the page says a compute takes a while (about half a minute at province scale).
+LARGE_CYCLE_TARGETS = 10_000
 
 
 def _context(request: HttpRequest, cycle: AssessmentCycle, **extra: Any) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def home(request: HttpRequest, year: int) -> HttpResponse:
         compute_form=ComputeForm(),
         void_form=VoidForm(),
         approval_form=QuotaApprovalForm(),
-        large=bool(runs and runs[0].targets > COMPUTE_IN_PAGE_LIMIT),
+        large=bool(runs and runs[0].targets > LARGE_CYCLE_TARGETS),
         seals=list(cycle.seals.select_related("run", "created_by").order_by("-id")),
     )
     return render(request, "results/home.html", context)
