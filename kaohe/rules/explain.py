@@ -41,9 +41,9 @@ class Phrasebook:
         }
         self.performance_weight = _weight_words(settings.performance_weights)
         self._quotas: dict[tuple[Kind, str], str] = {}
-        # Sentences of one shape (which groups or components are present) share a template, and vote
-        # rates repeat from target to target: each is written once.
-        self._democratic: dict[tuple[str, ...], str] = {}
+        # Vote rates repeat from target to target, and composites of one shape (which components are
+        # present) share a template: each is written once.
+        self._spread: dict[tuple[str, ...], str] = {}
         self._rates: dict[tuple[Kind, tuple[int, int, int], int], str] = {}
         self._composites: dict[tuple[Kind, tuple[Component, ...], tuple[Component, ...]], str] = {}
 
@@ -56,22 +56,12 @@ class Phrasebook:
             self._quotas[key] = text
         return text
 
-    def democratic(self, detail: DemocraticDetail) -> str:
-        """The democratic sentence's template: {0} score, {1} valid marks, {2}… each group's tally."""
-        template = self._democratic.get(detail.spread)
-        if template is None:
-            weight = self.group_weight
-            names = [name for name in self.settings.rater_group_weights if name not in detail.spread]
-            groups = "、".join(
-                f"{_escape(name)}{{{i}.text}}分（{{{i}.valid}}张，{_escape(weight[name])}）"
-                for i, name in enumerate(names, 2)
-            )
-            template = f"民主测评得分{{0}}分，有效票{{1}}张，其中{groups}"
-            if detail.spread:
-                spread = "、".join(f"{name}（{weight[name]}）" for name in detail.spread)
-                template += _escape(f"；{spread}没有有效票，其权重按比例分给有票的评价人类别")
-            self._democratic[detail.spread] = template
-        return template
+    def spread(self, detail: DemocraticDetail) -> str:
+        text = self._spread.get(detail.spread)
+        if text is None:
+            groups = "、".join(f"{name}（{self.group_weight[name]}）" for name in detail.spread)
+            text = self._spread[detail.spread] = f"；{groups}没有有效票，其权重按比例分给有票的评价人类别"
+        return text
 
     def rates(self, detail: DemocraticDetail) -> str:
         key = (detail.kind, detail.share_counts, detail.valid)
@@ -85,22 +75,18 @@ class Phrasebook:
         return text
 
     def composite(self, kind: Kind, mean: WeightedMean[Component]) -> str:
-        """The composite sentence's template: {0} the composite, {1} its note, {2}… the components."""
+        """The composite sentence's %-template: the composite, its note, then each component used."""
         key = (kind, mean.used, mean.missing)
         template = self._composites.get(key)
         if template is None:
             weights = self.component_weight[kind]
-            blanks = {component: f"{{{i}}}" for i, component in enumerate(mean.used, 2)}
-            escaped = {component: _escape(words) for component, words in weights.items()}
+            blanks = dict.fromkeys(mean.used, "%s")
+            escaped = {component: words.replace("%", "%%") for component, words in weights.items()}
             template = self._composites[key] = (
-                f"综合得分{{0}}分{{1}}，{_mean(blanks, escaped, mean.used)}"
-                + _escape(_missing(mean.missing, weights))
+                f"综合得分%s分%s，{_mean(blanks, escaped, mean.used)}"
+                + _missing(mean.missing, weights).replace("%", "%%")
             )
         return template
-
-
-def _escape(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _weight_words(weights: Mapping[Component, Decimal]) -> dict[Component, str]:
@@ -161,8 +147,12 @@ def explain(facts: Facts, book: Phrasebook) -> str:
 def democratic_sentence(detail: DemocraticDetail | None, book: Phrasebook) -> str:
     if detail is None:
         return "民主测评没有有效票，民主测评缺项。"
-    text = book.democratic(detail).format(detail.score_text, detail.valid, *detail.groups.values())
-    return f"{text}。{book.rates(detail)}。"
+    weight = book.group_weight
+    groups = "、".join(
+        [f"{name}{g.text}分（{g.valid}张，{weight[name]}）" for name, g in detail.groups.items()]
+    )
+    spread = book.spread(detail) if detail.spread else ""
+    return f"民主测评得分{detail.score_text}分，有效票{detail.valid}张，其中{groups}{spread}。{book.rates(detail)}。"
 
 
 def _mean(texts: Mapping[Component, str], weights: Mapping[Component, str], used: Sequence[Component]) -> str:
@@ -226,7 +216,7 @@ def composite_sentence(
     # The composite has at most two decimals exactly when its denominator divides 100.
     note = "" if exact is None or 100 % exact.denominator == 0 else "（四舍五入保留两位小数）"
     used = map(texts.__getitem__, composite.mean.used)
-    sentence = book.composite(kind, composite.mean).format(rounded, note, *used)
+    sentence = book.composite(kind, composite.mean) % (rounded, note, *used)
     return f"{text}{sentence}{_adjustments(composite.adjustments, book.settings)}。"
 
 
