@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from itertools import accumulate, chain, compress, islice, pairwise
+from itertools import chain, compress, islice, pairwise
 from operator import add, attrgetter, gt, itemgetter, ne, or_, sub
 
 from .arithmetic import half_up, integer_weights, percent, ratio_decimal, round_count, to_decimal
@@ -111,7 +111,8 @@ def tally(
         weight_of = {Kind.CADRE: cadre_cells, Kind.TEAM: [0] * stride}
         weights_of_cells = list(chain.from_iterable(map(weight_of.__getitem__, kinds.values())))
         weights_of_cells += [0] * stride
-        both = _per_ballot(map(weights_of_cells.__getitem__, positions), bounds)
+        weights_of_marks = list(map(weights_of_cells.__getitem__, positions))
+        both = list(map(sum, map(weights_of_marks.__getitem__, map(slice, begins, ends))))
         marked = [count & 0xFFFFFFFF for count in both]
         excellent = [count >> 32 for count in both]
         most = {m: excellent_allowed(limit, m, settings.quota_rounding) for m in set(marked)}
@@ -176,12 +177,6 @@ def tally(
         for (code, kind), start in zip(kinds.items(), block.values(), strict=True)
     }
     return Tally(by_target, invalid), errors
-
-
-def _per_ballot(values: Iterable[int], bounds: list[int]) -> list[int]:
-    """The sum of each ballot's values."""
-    before = list(map(list(accumulate(values, initial=0)).__getitem__, bounds))
-    return list(map(sub, islice(before, 1, None), before))
 
 
 def _by_ballot(marks: Sequence[Mark]) -> tuple[Sequence[Mark], list[str], list[int]]:
