@@ -251,10 +251,6 @@ class GroupTally:
     text: str  # the score with two decimals, for the explanation
     model: GroupScore
 
-    @property
-    def score(self) -> Fraction:
-        return Fraction(self.total, self.denominator)
-
 
 # Internal results are plain slotted dataclasses: the engine makes ~55,000 of each, and frozen ones
 # cost several times as much to build.

@@ -46,10 +46,6 @@ class Member:
     effect: Effect | None
     priority: bool
 
-    @property
-    def ranked(self) -> bool:
-        return self.composite is not None and self.effect is not Effect.UNGRADED
-
 
 @dataclass(slots=True)
 class Placement:
