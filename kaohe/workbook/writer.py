@@ -1,6 +1,8 @@
 """Write an ``Assessment`` as the results workbook: sheets 结果, 名额 and 无效票, laid out to print.
 
-Streams with openpyxl's write-only mode: a province's 55,000 results take a few seconds and little memory.
+Written with XlsxWriter in its constant-memory mode (rows streamed to disk as they come): a province's
+55,000 results, about a million cells, take half the time openpyxl's write-only mode takes, which was the
+largest single cost of ``kaohe assess -o``. The other workbooks, far smaller, stay with openpyxl.
 """
 
 from __future__ import annotations
@@ -11,12 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from kaohe.rules.model import Assessment, Kind, Result
 
@@ -41,18 +40,17 @@ SHARE_KEYS = {Kind.CADRE: ("优秀", "称职及以上", "不称职"), Kind.TEAM:
 
 SCORE = "0.00"
 SHARE = "0.00%"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAPPED = Alignment(vertical="top", wrap_text=True)
+HEADER = {"bold": True, "pattern": 1, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter"}
+WRAPPED = {"valign": "top", "text_wrap": True}
 
 
 def write_results(assessment: Assessment, destination: str | os.PathLike[str] | IO[bytes]) -> None:
-    book = Workbook(write_only=True)
+    target = os.fspath(destination) if isinstance(destination, os.PathLike) else destination
+    book = Workbook(target, {"constant_memory": True})
     _write_results(book, assessment)
     _write_quotas(book, assessment)
     _write_invalid_ballots(book, assessment)
-    book.save(destination)
+    book.close()
 
 
 def flag_labels(flags: Iterable[str]) -> str:
@@ -87,9 +85,9 @@ def _write_results(book: Workbook, assessment: Assessment) -> None:
         ("说明", 80, None),
     ]
     sheet = _sheet(book, "结果", columns)
-    styles = _styles(sheet, [number_format for _, _, number_format in columns], wrap_last=True)
-    for result in assessment.results:
-        _row(sheet, _result_row(result, groups), styles)
+    formats = _formats(book, [number_format for _, _, number_format in columns], wrap_last=True)
+    for number, result in enumerate(assessment.results, start=1):
+        _row(sheet, number, _result_row(result, groups), formats)
 
 
 def _result_row(result: Result, groups: Sequence[str]) -> list[Any]:
@@ -131,8 +129,8 @@ def _write_quotas(book: Workbook, assessment: Assessment) -> None:
         ("待定", 8, None),
     ]
     sheet = _sheet(book, "名额", columns)
-    styles = _styles(sheet, [number_format for _, _, number_format in columns])
-    for quota in assessment.quotas:
+    formats = _formats(book, [number_format for _, _, number_format in columns])
+    for number, quota in enumerate(assessment.quotas, start=1):
         row = [
             KIND_LABELS[quota.kind],
             quota.pool,
@@ -142,71 +140,59 @@ def _write_quotas(book: Workbook, assessment: Assessment) -> None:
             quota.excellent,
             quota.pending,
         ]
-        _row(sheet, row, styles)
+        _row(sheet, number, row, formats)
 
 
 def _write_invalid_ballots(book: Workbook, assessment: Assessment) -> None:
     sheet = _sheet(book, "无效票", [("票号", 16, None), ("原因", 80, None)])
-    styles = _styles(sheet, [None, None], wrap_last=True)
-    for ballot in assessment.invalid_ballots:
-        _row(sheet, [ballot.ballot, ballot.reason], styles)
+    formats = _formats(book, [None, None], wrap_last=True)
+    for number, ballot in enumerate(assessment.invalid_ballots, start=1):
+        _row(sheet, number, [ballot.ballot, ballot.reason], formats)
 
 
-def _sheet(
-    book: Workbook, title: str, columns: Sequence[tuple[str, float, str | None]]
-) -> WriteOnlyWorksheet:
+def _sheet(book: Workbook, title: str, columns: Sequence[tuple[str, float, str | None]]) -> Worksheet:
     """A sheet with its header row, frozen and repeated on every printed page, A4 landscape, fit to width."""
-    sheet = book.create_sheet(title)
-    for position, (_, width, _) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.gridLines = True
-    header = []
-    for name, _, _ in columns:
-        cell = WriteOnlyCell(sheet, name)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
-        header.append(cell)
-    sheet.append(header)
+    sheet = book.add_worksheet(title)
+    for position, (_, width, _) in enumerate(columns):
+        sheet.set_column(position, position, width)
+    sheet.freeze_panes(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # one page wide, as many down as needed
+    sheet.hide_gridlines(0)  # gridlines on screen and on paper
+    header = book.add_format({**HEADER, "text_wrap": True})
+    for position, (name, _, _) in enumerate(columns):
+        sheet.write_string(0, position, name, header)
     return sheet
 
 
-def _row(sheet: WriteOnlyWorksheet, values: Sequence[Any], styles: Sequence[StyleArray | None]) -> None:
-    cells: list[Any] = []
-    for value, style in zip(values, styles, strict=True):
-        if value is None or style is None:
-            cells.append(value)
-        else:
-            cell = WriteOnlyCell(sheet, value)
-            # Sharing one style array is what makes 55,000 rows fast: setting cell.alignment and
-            # cell.number_format looks the style up again for every cell.
-            cell._style = style
-            cells.append(cell)
-    sheet.append(cells)
-
-
-def _styles(
-    sheet: WriteOnlyWorksheet, formats: Sequence[str | None], wrap_last: bool = False
-) -> list[StyleArray | None]:
-    """One style per column: its number format, and wrapping for the explanation in the last column."""
-    styles: list[StyleArray | None] = []
-    for position, number_format in enumerate(formats):
-        wrapped = wrap_last and position == len(formats) - 1
-        if not number_format and not wrapped:
-            styles.append(None)
+def _row(sheet: Worksheet, number: int, values: Sequence[Any], formats: Sequence[Format | None]) -> None:
+    for position, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+        if value is None:
             continue
-        prototype = WriteOnlyCell(sheet)
-        if number_format:
-            prototype.number_format = number_format
-        if wrapped:
-            prototype.alignment = WRAPPED
-        styles.append(prototype._style)
-    return styles
+        if isinstance(value, str):
+            sheet.write_string(number, position, value, cell_format)
+        else:
+            sheet.write_number(number, position, value, cell_format)
+
+
+def _formats(
+    book: Workbook, number_formats: Sequence[str | None], wrap_last: bool = False
+) -> list[Format | None]:
+    """One format per column: its number format, and wrapping for the explanation in the last column."""
+    formats: list[Format | None] = []
+    for position, number_format in enumerate(number_formats):
+        wrapped = wrap_last and position == len(number_formats) - 1
+        if not number_format and not wrapped:
+            formats.append(None)
+            continue
+        formats.append(
+            book.add_format(
+                {**({"num_format": number_format} if number_format else {}), **(WRAPPED if wrapped else {})}
+            )
+        )
+    return formats
 
 
 def _score(value: Decimal | None) -> Decimal | None:

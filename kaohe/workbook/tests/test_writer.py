@@ -61,7 +61,8 @@ def test_the_results_sheet_is_laid_out_to_print():
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    # fitToWidth is left out when 1, the schema's default
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
     assert all(cell.font.b for cell in sheet[1])
     last = sheet.max_column
     assert sheet.cell(1, last).value == "说明"
