@@ -509,7 +509,7 @@ def roster_import(
         raise WorkbookError(sorted_problems(problems))
     today = timezone.localdate()
     with transaction.atomic():
-        _lock_roster()
+        lock_roster()
         stored = Stored.load()
         check_roster(roster, stored, problems, today=today)
         if problems:
@@ -531,8 +531,9 @@ def roster_import(
     return result
 
 
-def _lock_roster() -> None:
-    """Wait for any other roster import to commit, so that this one checks and writes against its result.
+def lock_roster() -> None:
+    """Wait for any other import that writes the roster (roster or cycle workbook) to commit, so that this one
+    checks and writes against its result.
 
     Two imports that both read the roster before either wrote would both create the same new category or
     unit (an IntegrityError) or both move a cadre (two current positions, or one change lost). On SQLite

@@ -42,6 +42,7 @@ from django.utils import timezone
 from kaohe.audit.actions import audit_record
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionKind, SessionStatus
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory, pinyin_full, pinyin_initials
+from kaohe.org.roster import lock_roster
 from kaohe.performance.models import (
     Adjustment,
     AdjustmentStatus,
@@ -190,6 +191,7 @@ def cycle_import(*, data: AssessmentInput, actor: Any, file_name: str, sha256: s
     """Create or update the cycle of ``data.settings.year`` from a read workbook, all or nothing."""
     check_import(data)
     with _large_cache(), transaction.atomic():
+        lock_roster()  # the book's units and cadres are created or updated as a roster import would
         summary = _Import(data, actor).run(file_name, sha256)
         audit_record(
             actor=actor,

@@ -148,6 +148,16 @@ def test_an_import_creates_the_cycle_the_roster_it_lacks_and_the_snapshot(db):
     assert "年度" not in AssessmentPlan.objects.get(cycle=cycle).settings
 
 
+def test_an_import_waits_for_the_roster_lock_before_reading_the_roster(db, monkeypatch):
+    # The lock itself is shown on PostgreSQL by the roster import's test of two imports at once.
+    order: list[str] = []
+    monkeypatch.setattr(transfer, "lock_roster", lambda: order.append("lock"))
+    read = transfer._Import.run
+    monkeypatch.setattr(transfer._Import, "run", lambda self, *a: order.append("run") or read(self, *a))
+    import_book(small())
+    assert order == ["lock", "run"]
+
+
 def test_an_existing_unit_or_cadre_is_not_moved_in_the_roster(cast, roster):
     book = small()
     book["单位"][1][:3] = ["DW01", "东城街道（新名）", "新类别"]
