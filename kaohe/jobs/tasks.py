@@ -9,7 +9,7 @@ its traceback. The write functions are one transaction each, so a failure saves 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,22 +21,9 @@ from kaohe.org import roster
 from kaohe.plans import transfer
 from kaohe.results import actions as results
 from kaohe.rules.errors import InputError
-from kaohe.workbook.sheets import Problem, WorkbookError, text
+from kaohe.workbook.sheets import WorkbookError
 
 logger = logging.getLogger(__name__)
-
-
-def problem_rows(problems: Iterable[Problem]) -> list[dict[str, Any]]:
-    return [
-        {
-            "sheet": p.sheet,
-            "row": p.row,
-            "column": p.column,
-            "value": "" if p.value is None else text(p.value),
-            "message": p.message,
-        }
-        for p in problems
-    ]
 
 
 def _run(job_id: str, work: Callable[[Job], dict[str, Any]]) -> None:
@@ -74,7 +61,7 @@ def _cycle_import(job: Job) -> dict[str, Any]:
         with job.file.open("rb") as source:
             summary = transfer.cycle_import_file(source=source, actor=job.started_by, file_name=job.file_name)
     except WorkbookError as error:
-        return {"problems": problem_rows(error.problems)}
+        return {"problems": [problem.as_row() for problem in error.problems]}
     except InputError as error:
         rows = [{"sheet": "", "row": None, "column": None, "value": "", "message": m} for m in error.messages]
         return {"problems": rows}
@@ -86,7 +73,7 @@ def _roster_import(job: Job) -> dict[str, Any]:
         with job.file.open("rb") as source:
             result = roster.roster_import(actor=job.started_by, source=source, file_name=job.file_name)
     except WorkbookError as error:
-        return {"problems": problem_rows(error.problems)}
+        return {"problems": [problem.as_row() for problem in error.problems]}
     return {"result": result.summary()}
 
 

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from kaohe.performance.forms import parse_score
 from kaohe.plans.models import AssessedUnit, Indicator
-from kaohe.workbook.sheets import Problems, WorkbookError, open_workbook, show, text
+from kaohe.workbook.sheets import Problems, open_workbook, show
 
 SHEET = "部门评分"
 GUIDE_SHEET = "指标说明"
@@ -143,16 +143,3 @@ def read_score_sheet(
                     row.problem(column, error.messages[0], value)
     problems.check()
     return cells
-
-
-def problem_rows(error: WorkbookError) -> list[dict[str, Any]]:
-    return [
-        {
-            "sheet": p.sheet,
-            "row": p.row,
-            "column": p.column,
-            "value": "" if p.value is None else text(p.value),
-            "message": p.message,
-        }
-        for p in error.problems
-    ]

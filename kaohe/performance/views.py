@@ -33,7 +33,7 @@ from kaohe.performance.models import (
     SelfEvaluation,
     Verification,
 )
-from kaohe.performance.scoresheet import problem_rows, read_score_sheet, write_score_sheet
+from kaohe.performance.scoresheet import read_score_sheet, write_score_sheet
 from kaohe.plans.models import AssessmentCycle, Indicator, Target
 from kaohe.workbook.sheets import WorkbookError
 
@@ -416,7 +416,7 @@ def score_upload(request: HttpRequest, year: int) -> HttpResponse:
                 actor=request.user, cycle=cycle, department=request.user.department, cells=cells
             )
         except WorkbookError as error:
-            sheet_problems = problem_rows(error)
+            sheet_problems = [problem.as_row() for problem in error.problems]
         except ValidationError as error:
             problems = error.messages
         else:

@@ -42,7 +42,7 @@ from kaohe.plans.forms import (
     UploadForm,
 )
 from kaohe.plans.models import PHASE_ORDER, AssessmentCycle, Indicator, Phase, Target
-from kaohe.workbook.sheets import WorkbookError, text
+from kaohe.workbook.sheets import WorkbookError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -74,19 +74,6 @@ def _query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def _problems(error: WorkbookError) -> list[dict[str, Any]]:
-    return [
-        {
-            "sheet": p.sheet,
-            "row": p.row,
-            "column": p.column,
-            "value": "" if p.value is None else text(p.value),
-            "message": p.message,
-        }
-        for p in sorted(error.problems, key=lambda p: (p.sheet, p.row or 0))
-    ]
 
 
 def _xlsx(write: Callable[[IO[bytes]], object], file_name: str) -> FileResponse:
@@ -541,7 +528,7 @@ def _import(
         try:
             result = run(actor=request.user, cycle=cycle, source=upload, file_name=file_name)
         except WorkbookError as error:
-            problems = _problems(error)
+            problems = [p.as_row() for p in sorted(error.problems, key=lambda p: (p.sheet, p.row or 0))]
         form = UploadForm()
     context = _context(
         request, cycle, section, form=form, result=result, problems=problems, file_name=file_name

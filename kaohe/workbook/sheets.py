@@ -77,6 +77,17 @@ class Problem:
             place += f" {self.column}"
         return f"{place.strip()}: {self.message}" if place.strip() else self.message
 
+    def as_row(self) -> dict[str, Any]:
+        """The problem as a page's table row (and a job's stored outcome) shows it."""
+        value = "" if self.value is None else text(self.value)
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": value,
+            "message": self.message,
+        }
+
 
 class WorkbookError(Exception):
     """A workbook that cannot be used; ``problems`` lists everything wrong with it."""
