@@ -6,6 +6,9 @@ uses reportlab's built-in STSong-Light CID font, so no font file is needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -16,7 +19,10 @@ from reportlab.pdfgen.canvas import Canvas
 CJK_FONT = "STSong-Light"
 CODE_FONT = "Courier-Bold"
 COLUMNS, ROWS = 3, 4
+PER_PAGE = COLUMNS * ROWS
 MARGIN = 8 * mm
+
+Slip = TypeVar("Slip")
 
 
 def cjk_font() -> str:
@@ -53,6 +59,22 @@ def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
                 canvas.rect(left, top, (column - start) * module, module, stroke=0, fill=1)
             else:
                 column += 1
+
+
+def draw_pages(
+    canvas: Canvas, pages: Sequence[Sequence[Slip]], draw: Callable[[Slip, float, float, float], None]
+) -> None:
+    """Each page's slips on an A4 sheet of COLUMNS × ROWS cells between dashed cut lines (an empty sheet when
+    there is none); ``draw(slip, left, top, width)`` draws one cell."""
+    page_width, page_height = A4
+    width = (page_width - 2 * MARGIN) / COLUMNS
+    height = (page_height - 2 * MARGIN) / ROWS
+    for page in pages or [[]]:
+        cut_lines(canvas, width, height)
+        for index, slip in enumerate(page):
+            column, row = index % COLUMNS, index // COLUMNS
+            draw(slip, MARGIN + column * width, page_height - MARGIN - row * height, width)
+        canvas.showPage()
 
 
 def cut_lines(canvas: Canvas, width: float, height: float) -> None:

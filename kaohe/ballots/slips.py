@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kaohe.qrslips import CODE_FONT, COLUMNS, MARGIN, ROWS, cjk_font, cut_lines, draw_qr, fit
+from kaohe.qrslips import CODE_FONT, PER_PAGE, cjk_font, draw_pages, draw_qr, fit
 
 QR_SIZE = 34 * mm
 
@@ -34,24 +34,17 @@ def slips_pdf(*, title: str, page_url: str, slips: Sequence[Slip], rehearsal: bo
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(title)
-    page_width, page_height = A4
-    width = (page_width - 2 * MARGIN) / COLUMNS
-    height = (page_height - 2 * MARGIN) / ROWS
-    per_page = COLUMNS * ROWS
     pages: list[Sequence[Slip]] = []
     groups: dict[str, list[Slip]] = {}
     for slip in slips:
         groups.setdefault(slip.group, []).append(slip)
     for group_slips in groups.values():
-        pages += [group_slips[i : i + per_page] for i in range(0, len(group_slips), per_page)]
-    for page in pages or [[]]:
-        cut_lines(canvas, width, height)
-        for index, slip in enumerate(page):
-            column, row = index % COLUMNS, index // COLUMNS
-            left = MARGIN + column * width
-            top = page_height - MARGIN - row * height
-            _slip(canvas, font, slip, left, top, width, title=title, page_url=page_url, rehearsal=rehearsal)
-        canvas.showPage()
+        pages += [group_slips[i : i + PER_PAGE] for i in range(0, len(group_slips), PER_PAGE)]
+
+    def draw(slip: Slip, left: float, top: float, width: float) -> None:
+        _slip(canvas, font, slip, left, top, width, title=title, page_url=page_url, rehearsal=rehearsal)
+
+    draw_pages(canvas, pages, draw)
     canvas.save()
     return buffer.getvalue()
 

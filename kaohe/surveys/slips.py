@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kaohe.qrslips import CODE_FONT, COLUMNS, MARGIN, ROWS, cjk_font, cut_lines, draw_qr, fit, wrap
+from kaohe.qrslips import CODE_FONT, PER_PAGE, cjk_font, draw_pages, draw_qr, fit, wrap
 
 QR_SIZE = 32 * mm
 
@@ -35,19 +35,12 @@ def slips_pdf(*, title: str, unit: str, page_url: str, slips: Sequence[Slip]) ->
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"{unit} {title}")
-    page_width, page_height = A4
-    width = (page_width - 2 * MARGIN) / COLUMNS
-    height = (page_height - 2 * MARGIN) / ROWS
-    per_page = COLUMNS * ROWS
-    for page_start in range(0, max(len(slips), 1), per_page):
-        page = slips[page_start : page_start + per_page]
-        cut_lines(canvas, width, height)
-        for index, slip in enumerate(page):
-            column, row = index % COLUMNS, index // COLUMNS
-            left = MARGIN + column * width
-            top = page_height - MARGIN - row * height
-            _slip(canvas, font, slip, left, top, width, title=title, unit=unit, page_url=page_url)
-        canvas.showPage()
+    pages = [slips[start : start + PER_PAGE] for start in range(0, len(slips), PER_PAGE)]
+
+    def draw(slip: Slip, left: float, top: float, width: float) -> None:
+        _slip(canvas, font, slip, left, top, width, title=title, unit=unit, page_url=page_url)
+
+    draw_pages(canvas, pages, draw)
     canvas.save()
     return buffer.getvalue()
 
