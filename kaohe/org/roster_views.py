@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import IO
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,12 +20,20 @@ from kaohe.accounts.access import ROSTER_EDITORS, role_required
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
 from kaohe.org import roster
+from kaohe.workbook.sheets import too_big_message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("名册文件（.xlsx）"))
+
+    def clean_file(self) -> UploadedFile:
+        # Refused here, before the upload is stored for the worker, with the import's own limit and words.
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(too_big_message(upload.size, settings.UPLOAD_MAX_BYTES))
+        return upload
 
 
 @role_required(*ROSTER_EDITORS)

@@ -12,6 +12,7 @@ import tempfile
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +23,20 @@ from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
 from kaohe.plans import transfer
 from kaohe.plans.selectors import get_cycle, visible_cycles
+from kaohe.workbook.sheets import MAX_BYTES, too_big_message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CycleBookForm(forms.Form):
     file = forms.FileField(label=_("考核数据工作簿（.xlsx）"))
+
+    def clean_file(self) -> UploadedFile:
+        # Refused here, before the upload is stored for the worker, with the import's own limit and words.
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(too_big_message(upload.size, MAX_BYTES))
+        return upload
 
 
 def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:

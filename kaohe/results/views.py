@@ -140,7 +140,7 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(_home(cycle))
-    # A province takes a minute or two: the worker computes, the job page follows it.
+    # A province takes about half a minute: the worker computes, the job page follows it.
     try:
         job = job_start(actor=request.user, kind=JobKind.COMPUTE, cycle=cycle, note=form.cleaned_data["note"])
     except JobBusy as busy:

@@ -513,13 +513,13 @@ def open_workbook(source: str | os.PathLike[str] | IO[bytes], *, max_bytes: int 
         except OSError:
             raise WorkbookError([Problem("", None, None, str(source), f"找不到文件「{source}」")]) from None
         if size > max_bytes:
-            _refuse(_too_big(size, max_bytes))
+            _refuse(too_big_message(size, max_bytes))
         with open(source, "rb") as file:
             data = file.read()
     else:
         data = source.read(max_bytes + 1)
         if len(data) > max_bytes:
-            _refuse(_too_big(len(data), max_bytes))
+            _refuse(too_big_message(len(data), max_bytes))
     if not data:
         _refuse("文件为空")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -541,7 +541,7 @@ def open_workbook(source: str | os.PathLike[str] | IO[bytes], *, max_bytes: int 
         _refuse(f"无法读取工作簿，文件可能已损坏（{error}）")
 
 
-def _too_big(size: int, max_bytes: int) -> str:
+def too_big_message(size: int, max_bytes: int) -> str:
     return f"文件过大（{size / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB"
 
 

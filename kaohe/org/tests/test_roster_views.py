@@ -113,6 +113,7 @@ def test_an_oversize_upload_is_refused(client_for, settings):
     response = client_for("organiser").post(reverse("org:roster_import"), upload(new_roster()), follow=True)
     assert "文件过大" in response.content.decode()
     assert not Unit.objects.filter(code="DW10").exists()
+    assert not Job.objects.exists()  # refused by the form, not stored for the worker
 
 
 def test_a_post_without_a_file_asks_for_one(client_for):

@@ -109,6 +109,14 @@ def test_a_file_that_is_not_a_workbook_is_named(client_for):
     assert "不是 Excel 工作簿（.xlsx）文件" in response.content.decode()
 
 
+def test_an_oversize_workbook_is_refused_before_it_is_stored_for_the_worker(client_for, monkeypatch):
+    monkeypatch.setattr("kaohe.plans.transfer_views.MAX_BYTES", 1000)
+    response = client_for("organiser").post(IMPORT, {"file": upload(small())})
+    assert response.status_code == 400
+    assert "文件过大" in response.content.decode()
+    assert not Job.objects.exists()
+
+
 def test_a_post_without_a_file_shows_the_form_error(client_for):
     response = client_for("organiser").post(IMPORT, {})
     assert response.status_code == 400 and "is-invalid" in response.content.decode()
