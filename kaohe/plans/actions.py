@@ -154,7 +154,7 @@ def cycle_create(
         if source is not None and copy_plan:
             old = AssessmentPlan.objects.filter(cycle=source).first()
             if old is not None:
-                plan.settings = {k: v for k, v in old.settings.items() if k != "年度"}
+                plan.settings = {k: v for k, v in old.settings.items() if k != "year"}
                 plan.notes = old.notes
             copied["plan"] = True
         plan.save()
@@ -251,7 +251,7 @@ def cycle_update(
 def plan_update(
     *, actor: Any, cycle: AssessmentCycle, settings: dict[str, str], notes: str
 ) -> AssessmentPlan:
-    """Replace the plan's settings ({参数 name: text}, blanks left out) and notes."""
+    """Replace the plan's settings ({field: text}, blanks left out) and notes."""
     with transaction.atomic():
         ensure_editable(cycle)
         problems = plan_problems(settings, year=cycle.year, used_groups=used_rater_groups(cycle))
@@ -259,7 +259,7 @@ def plan_update(
             raise ValidationError([m for messages in problems.values() for m in messages], code="invalid")
         plan, _created = AssessmentPlan.objects.select_for_update().get_or_create(cycle=cycle)
         before = plan_state(plan)
-        kept = {k: v for k, v in plan.settings.items() if k == "年度"}
+        kept = {k: v for k, v in plan.settings.items() if k == "year"}
         plan.settings = {**kept, **{k: v.strip() for k, v in settings.items() if v and v.strip()}}
         plan.notes = notes
         after = plan_state(plan)

@@ -72,20 +72,20 @@ _first, _second = itemgetter(0), itemgetter(1)
 
 
 def plan_rule_settings(year: int, values: Mapping[str, Any]) -> RuleSettings:
-    """The plan's {参数 name: text} as ``RuleSettings``; raises ``InputError`` naming every bad setting."""
+    """The plan's {field: text} as ``RuleSettings``; raises ``InputError`` naming every bad setting."""
     parsed: dict[str, Any] = {}
     errors = []
-    for name, value in values.items():
-        setting = layout.SETTINGS_BY_NAME.get(name)
+    for field, value in values.items():
+        setting = layout.SETTINGS_BY_FIELD.get(field)
         if setting is None:
-            errors.append(f"参数「{name}」不是有效的参数名称")
+            errors.append(f"参数「{field}」不是有效的参数名称")
             continue
         if setting.field == "year" or is_blank(value):
             continue  # the cycle's year is the year; a blank value keeps the default
         try:
             parsed[setting.field] = setting.parse(value)
         except CellError as error:
-            errors.append(f"参数 {name}：{error}")
+            errors.append(f"参数 {setting.name}：{error}")
     if errors:
         raise InputError(errors)
     return RuleSettings(year=year, **parsed)

@@ -144,8 +144,8 @@ def test_an_import_creates_the_cycle_the_roster_it_lacks_and_the_snapshot(db):
     assert (session.name, session.kind, session.status) == ("工作簿导入", SessionKind.IMPORTED, "closed")
     assert sorted(Ballot.objects.values_list("number", "rater_group")) == [("P01", "上级"), ("P02", "下级")]
     assert Mark.objects.filter(ballot__session=session).count() == 5
-    assert AssessmentPlan.objects.get(cycle=cycle).settings["干部优秀比例"] == "20%"
-    assert "年度" not in AssessmentPlan.objects.get(cycle=cycle).settings
+    assert AssessmentPlan.objects.get(cycle=cycle).settings["cadre_excellent_ratio"] == "20%"
+    assert "year" not in AssessmentPlan.objects.get(cycle=cycle).settings
 
 
 def test_an_import_waits_for_the_roster_lock_before_reading_the_roster(db, monkeypatch):
