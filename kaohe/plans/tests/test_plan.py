@@ -164,7 +164,10 @@ def test_the_write_function_checks_the_plan_again(roster, cast):
 
     with pytest.raises(ValidationError, match="干部综合构成的权重合计为 90，应为 100"):
         actions.plan_update(
-            actor=cast["organiser"], cycle=cycle, settings={"cadre_composite_weights": "民主测评=90"}, notes=""
+            actor=cast["organiser"],
+            cycle=cycle,
+            settings={"cadre_composite_weights": "民主测评=90"},
+            notes="",
         )
 
 
@@ -177,7 +180,9 @@ def test_plan_problems_accepts_the_defaults():
 
 def test_the_committee_and_leaders_read_the_plan_with_defaults_marked(roster, cast, client_for):
     cycle = AssessmentCycle.objects.get(year=2025)
-    AssessmentPlan.objects.create(cycle=cycle, settings={"cadre_excellent_ratio": "15%"}, notes="依据市委文件")
+    AssessmentPlan.objects.create(
+        cycle=cycle, settings={"cadre_excellent_ratio": "15%"}, notes="依据市委文件"
+    )
     for role in ("committee", "leader"):
         html = client_for(role).get(reverse("plans:plan_detail", args=[2025])).content.decode()
         assert "15%" in html and "依据市委文件" in html

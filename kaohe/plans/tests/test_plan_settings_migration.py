@@ -23,7 +23,9 @@ def test_plans_are_converted_forwards_and_backwards():
     cycle_model = apps.get_model("plans", "AssessmentCycle")
     plan_model = apps.get_model("plans", "AssessmentPlan")
     by_name = {"干部优秀比例": "15%", "评价人权重": "上级=40,下级=60", "每票优秀上限": "5", "年度": "2025"}
-    old = plan_model.objects.create(cycle=cycle_model.objects.create(year=2025, name="2025"), settings=by_name)
+    old = plan_model.objects.create(
+        cycle=cycle_model.objects.create(year=2025, name="2025"), settings=by_name
+    )
     empty = plan_model.objects.create(cycle=cycle_model.objects.create(year=2024, name="2024"), settings={})
 
     apps = migrate(AFTER)

@@ -23,7 +23,9 @@ def test_ten_at_twenty_percent_flags_the_last_two_and_changes_no_grade() -> None
     plain = run(cadres=scored_cadres(TEN))
     a = run(cadres=scored_cadres(TEN), settings_=settings(bottom_ratio=Decimal("0.2")))
     assert bottom(a) == ["GB09", "GB10"]
-    assert [(r.code, r.grade, r.rank) for r in a.results] == [(r.code, r.grade, r.rank) for r in plain.results]
+    assert [(r.code, r.grade, r.rank) for r in a.results] == [
+        (r.code, r.grade, r.rank) for r in plain.results
+    ]
     last = result(a, "GB10")
     assert "bottom_rank" in last.flags
     assert (
