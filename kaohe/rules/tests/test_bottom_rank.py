@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaohe.rules.model import Rounding, Sanction
+from kaohe.rules.model import Assessment, Rounding, Sanction
 
 from .factory import cadre, result, run, scored_cadres, settings, unit
 
 TEN = {f"GB{i:02d}": str(100 - i) for i in range(1, 11)}  # 99, 98 … 90
 
 
-def bottom(assessment) -> list[str]:
+def bottom(assessment: Assessment) -> list[str]:
     return sorted(r.code for r in assessment.results if "bottom_rank" in r.flags)
 
 
