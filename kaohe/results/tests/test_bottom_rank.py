@@ -90,3 +90,13 @@ def test_dossiers_and_the_approval_sheet_show_the_flag(sealed, roster, client_fo
     rows = {row[0]: row for row in docx_rows(b"".join(response.streaming_content))}
     assert "末位" in rows["赵丽"][8] and "末位" in rows["市财政局领导班子"][8]
     assert "末位" not in rows["市财政局领导班子"][8].replace("末位", "", 1)  # shown once
+
+
+def test_a_runs_settings_leave_an_unset_ratio_out_so_digests_from_before_it_hold():
+    from kaohe.results import canonical
+    from kaohe.rules.model import RuleSettings
+
+    assert "末位比例" not in canonical.settings_texts(RuleSettings(year=2025))
+    texts = canonical.settings_texts(RuleSettings(year=2025, bottom_ratio=Decimal("0.1")))
+    assert texts["末位比例"] == "0.1"
+    assert canonical.settings_from_texts(texts).bottom_ratio == Decimal("0.1")

@@ -173,3 +173,8 @@ def test_shares_pool_all_groups_unweighted() -> None:
     assert democratic is not None
     assert democratic.shares["优秀"] == Fraction(3, 4)
     assert democratic.score == Decimal("65.71428571428571428571428571428571")  # (30·100+40·40)/70
+
+
+def test_a_teams_name_is_its_units_name_and_leadership_team() -> None:
+    a = run(units=[unit("DW01", name="城关镇")], marks=ballots("DW01", {"优秀": 1}))
+    assert result(a, "DW01").name == "城关镇领导班子"
