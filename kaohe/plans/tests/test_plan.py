@@ -68,7 +68,11 @@ def test_saving_the_plan_stores_the_texts_as_the_workbook_has_them_and_audits_it
     entry = AuditEntry.objects.get(action="plan.update")
     assert entry.actor == cast["organiser"]
     assert entry.before == {"settings": {}, "notes": ""}
-    assert entry.after["settings"]["cadre_excellent_ratio"] == "15%"
+    # The audit names settings as the 参数 sheet does, like entries written before the plan stored fields.
+    assert (
+        entry.after["settings"]["干部优秀比例"] == "15%"
+        and "cadre_excellent_ratio" not in entry.after["settings"]
+    )
     # Saving the same again writes no new audit entry.
     post(
         organiser,
