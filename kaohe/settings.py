@@ -161,6 +161,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # beside the web processes (docs/operations.md); the tests run them in the request (conftest.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# The audit chain's head is copied here at every results seal and daily (`kaohe audit anchor`): a file the
+# operator keeps away from the database's administrators (docs/operations.md, 审计日志).
+AUDIT_ANCHOR_FILE = Path(os.environ.get("KAOHE_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
+
 # Uploads: a roster or a workbook; anything bigger is refused with a message.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(30 * 1024 * 1024)))
 # Evidence files (佐证材料): the most one file may weigh.
