@@ -129,7 +129,9 @@ def compare(anchors: list[Anchor], *, last_seq: int, hash_at: Callable[[int], st
     gap = f"第 {last_seq + 1}–{latest.seq} 条" if missing > 1 else f"第 {latest.seq} 条"
     if matched is None:
         where = "之前没有一致的锚点（审计表被清空或截断）" if last_seq == 0 else "之前没有一致的锚点"
-        message = f"审计链只有 {last_seq} 条记录，{where}；{latest.label} 之前的 {missing} 条记录缺失（{gap}）"
+        message = (
+            f"审计链只有 {last_seq} 条记录，{where}；{latest.label} 之前的 {missing} 条记录缺失（{gap}）"
+        )
     else:
         message = (
             f"已恢复到{matched.label}，其后 {missing} 条记录缺失（{gap}，最新为{latest.label}）"
@@ -174,7 +176,12 @@ def _append(record: dict[str, Any]) -> Anchor:
 def anchor_write(*, reason: str, restored_to: int | None = None) -> Anchor:
     """Append the chain's current head to the anchor file."""
     seq, head_hash = chain_head()
-    record: dict[str, Any] = {"seq": seq, "hash": head_hash, "at": timezone.now().isoformat(), "reason": reason}
+    record: dict[str, Any] = {
+        "seq": seq,
+        "hash": head_hash,
+        "at": timezone.now().isoformat(),
+        "reason": reason,
+    }
     if restored_to is not None:
         record["restored_to"] = restored_to
     return _append(record)

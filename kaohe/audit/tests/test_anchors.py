@@ -49,7 +49,8 @@ def rewrite_and_recompute(seq: int) -> None:
             entry.prev_hash = prev
             prev = entry.compute_hash()
             cursor.execute(
-                "UPDATE audit_auditentry SET prev_hash = %s, hash = %s WHERE seq = %s", [entry.prev_hash, prev, entry.seq]
+                "UPDATE audit_auditentry SET prev_hash = %s, hash = %s WHERE seq = %s",
+                [entry.prev_hash, prev, entry.seq],
             )
         cursor.execute("UPDATE audit_audithead SET hash = %s", [prev])
 
@@ -136,7 +137,9 @@ def test_no_anchor_file_is_said_out_loud(cast):
 
 def test_a_restore_is_acknowledged_audited_and_then_verifies(anchored):
     cut_from(5)  # what restoring a backup taken at entry 4 looks like
-    out = call_command_output("restore-acknowledge", "--operator", "王运维", "--reason", "磁盘损坏，用 12-01 备份恢复")
+    out = call_command_output(
+        "restore-acknowledge", "--operator", "王运维", "--reason", "磁盘损坏，用 12-01 备份恢复"
+    )
     assert "已记入审计（第 5 条）" in out
     entry = AuditEntry.objects.get(seq=5)
     assert entry.action == "audit.restore_acknowledge" and entry.actor_name == "王运维"

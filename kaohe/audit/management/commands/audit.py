@@ -9,13 +9,17 @@ from kaohe.audit.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "审计日志：verify 校验哈希链与锚点；anchor 把链尾写入锚点文件；restore-acknowledge 确认从备份恢复。"
+    help = (
+        "审计日志：verify 校验哈希链与锚点；anchor 把链尾写入锚点文件；restore-acknowledge 确认从备份恢复。"
+    )
 
     def add_arguments(self, parser):
         subcommands = parser.add_subparsers(
             dest="subcommand", required=True, metavar="{verify,anchor,restore-acknowledge}"
         )
-        verify = subcommands.add_parser("verify", help="校验审计链：被修改、删除或截断时以状态 1 退出并指明。")
+        verify = subcommands.add_parser(
+            "verify", help="校验审计链：被修改、删除或截断时以状态 1 退出并指明。"
+        )
         verify.add_argument(
             "--anchor",
             action="append",
@@ -24,7 +28,9 @@ class Command(BaseCommand):
             help="另核对一个印在审定表上的锚点（可重复）",
         )
         subcommands.add_parser("anchor", help="把审计链当前的链尾写入锚点文件（每日由定时任务运行）。")
-        acknowledge = subcommands.add_parser("restore-acknowledge", help="确认数据库已从备份恢复（记入审计）。")
+        acknowledge = subcommands.add_parser(
+            "restore-acknowledge", help="确认数据库已从备份恢复（记入审计）。"
+        )
         acknowledge.add_argument("--operator", required=True, help="确认人")
         acknowledge.add_argument("--reason", required=True, help="恢复的原因与所用备份")
 
@@ -33,7 +39,9 @@ class Command(BaseCommand):
             self.verify(options["anchor"])
         elif subcommand == "anchor":
             anchor = anchors.anchor_write(reason="daily")
-            self.stdout.write(f"已写入{anchor.label}，哈希 {anchor.hash[: anchors.PRINTED_HEX]} → {anchors.anchor_file()}")
+            self.stdout.write(
+                f"已写入{anchor.label}，哈希 {anchor.hash[: anchors.PRINTED_HEX]} → {anchors.anchor_file()}"
+            )
         else:
             self.acknowledge(options["operator"], options["reason"])
 
