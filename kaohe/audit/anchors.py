@@ -179,7 +179,7 @@ def anchor_write(*, reason: str, restored_to: int | None = None) -> Anchor:
     record: dict[str, Any] = {
         "seq": seq,
         "hash": head_hash,
-        "at": timezone.now().isoformat(),
+        "at": timezone.localtime().isoformat(),
         "reason": reason,
     }
     if restored_to is not None:
