@@ -3,21 +3,24 @@ object store all nodes share, with each file sealed by a `FileCipher` before it 
 
 Settings (kaohe/settings.py, docs/operations.md): ``FILE_STORAGE`` picks the backend and ``FILE_KEY_FILE``
 the key; this class wraps the backend so that whatever is saved is sealed and whatever is opened is
-opened again, and nothing else in the app knows.
+opened again, and nothing else in the app knows. A file stored before the key was set is refused until
+`kaohe files seal` has sealed it.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import Storage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.deconstruct import deconstructible
 from django.utils.module_loading import import_string
 
-from kaohe.filestore.cipher import AesGcmCipher, FileCipher
+from kaohe.filestore.cipher import AesGcmCipher, FileCipher, is_sealed
 
 
 def configured_cipher() -> FileCipher | None:
@@ -70,6 +73,36 @@ class SealedStorage(Storage):
 
     def url(self, name: str | None) -> str:
         raise NotImplementedError("文件只经由权限检查的视图下载，没有公开地址。")
+
+    def walk(self, path: str = "") -> list[str]:
+        """Every stored file's name, depth first."""
+        try:
+            folders, files = self.inner.listdir(path)
+        except FileNotFoundError:  # nothing stored yet on local disk
+            return []
+        names = [f"{path}/{name}" if path else name for name in files]
+        for folder in folders:
+            names += self.walk(f"{path}/{folder}" if path else folder)
+        return names
+
+    def seal_in_place(self, name: str) -> bool:
+        """Seal a file stored before the key was set, under the same name; False if it already was."""
+        if self.cipher is None:
+            raise ImproperlyConfigured("没有设置 FILE_KEY_FILE，无法加密。")
+        with self.inner.open(name, "rb") as stored:
+            blob = stored.read()
+        if is_sealed(blob):
+            return False
+        sealed = self.cipher.seal(blob)
+        if isinstance(self.inner, FileSystemStorage):
+            # Written beside it and renamed over it: never half a file.
+            target = Path(self.inner.path(name))
+            temporary = target.with_name(target.name + ".sealing")
+            temporary.write_bytes(sealed)
+            os.replace(temporary, target)
+        else:
+            self.inner._save(name, ContentFile(sealed))  # object stores overwrite a key in one request
+        return True
 
     def get_modified_time(self, name: str):  # type: ignore[no-untyped-def]
         return self.inner.get_modified_time(name)

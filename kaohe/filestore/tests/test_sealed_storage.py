@@ -110,3 +110,51 @@ def test_evidence_saved_through_the_app_is_sealed(settings, tmp_path, django_cap
     assert (tmp_path / "media" / name).read_bytes().startswith(MAGIC)
     with default_storage.open(name) as opened:
         assert opened.read() == SECRET
+
+
+# --- files stored before the key was set -------------------------------------------------------------------
+
+
+@pytest.fixture
+def default_sealed(settings, tmp_path):
+    from django.core.files.storage import storages
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FILE_KEY_FILE = ""
+    settings.STORAGES = {**settings.STORAGES}
+    storages["default"].save("evidence/old.pdf", ContentFile(SECRET))  # before the key
+    settings.FILE_KEY_FILE = str(key_file(tmp_path))
+    settings.STORAGES = {**settings.STORAGES}
+    return storages["default"]
+
+
+def test_a_file_stored_before_the_key_is_counted_then_sealed_in_place(default_sealed, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="evidence/old.pdf"):
+        call_command("files", "seal", "--check", stdout=StringIO())
+    with pytest.raises(FileCipherError, match="未加密"):
+        default_sealed.open("evidence/old.pdf")
+    out = StringIO()
+    call_command("files", "seal", stdout=out)
+    assert "共 1 个文件，本次加密 1 个（AES-256-GCM）" in out.getvalue()
+    assert (tmp_path / "media" / "evidence" / "old.pdf").read_bytes().startswith(MAGIC)
+    with default_sealed.open("evidence/old.pdf") as opened:
+        assert opened.read() == SECRET
+    call_command("files", "seal", stdout=out)  # twice is harmless
+    assert "本次加密 0 个" in out.getvalue()
+    call_command("files", "seal", "--check", stdout=out)
+    assert not list((tmp_path / "media").glob("**/*.sealing"))
+
+
+def test_sealing_without_a_key_is_refused(settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.FILE_KEY_FILE = ""
+    settings.STORAGES = {**settings.STORAGES}
+    with pytest.raises(CommandError, match="没有设置 FILE_KEY_FILE"):
+        call_command("files", "seal")
