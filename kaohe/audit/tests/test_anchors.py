@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from kaohe.audit import anchors
 from kaohe.audit.models import AuditEntry
@@ -95,6 +95,20 @@ def test_an_emptied_log_is_named(anchored):
     cut_from(1, keep_head=False)
     message = verify_refusal()
     assert "审计链只有 0 条记录" in message and "清空或截断" in message and "6 条记录缺失" in message
+
+
+def test_a_truncated_log_and_head_are_named(anchored):
+    # The attack of finding 4 on PostgreSQL: DELETE the head, TRUNCATE the log (as the owner: the app's
+    # role may do neither, test_db_role.py). SQLite has no TRUNCATE: DELETE without a WHERE is its form.
+    with attacker_cursor() as cursor:
+        cursor.execute("DELETE FROM audit_audithead")
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE audit_auditentry")
+        else:
+            cursor.execute("DELETE FROM audit_auditentry")
+    assert AuditEntry.objects.count() == 0
+    message = verify_refusal()
+    assert "审计链只有 0 条记录" in message and "清空或截断" in message
 
 
 def test_entries_after_the_last_anchor_are_the_residual_risk(anchored):
