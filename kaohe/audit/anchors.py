@@ -60,6 +60,7 @@ class AnchorFinding:
     restored_to: Anchor | None = None
     missing: int = 0
     latest: Anchor | None = None
+    advice: str = ""  # what the operator may do about it
 
 
 def anchor_file() -> Path:
@@ -133,11 +134,16 @@ def compare(anchors: list[Anchor], *, last_seq: int, hash_at: Callable[[int], st
             f"审计链只有 {last_seq} 条记录，{where}；{latest.label} 之前的 {missing} 条记录缺失（{gap}）"
         )
     else:
-        message = (
-            f"已恢复到{matched.label}，其后 {missing} 条记录缺失（{gap}，最新为{latest.label}）"
-            "：若刚从备份恢复，请核实后用 `kaohe audit restore-acknowledge` 确认；否则是最新的记录被删除"
-        )
-    return AnchorFinding(False, message, kind="cut", restored_to=matched, missing=missing, latest=latest)
+        message = f"已恢复到{matched.label}，其后 {missing} 条记录缺失（{gap}，最新为{latest.label}）"
+    return AnchorFinding(
+        False,
+        message,
+        kind="cut",
+        restored_to=matched,
+        missing=missing,
+        latest=latest,
+        advice="：若刚从备份恢复，请核实后用 `kaohe audit restore-acknowledge` 确认；否则是最新的记录被删除",
+    )
 
 
 # --- the database side -------------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ def test_newest_entries_deleted_with_the_head_rewound_are_named(anchored):
     message = verify_refusal()
     assert "已恢复到锚点 1" in message and "第 3 条）" in message
     assert "其后 2 条记录缺失（第 5–6 条" in message
+    assert "kaohe audit restore-acknowledge" in message and "否则是最新的记录被删除" in message
 
 
 def test_newest_entries_deleted_with_the_head_row_are_named(anchored):
@@ -154,7 +155,7 @@ def test_a_restore_is_acknowledged_audited_and_then_verifies(anchored):
     out = call_command_output(
         "restore-acknowledge", "--operator", "王运维", "--reason", "磁盘损坏，用 12-01 备份恢复"
     )
-    assert "已记入审计（第 5 条）" in out
+    assert out.startswith("已确认：已恢复到锚点 1") and "已记入审计（第 5 条）" in out
     entry = AuditEntry.objects.get(seq=5)
     assert entry.action == "audit.restore_acknowledge" and entry.actor_name == "王运维"
     assert entry.after["missing"] == 2 and entry.after["restored_to_seq"] == 4

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError(f"审计链已损坏：{broken}", returncode=1)
         finding = anchors.anchors_check(extra)
         if not finding.ok:
-            raise CommandError(f"审计链已损坏：{finding.message}", returncode=1)
+            raise CommandError(f"审计链已损坏：{finding.message}{finding.advice}", returncode=1)
         count = AuditEntry.objects.count()
         self.stdout.write(self.style.SUCCESS(f"审计链完整，共 {count} 条记录；{finding.message}"))
         for anchor in anchors.anchors_read():
@@ -67,4 +67,6 @@ class Command(BaseCommand):
             finding, anchor = anchors.restore_acknowledge(operator=operator, reason=reason)
         except ValueError as error:
             raise CommandError(str(error), returncode=1) from error
-        self.stdout.write(f"{finding.message}\n已记入审计（第 {anchor.seq} 条）并写入{anchor.label}")
+        self.stdout.write(
+            f"已确认：{finding.message}。\n已记入审计（第 {anchor.seq} 条）并写入{anchor.label}"
+        )
