@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
+from kaohe.audit.anchors import anchor_after_commit
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.actions import cycle_advance
 from kaohe.plans.inputs import cycle_assessment_input, gc_paused
@@ -684,6 +685,7 @@ def results_finalise(*, actor: Any, cycle: AssessmentCycle, run: ComputeRun, tod
         )
         if fresh.phase != Phase.COMPLETED:
             _advance_to(actor, fresh, Phase.COMPLETED, today)
+        anchor_after_commit(f"result.seal {cycle.year} #{seal.pk}")
     return seal
 
 
