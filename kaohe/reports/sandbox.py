@@ -1,0 +1,58 @@
+"""The child process that renders Word templates: limits first, then JSON in, documents out.
+
+Run by ``templating.render_many`` as ``python -m kaohe.reports.sandbox``. It sets its own CPU-time and
+address-space limits before importing the template engine, renders every context with docxtpl in a
+``SandboxedEnvironment`` with autoescaping on, and writes the documents as a JSON list of base64 strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import resource
+import sys
+from typing import Any
+
+
+def _images(template: Any, value: Any) -> Any:
+    """Pictures become their drawing's XML as Markup: a string, so the sandbox reaches no document object."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+    from markupsafe import Markup
+
+    from kaohe.reports.templating import IMAGE_KEY
+
+    if isinstance(value, dict):
+        if set(value) == {IMAGE_KEY}:
+            picture = InlineImage(template, io.BytesIO(base64.b64decode(value[IMAGE_KEY])), width=Mm(150))
+            return Markup(str(picture))
+        return {key: _images(template, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_images(template, item) for item in value]
+    return value
+
+
+def main() -> None:
+    request = json.loads(sys.stdin.buffer.read())
+    cpu, memory = int(request["cpu"]), int(request["memory"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    from docxtpl import DocxTemplate
+
+    from kaohe.reports.templating import environment
+
+    template_bytes = base64.b64decode(request["template"])
+    out = []
+    for context in request["contexts"]:
+        template = DocxTemplate(io.BytesIO(template_bytes))
+        context = _images(template, context)
+        template.render(context, jinja_env=environment(), autoescape=True)
+        buffer = io.BytesIO()
+        template.save(buffer)
+        out.append(base64.b64encode(buffer.getvalue()).decode())
+    sys.stdout.write(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
