@@ -126,15 +126,24 @@ def _analysis(kind: str) -> Any:
     document = Document()
     _font(document)
     _title(document, "{{ title }}")
-    document.add_paragraph("考核对象：{{ name }}　　单位：{{ unit }}" + ("　　职务：{{ post }}" if kind == "cadre" else ""))
-    document.add_paragraph("考核组：{{ group }}　　年度：{{ year }}　　状态：{{ status }}（第{{ version }}稿）")
+    document.add_paragraph(
+        "考核对象：{{ name }}　　单位：{{ unit }}" + ("　　职务：{{ post }}" if kind == "cadre" else "")
+    )
+    document.add_paragraph(
+        "考核组：{{ group }}　　年度：{{ year }}　　状态：{{ status }}（第{{ version }}稿）"
+    )
     _heading(document, "一、考核得分")
     document.add_paragraph(
         "综合得分 {{ composite }}，在「{{ pool }}」{{ pool_size }} 个考核对象中排第 {{ rank }} 名；"
         "民主测评 {{ democratic }}；实绩 {{ performance }}。"
     )
     document.add_paragraph("{%p if rater_groups %}")
-    _table(document, ["评价人类别", "有效票", "得分"], "for g in rater_groups", ["{{ g.name }}", "{{ g.ballots }}", "{{ g.score }}"])
+    _table(
+        document,
+        ["评价人类别", "有效票", "得分"],
+        "for g in rater_groups",
+        ["{{ g.name }}", "{{ g.ballots }}", "{{ g.score }}"],
+    )
     document.add_paragraph("{%p endif %}")
     document.add_paragraph("{{ rater_groups_note }}")
     document.add_paragraph("{%p for a in aspects %}")
@@ -221,7 +230,9 @@ def _register() -> Any:
         cells[0].text = label
         merged = cells[1].merge(cells[3])
         merged.text = value
-    document.add_paragraph("{{ organisation }}（盖章）　　　　年　　月　　日").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph(
+        "{{ organisation }}（盖章）　　　　年　　月　　日"
+    ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_paragraph("{%p if not loop.last %}")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_paragraph("{%p endif %}")
@@ -231,7 +242,12 @@ def _register() -> Any:
 
 @cache
 def default_template(kind: str) -> bytes:
-    builders = {"team": lambda: _analysis("team"), "cadre": lambda: _analysis("cadre"), "cycle": _cycle, "register": _register}
+    builders = {
+        "team": lambda: _analysis("team"),
+        "cadre": lambda: _analysis("cadre"),
+        "cycle": _cycle,
+        "register": _register,
+    }
     document = builders[kind]()
     buffer = io.BytesIO()
     document.save(buffer)

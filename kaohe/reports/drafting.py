@@ -153,7 +153,9 @@ def aspects(d: DraftInput) -> Sentences:
     ranked = sorted(rated, key=lambda a: a.best_share, reverse=True)
     top, bottom = ranked[0], ranked[-1]
     best_choice = next(iter(top.counts), "")
-    out["主要成绩"] = [f"各测评项目中，「{top.name}」评价最好，「{best_choice}」评价占{_pct(top.best_share)}。"]
+    out["主要成绩"] = [
+        f"各测评项目中，「{top.name}」评价最好，「{best_choice}」评价占{_pct(top.best_share)}。"
+    ]
     if bottom.best_share < top.best_share:
         out["存在不足"] = [
             f"「{bottom.name}」方面评价相对较低，「{next(iter(bottom.counts), '')}」评价占{_pct(bottom.best_share)}。"

@@ -57,7 +57,9 @@ def environment() -> SandboxedEnvironment:
 
 def _parts(data: bytes) -> zipfile.ZipFile:
     if len(data) > MAX_UPLOAD:
-        raise TemplateRefused([f"模板文件过大（{len(data) // 1024} KB），不能超过 {MAX_UPLOAD // 1024 // 1024} MB"])
+        raise TemplateRefused(
+            [f"模板文件过大（{len(data) // 1024} KB），不能超过 {MAX_UPLOAD // 1024 // 1024} MB"]
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -77,7 +79,11 @@ def package_problems(data: bytes) -> list[str]:
     for name in names:
         if any(marker.lower() in name.lower() for marker in MACRO_TYPES):
             problems.append(f"模板含有宏或控件（{name}），请另存为不含宏的 .docx 后再上传")
-    content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
+    content_types = (
+        archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        if "[Content_Types].xml" in names
+        else ""
+    )
     if "macroEnabled" in content_types:
         problems.append("模板是启用宏的文档（.docm），请另存为 .docx 后再上传")
     for name in names:
@@ -130,7 +136,11 @@ def _path(node: nodes.Node) -> list[str] | None:
     if isinstance(node, nodes.Getattr):
         inner = _path(node.node)
         return None if inner is None else [*inner, node.attr]
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+    if (
+        isinstance(node, nodes.Getitem)
+        and isinstance(node.arg, nodes.Const)
+        and isinstance(node.arg.value, str)
+    ):
         inner = _path(node.node)
         return None if inner is None else [*inner, node.arg.value]
     return None
@@ -170,7 +180,11 @@ def unknown_placeholders(data: bytes, schema: Schema) -> list[str]:
         elif name not in schema:
             problems.append(f"模板中的占位符「{name}」不是本文档可用的字段")
         else:
-            problems += [f"模板中的占位符「{p}」不是本文档可用的字段" for p in sorted(paths) if not _allowed(schema, p.split("."))]
+            problems += [
+                f"模板中的占位符「{p}」不是本文档可用的字段"
+                for p in sorted(paths)
+                if not _allowed(schema, p.split("."))
+            ]
     return problems
 
 
