@@ -220,6 +220,9 @@ def draft_inputs(
     aspects = _aspects(cycle, k)
     notes = _notes(cycle)
     last = _last_year(cycle)
+    labels = results_selectors.pool_labels({s["result"].pool for s in standing.values()})
+    for stand in standing.values():
+        stand["pool"] = labels.get(stand["result"].pool, stand["result"].pool)
     found: dict[int, drafting.DraftInput] = {}
     if kind == ReportKind.TEAM:
         subjects = AssessedUnit.objects.filter(cycle=cycle).select_related("unit")
@@ -271,7 +274,7 @@ def _input(cycle, kind, pk, name, unit, post, standing, aspects, notes, last, k)
         name=name,
         unit=unit,
         post=post,
-        pool=result.pool if result else "",
+        pool=stand["pool"] if stand else "",
         grade=stand["grade"] if stand else "",
         composite=result.composite if result else None,
         rank=result.rank if result else None,
