@@ -42,7 +42,9 @@ def _images(template: Any, value: Any) -> Any:
 
     if isinstance(value, dict):
         if set(value) == {IMAGE_KEY}:
-            return _Picture(InlineImage(template, io.BytesIO(base64.b64decode(value[IMAGE_KEY])), width=Mm(150)))
+            return _Picture(
+                InlineImage(template, io.BytesIO(base64.b64decode(value[IMAGE_KEY])), width=Mm(150))
+            )
         return {key: _images(template, item) for key, item in value.items()}
     if isinstance(value, list):
         return [_images(template, item) for item in value]

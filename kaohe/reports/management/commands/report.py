@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("document", choices=["cycle", "team", "cadre", "register"])
         parser.add_argument("year", type=int)
-        parser.add_argument("code", nargs="?", default="", help="单位编码（team）或干部编码（cadre、register）")
+        parser.add_argument(
+            "code", nargs="?", default="", help="单位编码（team）或干部编码（cadre、register）"
+        )
         parser.add_argument("-o", "--output", required=True, help="输出的 .docx 文件")
 
     def handle(self, *args, document: str, year: int, code: str, output: str, **options) -> None:
@@ -58,5 +60,11 @@ class Command(BaseCommand):
         report = AnalysisReport.objects.filter(cycle=cycle, kind=kind, **field).first()
         d = draft_inputs(cycle, kind, only={subject_id}).get(subject_id)
         if report is None:
-            report = AnalysisReport(cycle=cycle, kind=kind, unit_id=unit_id, cadre_id=cadre_id, sections=drafting.draft(d) if d else {})
+            report = AnalysisReport(
+                cycle=cycle,
+                kind=kind,
+                unit_id=unit_id,
+                cadre_id=cadre_id,
+                sections=drafting.draft(d) if d else {},
+            )
         return documents.render(kind, [documents.analysis_context(report, d)])[0]
