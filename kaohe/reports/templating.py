@@ -11,6 +11,7 @@ child never sees a model object, so ``{{ x.__class__ }}`` has nothing to reach. 
 from __future__ import annotations
 
 import base64
+import datetime
 import io
 import json
 import os
@@ -19,6 +20,7 @@ import sys
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree
 
@@ -215,7 +217,9 @@ def conform(schema: Any, value: Any) -> Any:
         return ""
     if isinstance(value, bool | int | float | str):
         return value
-    return str(value)
+    if isinstance(value, Decimal | datetime.date):
+        return str(value)
+    raise TypeError(f"only plain data goes into a template, not {type(value).__name__}")
 
 
 @dataclass(frozen=True)
