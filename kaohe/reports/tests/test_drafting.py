@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from kaohe.reports.drafting import Aspect, DraftInput, LastYear, Note, RaterGroup, SECTIONS, draft
+from kaohe.reports.drafting import SECTIONS, Aspect, DraftInput, LastYear, Note, RaterGroup, draft
 
 
 def base(**changes):

@@ -93,7 +93,7 @@ def test_unit_cadre_and_others_never_read_reports(drafted, client_for, who):
     report = report_of(drafted, "GB002")
     client = client_for(who)
     for url in (
-        f"/reports/2025/",
+        "/reports/2025/",
         f"/reports/2025/{report.pk}/",
         f"/reports/2025/{report.pk}/docx/",
         "/reports/2025/cycle.docx",

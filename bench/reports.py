@@ -1,0 +1,45 @@
+"""Bench: every team and cadre 综合分析报告 of a cycle, and the cycle's analysis report, timed.
+
+    DATABASE_URL=sqlite:////tmp/kaohe-bench.sqlite3 .venv/bin/kaohe demo   # the city demo (80 units)
+    DATABASE_URL=sqlite:////tmp/kaohe-bench.sqlite3 .venv/bin/python bench/reports.py 2025
+
+Prints the seconds for: gathering and rendering all team reports, all cadre reports (one sandboxed child
+per kind), and the cycle report with its charts.
+"""
+
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from kaohe.plans.models import AssessmentCycle  # noqa: E402
+from kaohe.reports import documents  # noqa: E402
+from kaohe.reports.models import AnalysisReport  # noqa: E402
+
+
+def main() -> None:
+    year = int(sys.argv[1]) if len(sys.argv) > 1 else 2025
+    cycle = AssessmentCycle.objects.get(year=year)
+    total = 0.0
+    for kind in ("team", "cadre"):
+        reports = list(
+            AnalysisReport.objects.filter(cycle=cycle, kind=kind).select_related("cycle", "unit", "cadre")
+        )
+        began = time.perf_counter()
+        out = documents.reports_docx(cycle, kind, reports)
+        spent = time.perf_counter() - began
+        total += spent
+        print(f"{kind}: {len(out)} reports in {spent:.1f} s ({sum(map(len, out)) // 1024} KB)")
+    print(f"all team and cadre reports: {total:.1f} s")
+    began = time.perf_counter()
+    content = documents.cycle_docx(cycle)
+    print(f"cycle report: {time.perf_counter() - began:.1f} s ({len(content) // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()
