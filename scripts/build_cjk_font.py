@@ -3,7 +3,7 @@
 Run once by a developer, the result committed: `.venv/bin/python scripts/build_cjk_font.py`. The source is
 Debian's fonts-noto-cjk (/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc). The subset keeps ASCII,
 Latin-1 punctuation (the middle dot ·), general and CJK punctuation, full-width forms, circled numbers and
-the 6,763 hanzi of GB2312 — what names, units and reports use. Its CFF outlines are turned into quadratic
+the 6,763 hanzi of GB2312, the characters of names outside it listed below and every character of\nKaohe's own texts. A character outside these prints as an empty box: add it here and rebuild. Its CFF outlines are turned into quadratic
 TrueType outlines because reportlab embeds TrueType only; matplotlib reads either.
 """
 
@@ -19,6 +19,36 @@ SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 TARGET = Path(__file__).resolve().parent.parent / "kaohe" / "static" / "fonts" / "NotoSansSC-Kaohe.ttf"
 
 
+# Characters of personal and place names outside GB2312 (from GBK), common enough to be met in a roster.
+NAME_CHARACTERS = (
+    "犇喆堃昇珺玥琰瑄璟暐晟祎禕婕婧嫣妤姝娅婷琪琦瑛瑾璐璇瑜琛瑞璞玮炜烨熠煜焱燚鑫淼垚磊"
+    "赟昊昱旻晗晔晞曌曦曈朗翀翯翃彧奕弈羿骞骏驰骁骅镕镔铖钊钰铭锴锟锜锦镆颉颀頔颢颙"
+    "祐祯禛禧禵祺禅褆祜芃芮苒茜荃莛萱蓁蔚蕊蕙薇藜芊芷苡苓茗荞菁菡葳蓓蓥"
+    "沄沅沣泓洵浛浚涵淇淳渊湉溆溱滢漪潆澍澄澜瀚灏濛汐汭沛泠洹洺涞涴淏"
+    "昕昉昀昶晏晖晙暄曜炅炘炫烜焌焜煊熙燊燏"
+    "嵘崧嵩峣峤岚岍岑岷峥崑嵋嶷巍"
+    "堉埕垣坤坭埙墀壎"
+    "玠玢珏珉珅珩珮琇琚琬琳琸瑗瑢瑭瑶璋璠璨瓒"
+    "钧铄铎锋镒镛鉴銮"
+    "韡韬韫頫颋飏飚"
+    "砚砺碧磐礼"
+    "雯霏霖霁霈霓靓靖"
+    "甦畯畲"
+    "鹍鹏鹓鹭"
+    "棠楠槿樾橦檀栩桦梓棋楷榕"
+)
+
+
+def source_characters() -> set[str]:
+    """Every character of Kaohe's own texts (templates, messages, demo names)."""
+    root = Path(__file__).resolve().parent.parent / "kaohe"
+    found: set[str] = set()
+    for path in root.rglob("*"):
+        if path.suffix in (".py", ".html", ".po", ".md") and path.is_file():
+            found |= {c for c in path.read_text(encoding="utf-8", errors="ignore") if ord(c) >= 0x2E80}
+    return found
+
+
 def characters() -> str:
     chars = {chr(c) for c in range(0x20, 0x7F)}
     chars |= {chr(c) for c in range(0xA0, 0x100)}  # Latin-1: · × ÷ °
@@ -29,6 +59,7 @@ def characters() -> str:
     chars |= set("√×≤≥≠±□■△▲○●◎◆◇★☆")
     chars |= {chr(c) for c in range(0x3000, 0x3040)}  # 、。〈〉《》「」『』【】〔〕
     chars |= {chr(c) for c in range(0xFF01, 0xFF5F)}  # full-width forms
+    chars |= set(NAME_CHARACTERS) | source_characters()
     for high in range(0xB0, 0xF8):
         for low in range(0xA1, 0xFF):
             try:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from functools import cache
-from pathlib import Path
 
-FONT = Path(__file__).resolve().parent.parent / "static" / "fonts" / "NotoSansSC-Kaohe.ttf"
+from kaohe.fonts import CJK_FONT_FILE as FONT
 
 
 @cache
