@@ -4,6 +4,7 @@ from kaohe.reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("reports/", views.reports_home, name="home"),
     path("reports/<int:year>/", views.report_list, name="list"),
     path("reports/<int:year>/draft/", views.reports_draft, name="draft"),
     path("reports/<int:year>/<int:pk>/", views.report_detail, name="detail"),

@@ -38,6 +38,16 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 @require_GET
+@role_required(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.CADRE)
+def reports_home(request: HttpRequest) -> HttpResponse:
+    """The years, each with what this role may open: reports, the cycle report, templates, 登记表."""
+    cycles = AssessmentCycle.objects.order_by("-year")
+    if request.user.has_role(Role.CADRE):
+        cycles = cycles.filter(assessed_cadres__cadre_id=request.user.cadre_id)
+    return render(request, "reports/home.html", {"cycles": cycles})
+
+
+@require_GET
 @role_required(*selectors.REPORT_READERS)
 def report_list(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
