@@ -60,12 +60,25 @@ def main() -> None:
 
     from kaohe.reports.templating import environment
 
+    env = environment()
+    compiled: dict[str, Any] = {}
+    plain_from_string = env.from_string
+
+    def from_string(source: str, *args: Any, **kwargs: Any) -> Any:
+        # docxtpl compiles each part's XML again for every document; the parts are the same each time.
+        if args or kwargs:
+            return plain_from_string(source, *args, **kwargs)
+        if source not in compiled:
+            compiled[source] = plain_from_string(source)
+        return compiled[source]
+
+    env.from_string = from_string  # type: ignore[method-assign]
     template_bytes = base64.b64decode(request["template"])
     out = []
     for context in request["contexts"]:
         template = DocxTemplate(io.BytesIO(template_bytes))
         context = _images(template, context)
-        template.render(context, jinja_env=environment(), autoescape=True)
+        template.render(context, jinja_env=env, autoescape=True)
         buffer = io.BytesIO()
         template.save(buffer)
         out.append(base64.b64encode(buffer.getvalue()).decode())

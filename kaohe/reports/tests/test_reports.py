@@ -178,3 +178,48 @@ def test_upload_refuses_unknown_placeholder_and_keeps_default(cast):
         )
     assert "「secret」" in str(error.value)
     assert documents.template_for("team") == documents.default_template("team")
+
+
+def test_api_upload_refuses_a_macro_template_and_a_non_organiser(client_for):
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w") as archive,
+        zipfile.ZipFile(io.BytesIO(documents.default_template("team"))) as source,
+    ):
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        archive.writestr("word/vbaProject.bin", b"macro")
+    upload = SimpleUploadedFile("t.docx", buffer.getvalue())
+    response = client_for("organiser").post("/api/reports/templates/team", {"file": upload})
+    assert response.status_code == 400 and "宏" in response.json()["detail"]
+    upload = SimpleUploadedFile("t.docx", documents.default_template("team"))
+    assert client_for("assessor").post("/api/reports/templates/team", {"file": upload}).status_code == 403
+    upload = SimpleUploadedFile("t.docx", documents.default_template("team"))
+    assert client_for("organiser").post("/api/reports/templates/team", {"file": upload}).status_code == 200
+
+
+def test_api_cadre_writes_own_summary(world, client_for, cast):
+    response = client_for("cadre").put(
+        "/api/reports/2025/register/mine", {"summary": "总结"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["summary"] == "总结"
+    assert (
+        client_for("liaison")
+        .put("/api/reports/2025/register/mine", {"summary": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+
+
+def test_api_cycle_report_and_register_by_code(computed, client_for):
+    organiser = client_for("organiser")
+    response = organiser.get("/api/reports/2025/cycle/docx")
+    assert response.status_code == 200 and "参加考核领导干部" in text_of(response.content)
+    assert organiser.get("/api/reports/2025/register/GB002/docx").status_code == 200
+    assert organiser.get("/api/reports/2025/register/NOPE/docx").status_code == 404
+    assert organiser.get("/api/reports/1999/cycle/docx").status_code == 404
+    assert client_for("assessor").get("/api/reports/2025/cycle/docx").status_code == 403
