@@ -53,3 +53,27 @@ def test_interviews_and_lists_show_nothing_until_collected():
 
 def test_pending_grade_is_left_to_the_committee():
     assert "待考核工作领导小组研究确定" in draft(base(grade="待定"))["评定等次建议"]
+
+
+def test_rater_groups_are_shown_all_or_none_under_k():
+    from kaohe.reports.selectors import _groups_shown
+
+    democratic = {
+        "score": "90",
+        "valid": 7,
+        "groups": {"上级": {"score": "95", "valid": 5}, "同级": {"score": "80", "valid": 2}},
+    }
+    assert _groups_shown(democratic, 3) is None  # 同级 has 2: showing 上级 alone would give 同级 away
+    shown = _groups_shown(democratic, 2)
+    assert [(g.name, g.ballots) for g in shown] == [("上级", 5), ("同级", 2)]
+    assert (
+        _groups_shown(
+            {
+                "score": "90",
+                "valid": 5,
+                "groups": {"上级": {"score": "95", "valid": 5}, "下级": {"score": "0", "valid": 0}},
+            },
+            3,
+        )[0].name
+        == "上级"
+    )

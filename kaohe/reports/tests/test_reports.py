@@ -223,3 +223,27 @@ def test_api_cycle_report_and_register_by_code(computed, client_for):
     assert organiser.get("/api/reports/2025/register/NOPE/docx").status_code == 404
     assert organiser.get("/api/reports/1999/cycle/docx").status_code == 404
     assert client_for("assessor").get("/api/reports/2025/cycle/docx").status_code == 403
+
+
+def test_an_aspect_counted_on_fewer_than_k_ballots_is_not_shown(world, roster):
+    from kaohe.ballots.models import Ballot, BallotItemAnswer, BallotTemplate, EvaluationSession
+    from kaohe.reports.selectors import _aspects
+
+    template = BallotTemplate.objects.create(
+        name="干部测评表", kind="cadre", items=[{"name": "德", "choices": ["好", "一般"]}]
+    )
+    session = EvaluationSession.objects.create(cycle=world, name="测评会")
+    cadre_a, cadre_b = roster["cadres"]["a1"], roster["cadres"]["a2"]
+    for n in range(3):
+        ballot = Ballot.objects.create(session=session, number=f"N{n}", rater_group="上级")
+        BallotItemAnswer.objects.create(
+            ballot=ballot, cadre=cadre_a, template=template, item="德", choice="好"
+        )
+        if n < 2:
+            BallotItemAnswer.objects.create(
+                ballot=ballot, cadre=cadre_b, template=template, item="德", choice="一般"
+            )
+    found = _aspects(world, 3)
+    (aspect,) = found[("cadre", cadre_a.pk)]
+    assert aspect.name == "德" and aspect.counts["好"] == 3 and aspect.ballots == 3
+    assert found.get(("cadre", cadre_b.pk), []) == []
