@@ -3,8 +3,12 @@
     DATABASE_URL=sqlite:////tmp/kaohe-bench.sqlite3 .venv/bin/kaohe demo   # the city demo (80 units)
     DATABASE_URL=sqlite:////tmp/kaohe-bench.sqlite3 .venv/bin/python bench/reports.py 2025
 
-Prints the seconds for: gathering and rendering all team reports, all cadre reports (one sandboxed child
-per kind), and the cycle report with its charts.
+    # the cycle report at province scale, on the database bench/results_compute.py leaves:
+    .venv/bin/python bench/results_compute.py --no-review
+    DATABASE_URL=sqlite:///bench/out/results.sqlite3 .venv/bin/python bench/reports.py 2025 --cycle-only
+
+Prints the seconds for: gathering and rendering all team reports, all cadre reports (sandboxed children,
+100 documents each, two at a time), and the cycle report with its charts; and the load average.
 """
 
 import os
@@ -23,10 +27,12 @@ from kaohe.reports.models import AnalysisReport  # noqa: E402
 
 
 def main() -> None:
-    year = int(sys.argv[1]) if len(sys.argv) > 1 else 2025
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    year = int(args[0]) if args else 2025
     cycle = AssessmentCycle.objects.get(year=year)
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     total = 0.0
-    for kind in ("team", "cadre"):
+    for kind in () if "--cycle-only" in sys.argv else ("team", "cadre"):
         reports = list(
             AnalysisReport.objects.filter(cycle=cycle, kind=kind).select_related("cycle", "unit", "cadre")
         )
@@ -35,7 +41,8 @@ def main() -> None:
         spent = time.perf_counter() - began
         total += spent
         print(f"{kind}: {len(out)} reports in {spent:.1f} s ({sum(map(len, out)) // 1024} KB)")
-    print(f"all team and cadre reports: {total:.1f} s")
+    if total:
+        print(f"all team and cadre reports: {total:.1f} s")
     began = time.perf_counter()
     content = documents.cycle_docx(cycle)
     print(f"cycle report: {time.perf_counter() - began:.1f} s ({len(content) // 1024} KB)")
