@@ -26,6 +26,7 @@ from kaohe.results.models import FinalResult, Kind, Quota, Result
 from kaohe.rules.model import CADRE_GRADES, PENDING, TEAM_GRADES, UNGRADED
 
 ORGANISATION = "考核工作领导小组办公室"
+MAX_ROWS = 60  # pools listed one by one up to this many; beyond, one row sums them
 
 
 def template_for(kind: str) -> bytes:
@@ -144,10 +145,24 @@ def cycle_context(cycle: AssessmentCycle) -> dict[str, Any]:
         for s in sessions.order_by("name")
     ]
     all_expected, all_ballots = sum(t["expected"] for t in turnout), sum(t["ballots"] for t in turnout)
+    sessions_count = len(turnout)
+    low = [t["session"] for t in turnout if t["expected"] and t["ballots"] * 100 < t["expected"] * 80]
+    if sessions_count > MAX_ROWS:  # the sittings with the lowest turnout, then one row for the rest
+        turnout.sort(key=lambda t: (t["ballots"] / t["expected"]) if t["expected"] else 1.0)
+        rest = turnout[MAX_ROWS:]
+        rest_expected, rest_ballots = sum(t["expected"] for t in rest), sum(t["ballots"] for t in rest)
+        turnout = turnout[:MAX_ROWS] + [
+            {
+                "session": f"其余 {len(rest)} 场",
+                "expected": rest_expected,
+                "ballots": rest_ballots,
+                "rate": _pct(rest_ballots, rest_expected),
+            }
+        ]
     participation = [
         {"name": "参加考核单位（领导班子）", "value": units},
         {"name": "参加考核领导干部", "value": cadres},
-        {"name": "民主测评会", "value": len(turnout)},
+        {"name": "民主测评会", "value": sessions_count},
         {"name": "应参加测评人数", "value": all_expected},
         {"name": "有效测评票", "value": all_ballots},
         {"name": "总体参与率", "value": _pct(all_ballots, all_expected)},
@@ -186,7 +201,14 @@ def cycle_context(cycle: AssessmentCycle) -> dict[str, Any]:
                 for row in rows:
                     if row[0] == kind:
                         table[row[index] or "—"][row[2]] += 1
-                for group, counter in sorted(table.items()):
+                if len(table) > MAX_ROWS:  # a pool per unit, province-wide: one row for them all
+                    total: Counter[str] = Counter()
+                    for counter in table.values():
+                        total.update(counter)
+                    table_rows = [(f"{len(table)} 个{grouping}合计", total)]
+                else:
+                    table_rows = sorted(table.items())
+                for group, counter in table_rows:
                     grades_rows.append(
                         {
                             "kind": f"{label}（{grouping}）",
@@ -207,28 +229,52 @@ def cycle_context(cycle: AssessmentCycle) -> dict[str, Any]:
                             "image": {templating.IMAGE_KEY: base64.b64encode(png).decode()},
                         }
                     )
-        for q in Quota.objects.filter(run=run).order_by("kind", "pool"):
-            quotas.append(
-                {
-                    "kind": q.get_kind_display(),
-                    "pool": q.pool,
-                    "size": q.size,
-                    "quota": q.quota,
-                    "excellent": q.excellent,
-                    "use": _pct(q.excellent, q.quota),
-                }
+        pools = list(Quota.objects.filter(run=run).order_by("kind", "pool"))
+        labels = results_selectors.pool_labels(q.pool for q in pools)
+        for kind in (Kind.TEAM, Kind.CADRE):
+            of_kind = [q for q in pools if q.kind == kind]
+            if len(of_kind) > MAX_ROWS:
+                size, quota, excellent = (
+                    sum(getattr(q, f) for q in of_kind) for f in ("size", "quota", "excellent")
+                )
+                label = f"{len(of_kind)} 个名额池合计"
+                quotas.append(
+                    {
+                        "kind": Kind(kind).label,
+                        "pool": label,
+                        "size": size,
+                        "quota": quota,
+                        "excellent": excellent,
+                        "use": _pct(excellent, quota),
+                    }
+                )
+            else:
+                quotas += [
+                    {
+                        "kind": q.get_kind_display(),
+                        "pool": labels[q.pool],
+                        "size": q.size,
+                        "quota": q.quota,
+                        "excellent": q.excellent,
+                        "use": _pct(q.excellent, q.quota),
+                    }
+                    for q in of_kind
+                ]
+        over = [q for q in pools if q.excellent > q.quota]
+        for q in over[:MAX_ROWS]:
+            problems.append(
+                {"text": f"名额池「{labels[q.pool]}」优秀 {q.excellent} 个，超出名额 {q.quota} 个。"}
             )
-            if q.excellent > q.quota:
-                problems.append({"text": f"名额池「{q.pool}」优秀 {q.excellent} 个，超出名额 {q.quota} 个。"})
+        if len(over) > MAX_ROWS:
+            problems.append({"text": f"另有 {len(over) - MAX_ROWS} 个名额池优秀超出名额。"})
         poor = Counter(row[2] for row in rows if row[2] in ("基本称职", "不称职", "一般", "较差"))
         for grade, n in poor.items():
             problems.append({"text": f"评为「{grade}」的考核对象 {n} 个，需跟踪整改。"})
-        low = [t for t in turnout if t["expected"] and t["ballots"] * 100 < t["expected"] * 80]
         if low:
             problems.append(
                 {
                     "text": f"{len(low)} 个测评会参与率低于 80%："
-                    + "、".join(t["session"] for t in low[:10])
+                    + "、".join(low[:10])
                     + ("等" if len(low) > 10 else "")
                     + "。"
                 }
@@ -238,7 +284,7 @@ def cycle_context(cycle: AssessmentCycle) -> dict[str, Any]:
         problems.append({"text": "本年度考核数据中未发现共性问题。"})
     summary = (
         f"{cycle.year}年度共有 {units} 个单位领导班子、{cadres} 名领导干部参加考核，"
-        f"组织民主测评会 {len(turnout)} 场，收到有效测评票 {all_ballots} 张。"
+        f"组织民主测评会 {sessions_count} 场，收到有效测评票 {all_ballots} 张。"
         + (
             "考核结果已审定。"
             if seal
