@@ -240,7 +240,7 @@ def cycle_context(cycle: AssessmentCycle) -> dict[str, Any]:
                 label = f"{len(of_kind)} 个名额池合计"
                 quotas.append(
                     {
-                        "kind": Kind(kind).label,
+                        "kind": str(Kind(kind).label),
                         "pool": label,
                         "size": size,
                         "quota": quota,
