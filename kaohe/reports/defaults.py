@@ -41,7 +41,7 @@ _ANALYSIS = {
     "rater_groups": [{"name": None, "ballots": None, "score": None}],
     "rater_groups_note": None,
     "aspects": [{"name": None, "summary": None}],
-    "sections": [{"title": None, "text": None}],
+    "sections": [{"title": None, "text": None, "paragraphs": [None]}],  # paragraphs: the text's lines
     "achievements": None,
     "shortcomings": None,
     "suggestions": None,
@@ -79,6 +79,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "unit": None,
                 "post": None,
                 "summary": None,
+                "summary_paragraphs": [None],
                 "leader_comment": None,
                 "grade": None,
                 "opinion": None,
@@ -151,7 +152,9 @@ def _analysis(kind: str) -> Any:
     document.add_paragraph("{%p endfor %}")
     document.add_paragraph("{%p for s in sections %}")
     _heading(document, "{{ s.title }}")
-    document.add_paragraph("{{ s.text }}")
+    document.add_paragraph("{%p for line in s.paragraphs %}")
+    document.add_paragraph("{{ line }}")
+    document.add_paragraph("{%p endfor %}")
     document.add_paragraph("{%p endfor %}")
     _heading(document, "集体研究讨论")
     document.add_paragraph("时间：{{ discussion.date }}")
@@ -220,7 +223,7 @@ def _register() -> Any:
         cells[2].text, cells[3].text = right
     for label, value in (
         ("职务", "{{ r.post }}"),
-        ("个人总结", "{{ r.summary }}"),
+        ("个人总结", None),
         ("主管领导评语", "{{ r.leader_comment }}"),
         ("考核等次", "{{ r.grade }}"),
         ("本人意见", "{{ r.opinion }}"),
@@ -229,7 +232,12 @@ def _register() -> Any:
         cells = table.add_row().cells
         cells[0].text = label
         merged = cells[1].merge(cells[3])
-        merged.text = value
+        if value is None:  # the summary: a paragraph a line
+            merged.text = "{%p for line in r.summary_paragraphs %}"
+            merged.add_paragraph("{{ line }}")
+            merged.add_paragraph("{%p endfor %}")
+        else:
+            merged.text = value
     document.add_paragraph(
         "{{ organisation }}（盖章）　　　　年　　月　　日"
     ).alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -29,6 +29,11 @@ ORGANISATION = "考核工作领导小组办公室"
 MAX_ROWS = 60  # pools listed one by one up to this many; beyond, one row sums them
 
 
+def lines(text: str) -> list[str]:
+    """A text's non-empty lines: one paragraph each in Word (a newline inside a run shows as a space)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def template_for(kind: str) -> bytes:
     uploaded = DocumentTemplate.objects.filter(kind=kind, active=True).order_by("-uploaded_at", "-id").first()
     return bytes(uploaded.content) if uploaded is not None else default_template(kind)
@@ -76,7 +81,10 @@ def analysis_context(
             {"name": a.name, "summary": "，".join(f"{c} {n} 票" for c, n in a.counts.items())}
             for a in (d.aspects if d else [])
         ],
-        "sections": [{"title": title, "text": sections.get(title, "")} for title in drafting.SECTIONS],
+        "sections": [
+            {"title": t, "text": sections.get(t, ""), "paragraphs": lines(sections.get(t, ""))}
+            for t in drafting.SECTIONS
+        ],
         "achievements": sections.get("主要成绩", ""),
         "shortcomings": sections.get("存在不足", ""),
         "suggestions": sections.get("意见建议", ""),
@@ -371,6 +379,7 @@ def register_rows(cycle: AssessmentCycle, cadre_ids: list[int]) -> list[dict[str
                 "unit": a.unit.name,
                 "post": a.post,
                 "summary": r.summary if r else "",
+                "summary_paragraphs": lines(r.summary if r else ""),
                 "leader_comment": (r.leader_comment + (f"（{r.leader_name}）" if r.leader_name else ""))
                 if r and r.leader_comment
                 else "",
@@ -411,7 +420,10 @@ def preview_context(kind: str) -> dict[str, Any]:
             "rater_groups": [{"name": "示例类别", "ballots": 12, "score": "90.10"}],
             "rater_groups_note": "",
             "aspects": [{"name": "德", "summary": "好 10 票，较好 2 票"}],
-            "sections": [{"title": t, "text": f"{sample}{t}的示例文字。"} for t in drafting.SECTIONS],
+            "sections": [
+                {"title": t, "text": f"{sample}{t}的示例文字。", "paragraphs": [f"{sample}{t}的示例文字。"]}
+                for t in drafting.SECTIONS
+            ],
             "achievements": "示例",
             "shortcomings": "示例",
             "suggestions": "示例",
@@ -446,6 +458,7 @@ def preview_context(kind: str) -> dict[str, Any]:
                 "unit": "示例单位",
                 "post": "示例职务",
                 "summary": "示例总结",
+                "summary_paragraphs": ["示例总结"],
                 "leader_comment": "示例评语",
                 "grade": "称职",
                 "opinion": "同意",

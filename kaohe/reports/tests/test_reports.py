@@ -247,3 +247,18 @@ def test_an_aspect_counted_on_fewer_than_k_ballots_is_not_shown(world, roster):
     (aspect,) = found[("cadre", cadre_a.pk)]
     assert aspect.name == "德" and aspect.counts["好"] == 3 and aspect.ballots == 3
     assert found.get(("cadre", cadre_b.pk), []) == []
+
+
+def test_each_line_of_a_section_is_its_own_paragraph(drafted, cast):
+    report = report_of(drafted, "GB002")
+    sections = dict(report.sections, 主要成绩="第一段。\n\n第二段。")
+    report = actions.report_save(actor=cast["assessor"], report=report, sections=sections)
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(documents.report_docx(report))).paragraphs]
+    assert "第一段。" in paragraphs and "第二段。" in paragraphs
+
+
+@pytest.mark.parametrize("kind", ["team", "cadre", "cycle", "register"])
+def test_organiser_previews_each_template_with_marked_sample_data(client_for, kind):
+    response = client_for("organiser").get(f"/reports/templates/{kind}/preview/")
+    assert response.status_code == 200 and "【示例】" in text_of(response.content)
+    assert client_for("assessor").get(f"/reports/templates/{kind}/preview/").status_code == 403
