@@ -8,7 +8,7 @@ from kaohe.accounts.models import Role, User
 from kaohe.org.models import Cadre, LeadershipTeam, Position, ScoringDepartment, Unit, UnitCategory
 from kaohe.plans.models import AssessmentCycle, AssessmentGroup
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "Correct-horse-battery"  # noqa: S105  (three kinds of character: the password rules)
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +20,22 @@ def _fast_hasher(settings):
 def _immediate_tasks(settings):
     """Queued jobs run at once, in the request (kaohe/jobs/tests/test_worker.py runs the real worker)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(settings):
+    """Like the hasher: the cast logs in with its password alone, and the pages it tests are the business's.
+    The second factor's own tests (accounts/tests/test_second_factor.py) turn the production rule back on
+    with the `second_factor_required` fixture."""
+    settings.SECOND_FACTOR_ROLES = []
+
+
+@pytest.fixture
+def second_factor_required(settings):
+    from kaohe.settings import SECOND_FACTOR_ROLES
+
+    settings.SECOND_FACTOR_ROLES = list(SECOND_FACTOR_ROLES)
+    return settings.SECOND_FACTOR_ROLES
 
 
 def make_unit(code: str, name: str, category: UnitCategory, parent: Unit | None = None) -> Unit:
@@ -82,6 +98,10 @@ def cast(roster):
         "leader": make_user("leader", Role.LEADER),
         "cadre": make_user("cadre", Role.CADRE, cadre=roster["cadres"]["a2"]),
         "outsider": make_user("outsider", Role.LIAISON, unit=roster["units"]["b"]),
+        # 三员: they run the system and see no business data.
+        "sysadmin": make_user("sysadmin", Role.SYSADMIN),
+        "secadmin": make_user("secadmin", Role.SECADMIN),
+        "auditadmin": make_user("auditadmin", Role.AUDITADMIN),
     }
     roster["group"].members.add(users["assessor"])
     return users

@@ -16,8 +16,16 @@ from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from kaohe.crypto.modes import AEAD_KEY_BYTES, GCM_NONCE_BYTES, Aead, CryptoError, aead_decrypt, aead_encrypt
-from kaohe.crypto.modes import hash_algorithm, mac
+from kaohe.crypto.modes import (
+    AEAD_KEY_BYTES,
+    GCM_NONCE_BYTES,
+    Aead,
+    CryptoError,
+    aead_decrypt,
+    aead_encrypt,
+    hash_algorithm,
+    mac,
+)
 
 KEY_FILE_HEADER = "kaohe-key v1"
 SECRET_BYTES = 32

@@ -88,7 +88,9 @@ def missing_algorithms(mode: str) -> list[str]:
         missing.append(chosen.digest.value)
     if not backend.hmac_supported(_HASH[chosen.mac]()):
         missing.append(chosen.mac.value)
-    if not backend.cipher_supported(_cipher_algorithm(chosen.aead, bytes(AEAD_KEY_BYTES[chosen.aead])), modes.GCM(bytes(GCM_NONCE_BYTES))):
+    if not backend.cipher_supported(
+        _cipher_algorithm(chosen.aead, bytes(AEAD_KEY_BYTES[chosen.aead])), modes.GCM(bytes(GCM_NONCE_BYTES))
+    ):
         missing.append(chosen.aead.value)
     return missing
 

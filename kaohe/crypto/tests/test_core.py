@@ -108,7 +108,9 @@ def test_another_key_file_gives_other_macs(provider, tmp_path):
 
 @pytest.mark.parametrize("algorithm", ["aes256gcm", "sm4gcm"])
 def test_envelope_round_trip(provider, algorithm):
-    text = envelope.seal("干部谈话：张某".encode(), aad=b"interview:1", provider=provider, algorithm=algorithm)
+    text = envelope.seal(
+        "干部谈话：张某".encode(), aad=b"interview:1", provider=provider, algorithm=algorithm
+    )
     assert text.startswith(f"env:v1:{algorithm}:")
     assert envelope.algorithm_of(text) == algorithm
     assert envelope.open_sealed(text, aad=b"interview:1", provider=provider).decode() == "干部谈话：张某"

@@ -25,14 +25,20 @@ class Command(BaseCommand):
     def init_key(self) -> None:
         path = settings.CRYPTO_KEY_FILE
         if create_key_file(path):
-            self.stdout.write(self.style.SUCCESS(f"已生成密钥文件 {path}。请另行备份：丢失后审计链无法校验、加密记录无法解密。"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已生成密钥文件 {path}。请另行备份：丢失后审计链无法校验、加密记录无法解密。"
+                )
+            )
         else:
             raise CommandError(f"密钥文件 {path} 已存在，未覆盖。", returncode=1)
 
     def status(self) -> None:
         chosen = active_suite()
         self.stdout.write(f"密码模式：{chosen.mode.value}")
-        self.stdout.write(f"摘要 {chosen.digest.value}，消息认证码 {chosen.mac.value}，加密 {chosen.aead.value}")
+        self.stdout.write(
+            f"摘要 {chosen.digest.value}，消息认证码 {chosen.mac.value}，加密 {chosen.aead.value}"
+        )
         self.stdout.write(f"OpenSSL：{openssl_version()}")
         self.stdout.write(f"密钥提供方：{settings.CRYPTO_KEY_PROVIDER}")
         try:
