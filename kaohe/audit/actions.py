@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kaohe.audit.models import GENESIS, UNKEYED, AuditEntry, AuditHead
 from kaohe.crypto.configured import active_suite
-from kaohe.crypto.modes import Mac
+from kaohe.crypto.modes import CryptoError, Mac
 
 KEYED = frozenset(algorithm.value for algorithm in Mac)
 
@@ -92,7 +92,11 @@ def audit_verify() -> ChainBreak | None:
         keyed = keyed or entry.algorithm != UNKEYED
         if entry.prev_hash != prev_hash:
             return ChainBreak(entry.seq, "与前一条记录的哈希不一致（前一条被修改或删除）")
-        if not hmac.compare_digest(entry.compute_hash(), entry.hash):
+        try:
+            expected = entry.compute_hash()
+        except CryptoError as error:
+            return ChainBreak(entry.seq, f"无法校验（{error}）")
+        if not hmac.compare_digest(expected, entry.hash):
             return ChainBreak(entry.seq, "内容与哈希不符（记录被修改）")
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     head = AuditHead.objects.filter(id=1).first()

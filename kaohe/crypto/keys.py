@@ -54,6 +54,7 @@ class KeyFileProvider:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._secret: bytes | None = None
+        self._derived: dict[tuple[str, str, int], bytes] = {}
 
     @classmethod
     def from_settings(cls, settings: Any) -> KeyFileProvider:
@@ -65,13 +66,17 @@ class KeyFileProvider:
         return self._secret
 
     def _derive(self, purpose: str, algorithm: str, length: int) -> bytes:
+        cached = self._derived.get((purpose, algorithm, length))
+        if cached is not None:
+            return cached
         hkdf = HKDF(
             algorithm=hash_algorithm(algorithm),
             length=length,
             salt=None,
             info=f"kaohe:{purpose}:{algorithm}".encode(),
         )
-        return hkdf.derive(self.secret())
+        key = self._derived[(purpose, algorithm, length)] = hkdf.derive(self.secret())
+        return key
 
     def mac(self, *, purpose: str, algorithm: str, data: bytes) -> bytes:
         return mac(algorithm, self._derive(purpose, algorithm, MAC_KEY_BYTES), data)

@@ -1,9 +1,11 @@
 """`kaohe audit verify`: walk the audit log's hash chain; exit 1 naming the first broken entry."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from kaohe.audit.actions import audit_verify
-from kaohe.audit.models import AuditEntry
+from kaohe.audit.models import UNKEYED, AuditEntry
+from kaohe.crypto.modes import CryptoError
 
 
 class Command(BaseCommand):
@@ -18,8 +20,19 @@ class Command(BaseCommand):
             self.verify()
 
     def verify(self) -> None:
-        broken = audit_verify()
+        try:
+            broken = audit_verify()
+        except CryptoError as error:
+            raise CommandError(f"无法校验审计链：{error}", returncode=1) from None
         if broken is not None:
             raise CommandError(f"审计链已损坏：{broken}", returncode=1)
         count = AuditEntry.objects.count()
         self.stdout.write(self.style.SUCCESS(f"审计链完整，共 {count} 条记录"))
+        by_algorithm = dict(
+            AuditEntry.objects.values_list("algorithm").annotate(n=Count("pk")).order_by("algorithm")
+        )
+        if by_algorithm:
+            parts = "，".join(f"{algorithm} {n} 条" for algorithm, n in by_algorithm.items())
+            self.stdout.write(f"校验算法：{parts}")
+        if by_algorithm.get(UNKEYED):
+            self.stdout.write(f"其中 {by_algorithm[UNKEYED]} 条写于启用密钥之前，由其后有密钥的记录保护。")
