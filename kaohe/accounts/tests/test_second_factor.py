@@ -80,7 +80,9 @@ def test_the_next_login_asks_for_the_code_and_accepts_it(client, cast, second_fa
     assert client.get(reverse("accounts:security_list")).status_code == 200
 
 
-def test_a_wrong_code_is_refused_in_chinese_and_the_session_stays_unverified(client, cast, second_factor_required):
+def test_a_wrong_code_is_refused_in_chinese_and_the_session_stays_unverified(
+    client, cast, second_factor_required
+):
     log_in(client, "secadmin")
     enrol(client, "secadmin")
     log_in(client, "secadmin")
