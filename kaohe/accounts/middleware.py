@@ -28,6 +28,10 @@ class SecurityPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session cookie nobody is logged in; not touching the session keeps `Vary: Cookie` off
+        # the anonymous pages (the ballot page's headers match its lean path's).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(_free_prefixes()):
             return self.get_response(request)

@@ -12,6 +12,7 @@ import secrets
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,6 +20,7 @@ from kaohe.accounts.models import User
 from kaohe.audit.actions import audit_record
 
 RECOVERY_CODES = 10
+RECOVERY_CODE_DIGITS = 8
 DEMO_PREFIX = "demo-"
 
 
@@ -86,20 +88,37 @@ def second_factor_confirm(*, user: User, device: TOTPDevice, token: str) -> list
 def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
-    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODES)]
+    codes = [f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):08d}" for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 
 
 def verify(user: User, token: str) -> TOTPDevice | StaticDevice | None:
-    """The device that accepts `token` (a TOTP code, or a recovery code, used up), or None."""
+    """The device that accepts `token` (a 6-digit TOTP code, or an 8-digit recovery code, used up), or None.
+
+    Told apart by length, so that a recovery code never counts as a wrong TOTP code (which locks it a while).
+    """
     token = token.strip().replace(" ", "")
-    if not token:
-        return None
-    for device in (totp_device(user), StaticDevice.objects.filter(user=user, confirmed=True).first()):
-        if device is not None and device.verify_token(token):
-            return device
+    if len(token) == RECOVERY_CODE_DIGITS:
+        device: TOTPDevice | StaticDevice | None = StaticDevice.objects.filter(
+            user=user, confirmed=True
+        ).first()
+    else:
+        device = totp_device(user)
+    if device is not None and token and device.verify_token(token):
+        return device
     return None
+
+
+def wait_message(device: TOTPDevice | None) -> str | None:
+    """After wrong codes django-otp locks a device for 1, 2, 4… seconds: say so rather than "wrong code"."""
+    if device is None:
+        return None
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return None
+    failures = (data or {}).get("failure_count", 1)
+    return _("动态口令连续错误 %(n)d 次，请稍等几秒后再试。") % {"n": failures}
 
 
 def recovery_codes_left(user: User) -> int:

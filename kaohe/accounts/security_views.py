@@ -43,7 +43,10 @@ def otp_verify(request):
     if request.user.is_verified() or not second_factor.enrolled(request.user):
         return redirect("home")
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    wait = second_factor.wait_message(second_factor.totp_device(request.user))
+    if request.method == "POST" and form.is_valid() and wait:
+        form.add_error("token", wait)
+    elif request.method == "POST" and form.is_valid():
         device = second_factor.verify(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
@@ -68,7 +71,10 @@ def otp_setup(request):
         return redirect("accounts:otp_verify")
     device = second_factor.pending_device(user)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    wait = second_factor.wait_message(device)
+    if request.method == "POST" and form.is_valid() and wait:
+        form.add_error("token", wait)
+    elif request.method == "POST" and form.is_valid():
         codes = second_factor.second_factor_confirm(
             user=user, device=device, token=form.cleaned_data["token"]
         )

@@ -88,6 +88,10 @@ def test_a_wrong_code_is_refused_in_chinese_and_the_session_stays_unverified(
     log_in(client, "secadmin")
     assert "动态口令不正确" in client.post(VERIFY, {"token": "123456"}).content.decode()
     assert client.get(reverse("accounts:security_list")).url == VERIFY
+    # At once again, even with the right code: the device is locked for a second, and the page says why.
+    device = TOTPDevice.objects.get(user__username="secadmin")
+    response = client.post(VERIFY, {"token": code_for(device.bin_key, steps_ahead=1)})
+    assert "动态口令连续错误 1 次，请稍等几秒后再试。" in response.content.decode()
 
 
 def test_a_code_cannot_be_used_twice(client, cast, second_factor_required):
