@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kaohe.crypto import envelope
 from kaohe.crypto.keys import KeyFileProvider, create_key_file
-from kaohe.crypto.modes import missing_algorithms, openssl_version, suite
+from kaohe.crypto.modes import Suite, missing_algorithms, openssl_version, suite
 
 
 def rate(fn: Callable[[], object], seconds: float) -> float:
@@ -26,6 +26,18 @@ def rate(fn: Callable[[], object], seconds: float) -> float:
             fn()
         count += 100
     return count / elapsed
+
+
+def measure(
+    provider: KeyFileProvider, chosen: Suite, link: bytes, record: bytes, seconds: float, mode: str
+) -> str:
+    macs = rate(lambda: provider.mac(purpose="audit", algorithm=chosen.mac, data=link), seconds)
+    sealed = envelope.seal(record, aad=b"bench:1", provider=provider, algorithm=chosen.aead)
+    seals = rate(
+        lambda: envelope.seal(record, aad=b"bench:1", provider=provider, algorithm=chosen.aead), seconds
+    )
+    opens = rate(lambda: envelope.open_sealed(sealed, aad=b"bench:1", provider=provider), seconds)
+    return f"{mode:9} {chosen.mac:12} {macs:10,.0f} {chosen.aead:10} {seals:9,.0f} {opens:9,.0f}"
 
 
 def main() -> None:
@@ -44,17 +56,7 @@ def main() -> None:
             if missing_algorithms(mode):
                 print(f"{mode:9} unavailable: {missing_algorithms(mode)}")
                 continue
-            chosen = suite(mode)
-            macs = rate(lambda: provider.mac(purpose="audit", algorithm=chosen.mac, data=link), args.seconds)
-            sealed = envelope.seal(record, aad=b"bench:1", provider=provider, algorithm=chosen.aead)
-            seals = rate(
-                lambda: envelope.seal(record, aad=b"bench:1", provider=provider, algorithm=chosen.aead),
-                args.seconds,
-            )
-            opens = rate(
-                lambda: envelope.open_sealed(sealed, aad=b"bench:1", provider=provider), args.seconds
-            )
-            print(f"{mode:9} {chosen.mac:12} {macs:10,.0f} {chosen.aead:10} {seals:9,.0f} {opens:9,.0f}")
+            print(measure(provider, suite(mode), link, record, args.seconds, mode))
 
 
 if __name__ == "__main__":
