@@ -1,0 +1,397 @@
+"""Checks on closed sessions' ballots: leniency and spread against the cycle's baseline, straight-lining,
+bloc voting and turnout.
+
+Each ballot is only its rater group and its marks. Choices are read by their place on the target's scale
+(0 = 优秀 … 3 = 不称职 / 较差), worth 100, 80, 60 and 40 points, whatever the plan's values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+import numpy as np
+
+from kaohe.rules.model import CADRE_GRADES, TEAM_GRADES
+
+from .model import Action, Check, Finding, Scope, Session, SessionProfile
+from .stats import benjamini_hochberg, binomial_upper, normal_upper, poisson_upper, robust_centre
+
+POSITION = {**{c: i for i, c in enumerate(CADRE_GRADES)}, **{c: i for i, c in enumerate(TEAM_GRADES)}}
+POINTS = (100.0, 80.0, 60.0, 40.0)
+MIN_MARKS_FOR_PATTERN = 3  # straight-lining and copies mean nothing on a ballot of one or two marks
+MIN_SESSIONS_FOR_BASELINE = 8
+QUORUM = 2 / 3  # 实到 below two thirds of 应到: the sample is thin
+FDR = 0.05
+
+
+@dataclass(slots=True)
+class SessionStats:
+    key: str
+    name: str
+    ballots: int
+    marks: int
+    counts: list[int]  # marks per choice position
+    total: float  # Σ points
+    squares: float  # Σ points²
+    groups: dict[str, list[int]]  # rater group → [ballots, marks, Σ points]
+    patterned: Counter[int] = field(default_factory=Counter)  # ballots of m ≥ 3 marks, by m
+    straight: Counter[int] = field(default_factory=Counter)  # of which straight-lined, by m
+    identical_pairs: int = 0
+    expected_pairs: float = 0.0
+    largest_expected: float = 0.0  # how many ballots chance gives the largest set's pattern
+    counted_pairs: int = 0  # identical pairs among ballots of three marks or more
+    copied: int = 0  # ballots that have an identical twin
+    largest: int = 0  # the largest set of identical ballots
+    expected: int = 0  # 应到, 0 when not set
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.marks
+
+    @property
+    def sd(self) -> float:
+        mean = self.mean
+        return math.sqrt(max(0.0, self.squares / self.marks - mean * mean))
+
+
+def session_stats(session: Session) -> SessionStats:
+    counts = [0, 0, 0, 0]
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    patterned: Counter[int] = Counter()
+    straight: Counter[int] = Counter()
+    rows: Counter[tuple[tuple[str, int], ...]] = Counter()
+    position = POSITION
+    marks = 0
+    for ballot in session.ballots:
+        places = [(target, position[choice]) for target, choice in ballot.marks if choice in position]
+        m = len(places)
+        if not m:
+            continue
+        group = groups[ballot.rater_group]
+        group[0] += 1
+        group[1] += m
+        seen = [0, 0, 0, 0]
+        for _, p in places:
+            seen[p] += 1
+        for p in range(4):
+            counts[p] += seen[p]
+        group[2] += 100 * seen[0] + 80 * seen[1] + 60 * seen[2] + 40 * seen[3]
+        marks += m
+        if m >= MIN_MARKS_FOR_PATTERN:
+            patterned[m] += 1
+            if max(seen) == m:
+                straight[m] += 1
+            places.sort()
+            rows[tuple(places)] += 1
+    total = float(100 * counts[0] + 80 * counts[1] + 60 * counts[2] + 40 * counts[3])
+    squares = float(10000 * counts[0] + 6400 * counts[1] + 3600 * counts[2] + 1600 * counts[3])
+    stats = SessionStats(
+        session.key,
+        session.name,
+        sum(g[0] for g in groups.values()),
+        marks,
+        counts,
+        total,
+        squares,
+        dict(groups),
+        patterned,
+        straight,
+        expected=sum(session.expected.values()),
+    )
+    stats.identical_pairs = sum(c * (c - 1) // 2 for c in rows.values())
+    stats.copied = sum(c for c in rows.values() if c > 1)
+    stats.largest = max(rows.values(), default=0)
+    if stats.identical_pairs:
+        pairs, chance, likeliest = identical_null(
+            list(rows), list(rows.values())
+        )  # every patterned ballot, once
+        stats.counted_pairs = pairs
+        stats.expected_pairs = chance
+        stats.largest_expected = likeliest
+    return stats
+
+
+def identical_null(
+    ballots: Sequence[tuple[tuple[str, int], ...]], copies: Sequence[int]
+) -> tuple[float, float, float]:
+    """How many identical ballots chance gives, when each ballot keeps its own choices (how many 优秀,
+    称职 … it gives: its leniency) and each target draws the choices it deserves.
+
+    The null: given a ballot's targets and its count of each choice, each arrangement x of those choices
+    over its targets has probability ∏ₜ bₜ,ₓₜ / Z, where bₜ꜀ is the share of choice c among the target's
+    marks (on the distinct ballots, so that a bloc's copies do not shape it) and Z the sum over every
+    arrangement. An honest all-称职 ballot has one arrangement, so several are no evidence of a bloc; and
+    raters agreeing that a clearly weak target is 基本称职 are not either.
+
+    ``ballots`` are the distinct ballots, ``copies`` how many times each was cast. Returns the identical
+    pairs counted, how many chance gives, and how many ballots chance gives the pattern of the largest
+    set of identical ones.
+    """
+    targets = sorted({t for ballot in ballots for t, _ in ballot})
+    index = {t: i for i, t in enumerate(targets)}
+    shares = np.full((len(targets), 4), 0.25)  # a quarter of a mark of each choice: no share is ever 0
+    shapes: dict[tuple[tuple[str, ...], tuple[int, ...]], list[int]] = defaultdict(list)
+    for j, ballot in enumerate(ballots):
+        seen = [0, 0, 0, 0]
+        for t, c in ballot:
+            shares[index[t], c] += 1
+            seen[c] += 1
+        shapes[(tuple(t for t, _ in ballot), tuple(seen))].append(j)
+    shares /= shares.sum(axis=1, keepdims=True)
+    expected_pairs = 0.0
+    counted: set[int] = set()
+    likely: list[tuple[int, float]] = []  # (copies, how many chance gives) of each repeated pattern
+    for (names, shape), members in shapes.items():
+        cast = sum(copies[j] for j in members)
+        if cast < 2:
+            continue
+        rows = shares[[index[t] for t in names]]
+        z = _arrangements(rows, shape)
+        chance = _arrangements(rows * rows, shape) / (z * z)  # that two such ballots are identical
+        expected_pairs += cast * (cast - 1) / 2 * chance
+        counted.update(members)
+        for j in members:
+            if copies[j] > 1:
+                share = float(np.prod([shares[index[t], c] for t, c in ballots[j]])) / z
+                likely.append((copies[j], cast * share))
+    observed = sum(copies[j] * (copies[j] - 1) // 2 for j in counted)
+    largest = max(likely, key=lambda item: item[0], default=(0, 0.0))
+    return observed, expected_pairs, largest[1]
+
+
+def _arrangements(rows: np.ndarray, counts: Sequence[int]) -> float:
+    """Σ over the arrangements of ``counts`` choices over the rows' targets of ∏ rowₜ[choice]."""
+    state = np.zeros(tuple(c + 1 for c in counts))
+    state[0, 0, 0, 0] = 1.0
+    for row in rows:
+        moved = np.zeros_like(state)
+        moved[1:, :, :, :] += row[0] * state[:-1, :, :, :]
+        moved[:, 1:, :, :] += row[1] * state[:, :-1, :, :]
+        moved[:, :, 1:, :] += row[2] * state[:, :, :-1, :]
+        moved[:, :, :, 1:] += row[3] * state[:, :, :, :-1]
+        state = moved
+    return float(state[tuple(counts)])
+
+
+def profile(stats: SessionStats) -> SessionProfile:
+    n = stats.marks
+    shares = (stats.counts[0] / n, stats.counts[1] / n, stats.counts[2] / n, stats.counts[3] / n)
+    return SessionProfile(stats.key, stats.name, stats.ballots, shares, stats.mean)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _tested(
+    check: Check, tests: list[tuple[SessionStats, float, float, dict[str, str], str, Action]], fdr: float
+) -> list[Finding]:
+    """Findings of the tests rejected by Benjamini–Hochberg at ``fdr``; strength = −log10 q."""
+    q_values = benjamini_hochberg([p for _, p, _, _, _, _ in tests])
+    found = []
+    for (stats, p, _, figures, sentence, action), q in zip(tests, q_values, strict=True):
+        if q <= fdr:
+            strength = -math.log10(max(q, 1e-300))
+            found.append(
+                Finding(
+                    check, Scope.SESSION, stats.key, stats.name, strength, figures, sentence, action, p, q
+                )
+            )
+    return found
+
+
+def latent_locations(all_stats: Sequence[SessionStats]) -> list[float]:
+    """Each session's location on the latent scale of an ordered-probit model whose cut points give the
+    cycle's own shares of each choice (maximum likelihood on a grid). A mean of marks is squeezed against
+    优秀, the top of the scale; the location is not, so a shifted session stands out by its full shift."""
+    total = np.array([s.counts for s in all_stats], dtype=float)  # sessions × 4, 优秀 first
+    pooled = total.sum(axis=0) / total.sum()
+    # Cut points from the bottom up: 不称职 | 基本称职 | 称职 | 优秀 on a standard normal.
+    below = np.cumsum(pooled[::-1])[:3]
+    normal = NormalDist()
+    cuts = np.array([normal.inv_cdf(min(max(b, 1e-9), 1 - 1e-9)) for b in below])
+    grid = np.linspace(-5, 5, 1001)
+    cdf = np.vectorize(normal.cdf)(cuts[None, :] - grid[:, None])  # grid × 3
+    bands = np.diff(
+        np.hstack([np.zeros((len(grid), 1)), cdf, np.ones((len(grid), 1))]), axis=1
+    )  # grid × 4, bottom first
+    log_bands = np.log(np.maximum(bands, 1e-300))[:, ::-1]  # 优秀 first, as the counts
+    likelihood = total @ log_bands.T  # sessions × grid
+    return [float(grid[i]) for i in np.argmax(likelihood, axis=1)]
+
+
+def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[list[Finding], str]:
+    """Sessions whose mean mark sits far above the cycle's (one-sided), or whose marks have almost no
+    spread, against the median and MAD of the sessions of at least k ballots; rater groups likewise."""
+    usable = [s for s in all_stats if s.ballots >= k]
+    if len(usable) < MIN_SESSIONS_FOR_BASELINE:
+        return [], f"测评会少于 {MIN_SESSIONS_FOR_BASELINE} 个，未做评分偏宽和区分度检查（没有可比的基线）。"
+    locations = latent_locations(usable)
+    centre_z, scale_z = robust_centre(list(locations))
+    centre = robust_centre([s.mean for s in usable])[0]
+    spread_centre, spread_scale = robust_centre([s.sd for s in usable])
+    lenient: list[tuple[SessionStats, float, float, dict[str, str], str, Action]] = []
+    flat: list[tuple[SessionStats, float, float, dict[str, str], str, Action]] = []
+    for s, location in zip(usable, locations, strict=True):
+        z = (location - centre_z) / scale_z if scale_z > 0 else 0.0
+        top = s.counts[0] / s.marks
+        figures = {
+            "有效票": str(s.ballots),
+            "平均分": f"{s.mean:.1f}",
+            "全年度基线": f"{centre:.1f}",
+            "优秀占比": _pct(top),
+        }
+        sentence = (
+            f"{s.name}的平均分 {s.mean:.1f}，全年度各测评会的中位数 {centre:.1f}；按各选项占比折算，"
+            f"评分比全年度基线高出 {z:.1f} 个标准差，优秀占比 {_pct(top)}，明显偏宽，可能存在“你好我好大家好”。"
+        )
+        lenient.append((s, normal_upper(z), z, figures, sentence, Action.INTERVIEW))
+        zs = (spread_centre - s.sd) / spread_scale if spread_scale > 0 else 0.0
+        figures = {"有效票": str(s.ballots), "标准差": f"{s.sd:.1f}", "全年度基线": f"{spread_centre:.1f}"}
+        sentence = (
+            f"{s.name}的评分几乎没有区分度：标准差 {s.sd:.1f}，全年度中位数 {spread_centre:.1f}"
+            f"（低 {zs:.1f} 个标准差），对不同对象给出的评价几乎相同。"
+        )
+        flat.append((s, normal_upper(zs), zs, figures, sentence, Action.INTERVIEW))
+    found = _tested(Check.LENIENCY, lenient, fdr) + _tested(Check.NO_SPREAD, flat, fdr)
+
+    # Rater groups: each group's mean in a session against that group's own baseline.
+    by_group: dict[str, list[tuple[SessionStats, float]]] = defaultdict(list)
+    for s in usable:
+        for group, (ballots, marks, points) in s.groups.items():
+            if ballots >= k:
+                by_group[group].append((s, points / marks))
+    tests: list[tuple[SessionStats, float, float, dict[str, str], str, Action]] = []
+    subjects: list[str] = []
+    for group, rows in by_group.items():
+        if len(rows) < MIN_SESSIONS_FOR_BASELINE:
+            continue
+        g_centre, g_scale = robust_centre([m for _, m in rows])
+        for s, mean in rows:
+            z = (mean - g_centre) / g_scale if g_scale > 0 else 0.0
+            figures = {
+                "评价人类别": group,
+                "有效票": str(s.groups[group][0]),
+                "平均分": f"{mean:.1f}",
+                "全年度基线": f"{g_centre:.1f}",
+            }
+            sentence = f"{s.name}的{group}评价平均分 {mean:.1f}，比全年度{group}的中位数 {g_centre:.1f} 高出 {z:.1f} 个标准差。"
+            tests.append((s, normal_upper(z), z, figures, sentence, Action.INTERVIEW))
+            subjects.append(group)
+    q_values = benjamini_hochberg([t[1] for t in tests])
+    for (s, p, _, figures, sentence, action), q, group in zip(tests, q_values, subjects, strict=True):
+        if q <= fdr and not any(f.check is Check.LENIENCY and f.subject == s.key for f in found):
+            found.append(
+                Finding(
+                    Check.LENIENCY,
+                    Scope.SESSION,
+                    f"{s.key}/{group}",
+                    f"{s.name}·{group}",
+                    -math.log10(max(q, 1e-300)),
+                    figures,
+                    sentence,
+                    action,
+                    p,
+                    q,
+                )
+            )
+    note = (
+        f"评分偏宽、区分度：{len(usable)} 个测评会（有效票不少于 {k} 张）与全年度中位数比较，"
+        f"按 Benjamini–Hochberg 方法控制错误发现率在 {_pct(fdr)} 以内。"
+    )
+    return found, note
+
+
+def straight_lining(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[list[Finding], str]:
+    """Sessions with more ballots giving every target one choice than the cycle's rate for ballots of
+    that length explains (binomial tail)."""
+    patterned: Counter[int] = Counter()
+    straight: Counter[int] = Counter()
+    for s in all_stats:
+        patterned.update(s.patterned)
+        straight.update(s.straight)
+    base = {m: (straight[m] + 0.5) / (patterned[m] + 1) for m in patterned}
+    tests = []
+    for s in all_stats:
+        n = sum(s.patterned.values())
+        if s.ballots < k or not n:
+            continue
+        count = sum(s.straight.values())
+        expected = sum(base[m] * c for m, c in s.patterned.items())
+        p = binomial_upper(count, n, expected / n) if count >= k else 1.0
+        figures = {"有效票": str(n), "整票同一选项": str(count), "按全年度比例应有": f"{expected:.1f}"}
+        sentence = (
+            f"{s.name}有 {count} 张票（占 {_pct(count / n)}）对所有对象给出同一选项，"
+            f"按全年度的比例只应有 {expected:.1f} 张，可能未逐一评价。"
+        )
+        tests.append((s, p, 0.0, figures, sentence, Action.VERIFY))
+    note = (
+        f"整票同一选项：{len(tests)} 个测评会，按同样长度的票在全年度的比例计算二项分布尾概率，"
+        f"Benjamini–Hochberg 控制错误发现率 {_pct(fdr)}。"
+    )
+    return _tested(Check.STRAIGHT_LINING, tests, fdr), note
+
+
+def blocs(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[list[Finding], str]:
+    """Sessions with more pairs of identical ballots than chance explains when each ballot keeps its own
+    choices (its leniency) and only their places are random."""
+    tests = []
+    for s in all_stats:
+        if s.ballots < k or not s.patterned:
+            continue
+        p = poisson_upper(s.counted_pairs, s.expected_pairs) if s.copied >= k else 1.0
+        figures = {
+            "有效票": str(s.ballots),
+            "完全相同的票": str(s.copied),
+            "最大一组相同票": str(s.largest) if s.largest >= k else f"少于{k}",
+            "相同票对数": str(s.counted_pairs),
+            "随机应有对数": f"{s.expected_pairs:.2f}",
+            "最大一组随机应有": f"{s.largest_expected:.2f}",
+        }
+        sentence = (
+            f"{s.name}有 {s.copied} 张票与另一张完全相同（{s.counted_pairs} 对），"
+            f"而各票保持各自宽严、各对象保持各自评价时，随机只应有约 {s.expected_pairs:.2f} 对；最大一组 {s.largest} 张相同，"
+            f"随机只应有约 {s.largest_expected:.2f} 张；出现这种情况的概率约为 {p:.1e}。"
+        )
+        tests.append((s, p, 0.0, figures, sentence, Action.VERIFY))
+    note = (
+        f"雷同票：{len(tests)} 个测评会，零假设为每张票保留自己的选项构成（宽严不变）、每个对象保留自己所得的评价"
+        f"（拟准独立模型），相同票对数按泊松分布计算概率，Benjamini–Hochberg 控制错误发现率 {_pct(fdr)}；只报告张数和概率。"
+    )
+    return _tested(Check.BLOC, tests, fdr), note
+
+
+def turnout(all_stats: Sequence[SessionStats], k: int) -> tuple[list[Finding], str]:
+    found = []
+    for s in all_stats:
+        if not s.expected:
+            continue
+        rate = s.ballots / s.expected
+        if rate < QUORUM:
+            came = str(s.ballots) if s.ballots >= k else f"少于{k}"
+            figures = {
+                "实到": came,
+                "应到": str(s.expected),
+                "实到率": _pct(rate) if s.ballots >= k else f"低于{_pct(QUORUM)}",
+            }
+            sentence = (
+                f"{s.name}实到 {came} 人，应到 {s.expected} 人，实到率低于三分之二，测评结果代表性不足。"
+            )
+            found.append(
+                Finding(
+                    Check.TURNOUT,
+                    Scope.SESSION,
+                    s.key,
+                    s.name,
+                    1 - rate / QUORUM,
+                    figures,
+                    sentence,
+                    Action.VERIFY,
+                )
+            )
+    note = "实到率：实到人数低于应到人数三分之二的测评会列出（不是统计检验，不计入错误发现率）。"
+    return found, note

@@ -1,0 +1,93 @@
+"""Small statistics: tail probabilities, Wilson intervals with the finite-population correction,
+Benjamini–Hochberg."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from statistics import NormalDist
+
+_NORMAL = NormalDist()
+Z95 = _NORMAL.inv_cdf(0.975)
+
+
+def normal_upper(z: float) -> float:
+    """P(Z ≥ z)."""
+    return 0.5 * math.erfc(z / math.sqrt(2))
+
+
+def poisson_upper(count: int, mean: float) -> float:
+    """P(X ≥ count) for X ~ Poisson(mean)."""
+    if count <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    # 1 − P(X ≤ count − 1), summed in log space from the top term down for accuracy in the far tail.
+    log_terms = [k * math.log(mean) - mean - math.lgamma(k + 1) for k in range(count, count + 400)]
+    top = max(log_terms)
+    upper = math.exp(top) * sum(math.exp(t - top) for t in log_terms)
+    return min(1.0, upper)
+
+
+def binomial_upper(count: int, n: int, p: float) -> float:
+    """P(X ≥ count) for X ~ Binomial(n, p)."""
+    if count <= 0:
+        return 1.0
+    if count > n:
+        return 0.0
+    if p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    logs = [
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * math.log(p)
+        + (n - k) * math.log1p(-p)
+        for k in range(count, n + 1)
+    ]
+    top = max(logs)
+    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in logs))
+
+
+def wilson(successes: int, n: int, population: int | None) -> tuple[float, float]:
+    """A 95% Wilson interval for a share of n marks drawn from ``population`` raters (without
+    replacement: the finite-population correction shrinks the variance by (N − n)/(N − 1))."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = successes / n
+    if population is not None and population > 1 and n >= population:
+        return p, p  # everyone voted: the share is the population's
+    effective = float(n)
+    if population is not None and population > n:
+        effective = n * (population - 1) / (population - n)
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * effective)) / (1 + z2 / effective)
+    half = Z95 * math.sqrt(p * (1 - p) / effective + z2 / (4 * effective * effective)) / (1 + z2 / effective)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    """q-values: each test's smallest false-discovery rate at which it is rejected (BH step-up)."""
+    m = len(p_values)
+    if not m:
+        return []
+    order = sorted(range(m), key=p_values.__getitem__)
+    q = [1.0] * m
+    smallest = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        smallest = min(smallest, p_values[i] * m / rank)
+        q[i] = smallest
+    return q
+
+
+def robust_centre(values: Sequence[float]) -> tuple[float, float]:
+    """Median and 1.4826·MAD (the sd of a normal sample, unmoved by a few outliers)."""
+    ordered = sorted(values)
+    n = len(ordered)
+    median = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
+    deviations = sorted(abs(v - median) for v in ordered)
+    mad = (deviations[(n - 1) // 2] + deviations[n // 2]) / 2
+    return median, 1.4826 * mad

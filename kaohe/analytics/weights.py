@@ -1,0 +1,370 @@
+"""Verdicts that hang on a weight: per quota pool, the members whose 优秀 (or not) changes when a rater
+group's or a component's weight moves within the plan's range, recomputed exactly with ``kaohe.rules``.
+
+Each scenario moves one weight by ±range points (never below 0; a weight of 0, a switched-off part, is
+left alone), everything else as the plan has it. Composites are recomputed from each member's group
+scores and components with the rules' own weighted mean and rounding, and the pool is allotted again
+with the rules' own quota selection. A float pass first sets aside the pools where no scenario can change
+anything (a clear gap at the cut in every scenario, the same 优秀 set), so that a province is quick.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+import numpy as np
+
+from kaohe.rules.arithmetic import integer_weights, round_half_up, weighted_mean
+from kaohe.rules.eligibility import cadre_causes, heaviest, team_causes
+from kaohe.rules.model import (
+    PENDING,
+    AssessmentInput,
+    Component,
+    Effect,
+    Kind,
+    PriorityMode,
+    RuleSettings,
+    Sanction,
+)
+from kaohe.rules.performance import adjustments, indicator_components, unit_performance
+from kaohe.rules.quotas import Member, Selection, allot
+
+from .model import Action, Band, Check, Finding, Scope, Standing
+
+K = TypeVar("K")
+CHOSEN = (Selection.EXCELLENT, Selection.OVER_QUOTA)
+SAFE_GAP = 0.02  # float composites this far apart at the cut are ordered the same exactly
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What the weight check needs of one target's result in the latest compute run."""
+
+    code: str
+    name: str
+    kind: str
+    pool: str
+    pool_label: str
+    groups: dict[str, tuple[Decimal, int]]  # rater group → (score as stored, valid marks)
+    composite: Decimal | None
+    grade: str
+
+
+def _exact(score: Decimal, valid: int) -> Fraction:
+    # A group score is total/(n·unit), stored to 34 significant digits: the nearest fraction with a small
+    # denominator is the exact one.
+    return Fraction(score).limit_denominator(max(1, valid) * 1000)
+
+
+def standings(inputs: AssessmentInput, results: Sequence[RunResult]) -> list[Standing]:
+    """Each result's parts, from the run's inputs by the rules' own functions (performance, 加减分, effects)."""
+    settings = inputs.settings
+    cap = Fraction(settings.bonus_cap)
+    own: dict[str, list[object]] = defaultdict(list)
+    for item in inputs.adjustments:
+        own[item.target].append(item)
+    computed = indicator_components(inputs.units, inputs.indicators, inputs.indicator_scores)
+    weights = integer_weights(settings.performance_weights)
+    units = {u.code: u for u in inputs.units}
+    performance = {
+        code: unit_performance(u, computed.get(code), adjustments(own.get(code, ()), cap), weights).value  # type: ignore[arg-type]
+        for code, u in units.items()
+    }
+    cadres = {c.code: c for c in inputs.cadres}
+    sanctions: dict[str, list[Sanction]] = defaultdict(list)
+    for s in inputs.sanctions:
+        sanctions[s.cadre].append(s)
+    found = []
+    for r in results:
+        groups = {g: _exact(score, valid) for g, (score, valid) in r.groups.items()}
+        effect: Effect | None
+        if r.kind == Kind.TEAM:
+            unit = units.get(r.code)
+            if unit is None:
+                continue
+            components: dict[Component, Fraction | None] = {Component.PERFORMANCE: performance[unit.code]}
+            effect = heaviest(team_causes(unit, settings))
+            ratio, net, priority = settings.team_excellent_ratio, Fraction(0), False
+        else:
+            cadre = cadres.get(r.code)
+            if cadre is None or cadre.unit not in units:
+                continue
+            unit = units[cadre.unit]
+            components = {
+                Component.PERFORMANCE: performance[unit.code],
+                Component.REGULAR: None if cadre.regular is None else Fraction(cadre.regular),
+                Component.LEADER_RATING: None
+                if cadre.leader_rating is None
+                else Fraction(cadre.leader_rating),
+            }
+            effect = heaviest(cadre_causes(cadre, unit, sanctions.get(cadre.code, ()), settings))
+            ratio = (
+                settings.cadre_excellent_ratio_advanced if unit.advanced else settings.cadre_excellent_ratio
+            )
+            net = adjustments(own.get(cadre.code, ()), cap).net  # type: ignore[arg-type]
+            priority = bool(cadre.priority)
+        found.append(
+            Standing(
+                code=r.code,
+                name=r.name,
+                kind=str(r.kind),
+                pool=r.pool,
+                pool_label=r.pool_label,
+                groups=groups,
+                components=components,
+                adjustment=net,
+                ratio=ratio,
+                capped=effect is not None and effect is not Effect.UNGRADED,
+                graded=r.composite is not None and effect is not Effect.UNGRADED,
+                priority=priority,
+                composite=r.composite,
+                grade=r.grade,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Scenario:
+    label: str
+    groups: dict[str, int]
+    team: dict[Component, int]
+    cadre: dict[Component, int]
+
+
+def _moves(weights: Mapping[K, Decimal], points: Decimal) -> list[tuple[str, dict[K, Decimal]]]:
+    """Each non-zero weight moved by −points and +points (never below 0), with a label."""
+    made = []
+    for key, weight in weights.items():
+        if weight == 0:
+            continue
+        for delta in (-points, points):
+            changed = dict(weights)
+            changed[key] = max(Decimal(0), weight + delta)
+            if sum(changed.values()) > 0:
+                sign = "+" if delta > 0 else "−"
+                made.append((f"{key}权重{sign}{abs(delta).normalize()}", changed))
+    return made
+
+
+def scenarios(settings: RuleSettings, points: Decimal) -> list[Scenario]:
+    """The plan's weights, then each weight moved by −points and +points."""
+    groups = integer_weights(settings.rater_group_weights)
+    team = integer_weights(settings.team_composite_weights)
+    cadre = integer_weights(settings.cadre_composite_weights)
+    made = [Scenario("方案权重", groups, team, cadre)]
+    for label, g in _moves(settings.rater_group_weights, points):
+        made.append(Scenario(label, integer_weights(g), team, cadre))
+    for label, t in _moves(settings.team_composite_weights, points):
+        made.append(Scenario(f"班子{label}", groups, integer_weights(t), cadre))
+    for label, c in _moves(settings.cadre_composite_weights, points):
+        made.append(Scenario(f"干部{label}", groups, team, integer_weights(c)))
+    return made
+
+
+def _composite(s: Standing, scenario: Scenario) -> Decimal | None:
+    democratic = weighted_mean(scenario.groups, s.groups).value if s.groups else None
+    weights = scenario.team if s.kind == Kind.TEAM else scenario.cadre
+    values = {Component.DEMOCRATIC: democratic, **s.components}
+    mean = weighted_mean(weights, values).value
+    if mean is None:
+        return None
+    return round_half_up(mean + s.adjustment, 2)
+
+
+def _float_composites(members: Sequence[Standing], scenario: Scenario, group_names: list[str]) -> np.ndarray:
+    n = len(members)
+    g = np.full((n, len(group_names)), np.nan)
+    for i, s in enumerate(members):
+        for j, name in enumerate(group_names):
+            v = s.groups.get(name)
+            if v is not None:
+                g[i, j] = float(v)
+    w = np.array([scenario.groups.get(name, 0) for name in group_names], dtype=float)
+    present = ~np.isnan(g) & (w > 0)
+    wsum = (present * w).sum(axis=1)
+    democratic = np.where(
+        wsum > 0, np.nansum(np.where(present, g, 0) * w, axis=1) / np.where(wsum > 0, wsum, 1), np.nan
+    )
+    result = np.empty(n)
+    for i, s in enumerate(members):
+        weights = scenario.team if s.kind == Kind.TEAM else scenario.cadre
+        total = wt = 0.0
+        for component, weight in weights.items():
+            if not weight:
+                continue
+            value = democratic[i] if component is Component.DEMOCRATIC else s.components.get(component)
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                continue
+            total += weight * float(value)
+            wt += weight
+        result[i] = total / wt + float(s.adjustment) if wt else np.nan
+    return result
+
+
+def _allot(
+    kind: Kind,
+    pool: str,
+    members: Sequence[Standing],
+    composites: Sequence[Decimal | None],
+    settings: RuleSettings,
+) -> tuple[set[str], int]:
+    chosen = allot(
+        kind,
+        pool,
+        [
+            Member(s.code, c, s.ratio, Effect.NO_EXCELLENT if s.capped else None, s.priority)
+            for s, c in zip(members, composites, strict=True)
+        ],
+        settings,
+    )
+    return {code for code, p in chosen.placements.items() if p.selection in CHOSEN}, chosen.summary.quota
+
+
+def weight_sensitivity(
+    all_standings: Sequence[Standing], settings: RuleSettings, points: Decimal
+) -> tuple[list[Finding], list[Band], str]:
+    made = scenarios(settings, points)
+    pools: dict[tuple[str, str], list[Standing]] = defaultdict(list)
+    for s in all_standings:
+        if s.graded:
+            pools[(s.kind, s.pool)].append(s)
+    group_names = list(settings.rater_group_weights)
+    findings: list[Finding] = []
+    bands: list[Band] = []
+    mismatched = 0
+    for (kind_text, pool), members in sorted(pools.items()):
+        kind = Kind(kind_text)
+        candidates = [s for s in members if not s.capped]
+        run_excellent = {s.code for s in members if s.grade == "优秀"}
+        if not candidates:
+            continue
+        # Float pass: can any scenario change anything in this pool?
+        if not _may_change(candidates, made, group_names, settings, len(run_excellent)):
+            continue
+        base = [_composite(s, made[0]) for s in members]
+        if any(c != s.composite for c, s in zip(base, members, strict=True)):
+            mismatched += 1
+            continue  # the run was not computed from these parts: say so rather than guess
+        chosen, quota = _allot(kind, pool, members, base, settings)
+        if quota == 0:
+            continue
+        flips: dict[str, list[str]] = defaultdict(list)
+        low = dict(zip((s.code for s in members), base, strict=True))
+        high = dict(low)
+        for scenario in made[1:]:
+            composites = [_composite(s, scenario) for s in members]
+            now, _ = _allot(kind, pool, members, composites, settings)
+            for s, c in zip(members, composites, strict=True):
+                if c is not None:
+                    low[s.code] = min(low[s.code] or c, c)
+                    high[s.code] = max(high[s.code] or c, c)
+            for code in now ^ chosen:
+                flips[code].append(scenario.label)
+        if not flips:
+            continue
+        by_code = {s.code: s for s in members}
+        base_of = dict(zip((s.code for s in members), base, strict=True))
+        inside = [base_of[c] for c in chosen if base_of[c] is not None]
+        outside = [
+            base_of[s.code] for s in candidates if s.code not in chosen and base_of[s.code] is not None
+        ]
+        lowest_in = min(inside) if inside else None  # type: ignore[type-var]
+        highest_out = max(outside) if outside else None  # type: ignore[type-var]
+        label = members[0].pool_label
+        band_members = []
+        for code, labels in sorted(flips.items(), key=lambda item: -(base_of[item[0]] or 0)):
+            s = by_code[code]
+            composite = base_of[code]
+            assert composite is not None
+            if code in chosen:
+                margin = composite - highest_out if highest_out is not None else None
+                verdict = "现为优秀"
+            else:
+                margin = composite - lowest_in if lowest_in is not None else None
+                verdict = "现为非优秀"
+            margin_text = f"{margin:+.2f}" if margin is not None else "—"
+            figures = {
+                "综合得分": f"{composite:.2f}",
+                "距优秀线": margin_text,
+                "变动区间": f"{low[code]:.2f}–{high[code]:.2f}",
+                "改变等次的权重变动": "、".join(labels),
+            }
+            sentence = (
+                f"{s.name}{verdict}，综合得分 {composite:.2f}，距优秀线 {margin_text} 分；"
+                f"{'、'.join(labels)}（各±{points.normalize()}分以内）时是否优秀随之改变，等次取决于权重设定。"
+            )
+            strength = len(labels) / (len(made) - 1)
+            findings.append(
+                Finding(
+                    Check.WEIGHT,
+                    Scope.TARGET,
+                    code,
+                    s.name,
+                    strength,
+                    figures,
+                    sentence,
+                    Action.REVIEW_WEIGHTS,
+                )
+            )
+            band_members.append((code, s.name, low[code] or composite, composite, high[code] or composite))
+        sentence = (
+            f"{label}有 {len(flips)} 人是否优秀取决于权重：评价人类别或综合构成权重在方案的 ±{points.normalize()} 分内变动时，"
+            "优秀名单会改变。"
+        )
+        findings.append(
+            Finding(
+                Check.WEIGHT,
+                Scope.POOL,
+                f"{kind_text}:{pool}",
+                label,
+                len(flips) / max(1, quota),
+                {"优秀名额": str(quota), "取决于权重的人数": str(len(flips))},
+                sentence,
+                Action.REVIEW_WEIGHTS,
+            )
+        )
+        bands.append(Band(pool, label, lowest_in, band_members))
+    note = (
+        f"等次取决于权重：每个名额池按评价人类别权重和综合构成权重各自 ±{points.normalize()} 分（{len(made) - 1} 种变动）"
+        "用考核规则重新计算综合得分和优秀名单，列出优秀与否随之改变的对象及其距优秀线的分差。"
+    )
+    if mismatched:
+        note += f"另有 {mismatched} 个名额池按计算批次的数据复算与批次结果不一致，未做此项检查。"
+    return findings, bands, note
+
+
+def _may_change(
+    candidates: Sequence[Standing],
+    made: Sequence[Scenario],
+    group_names: list[str],
+    settings: RuleSettings,
+    excellent: int,
+) -> bool:
+    if settings.priority_mode is PriorityMode.FIRST and any(s.priority for s in candidates):
+        return True
+    if excellent == 0:
+        return any(s.grade == PENDING for s in candidates)  # a quota of 0 gives no 优秀 whatever the weights
+    if excellent >= len(candidates):
+        return False
+    base_set: frozenset[int] | None = None
+    for scenario in made:
+        values = _float_composites(candidates, scenario, group_names)
+        if np.isnan(values).any():
+            return True
+        order = np.argsort(-values, kind="stable")
+        # Stable only if the top ``excellent`` are clearly ahead and the same in every scenario.
+        top = frozenset(order[:excellent].tolist())
+        gap = values[order[excellent - 1]] - values[order[excellent]]
+        if gap < SAFE_GAP:
+            return True
+        if base_set is None:
+            base_set = top
+        elif top != base_set:
+            return True
+    return False
