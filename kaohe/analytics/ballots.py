@@ -106,18 +106,14 @@ def session_stats(session: Session) -> SessionStats:
     stats.copied = sum(c for c in rows.values() if c > 1)
     stats.largest = max(rows.values(), default=0)
     if stats.identical_pairs:
-        pairs, chance, likeliest = identical_null(
-            list(rows), list(rows.values())
-        )  # every patterned ballot, once
-        stats.counted_pairs = pairs
-        stats.expected_pairs = chance
-        stats.largest_expected = likeliest
+        null = identical_null(list(rows), list(rows.values()))  # every patterned ballot, once
+        stats.counted_pairs, stats.expected_pairs, stats.largest_expected = null
     return stats
 
 
 def identical_null(
     ballots: Sequence[tuple[tuple[str, int], ...]], copies: Sequence[int]
-) -> tuple[float, float, float]:
+) -> tuple[int, float, float]:
     """How many identical ballots chance gives, when each ballot keeps its own choices (how many 优秀,
     称职 … it gives: its leniency) and each target draws the choices it deserves.
 
