@@ -45,6 +45,7 @@ class SessionStats:
     largest_expected: float = 0.0  # how many ballots chance gives the largest set's pattern
     counted_pairs: int = 0  # identical pairs among ballots of three marks or more
     copied: int = 0  # ballots that have an identical twin
+    excess: int = 0  # ballots less distinct ballots: the copies beyond the first of each
     largest: int = 0  # the largest set of identical ballots
     expected: int = 0  # 应到, 0 when not set
 
@@ -104,6 +105,7 @@ def session_stats(session: Session) -> SessionStats:
     )
     stats.identical_pairs = sum(c * (c - 1) // 2 for c in rows.values())
     stats.copied = sum(c for c in rows.values() if c > 1)
+    stats.excess = sum(c - 1 for c in rows.values())
     stats.largest = max(rows.values(), default=0)
     if stats.identical_pairs:
         null = identical_null(list(rows), list(rows.values()))  # every patterned ballot, once
@@ -310,14 +312,22 @@ def straight_lining(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR)
     for s in all_stats:
         patterned.update(s.patterned)
         straight.update(s.straight)
-    base = {m: (straight[m] + 0.5) / (patterned[m] + 1) for m in patterned}
+
+    def base(m: int, s: SessionStats) -> float:
+        # The rate among the other sessions' ballots of about the same length (m ± 2 marks): a session's
+        # own straight-lined ballots must not raise the bar it is measured against.
+        near = range(m - 2, m + 3)
+        lined = sum(straight[j] - s.straight[j] for j in near)
+        cast = sum(patterned[j] - s.patterned[j] for j in near)
+        return (lined + 0.5) / (cast + 1)
+
     tests = []
     for s in all_stats:
         n = sum(s.patterned.values())
         if s.ballots < k or not n:
             continue
         count = sum(s.straight.values())
-        expected = sum(base[m] * c for m, c in s.patterned.items())
+        expected = sum(base(m, s) * c for m, c in s.patterned.items())
         p = binomial_upper(count, n, expected / n) if count >= k else 1.0
         figures = {"有效票": str(n), "整票同一选项": str(count), "按全年度比例应有": f"{expected:.1f}"}
         sentence = (
@@ -326,7 +336,7 @@ def straight_lining(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR)
         )
         tests.append((s, p, 0.0, figures, sentence, Action.VERIFY))
     note = (
-        f"整票同一选项：{len(tests)} 个测评会，按同样长度的票在全年度的比例计算二项分布尾概率，"
+        f"整票同一选项：{len(tests)} 个测评会，按其他测评会长度相近的票的比例计算二项分布尾概率，"
         f"Benjamini–Hochberg 控制错误发现率 {_pct(fdr)}。"
     )
     return _tested(Check.STRAIGHT_LINING, tests, fdr), note
