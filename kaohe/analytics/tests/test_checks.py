@@ -12,27 +12,28 @@ from kaohe.analytics.model import (
     Check,
     CycleData,
     DepartmentScores,
+    Report,
     Scope,
     SelfEvaluation,
     Session,
     Target,
 )
 from kaohe.analytics.report import analyse
-from kaohe.analytics.simulate import Plant, cut_points, make_cycle, make_session
+from kaohe.analytics.simulate import Plant, SimSession, cut_points, make_cycle, make_session
 from kaohe.analytics.stats import benjamini_hochberg, wilson
 
 K = 3
 
 
-def _found(report, check, scope=Scope.SESSION):
+def _found(report: Report, check: Check, scope: Scope = Scope.SESSION) -> set[str]:
     return {f.subject for f in report.findings if f.check is check and f.scope is scope}
 
 
-def _planted(made, plant):
+def _planted(made: list[SimSession], plant: Plant) -> set[str]:
     return {s.session.key for s in made if plant in s.plants}
 
 
-def test_cut_points_give_the_stated_shares():
+def test_cut_points_give_the_stated_shares() -> None:
     import numpy as np
 
     from kaohe.analytics.simulate import LENIENCY_SD, NOISE_SD, QUALITY_SD
@@ -49,7 +50,7 @@ def test_cut_points_give_the_stated_shares():
     assert shares == pytest.approx([0.30, 0.55, 0.12, 0.03], abs=0.005)
 
 
-def test_clean_cycle_raises_few_session_findings():
+def test_clean_cycle_raises_few_session_findings() -> None:
     # Under the null, Benjamini–Hochberg at 5% lets through at most a stray false alarm; bench/analytics.py
     # measures the rate over many cycles.
     for seed in (11, 12):
@@ -69,7 +70,7 @@ def test_clean_cycle_raises_few_session_findings():
         (Plant.THIN, Check.TURNOUT),
     ],
 )
-def test_planted_anomaly_is_found(plant, check):
+def test_planted_anomaly_is_found(plant: Plant, check: Check) -> None:
     plants = {i: frozenset({plant}) for i in range(0, 60, 15)}
     data, made = make_cycle(5, 60, plants=plants)
     report = analyse(data, k=K)
@@ -80,7 +81,7 @@ def test_planted_anomaly_is_found(plant, check):
     assert len(found - planted) <= 1
 
 
-def test_every_session_finding_says_what_to_do_in_chinese():
+def test_every_session_finding_says_what_to_do_in_chinese() -> None:
     plants = {0: frozenset({Plant.LENIENT}), 1: frozenset({Plant.BLOC}), 2: frozenset({Plant.THIN})}
     data, _ = make_cycle(3, 40, plants=plants)
     report = analyse(data, k=K)
@@ -91,7 +92,7 @@ def test_every_session_finding_says_what_to_do_in_chinese():
     assert any("Benjamini–Hochberg" in note for note in report.notes)
 
 
-def _session(key, rows, expected=None):
+def _session(key: str, rows: list[tuple[str, list[str]]], expected: dict[str, int] | None = None) -> Session:
     """rows: (rater group, choices in target order) for targets A…"""
     ballots = [
         Ballot(g, tuple((f"{key}{chr(65 + i)}", c) for i, c in enumerate(choices))) for g, choices in rows
@@ -99,7 +100,7 @@ def _session(key, rows, expected=None):
     return Session(key, f"测评会{key}", ballots, expected or {})
 
 
-def test_honest_all_competent_ballots_are_not_a_bloc():
+def test_honest_all_competent_ballots_are_not_a_bloc() -> None:
     import numpy as np
 
     rng = np.random.default_rng(2)
@@ -114,7 +115,7 @@ def test_honest_all_competent_ballots_are_not_a_bloc():
     assert "S0" not in {f.subject for f in found}
 
 
-def test_copied_mixed_ballots_are_a_bloc_with_counts_and_a_probability_only():
+def test_copied_mixed_ballots_are_a_bloc_with_counts_and_a_probability_only() -> None:
     import numpy as np
 
     rng = np.random.default_rng(4)
@@ -131,7 +132,7 @@ def test_copied_mixed_ballots_are_a_bloc_with_counts_and_a_probability_only():
     assert not any(choice in value for value in finding.figures.values() for choice in ("优秀", "称职"))
 
 
-def test_a_session_of_fewer_than_k_ballots_shows_no_figure():
+def test_a_session_of_fewer_than_k_ballots_shows_no_figure() -> None:
     data, _ = make_cycle(8, 30)
     tiny = Session(
         "TINY",
@@ -150,7 +151,7 @@ def test_a_session_of_fewer_than_k_ballots_shows_no_figure():
     assert "X1" not in {i.code for i in report.intervals}
 
 
-def test_rater_group_below_k_is_never_compared():
+def test_rater_group_below_k_is_never_compared() -> None:
     sessions = [
         _session(f"S{i}", [("上级", ["称职"] * 4)] * 2 + [("下级", ["优秀", "称职", "称职", "基本称职"])] * 6)
         for i in range(10)
@@ -159,14 +160,14 @@ def test_rater_group_below_k_is_never_compared():
     assert not any("上级" in f.subject for f in report.findings)
 
 
-def test_wilson_interval_with_everyone_voting_has_no_width():
-    assert wilson(20, 30, 30) == (pytest.approx(20 / 30), pytest.approx(20 / 30))
+def test_wilson_interval_with_everyone_voting_has_no_width() -> None:
+    assert wilson(20, 30, 30) == pytest.approx((20 / 30, 20 / 30))
     narrow = wilson(20, 30, 32)
     wide = wilson(20, 30, None)
     assert wide[0] < narrow[0] < 20 / 30 < narrow[1] < wide[1]
 
 
-def test_interval_straddling_the_admonish_line_is_flagged():
+def test_interval_straddling_the_admonish_line_is_flagged() -> None:
     # 称职及以上 on 13 of 20 marks (65%) with 60 raters expected: the interval straddles 2/3.
     choices = ["称职"] * 13 + ["基本称职"] * 7
     session = Session("S", "测评会S", [Ballot("下级", (("C1", c),)) for c in choices], {"下级": 60})
@@ -176,14 +177,14 @@ def test_interval_straddling_the_admonish_line_is_flagged():
     assert "诫勉线" in finding.sentence and finding.figures["应到"] == "60"
 
 
-def test_everyone_voting_leaves_no_doubt_about_the_line():
+def test_everyone_voting_leaves_no_doubt_about_the_line() -> None:
     choices = ["称职"] * 13 + ["基本称职"] * 7
     session = Session("S", "测评会S", [Ballot("下级", (("C1", c),)) for c in choices], {"下级": 20})
     report = analyse(CycleData(2025, [session], {"C1": Target("C1", "张三", "cadre")}), k=K)
     assert not [f for f in report.findings if f.check is Check.INTERVAL]
 
 
-def test_upper_and_lower_groups_that_disagree():
+def test_upper_and_lower_groups_that_disagree() -> None:
     rows = [("上级", ["优秀", "称职"])] * 6 + [("下级", ["基本称职", "称职"])] * 20
     session = _session("S", rows)
     report = analyse(CycleData(2025, [session], {"SA": Target("SA", "李四", "cadre")}), k=K)
@@ -191,13 +192,13 @@ def test_upper_and_lower_groups_that_disagree():
     assert finding.subject == "SA" and "上级评价明显高于下级" in finding.sentence
 
 
-def test_benjamini_hochberg():
+def test_benjamini_hochberg() -> None:
     q = benjamini_hochberg([0.01, 0.04, 0.03, 0.5])
     assert q == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.5])  # 0.03·4/2 > 0.04·4/3: step-up
     assert benjamini_hochberg([]) == []
 
 
-def test_departments_and_self_evaluations():
+def test_departments_and_self_evaluations() -> None:
     alike = DepartmentScores("D1", "财政局", {f"U{i}": [Decimal("90"), Decimal("90.5")] for i in range(6)})
     full = DepartmentScores(
         "D2", "审计局", {f"U{i}": [Decimal("99"), Decimal(100 - i % 2)] for i in range(6)}
