@@ -18,12 +18,15 @@ import numpy as np
 from kaohe.rules.model import CADRE_GRADES, TEAM_GRADES
 
 from .model import Action, Check, Finding, Scope, Session, SessionProfile
-from .stats import benjamini_hochberg, binomial_upper, normal_upper, poisson_upper, robust_centre
+from .stats import benjamini_hochberg, binomial_upper, overdispersed_upper, robust_centre, student_upper
 
 POSITION = {**{c: i for i, c in enumerate(CADRE_GRADES)}, **{c: i for i, c in enumerate(TEAM_GRADES)}}
 POINTS = (100.0, 80.0, 60.0, 40.0)
 MIN_MARKS_FOR_PATTERN = 3  # straight-lining and copies mean nothing on a ballot of one or two marks
 MIN_SESSIONS_FOR_BASELINE = 8
+# Baselines are a median and a MAD of the sessions: their z-scores are read on Student's t with this many
+# degrees of freedom, whose tails allow for the outliers a few hundred sessions have.
+TAIL_DF = 30
 QUORUM = 2 / 3  # 实到 below two thirds of 应到: the sample is thin
 FDR = 0.05
 
@@ -42,12 +45,14 @@ class SessionStats:
     straight: Counter[int] = field(default_factory=Counter)  # of which straight-lined, by m
     identical_pairs: int = 0
     expected_pairs: float = 0.0
+    pairs_variance: float = 0.0
     largest_expected: float = 0.0  # how many ballots chance gives the largest set's pattern
     counted_pairs: int = 0  # identical pairs among ballots of three marks or more
     copied: int = 0  # ballots that have an identical twin
     excess: int = 0  # ballots less distinct ballots: the copies beyond the first of each
     largest: int = 0  # the largest set of identical ballots
     expected: int = 0  # 应到, 0 when not set
+    targets: int = 0  # distinct targets marked
 
     @property
     def mean(self) -> float:
@@ -67,11 +72,13 @@ def session_stats(session: Session) -> SessionStats:
     rows: Counter[tuple[tuple[str, int], ...]] = Counter()
     position = POSITION
     marks = 0
+    names: set[str] = set()
     for ballot in session.ballots:
         places = [(target, position[choice]) for target, choice in ballot.marks if choice in position]
         m = len(places)
         if not m:
             continue
+        names.update(t for t, _ in places)
         group = groups[ballot.rater_group]
         group[0] += 1
         group[1] += m
@@ -102,6 +109,7 @@ def session_stats(session: Session) -> SessionStats:
         patterned,
         straight,
         expected=sum(session.expected.values()),
+        targets=len(names),
     )
     stats.identical_pairs = sum(c * (c - 1) // 2 for c in rows.values())
     stats.copied = sum(c for c in rows.values() if c > 1)
@@ -109,13 +117,13 @@ def session_stats(session: Session) -> SessionStats:
     stats.largest = max(rows.values(), default=0)
     if stats.identical_pairs:
         null = identical_null(list(rows), list(rows.values()))  # every patterned ballot, once
-        stats.counted_pairs, stats.expected_pairs, stats.largest_expected = null
+        stats.counted_pairs, stats.expected_pairs, stats.pairs_variance, stats.largest_expected = null
     return stats
 
 
 def identical_null(
     ballots: Sequence[tuple[tuple[str, int], ...]], copies: Sequence[int]
-) -> tuple[int, float, float]:
+) -> tuple[int, float, float, float]:
     """How many identical ballots chance gives, when each ballot keeps its own choices (how many 优秀,
     称职 … it gives: its leniency) and each target draws the choices it deserves.
 
@@ -126,8 +134,8 @@ def identical_null(
     raters agreeing that a clearly weak target is 基本称职 are not either.
 
     ``ballots`` are the distinct ballots, ``copies`` how many times each was cast. Returns the identical
-    pairs counted, how many chance gives, and how many ballots chance gives the pattern of the largest
-    set of identical ones.
+    pairs counted, how many chance gives and the variance of that count, and how many ballots chance
+    gives the pattern of the largest set of identical ones.
     """
     targets = sorted({t for ballot in ballots for t, _ in ballot})
     index = {t: i for i, t in enumerate(targets)}
@@ -140,7 +148,7 @@ def identical_null(
             seen[c] += 1
         shapes[(tuple(t for t, _ in ballot), tuple(seen))].append(j)
     shares /= shares.sum(axis=1, keepdims=True)
-    expected_pairs = 0.0
+    expected_pairs = variance = 0.0
     counted: set[int] = set()
     likely: list[tuple[int, float]] = []  # (copies, how many chance gives) of each repeated pattern
     for (names, shape), members in shapes.items():
@@ -150,7 +158,12 @@ def identical_null(
         rows = shares[[index[t] for t in names]]
         z = _arrangements(rows, shape)
         chance = _arrangements(rows * rows, shape) / (z * z)  # that two such ballots are identical
+        triple = _arrangements(rows * rows * rows, shape) / (z * z * z)  # that three are
         expected_pairs += cast * (cast - 1) / 2 * chance
+        # Pairs that share a ballot are not independent (a = b and b = c make a = c): their covariance
+        # widens the count's spread beyond a Poisson's.
+        variance += cast * (cast - 1) / 2 * chance * (1 - chance)
+        variance += cast * (cast - 1) * (cast - 2) * max(0.0, triple - chance * chance)
         counted.update(members)
         for j in members:
             if copies[j] > 1:
@@ -158,7 +171,7 @@ def identical_null(
                 likely.append((copies[j], cast * share))
     observed = sum(copies[j] * (copies[j] - 1) // 2 for j in counted)
     largest = max(likely, key=lambda item: item[0], default=(0, 0.0))
-    return observed, expected_pairs, largest[1]
+    return observed, expected_pairs, variance, largest[1]
 
 
 def _arrangements(rows: np.ndarray, counts: Sequence[int]) -> float:
@@ -202,6 +215,10 @@ def _tested(
     return found
 
 
+def student_upper_z(z: float) -> float:
+    return student_upper(z, TAIL_DF)
+
+
 def latent_locations(all_stats: Sequence[SessionStats]) -> list[float]:
     """Each session's location on the latent scale of an ordered-probit model whose cut points give the
     cycle's own shares of each choice (maximum likelihood on a grid). A mean of marks is squeezed against
@@ -228,13 +245,18 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
     usable = [s for s in all_stats if s.ballots >= k]
     if len(usable) < MIN_SESSIONS_FOR_BASELINE:
         return [], f"测评会少于 {MIN_SESSIONS_FOR_BASELINE} 个，未做评分偏宽和区分度检查（没有可比的基线）。"
+    # A session's location varies with how good its few targets happen to be: as 1/√(targets). Each is
+    # scaled by it before the sessions are compared, so a session of six targets is not flagged for the
+    # spread that six targets have.
     locations = latent_locations(usable)
-    centre_z, scale_z = robust_centre(list(locations))
+    middle = robust_centre(locations)[0]
+    scaled = [(loc - middle) * math.sqrt(max(1, s.targets)) for loc, s in zip(locations, usable, strict=True)]
+    centre_z, scale_z = robust_centre(scaled)
     centre = robust_centre([s.mean for s in usable])[0]
     spread_centre, spread_scale = robust_centre([s.sd for s in usable])
     lenient: list[tuple[SessionStats, float, float, dict[str, str], str, Action]] = []
     flat: list[tuple[SessionStats, float, float, dict[str, str], str, Action]] = []
-    for s, location in zip(usable, locations, strict=True):
+    for s, location in zip(usable, scaled, strict=True):
         z = (location - centre_z) / scale_z if scale_z > 0 else 0.0
         top = s.counts[0] / s.marks
         figures = {
@@ -247,14 +269,14 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
             f"{s.name}的平均分 {s.mean:.1f}，全年度各测评会的中位数 {centre:.1f}；按各选项占比折算，"
             f"评分比全年度基线高出 {z:.1f} 个标准差，优秀占比 {_pct(top)}，明显偏宽，可能存在“你好我好大家好”。"
         )
-        lenient.append((s, normal_upper(z), z, figures, sentence, Action.INTERVIEW))
+        lenient.append((s, student_upper_z(z), z, figures, sentence, Action.INTERVIEW))
         zs = (spread_centre - s.sd) / spread_scale if spread_scale > 0 else 0.0
         figures = {"有效票": str(s.ballots), "标准差": f"{s.sd:.1f}", "全年度基线": f"{spread_centre:.1f}"}
         sentence = (
             f"{s.name}的评分几乎没有区分度：标准差 {s.sd:.1f}，全年度中位数 {spread_centre:.1f}"
             f"（低 {zs:.1f} 个标准差），对不同对象给出的评价几乎相同。"
         )
-        flat.append((s, normal_upper(zs), zs, figures, sentence, Action.INTERVIEW))
+        flat.append((s, student_upper_z(zs), zs, figures, sentence, Action.INTERVIEW))
     found = _tested(Check.LENIENCY, lenient, fdr) + _tested(Check.NO_SPREAD, flat, fdr)
 
     # Rater groups: each group's mean in a session against that group's own baseline.
@@ -278,7 +300,7 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
                 "全年度基线": f"{g_centre:.1f}",
             }
             sentence = f"{s.name}的{group}评价平均分 {mean:.1f}，比全年度{group}的中位数 {g_centre:.1f} 高出 {z:.1f} 个标准差。"
-            tests.append((s, normal_upper(z), z, figures, sentence, Action.INTERVIEW))
+            tests.append((s, student_upper_z(z), z, figures, sentence, Action.INTERVIEW))
             subjects.append(group)
     q_values = benjamini_hochberg([t[1] for t in tests])
     for (s, p, _, figures, sentence, action), q, group in zip(tests, q_values, subjects, strict=True):
@@ -349,7 +371,7 @@ def blocs(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[
     for s in all_stats:
         if s.ballots < k or not s.patterned:
             continue
-        p = poisson_upper(s.counted_pairs, s.expected_pairs) if s.copied >= k else 1.0
+        p = overdispersed_upper(s.counted_pairs, s.expected_pairs, s.pairs_variance) if s.copied >= k else 1.0
         figures = {
             "有效票": str(s.ballots),
             "完全相同的票": str(s.copied),
@@ -366,7 +388,7 @@ def blocs(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[
         tests.append((s, p, 0.0, figures, sentence, Action.VERIFY))
     note = (
         f"雷同票：{len(tests)} 个测评会，零假设为每张票保留自己的选项构成（宽严不变）、每个对象保留自己所得的评价"
-        f"（拟准独立模型），相同票对数按泊松分布计算概率，Benjamini–Hochberg 控制错误发现率 {_pct(fdr)}；只报告张数和概率。"
+        f"（拟准独立模型），相同票对数按均值和方差相同的负二项分布计算概率，Benjamini–Hochberg 控制错误发现率 {_pct(fdr)}；只报告张数和概率。"
     )
     return _tested(Check.BLOC, tests, fdr), note
 

@@ -16,6 +16,48 @@ def normal_upper(z: float) -> float:
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
+def student_upper(t: float, df: float) -> float:
+    """P(T ≥ t) for Student's t with ``df`` degrees of freedom: heavier tails than the normal's, for a
+    z-score whose scale was itself estimated from the data."""
+    x = df / (df + t * t)
+    tail = 0.5 * _incomplete_beta(df / 2, 0.5, x)
+    return tail if t >= 0 else 1 - tail
+
+
+def _incomplete_beta(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes §6.4)."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1) / (a + b + 2):
+        return front * _beta_fraction(a, b, x) / a
+    return 1 - front * _beta_fraction(b, a, 1 - x) / b
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    tiny = 1e-300
+    c, d = 1.0, 1 - (a + b) * x / (a + 1)
+    d = 1 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 300):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1 + numerator * d
+            d = 1 / (d if abs(d) > tiny else tiny)
+            c = 1 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1) < 1e-15:
+            break
+    return h
+
+
 def poisson_upper(count: int, mean: float) -> float:
     """P(X ≥ count) for X ~ Poisson(mean)."""
     if count <= 0:
@@ -27,6 +69,25 @@ def poisson_upper(count: int, mean: float) -> float:
     top = max(log_terms)
     upper = math.exp(top) * sum(math.exp(t - top) for t in log_terms)
     return min(1.0, upper)
+
+
+def overdispersed_upper(count: int, mean: float, variance: float) -> float:
+    """P(X ≥ count) for a count with this mean and variance: Poisson when the variance is no larger,
+    else the negative binomial with the same two moments."""
+    if variance <= mean * (1 + 1e-9) or mean <= 0:
+        return poisson_upper(count, mean)
+    if count <= 0:
+        return 1.0
+    r = mean * mean / (variance - mean)
+    q = mean / variance  # success probability of the negative binomial NB(r, q): mean r(1−q)/q
+    log_q, log_1q = math.log(q), math.log1p(-q)
+
+    def log_pmf(k: int) -> float:
+        return math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1) + r * log_q + k * log_1q
+
+    logs = [log_pmf(k) for k in range(count, count + 2000)]
+    top = max(logs)
+    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in logs))
 
 
 def binomial_upper(count: int, n: int, p: float) -> float:

@@ -127,7 +127,7 @@ def test_copied_mixed_ballots_are_a_bloc_with_counts_and_a_probability_only() ->
     (finding,) = [f for f in found if f.subject == "S0"]
     assert finding.p_value is not None and finding.p_value < 1e-4
     assert int(finding.figures["完全相同的票"]) >= 7
-    assert "泊松" in note
+    assert "负二项分布" in note
     # Nothing of any ballot's content is shown: only counts.
     assert not any(choice in value for value in finding.figures.values() for choice in ("优秀", "称职"))
 
