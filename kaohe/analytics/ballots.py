@@ -49,7 +49,7 @@ class SessionStats:
     largest_expected: float = 0.0  # how many ballots chance gives the largest set's pattern
     counted_pairs: int = 0  # identical pairs among ballots of three marks or more
     copied: int = 0  # ballots that have an identical twin
-    excess: int = 0  # ballots less distinct ballots: the copies beyond the first of each
+    rows: Counter[tuple[tuple[str, int], ...]] = field(default_factory=Counter)  # distinct ballots, cast
     largest: int = 0  # the largest set of identical ballots
     expected: int = 0  # 应到, 0 when not set
     targets: int = 0  # distinct targets marked
@@ -113,11 +113,9 @@ def session_stats(session: Session) -> SessionStats:
     )
     stats.identical_pairs = sum(c * (c - 1) // 2 for c in rows.values())
     stats.copied = sum(c for c in rows.values() if c > 1)
-    stats.excess = sum(c - 1 for c in rows.values())
     stats.largest = max(rows.values(), default=0)
-    if stats.identical_pairs:
-        null = identical_null(list(rows), list(rows.values()))  # every patterned ballot, once
-        stats.counted_pairs, stats.expected_pairs, stats.pairs_variance, stats.largest_expected = null
+    if stats.copied:
+        stats.rows = rows  # kept for the bloc test, which needs them only when there are copies
     return stats
 
 
@@ -175,17 +173,19 @@ def identical_null(
 
 
 def _arrangements(rows: np.ndarray, counts: Sequence[int]) -> float:
-    """Σ over the arrangements of ``counts`` choices over the rows' targets of ∏ rowₜ[choice]."""
-    state = np.zeros(tuple(c + 1 for c in counts))
-    state[0, 0, 0, 0] = 1.0
+    """Σ over the arrangements of ``counts`` choices over the rows' targets of ∏ rowₜ[choice]: the
+    coefficient of z₀^c₀ z₁^c₁ z₂^c₂ z₃^c₃ in ∏ₜ Σ꜀ rowₜ꜀·z꜀. The last choice's count follows from the
+    others' (the targets are all marked), so the state keeps three."""
+    c0, c1, c2, _ = counts
+    state = np.zeros((c0 + 1, c1 + 1, c2 + 1))
+    state[0, 0, 0] = 1.0
     for row in rows:
-        moved = np.zeros_like(state)
-        moved[1:, :, :, :] += row[0] * state[:-1, :, :, :]
-        moved[:, 1:, :, :] += row[1] * state[:, :-1, :, :]
-        moved[:, :, 1:, :] += row[2] * state[:, :, :-1, :]
-        moved[:, :, :, 1:] += row[3] * state[:, :, :, :-1]
+        moved = state * row[3]
+        moved[1:] += row[0] * state[:-1]
+        moved[:, 1:] += row[1] * state[:, :-1]
+        moved[:, :, 1:] += row[2] * state[:, :, :-1]
         state = moved
-    return float(state[tuple(counts)])
+    return float(state[c0, c1, c2])
 
 
 def profile(stats: SessionStats) -> SessionProfile:
@@ -371,6 +371,9 @@ def blocs(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[
     for s in all_stats:
         if s.ballots < k or not s.patterned:
             continue
+        if s.copied >= k:
+            null = identical_null(list(s.rows), list(s.rows.values()))  # every patterned ballot, once
+            s.counted_pairs, s.expected_pairs, s.pairs_variance, s.largest_expected = null
         p = overdispersed_upper(s.counted_pairs, s.expected_pairs, s.pairs_variance) if s.copied >= k else 1.0
         figures = {
             "有效票": str(s.ballots),

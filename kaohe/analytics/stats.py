@@ -64,11 +64,18 @@ def poisson_upper(count: int, mean: float) -> float:
         return 1.0
     if mean <= 0:
         return 0.0
-    # 1 − P(X ≤ count − 1), summed in log space from the top term down for accuracy in the far tail.
-    log_terms = [k * math.log(mean) - mean - math.lgamma(k + 1) for k in range(count, count + 400)]
-    top = max(log_terms)
-    upper = math.exp(top) * sum(math.exp(t - top) for t in log_terms)
-    return min(1.0, upper)
+    if count <= mean:
+        # Near the middle: 1 − P(X ≤ count − 1), the short sum.
+        below = sum(math.exp(k * math.log(mean) - mean - math.lgamma(k + 1)) for k in range(count))
+        return max(0.0, min(1.0, 1 - below))
+    # In the tail: Σ from count up, relative to the first term, until the terms vanish.
+    first = count * math.log(mean) - mean - math.lgamma(count + 1)
+    total, term, k = 1.0, 1.0, count
+    while term > 1e-16 * total:
+        k += 1
+        term *= mean / k
+        total += term
+    return min(1.0, math.exp(first) * total)
 
 
 def overdispersed_upper(count: int, mean: float, variance: float) -> float:
@@ -85,9 +92,15 @@ def overdispersed_upper(count: int, mean: float, variance: float) -> float:
     def log_pmf(k: int) -> float:
         return math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1) + r * log_q + k * log_1q
 
-    logs = [log_pmf(k) for k in range(count, count + 2000)]
-    top = max(logs)
-    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in logs))
+    first = log_pmf(count)
+    total, k = 1.0, count + 1
+    while k < count + 100_000:  # the terms fall geometrically once past the mode
+        term = math.exp(log_pmf(k) - first)
+        total += term
+        if term < 1e-12 * total and k > mean:
+            break
+        k += 1
+    return min(1.0, math.exp(first) * total)
 
 
 def binomial_upper(count: int, n: int, p: float) -> float:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
@@ -55,9 +56,10 @@ class RunResult:
     grade: str
 
 
+@lru_cache(maxsize=65536)
 def _exact(score: Decimal, valid: int) -> Fraction:
     # A group score is total/(n·unit), stored to 34 significant digits: the nearest fraction with a small
-    # denominator is the exact one.
+    # denominator is the exact one. Scores repeat (a group of 11 raters has 364 possible rows).
     return Fraction(score).limit_denominator(max(1, valid) * 1000)
 
 
@@ -135,6 +137,7 @@ class Scenario:
     groups: dict[str, int]
     team: dict[Component, int]
     cadre: dict[Component, int]
+    kinds: frozenset[Kind] = frozenset(Kind)  # whose composites it moves
 
 
 def _moves(weights: Mapping[K, Decimal], points: Decimal) -> list[tuple[str, dict[K, Decimal]]]:
@@ -161,9 +164,9 @@ def scenarios(settings: RuleSettings, points: Decimal) -> list[Scenario]:
     for label, g in _moves(settings.rater_group_weights, points):
         made.append(Scenario(label, integer_weights(g), team, cadre))
     for label, t in _moves(settings.team_composite_weights, points):
-        made.append(Scenario(f"班子{label}", groups, integer_weights(t), cadre))
+        made.append(Scenario(f"班子{label}", groups, integer_weights(t), cadre, frozenset({Kind.TEAM})))
     for label, c in _moves(settings.cadre_composite_weights, points):
-        made.append(Scenario(f"干部{label}", groups, team, integer_weights(c)))
+        made.append(Scenario(f"干部{label}", groups, team, integer_weights(c), frozenset({Kind.CADRE})))
     return made
 
 
@@ -175,36 +178,6 @@ def _composite(s: Standing, scenario: Scenario) -> Decimal | None:
     if mean is None:
         return None
     return round_half_up(mean + s.adjustment, 2)
-
-
-def _float_composites(members: Sequence[Standing], scenario: Scenario, group_names: list[str]) -> np.ndarray:
-    n = len(members)
-    g = np.full((n, len(group_names)), np.nan)
-    for i, s in enumerate(members):
-        for j, name in enumerate(group_names):
-            v = s.groups.get(name)
-            if v is not None:
-                g[i, j] = float(v)
-    w = np.array([scenario.groups.get(name, 0) for name in group_names], dtype=float)
-    present = ~np.isnan(g) & (w > 0)
-    wsum = (present * w).sum(axis=1)
-    democratic = np.where(
-        wsum > 0, np.nansum(np.where(present, g, 0) * w, axis=1) / np.where(wsum > 0, wsum, 1), np.nan
-    )
-    result = np.empty(n)
-    for i, s in enumerate(members):
-        weights = scenario.team if s.kind == Kind.TEAM else scenario.cadre
-        total = wt = 0.0
-        for component, weight in weights.items():
-            if not weight:
-                continue
-            value = democratic[i] if component is Component.DEMOCRATIC else s.components.get(component)
-            if value is None or (isinstance(value, float) and np.isnan(value)):
-                continue
-            total += weight * float(value)
-            wt += weight
-        result[i] = total / wt + float(s.adjustment) if wt else np.nan
-    return result
 
 
 def _allot(
@@ -238,15 +211,12 @@ def weight_sensitivity(
     findings: list[Finding] = []
     bands: list[Band] = []
     mismatched = 0
+    examine = _pools_to_check(pools, made, group_names, settings)
     for (kind_text, pool), members in sorted(pools.items()):
+        if (kind_text, pool) not in examine:
+            continue
         kind = Kind(kind_text)
         candidates = [s for s in members if not s.capped]
-        run_excellent = {s.code for s in members if s.grade == "优秀"}
-        if not candidates:
-            continue
-        # Float pass: can any scenario change anything in this pool?
-        if not _may_change(candidates, made, group_names, settings, len(run_excellent)):
-            continue
         base = [_composite(s, made[0]) for s in members]
         if any(c != s.composite for c, s in zip(base, members, strict=True)):
             mismatched += 1
@@ -258,6 +228,8 @@ def weight_sensitivity(
         low = dict(zip((s.code for s in members), base, strict=True))
         high = dict(low)
         for scenario in made[1:]:
+            if kind not in scenario.kinds:
+                continue
             composites = [_composite(s, scenario) for s in members]
             now, _ = _allot(kind, pool, members, composites, settings)
             for s, c in zip(members, composites, strict=True):
@@ -339,32 +311,84 @@ def weight_sensitivity(
     return findings, bands, note
 
 
-def _may_change(
-    candidates: Sequence[Standing],
+def _pools_to_check(
+    pools: Mapping[tuple[str, str], Sequence[Standing]],
     made: Sequence[Scenario],
     group_names: list[str],
     settings: RuleSettings,
-    excellent: int,
-) -> bool:
-    if settings.priority_mode is PriorityMode.FIRST and any(s.priority for s in candidates):
-        return True
-    if excellent == 0:
-        return any(s.grade == PENDING for s in candidates)  # a quota of 0 gives no 优秀 whatever the weights
-    if excellent >= len(candidates):
-        return False
-    base_set: frozenset[int] | None = None
+) -> set[tuple[str, str]]:
+    """The pools where some scenario might change the 优秀 list, found with floats for every member at
+    once: a pool is left out only if, in every scenario, its run's number of 优秀 candidates lead the rest
+    by a clear gap and are the same ones."""
+    keys = sorted(pools)
+    rows = [(p, s) for p, key in enumerate(keys) for s in pools[key] if not s.capped]
+    if not rows:
+        return set()
+    flagged: set[int] = set()
+    n = len(rows)
+    pool_of = np.array([p for p, _ in rows])
+    sizes = np.bincount(pool_of, minlength=len(keys))
+    excellent = np.zeros(len(keys), dtype=int)
+    for p, key in enumerate(keys):
+        members = pools[key]
+        excellent[p] = sum(1 for s in members if s.grade == "优秀")
+        if excellent[p] == 0 and any(s.grade == PENDING for s in members):
+            flagged.add(p)
+        if settings.priority_mode is PriorityMode.FIRST and any(s.priority for s in members):
+            flagged.add(p)
+    groups = np.full((n, len(group_names)), np.nan)
+    parts = np.full((n, 3), np.nan)  # 实绩, 平时考核, 领导评价
+    adjustment = np.zeros(n)
+    team = np.zeros(n, dtype=bool)
+    others = (Component.PERFORMANCE, Component.REGULAR, Component.LEADER_RATING)
+    for i, (_, s) in enumerate(rows):
+        for j, name in enumerate(group_names):
+            value = s.groups.get(name)
+            if value is not None:
+                groups[i, j] = float(value)
+        for j, component in enumerate(others):
+            value = s.components.get(component)
+            if value is not None:
+                parts[i, j] = float(value)
+        adjustment[i] = float(s.adjustment)
+        team[i] = s.kind == Kind.TEAM
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    inner = (excellent > 0) & (excellent < sizes)
+    base_top: np.ndarray | None = None
     for scenario in made:
-        values = _float_composites(candidates, scenario, group_names)
-        if np.isnan(values).any():
-            return True
-        order = np.argsort(-values, kind="stable")
-        # Stable only if the top ``excellent`` are clearly ahead and the same in every scenario.
-        top = frozenset(order[:excellent].tolist())
-        gap = values[order[excellent - 1]] - values[order[excellent]]
-        if gap < SAFE_GAP:
-            return True
-        if base_set is None:
-            base_set = top
-        elif top != base_set:
-            return True
-    return False
+        w = np.array([scenario.groups.get(name, 0) for name in group_names], dtype=float)
+        present = ~np.isnan(groups) & (w > 0)
+        total = (present * w).sum(axis=1)
+        democratic = np.where(present, groups, 0.0) @ w / np.where(total > 0, total, 1.0)
+        democratic[total == 0] = np.nan
+        values = np.column_stack([democratic, parts])
+        order = (Component.DEMOCRATIC, *others)
+        weights = np.where(
+            team[:, None],
+            np.array([scenario.team.get(c, 0) for c in order], dtype=float)[None, :],
+            np.array([scenario.cadre.get(c, 0) for c in order], dtype=float)[None, :],
+        )
+        used = ~np.isnan(values) & (weights > 0)
+        weight_sum = (used * weights).sum(axis=1)
+        composite = (np.where(used, values, 0.0) * weights).sum(axis=1) / np.where(
+            weight_sum > 0, weight_sum, 1.0
+        )
+        composite += adjustment
+        missing = weight_sum == 0
+        flagged.update(np.unique(pool_of[missing]).tolist())
+        composite[missing] = -np.inf
+        ranking = np.lexsort((-composite, pool_of))
+        rank = np.empty(n, dtype=int)
+        rank[ranking] = np.arange(n) - starts[pool_of[ranking]]
+        top = rank < excellent[pool_of]
+        if base_top is None:
+            base_top = top
+        else:
+            flagged.update(np.unique(pool_of[top != base_top]).tolist())
+        ranked = composite[ranking]
+        last_in = starts + excellent - 1
+        first_out = starts + excellent
+        pools_inner = np.nonzero(inner)[0]
+        gaps = ranked[last_in[pools_inner]] - ranked[first_out[pools_inner]]
+        flagged.update(pools_inner[gaps < SAFE_GAP].tolist())
+    return {keys[p] for p in flagged}
