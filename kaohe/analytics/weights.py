@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
 
+from kaohe.rules import democratic
 from kaohe.rules.arithmetic import integer_weights, round_half_up, weighted_mean
 from kaohe.rules.eligibility import cadre_causes, heaviest, team_causes
 from kaohe.rules.model import (
@@ -51,21 +51,18 @@ class RunResult:
     kind: str
     pool: str
     pool_label: str
-    groups: dict[str, tuple[Decimal, int]]  # rater group → (score as stored, valid marks)
     composite: Decimal | None
     grade: str
 
 
-@lru_cache(maxsize=65536)
-def _exact(score: Decimal, valid: int) -> Fraction:
-    # A group score is total/(n·unit), stored to 34 significant digits: the nearest fraction with a small
-    # denominator is the exact one. Scores repeat (a group of 11 raters has 364 possible rows).
-    return Fraction(score).limit_denominator(max(1, valid) * 1000)
-
-
 def standings(inputs: AssessmentInput, results: Sequence[RunResult]) -> list[Standing]:
-    """Each result's parts, from the run's inputs by the rules' own functions (performance, 加减分, effects)."""
+    """Each result's parts, from the run's inputs by the rules' own functions: the marks counted and each
+    rater group's score (exact), performance, 加减分 and effects."""
     settings = inputs.settings
+    kinds = {u.code: Kind.TEAM for u in inputs.units}
+    kinds.update((c.code, Kind.CADRE) for c in inputs.cadres)
+    tally, _ = democratic.tally(inputs.marks, kinds, settings)  # the run was computed: no input errors
+    evaluate = democratic.Evaluator(settings).evaluate
     cap = Fraction(settings.bonus_cap)
     own: dict[str, list[object]] = defaultdict(list)
     for item in inputs.adjustments:
@@ -83,7 +80,11 @@ def standings(inputs: AssessmentInput, results: Sequence[RunResult]) -> list[Sta
         sanctions[s.cadre].append(s)
     found = []
     for r in results:
-        groups = {g: _exact(score, valid) for g, (score, valid) in r.groups.items()}
+        counts = tally.counts.get(r.code)
+        detail = evaluate(Kind(r.kind), counts) if counts else None
+        groups = (
+            {} if detail is None else {g: Fraction(t.total, t.denominator) for g, t in detail.groups.items()}
+        )
         effect: Effect | None
         if r.kind == Kind.TEAM:
             unit = units.get(r.code)

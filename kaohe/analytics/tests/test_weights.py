@@ -21,7 +21,6 @@ def _run_results(assessment: Assessment) -> list[RunResult]:
             kind=str(r.kind),
             pool=r.pool,
             pool_label=r.pool,
-            groups={g: (s.score, s.valid) for g, s in r.democratic.groups.items()} if r.democratic else {},
             composite=r.composite,
             grade=r.grade,
         )
