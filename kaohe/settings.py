@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kaohe.ballots",
     "kaohe.results",
     "kaohe.jobs",
+    "kaohe.integrity",
 ]
 
 MIDDLEWARE = [

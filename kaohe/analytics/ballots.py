@@ -127,8 +127,8 @@ def identical_null(
 
     The null: given a ballot's targets and its count of each choice, each arrangement x of those choices
     over its targets has probability ∏ₜ bₜ,ₓₜ / Z, where bₜ꜀ is the share of choice c among the target's
-    marks (on the distinct ballots, so that a bloc's copies do not shape it) and Z the sum over every
-    arrangement. An honest all-称职 ballot has one arrangement, so several are no evidence of a bloc; and
+    marks and Z the sum over every arrangement. (Counting each distinct ballot once instead would hide
+    how much honest raters agree on who is weak, and make their agreement look like copying.) An honest all-称职 ballot has one arrangement, so several are no evidence of a bloc; and
     raters agreeing that a clearly weak target is 基本称职 are not either.
 
     ``ballots`` are the distinct ballots, ``copies`` how many times each was cast. Returns the identical
@@ -142,7 +142,7 @@ def identical_null(
     for j, ballot in enumerate(ballots):
         seen = [0, 0, 0, 0]
         for t, c in ballot:
-            shares[index[t], c] += 1
+            shares[index[t], c] += copies[j]
             seen[c] += 1
         shapes[(tuple(t for t, _ in ballot), tuple(seen))].append(j)
     shares /= shares.sum(axis=1, keepdims=True)
