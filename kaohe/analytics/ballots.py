@@ -128,8 +128,9 @@ def identical_null(
     The null: given a ballot's targets and its count of each choice, each arrangement x of those choices
     over its targets has probability ∏ₜ bₜ,ₓₜ / Z, where bₜ꜀ is the share of choice c among the target's
     marks and Z the sum over every arrangement. (Counting each distinct ballot once instead would hide
-    how much honest raters agree on who is weak, and make their agreement look like copying.) An honest all-称职 ballot has one arrangement, so several are no evidence of a bloc; and
-    raters agreeing that a clearly weak target is 基本称职 are not either.
+    how much honest raters agree on who is weak, and make their agreement look like copying.) An honest
+    all-称职 ballot has one arrangement, so several are no evidence of a bloc; and raters agreeing that
+    a clearly weak target is 基本称职 are not either.
 
     ``ballots`` are the distinct ballots, ``copies`` how many times each was cast. Returns the identical
     pairs counted, how many chance gives and the variance of that count, and how many ballots chance
