@@ -41,6 +41,7 @@ K = 3
 def detection(cycles: int, sessions: int, seed: int) -> None:
     hits: Counter[Plant] = Counter()
     planted: Counter[Plant] = Counter()
+    by_size: Counter[tuple[Plant, str, bool]] = Counter()  # (anomaly, targets band, detected)
     false: Counter[Check] = Counter()
     flagged: Counter[Check] = Counter()
     clean_total = 0
@@ -59,6 +60,10 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
             mine = {key for key, p in truth.items() if plant in p}
             planted[plant] += len(mine)
             hits[plant] += len(found & mine)
+            for s in made:
+                if plant in s.plants:
+                    band = "6–9" if len(s.quality) <= 9 else "10–14"
+                    by_size[(plant, band, s.session.key in found)] += 1
             false[check] += len(found & clean)
             flagged[check] += len(found)
         for check in (Check.NO_SPREAD,):
@@ -76,6 +81,16 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
             f"| {check.value} ({plant.value}) | {planted[plant]} | {hits[plant]} | {100 * rate:.1f}% "
             f"| {false[check]} | {100 * false[check] / clean_total:.2f}% | {100 * fdr:.1f}% |"
         )
+    print("detection by the session's number of targets:")
+    for plant in (Plant.LENIENT, Plant.BLOC):
+        parts = []
+        for band in ("6–9", "10–14"):
+            found, missed = by_size[(plant, band, True)], by_size[(plant, band, False)]
+            if found + missed:
+                parts.append(
+                    f"{band} targets {found}/{found + missed} ({100 * found / (found + missed):.0f}%)"
+                )
+        print(f"  {plant.value}: " + ", ".join(parts))
     check = Check.NO_SPREAD
     print(
         f"| {check.value} (none planted) | — | — | — | {false[check]} | {100 * false[check] / clean_total:.2f}% | — |"

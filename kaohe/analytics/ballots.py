@@ -27,6 +27,7 @@ MIN_SESSIONS_FOR_BASELINE = 8
 # Baselines are a median and a MAD of the sessions: their z-scores are read on Student's t with this many
 # degrees of freedom, whose tails allow for the outliers a few hundred sessions have.
 TAIL_DF = 30
+BASELINE_BALLOTS = 1000  # ballots a straight-lining rate is taken over
 QUORUM = 2 / 3  # 实到 below two thirds of 应到: the sample is thin
 FDR = 0.05
 
@@ -53,6 +54,7 @@ class SessionStats:
     largest: int = 0  # the largest set of identical ballots
     expected: int = 0  # 应到, 0 when not set
     targets: int = 0  # distinct targets marked
+    straight_chance: float = 0.0  # straight-lined ballots the session's own targets' shares give
 
     @property
     def mean(self) -> float:
@@ -114,9 +116,32 @@ def session_stats(session: Session) -> SessionStats:
     stats.identical_pairs = sum(c * (c - 1) // 2 for c in rows.values())
     stats.copied = sum(c for c in rows.values() if c > 1)
     stats.largest = max(rows.values(), default=0)
+    stats.straight_chance = _straight_chance(rows)
     if stats.copied:
         stats.rows = rows  # kept for the bloc test, which needs them only when there are copies
     return stats
+
+
+def _straight_chance(rows: Counter[tuple[tuple[str, int], ...]]) -> float:
+    """How many of the session's ballots would give every target one choice if each mark were drawn from
+    its target's shares in this session: targets of much the same standing make it likely."""
+    if not rows:
+        return 0.0
+    counts: dict[str, list[float]] = defaultdict(lambda: [0.25, 0.25, 0.25, 0.25])
+    for ballot, cast in rows.items():
+        for t, c in ballot:
+            counts[t][c] += cast
+    shares = {t: [v / sum(row) for v in row] for t, row in counts.items()}
+    expected = 0.0
+    for ballot, cast in rows.items():
+        chance = 0.0
+        for c in range(4):
+            product = 1.0
+            for t, _ in ballot:
+                product *= shares[t][c]
+            chance += product
+        expected += cast * chance
+    return expected
 
 
 def identical_null(
@@ -328,8 +353,9 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
 
 
 def straight_lining(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[list[Finding], str]:
-    """Sessions with more ballots giving every target one choice than the cycle's rate for ballots of
-    that length explains (binomial tail)."""
+    """Sessions with more ballots giving every target one choice than chance explains (binomial tail):
+    chance being the larger of the cycle's rate for ballots of that length and what the session's own
+    targets' shares give (a session of much alike targets straight-lines more often, honestly)."""
     patterned: Counter[int] = Counter()
     straight: Counter[int] = Counter()
     for s in all_stats:
@@ -337,11 +363,16 @@ def straight_lining(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR)
         straight.update(s.straight)
 
     def base(m: int, s: SessionStats) -> float:
-        # The rate among the other sessions' ballots of about the same length (m ± 2 marks): a session's
-        # own straight-lined ballots must not raise the bar it is measured against.
-        near = range(m - 2, m + 3)
-        lined = sum(straight[j] - s.straight[j] for j in near)
-        cast = sum(patterned[j] - s.patterned[j] for j in near)
+        # The rate among the other sessions' ballots of the same length, widened to m ± 1, ± 2 … only
+        # until there are enough of them: the rate falls steeply with the length. A session's own
+        # straight-lined ballots must not raise the bar it is measured against.
+        lined = cast = 0
+        for width in range(0, 20):
+            near = {m - width, m + width}
+            lined += sum(straight[j] - s.straight[j] for j in near)
+            cast += sum(patterned[j] - s.patterned[j] for j in near)
+            if cast >= BASELINE_BALLOTS:
+                break
         return (lined + 0.5) / (cast + 1)
 
     tests = []
@@ -350,16 +381,17 @@ def straight_lining(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR)
         if s.ballots < k or not n:
             continue
         count = sum(s.straight.values())
-        expected = sum(base(m, s) * c for m, c in s.patterned.items())
+        # The larger of what the cycle's rate and what the session's own targets make likely.
+        expected = max(sum(base(m, s) * c for m, c in s.patterned.items()), s.straight_chance)
         p = binomial_upper(count, n, expected / n) if count >= k else 1.0
-        figures = {"有效票": str(n), "整票同一选项": str(count), "按全年度比例应有": f"{expected:.1f}"}
+        figures = {"有效票": str(n), "整票同一选项": str(count), "随机应有": f"{expected:.1f}"}
         sentence = (
             f"{s.name}有 {count} 张票（占 {_pct(count / n)}）对所有对象给出同一选项，"
-            f"按全年度的比例只应有 {expected:.1f} 张，可能未逐一评价。"
+            f"按全年度的比例和各对象所得评价只应有约 {expected:.1f} 张，可能未逐一评价。"
         )
         tests.append((s, p, 0.0, figures, sentence, Action.VERIFY))
     note = (
-        f"整票同一选项：{len(tests)} 个测评会，按其他测评会长度相近的票的比例计算二项分布尾概率，"
+        f"整票同一选项：{len(tests)} 个测评会，按其他测评会长度相近的票的比例与本测评会各对象所得评价中较高者计算二项分布尾概率，"
         f"Benjamini–Hochberg 控制错误发现率 {_pct(fdr)}。"
     )
     return _tested(Check.STRAIGHT_LINING, tests, fdr), note
