@@ -81,6 +81,11 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
             f"| {check.value} ({plant.value}) | {planted[plant]} | {hits[plant]} | {100 * rate:.1f}% "
             f"| {false[check]} | {100 * false[check] / clean_total:.2f}% | {100 * fdr:.1f}% |"
         )
+    check = Check.NO_SPREAD
+    print(
+        f"| {check.value} (none planted) | — | — | — | {false[check]} | {100 * false[check] / clean_total:.2f}% | — |"
+    )
+
     print("detection by the session's number of targets:")
     for plant in (Plant.LENIENT, Plant.BLOC):
         parts = []
@@ -91,10 +96,6 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
                     f"{band} targets {found}/{found + missed} ({100 * found / (found + missed):.0f}%)"
                 )
         print(f"  {plant.value}: " + ", ".join(parts))
-    check = Check.NO_SPREAD
-    print(
-        f"| {check.value} (none planted) | — | — | — | {false[check]} | {100 * false[check] / clean_total:.2f}% | — |"
-    )
 
 
 def all_clean(cycles: int, sessions: int, seed: int) -> None:
