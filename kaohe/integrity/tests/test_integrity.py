@@ -187,3 +187,13 @@ def test_the_api_gives_the_same(analysed_cycle: AssessmentCycle, client_for: Any
         "/api/integrity/2025/reviews", {"key": key, "note": ""}, content_type="application/json"
     )
     assert refused.status_code == 400 and "请填写核查说明" in refused.json()["detail"]
+
+
+def test_the_page_is_in_english_on_request(analysed_cycle: AssessmentCycle, client_for: Any) -> None:
+    from django.conf import settings
+
+    actions.analysis_run(actor="测试", cycle=analysed_cycle)
+    client = client_for("organiser")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("integrity:cycle", args=[2025])).content.decode()
+    assert "Data integrity" in page and "Mark as checked" in page and "Grounds" in page
