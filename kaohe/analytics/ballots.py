@@ -305,12 +305,15 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
         flat.append((s, student_upper_z(zs), zs, figures, sentence, Action.INTERVIEW))
     found = _tested(Check.LENIENCY, lenient, fdr) + _tested(Check.NO_SPREAD, flat, fdr)
 
-    # Rater groups: each group's mean in a session against that group's own baseline.
+    # Rater groups: each group's mean in a session against that group's own baseline. Only in sessions
+    # whose every group has k ballots: with the session's own figures beside a group's, a smaller group's
+    # would follow by difference.
     by_group: dict[str, list[tuple[SessionStats, float]]] = defaultdict(list)
     for s in usable:
-        for group, (ballots, marks, points) in s.groups.items():
-            if ballots >= k:
-                by_group[group].append((s, points / marks))
+        if any(ballots < k for ballots, _, _ in s.groups.values()):
+            continue
+        for group, (_, marks, points) in s.groups.items():
+            by_group[group].append((s, points / marks))
     tests: list[tuple[SessionStats, float, float, dict[str, str], str, Action]] = []
     subjects: list[str] = []
     for group, rows in by_group.items():

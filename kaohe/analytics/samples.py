@@ -137,11 +137,13 @@ def disagreement(
     tallies: Mapping[str, TargetTally], targets: Mapping[str, Target], k: int, fdr: float = FDR
 ) -> tuple[list[Finding], str]:
     """Targets whose 上级 and 下级 mean marks differ by more than noise (Welch z, two-sided, BH) and by at
-    least ``MIN_GAP`` points. Only groups of at least k marks are compared."""
+    least ``MIN_GAP`` points. Only targets whose every rater group has at least k marks are compared."""
     tests: list[tuple[str, float, float, float, int, int]] = []
     for code, tally in tallies.items():
         up, down = tally.groups.get(UPPER), tally.groups.get(LOWER)
-        if not up or not down or up[0] < k or down[0] < k:
+        # Every group that marked the target needs k marks, not just these two: the target's shares are
+        # shown too, and a small third group's marks would follow from them by difference.
+        if not up or not down or any(row[0] < k for row in tally.groups.values()):
             continue
         (n1, s1, q1), (n2, s2, q2) = up, down
         m1, m2 = s1 / n1, s2 / n2
@@ -177,7 +179,7 @@ def disagreement(
                     q,
                 )
             )
-    note = f"上下级分歧：{len(tests)} 个对象（上级、下级各不少于 {k} 票），Welch 检验，Benjamini–Hochberg 控制错误发现率 {100 * fdr:.0f}%，且相差不少于 {MIN_GAP:.0f} 分。"
+    note = f"上下级分歧：{len(tests)} 个对象（每类评价人各不少于 {k} 票），Welch 检验，Benjamini–Hochberg 控制错误发现率 {100 * fdr:.0f}%，且相差不少于 {MIN_GAP:.0f} 分。"
     return found, note
 
 

@@ -211,3 +211,37 @@ def test_departments_and_self_evaluations() -> None:
     assert _found(report, Check.DEPARTMENT_ALIKE, Scope.DEPARTMENT) == {"D1"}
     assert _found(report, Check.DEPARTMENT_FULL, Scope.DEPARTMENT) == {"D2"}
     assert _found(report, Check.SELF_EVALUATION, Scope.TARGET) == {"U1"}
+
+
+def _group_sessions(upper_ballots: int) -> list[Session]:
+    """S0's 下级 mark far above the other sessions' 下级 while its 上级 mark low, so that S0 as a whole is
+    unremarkable and only its 下级 stand out."""
+    import random
+
+    rng = random.Random(3)
+    scale = ["优秀", "称职", "称职", "称职", "基本称职"]
+    sessions = []
+    for i in range(1, 16):
+        rows = [("上级", [rng.choice(scale) for _ in range(4)]) for _ in range(upper_ballots)]
+        rows += [("下级", [rng.choice(scale) for _ in range(4)]) for _ in range(8)]
+        sessions.append(_session(f"S{i}", rows))
+    rows = [("上级", ["基本称职"] * 4)] * upper_ballots + [("下级", ["优秀"] * 3 + ["称职"])] * 8
+    return [_session("S0", rows), *sessions]
+
+
+def test_no_group_figure_when_another_group_of_the_session_is_below_k() -> None:
+    control = analyse(CycleData(2025, _group_sessions(upper_ballots=K), {}), k=K)
+    assert "S0/下级" in {f.subject for f in control.findings}
+    # 上级 with fewer than k ballots: 下级's figures beside the session's would give 上级's by difference.
+    report = analyse(CycleData(2025, _group_sessions(upper_ballots=K - 1), {}), k=K)
+    assert not any("/" in f.subject for f in report.findings)
+
+
+def test_disagreement_needs_every_group_of_the_target_at_k() -> None:
+    rows = (
+        [("上级", ["优秀", "称职"])] * 6
+        + [("下级", ["基本称职", "称职"])] * 20
+        + [("同级", ["称职", "称职"])] * 2
+    )
+    report = analyse(CycleData(2025, [_session("S", rows)], {}), k=K)
+    assert not [f for f in report.findings if f.check is Check.DISAGREEMENT]
