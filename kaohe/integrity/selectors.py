@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from kaohe.accounts.models import Role
 from kaohe.integrity.models import Analysis, Finding, FindingReview
 from kaohe.plans.models import AssessmentCycle
@@ -32,22 +34,17 @@ def reviews(cycle: AssessmentCycle) -> dict[str, FindingReview]:
 
 def findings_by_target(user: Any, cycle: AssessmentCycle, codes: set[str]) -> dict[str, list[dict[str, Any]]]:
     """The latest analysis's findings about each of ``codes`` (teams by their unit's code), for a reader
-    entitled to them; nothing for anyone else. Two queries, the report itself not read."""
+    entitled to them; nothing for anyone else. One query; the report itself is not read."""
     if not may_read(user) or not codes:
         return {}
-    latest = (
-        Analysis.objects.filter(cycle=cycle)
-        .order_by("-created_at", "-id")
-        .values_list("id", flat=True)
-        .first()
+    latest = Analysis.objects.filter(cycle=cycle).order_by("-created_at", "-id").values("id")[:1]
+    reviewed = FindingReview.objects.filter(cycle=cycle, key=OuterRef("key"))
+    rows = (
+        Finding.objects.filter(analysis_id=Subquery(latest), scope="target", subject__in=codes)
+        .annotate(reviewed=Exists(reviewed))
+        .values("key", "subject", "kind", "check_label", "sentence", "action", "reviewed")
     )
-    if latest is None:
-        return {}
-    done = set(FindingReview.objects.filter(cycle=cycle).values_list("key", flat=True))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = Finding.objects.filter(analysis_id=latest, scope="target", subject__in=codes).values(
-        "key", "subject", "kind", "check_label", "sentence", "action"
-    )
     for row in rows:
-        found[row["subject"]].append({**row, "reviewed": row["key"] in done})
+        found[row["subject"]].append(row)
     return dict(found)
