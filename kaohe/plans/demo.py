@@ -718,6 +718,7 @@ def _pending_by_pool(run: Any) -> dict[tuple[str, str], list[Any]]:
 
 def _current_cycle(world: _World, previous: Any) -> CycleSummary:
     from kaohe.audit.actions import audit_record
+    from kaohe.integrity.demo import plant_integrity_demo
     from kaohe.org.models import Position, Unit
     from kaohe.plans.actions import (
         assessed_cadre_update,
@@ -859,6 +860,7 @@ def _current_cycle(world: _World, previous: Any) -> CycleSummary:
     cycle_advance(actor=organiser, cycle=cycle, from_phase=cycle.phase, on=date(year + 1, 1, 5))
     _verifications(world, cycle, indicators, scores)
     sessions, ballots, marks = _sessions(world, cycle, by_unit, tie, tie_unit)
+    plant_integrity_demo(cycle=cycle, actor=organiser)  # a lenient sitting, a bloc, a thin one, a boundary
 
     run = run_compute(actor=organiser, cycle=cycle, note="全部测评会封存后的第一次计算")
     pending = Result.objects.filter(run=run, grade=PENDING).count()
