@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "kaohe.ballots",
     "kaohe.results",
     "kaohe.jobs",
+    "kaohe.cycle_workbook",
+    "kaohe.demo",
 ]
 
 MIDDLEWARE = [

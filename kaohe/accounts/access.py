@@ -18,6 +18,7 @@ ACCOUNT_MANAGERS = (Role.ORGANISER,)
 # Who may be given the permission to type paper ballots (organisers type anyway): a clerk lent to the
 # 考核办 for the day, an assessor. Not the units' liaisons, leaders or cadres, whose units are assessed.
 PAPER_TYPIST_ROLES = (Role.CLERK, Role.ASSESSOR)
+PAPER_TYPIST_PERMISSION = "ballots.type_paper_ballots"
 AUDIT_READERS = (Role.ORGANISER,)
 # The assessment cycle: organisers plan it; the committee and leaders follow it read-only.
 CYCLE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.org.models import Cadre, ScoringDepartment, Unit
 from kaohe.performance.forms import parse_score, sanction_names
@@ -35,32 +36,8 @@ from kaohe.performance.models import (
     Verification,
     Veto,
 )
-from kaohe.performance.selectors import INPUT_PHASES
-from kaohe.plans.models import AssessedUnit, AssessmentCycle, Indicator, Phase
-
-
-class InputsClosed(ValidationError):
-    """The cycle is not taking inputs (still in 准备, or in 公示 or later)."""
-
-
-def closed_reason(cycle: AssessmentCycle) -> str | None:
-    """Why `cycle` takes no inputs now, in a sentence for the user; None when it does."""
-    if cycle.phase in INPUT_PHASES:
-        return None
-    if cycle.phase == Phase.PREPARATION:
-        return _("%(cycle)s尚在准备阶段，录入在进入实施阶段后开放。") % {"cycle": cycle.name}
-    return _("%(cycle)s已进入%(phase)s阶段，录入已截止，不能再新增或修改。") % {
-        "cycle": cycle.name,
-        "phase": cycle.get_phase_display(),
-    }
-
-
-def _ensure_open(cycle: AssessmentCycle) -> None:
-    # Lock the cycle row so a phase change cannot slip between this check and the write.
-    locked = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-    reason = closed_reason(locked)
-    if reason:
-        raise InputsClosed(reason, code="closed")
+from kaohe.plans.gate import Activity, lock_cycle
+from kaohe.plans.models import AssessedUnit, AssessmentCycle, Indicator
 
 
 def _score(value: Any, what: str) -> Decimal:
@@ -113,7 +90,7 @@ def self_evaluation_state(evaluation: SelfEvaluation) -> dict[str, Any]:
 
 def self_evaluation_save(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     unit: Unit,
     indicator: Indicator,
@@ -126,7 +103,7 @@ def self_evaluation_save(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            _ensure_open(cycle)
+            lock_cycle(cycle, Activity.INPUTS)
             _check_indicator(cycle, unit, indicator)
             evaluation = (
                 SelfEvaluation.objects.select_for_update()
@@ -157,10 +134,10 @@ def self_evaluation_save(
     return evaluation
 
 
-def evidence_delete(*, actor: Any, evidence: Evidence) -> None:
+def evidence_delete(*, actor: Actor, evidence: Evidence) -> None:
     evaluation = evidence.self_evaluation
     with transaction.atomic():
-        _ensure_open(evaluation.cycle)
+        lock_cycle(evaluation.cycle, Activity.INPUTS)
         before = {"name": evidence.name, "size": evidence.size, "self_evaluation": str(evaluation)}
         name = evidence.file.name
         audit_record(actor=actor, action="evidence.delete", obj=evidence, before=before)
@@ -185,7 +162,7 @@ class ScoreChanges:
 
 def indicator_scores_save(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     department: ScoringDepartment,
     cells: Mapping[tuple[AssessedUnit, Indicator], Decimal | None],
@@ -219,7 +196,7 @@ def indicator_scores_save(
     if problems:
         raise ValidationError(problems, code="cells")
     with transaction.atomic():
-        _ensure_open(cycle)
+        lock_cycle(cycle, Activity.INPUTS)
         indicator_ids = {indicator_id for _unit, indicator_id in wanted}
         existing = {
             (s.unit_id, s.indicator_id): s
@@ -290,7 +267,7 @@ def verification_state(verification: Verification) -> dict[str, Any]:
 
 
 def verification_set(
-    *, actor: Any, cycle: AssessmentCycle, unit: Unit, indicator: Indicator, score: Decimal, reason: str
+    *, actor: Actor, cycle: AssessmentCycle, unit: Unit, indicator: Indicator, score: Decimal, reason: str
 ) -> Verification:
     """Set the verified score of a unit on an indicator; the reason is mandatory."""
     score = _score(score, _("核验得分"))
@@ -298,7 +275,7 @@ def verification_set(
     if not reason:
         raise ValidationError(_("请填写核验说明：核验得分必须说明理由"), code="reason")
     with transaction.atomic():
-        _ensure_open(cycle)
+        lock_cycle(cycle, Activity.INPUTS)
         _check_indicator(cycle, unit, indicator)
         verification = (
             Verification.objects.select_for_update()
@@ -331,12 +308,12 @@ def leader_rating_state(rating: LeaderRating) -> dict[str, Any]:
 
 
 def leader_rating_save(
-    *, actor: Any, cycle: AssessmentCycle, unit: Unit, score: Decimal, comment: str = ""
+    *, actor: Actor, cycle: AssessmentCycle, unit: Unit, score: Decimal, comment: str = ""
 ) -> LeaderRating:
     """The actor's one rating of a unit in the cycle, created or replaced until 公示."""
     score = _score(score, _("领导评价"))
     with transaction.atomic():
-        _ensure_open(cycle)
+        lock_cycle(cycle, Activity.INPUTS)
         _assessed_category(cycle, unit)
         rating = (
             LeaderRating.objects.select_for_update()
@@ -392,7 +369,7 @@ def _discard(stored: list[str]) -> None:
 
 def adjustment_propose(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     unit: Unit | None = None,
     cadre: Cadre | None = None,
@@ -414,7 +391,7 @@ def adjustment_propose(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            _ensure_open(cycle)
+            lock_cycle(cycle, Activity.INPUTS)
             adjustment = Adjustment(
                 cycle=cycle,
                 unit=unit,
@@ -435,10 +412,10 @@ def adjustment_propose(
     return adjustment
 
 
-def adjustment_decide(*, actor: Any, adjustment: Adjustment, approve: bool) -> Adjustment:
+def adjustment_decide(*, actor: Actor, adjustment: Adjustment, approve: bool) -> Adjustment:
     """Approve or reject a proposed bonus or deduction; a decision is final."""
     with transaction.atomic():
-        _ensure_open(adjustment.cycle)
+        lock_cycle(adjustment.cycle, Activity.INPUTS)
         adjustment = (
             Adjustment.objects.select_for_update(of=("self",))
             .select_related("unit", "cadre")
@@ -469,7 +446,7 @@ def veto_state(veto: Veto) -> dict[str, Any]:
 
 def veto_record(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     unit: Unit | None = None,
     cadre: Cadre | None = None,
@@ -483,7 +460,7 @@ def veto_record(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            _ensure_open(cycle)
+            lock_cycle(cycle, Activity.INPUTS)
             veto = Veto(cycle=cycle, unit=unit, cadre=cadre, item=item, recorded_by=actor)
             _save_evidence(veto, evidence, stored)
             veto.save()
@@ -494,9 +471,9 @@ def veto_record(
     return veto
 
 
-def veto_delete(*, actor: Any, veto: Veto) -> None:
+def veto_delete(*, actor: Actor, veto: Veto) -> None:
     with transaction.atomic():
-        _ensure_open(veto.cycle)
+        lock_cycle(veto.cycle, Activity.INPUTS)
         name = veto.evidence.name if veto.evidence else ""
         audit_record(actor=actor, action="veto.delete", obj=veto, before=veto_state(veto))
         veto.delete()
@@ -512,7 +489,7 @@ def sanction_state(sanction: Sanction) -> dict[str, Any]:
 
 
 def sanction_record(
-    *, actor: Any, cycle: AssessmentCycle, cadre: Cadre, name: str, year: int, note: str = ""
+    *, actor: Actor, cycle: AssessmentCycle, cadre: Cadre, name: str, year: int, note: str = ""
 ) -> Sanction:
     """Record a sanction on a cadre, entered while `cycle` takes inputs (its effects span later years)."""
     if name not in sanction_names():
@@ -522,14 +499,14 @@ def sanction_record(
             code="name",
         )
     with transaction.atomic():
-        _ensure_open(cycle)
+        lock_cycle(cycle, Activity.INPUTS)
         sanction = Sanction.objects.create(cadre=cadre, name=name, year=year, note=(note or "").strip())
         audit_record(actor=actor, action="sanction.create", obj=sanction, after=sanction_state(sanction))
     return sanction
 
 
-def sanction_delete(*, actor: Any, cycle: AssessmentCycle, sanction: Sanction) -> None:
+def sanction_delete(*, actor: Actor, cycle: AssessmentCycle, sanction: Sanction) -> None:
     with transaction.atomic():
-        _ensure_open(cycle)
+        lock_cycle(cycle, Activity.INPUTS)
         audit_record(actor=actor, action="sanction.delete", obj=sanction, before=sanction_state(sanction))
         sanction.delete()

@@ -36,8 +36,8 @@ from django.utils.translation import gettext_noop as N_
 
 from kaohe.accounts.models import Role
 from kaohe.performance.models import IndicatorScore, LeaderRating, SelfEvaluation, Verification
-from kaohe.plans.inputs import cycle_rule_settings
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup, Indicator
+from kaohe.plans.rule_settings import cycle_rule_settings
 from kaohe.rules.errors import InputError
 from kaohe.rules.model import Component, RuleSettings
 from kaohe.surveys.models import SurveyResponse

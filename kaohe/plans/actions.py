@@ -18,10 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.org.models import Cadre, Position, ScoringDepartment, Unit, UnitCategory
-from kaohe.plans import books
-from kaohe.plans.forms import FROZEN_MESSAGE, group_unit_conflicts, plan_problems
+from kaohe.plans import indicator_workbook
+from kaohe.plans.forms import group_unit_conflicts, plan_problems
+from kaohe.plans.gate import Activity, lock_cycle
 from kaohe.plans.models import (
     PHASE_ORDER,
     AssessedCadre,
@@ -43,21 +45,6 @@ PHASE_DATES = {
     Phase.PUBLIC_NOTICE: "public_notice_date",
     Phase.COMPLETED: "completion_date",
 }
-
-
-def _locked(cycle: AssessmentCycle) -> AssessmentCycle:
-    """The cycle row, locked for the transaction and re-read, so a concurrent phase change is seen."""
-    fresh = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-    cycle.phase = fresh.phase
-    return fresh
-
-
-def ensure_editable(cycle: AssessmentCycle) -> AssessmentCycle:
-    """Lock the cycle; refuse if its plan is frozen. Call inside the write's transaction."""
-    fresh = _locked(cycle)
-    if fresh.plan_frozen:
-        raise ValidationError(FROZEN_MESSAGE, code="frozen")
-    return fresh
 
 
 def _plain(value: Decimal | None) -> str | None:
@@ -136,7 +123,7 @@ def assessed_cadre_state(item: AssessedCadre) -> dict[str, Any]:
 
 def cycle_create(
     *,
-    actor: Any,
+    actor: Actor,
     year: int,
     name: str,
     copy_plan: bool = False,
@@ -194,14 +181,14 @@ def next_phase(phase: str) -> str | None:
 
 
 def cycle_advance(
-    *, actor: Any, cycle: AssessmentCycle, from_phase: str, on: datetime.date
+    *, actor: Actor, cycle: AssessmentCycle, from_phase: str, on: datetime.date
 ) -> AssessmentCycle:
     """Move to the next phase (never back), recording `on` as that phase's date in the timeline.
 
     `from_phase` is the phase the caller saw: a second click on a stale page does not skip a phase.
     """
     with transaction.atomic():
-        fresh = _locked(cycle)
+        fresh = lock_cycle(cycle)
         if fresh.phase != from_phase:
             raise ValidationError(
                 f"考核已处于「{fresh.get_phase_display()}」阶段，页面已过期，请刷新后再操作", code="stale"
@@ -220,7 +207,7 @@ def cycle_advance(
 
 def cycle_update(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     name: str,
     implementation_date: datetime.date | None,
@@ -230,7 +217,7 @@ def cycle_update(
 ) -> AssessmentCycle:
     """The name and the timeline's dates (planned, or corrected); the phase moves only by cycle_advance."""
     with transaction.atomic():
-        fresh = _locked(cycle)
+        fresh = lock_cycle(cycle)
         before = cycle_state(fresh)
         fresh.name = name
         fresh.implementation_date = implementation_date
@@ -249,11 +236,11 @@ def cycle_update(
 
 
 def plan_update(
-    *, actor: Any, cycle: AssessmentCycle, settings: dict[str, str], notes: str
+    *, actor: Actor, cycle: AssessmentCycle, settings: dict[str, str], notes: str
 ) -> AssessmentPlan:
     """Replace the plan's settings ({参数 name: text}, blanks left out) and notes."""
     with transaction.atomic():
-        ensure_editable(cycle)
+        lock_cycle(cycle, Activity.PLAN)
         problems = plan_problems(settings, year=cycle.year, used_groups=used_rater_groups(cycle))
         if problems:
             raise ValidationError([m for messages in problems.values() for m in messages], code="invalid")
@@ -279,12 +266,12 @@ class Enrolment:
 
 
 def participants_enrol(
-    *, actor: Any, cycle: AssessmentCycle, units: QuerySet[Unit], with_cadres: bool = True
+    *, actor: Actor, cycle: AssessmentCycle, units: QuerySet[Unit], with_cadres: bool = True
 ) -> Enrolment:
     """Enrol `units` (with their current category) and, if asked, their current cadres (with unit, post
     and principal flag of their current position). Those already enrolled are left as they are."""
     with transaction.atomic():
-        ensure_editable(cycle)
+        lock_cycle(cycle, Activity.PLAN)
         enrolled = set(AssessedUnit.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
         new_units = [
             AssessedUnit(cycle=cycle, unit_id=pk, category_id=category_id)
@@ -325,10 +312,10 @@ def _cadre_codes(ids: Iterable[int]) -> dict[int, str]:
     return dict(Cadre.objects.filter(pk__in=list(ids)).values_list("pk", "code"))
 
 
-def assessed_unit_remove(*, actor: Any, item: AssessedUnit) -> int:
+def assessed_unit_remove(*, actor: Actor, item: AssessedUnit) -> int:
     """Take a unit out of the cycle, with its assessed cadres and targets; returns the cadres removed."""
     with transaction.atomic():
-        ensure_editable(item.cycle)
+        lock_cycle(item.cycle, Activity.PLAN)
         cadres = AssessedCadre.objects.filter(cycle_id=item.cycle_id, unit_id=item.unit_id).select_related(
             "cadre", "unit"
         )
@@ -349,10 +336,10 @@ def assessed_unit_remove(*, actor: Any, item: AssessedUnit) -> int:
     return len(removed)
 
 
-def assessed_unit_update(*, actor: Any, item: AssessedUnit, advanced: bool) -> AssessedUnit:
+def assessed_unit_update(*, actor: Actor, item: AssessedUnit, advanced: bool) -> AssessedUnit:
     """The 先进单位 mark, which raises the cadres' 优秀 ratio."""
     with transaction.atomic():
-        ensure_editable(item.cycle)
+        lock_cycle(item.cycle, Activity.PLAN)
         before = assessed_unit_state(item)
         item.advanced = advanced
         after = assessed_unit_state(item)
@@ -362,9 +349,9 @@ def assessed_unit_update(*, actor: Any, item: AssessedUnit, advanced: bool) -> A
     return item
 
 
-def assessed_cadre_remove(*, actor: Any, item: AssessedCadre) -> None:
+def assessed_cadre_remove(*, actor: Actor, item: AssessedCadre) -> None:
     with transaction.atomic():
-        ensure_editable(item.cycle)
+        lock_cycle(item.cycle, Activity.PLAN)
         before = assessed_cadre_state(item)
         pk = item.pk
         item.delete()
@@ -380,7 +367,7 @@ def assessed_cadre_remove(*, actor: Any, item: AssessedCadre) -> None:
 
 def assessed_cadre_update(
     *,
-    actor: Any,
+    actor: Actor,
     item: AssessedCadre,
     regular: Decimal | None,
     probation: bool,
@@ -389,7 +376,7 @@ def assessed_cadre_update(
 ) -> AssessedCadre:
     """The organiser's marks on a cadre: 平时考核, 试用期, 立案未结 and the 表现突出 reason."""
     with transaction.atomic():
-        ensure_editable(item.cycle)
+        lock_cycle(item.cycle, Activity.PLAN)
         before = assessed_cadre_state(item)
         item.regular, item.probation, item.investigation = regular, probation, investigation
         item.priority = priority.strip()
@@ -420,7 +407,7 @@ def _check_weight(weight: Decimal) -> None:
 
 def indicator_create(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     category: UnitCategory,
     code: str,
@@ -430,7 +417,7 @@ def indicator_create(
     department: ScoringDepartment | None = None,
 ) -> Indicator:
     with transaction.atomic():
-        ensure_editable(cycle)
+        lock_cycle(cycle, Activity.PLAN)
         _check_indicator_code(cycle, category, code)
         _check_weight(weight)
         indicator = Indicator.objects.create(
@@ -453,7 +440,7 @@ def _entered(indicator: Indicator) -> int:
 
 def indicator_update(
     *,
-    actor: Any,
+    actor: Actor,
     indicator: Indicator,
     category: UnitCategory,
     code: str,
@@ -463,7 +450,7 @@ def indicator_update(
     department: ScoringDepartment | None = None,
 ) -> Indicator:
     with transaction.atomic():
-        ensure_editable(indicator.cycle)
+        lock_cycle(indicator.cycle, Activity.PLAN)
         _check_indicator_code(indicator.cycle, category, code, exclude=indicator)
         _check_weight(weight)
         if category.pk != indicator.category_id and _entered(indicator):
@@ -480,10 +467,10 @@ def indicator_update(
     return indicator
 
 
-def indicator_delete(*, actor: Any, indicator: Indicator) -> None:
+def indicator_delete(*, actor: Actor, indicator: Indicator) -> None:
     """Refused once scores or self-evaluations were entered on it: deleting would lose them."""
     with transaction.atomic():
-        ensure_editable(indicator.cycle)
+        lock_cycle(indicator.cycle, Activity.PLAN)
         entered = _entered(indicator)
         if entered:
             raise ValidationError(
@@ -510,15 +497,15 @@ class ImportCounts:
 
 
 def indicators_import(
-    *, actor: Any, cycle: AssessmentCycle, source: IO[bytes], file_name: str
+    *, actor: Actor, cycle: AssessmentCycle, source: IO[bytes], file_name: str
 ) -> ImportCounts:
     """Create or update indicators by (单位类别, 指标编码) from a 指标 sheet; all or nothing.
 
     Raises WorkbookError listing every problem (sheet, row, column, value) and then nothing is saved.
     """
     problems = Problems()
-    rows = books.read_indicators(source, problems)
-    sheet = books.INDICATOR_SHEET
+    rows = indicator_workbook.read_indicators(source, problems)
+    sheet = indicator_workbook.INDICATOR_SHEET
     categories = {c.name: c for c in UnitCategory.objects.all()}
     # 归口部门 is a department's code or its name; a name shared by two departments is ambiguous.
     departments: dict[str, ScoringDepartment | None] = {}
@@ -552,7 +539,7 @@ def indicators_import(
         seen.setdefault(key, row.row)
     with transaction.atomic():
         try:
-            ensure_editable(cycle)
+            lock_cycle(cycle, Activity.PLAN)
         except ValidationError as error:
             problems.add("", None, None, None, error.messages[0])
         problems.check()
@@ -601,7 +588,7 @@ def indicators_import(
 
 def target_set(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     unit: Unit,
     indicator: Indicator,
@@ -611,7 +598,7 @@ def target_set(
 ) -> Target | None:
     """Set a unit's target on an indicator; blank content deletes it. One target per unit and indicator."""
     with transaction.atomic():
-        ensure_editable(cycle)
+        lock_cycle(cycle, Activity.PLAN)
         _check_target(cycle, unit, indicator)
         target = (
             Target.objects.select_for_update().filter(cycle=cycle, unit=unit, indicator=indicator).first()
@@ -649,11 +636,13 @@ def _check_target(cycle: AssessmentCycle, unit: Unit, indicator: Indicator) -> N
         )
 
 
-def targets_import(*, actor: Any, cycle: AssessmentCycle, source: IO[bytes], file_name: str) -> ImportCounts:
+def targets_import(
+    *, actor: Actor, cycle: AssessmentCycle, source: IO[bytes], file_name: str
+) -> ImportCounts:
     """Create or update targets by (单位编码, 指标编码) from a 目标任务 sheet; all or nothing."""
     problems = Problems()
-    rows = books.read_targets(source, problems)
-    sheet = books.TARGET_SHEET
+    rows = indicator_workbook.read_targets(source, problems)
+    sheet = indicator_workbook.TARGET_SHEET
     enrolled = {
         item.unit.code: item
         for item in AssessedUnit.objects.filter(cycle=cycle).select_related("unit", "category")
@@ -693,7 +682,7 @@ def targets_import(*, actor: Any, cycle: AssessmentCycle, source: IO[bytes], fil
         seen.setdefault(key, row.row)
     with transaction.atomic():
         try:
-            ensure_editable(cycle)
+            lock_cycle(cycle, Activity.PLAN)
         except ValidationError as error:
             problems.add("", None, None, None, error.messages[0])
         problems.check()
@@ -745,10 +734,10 @@ def _check_group(cycle: AssessmentCycle, name: str, units: list[Unit], group: As
 
 
 def group_create(
-    *, actor: Any, cycle: AssessmentCycle, name: str, members: Iterable[Any], units: list[Unit]
+    *, actor: Actor, cycle: AssessmentCycle, name: str, members: Iterable[Any], units: list[Unit]
 ) -> AssessmentGroup:
     with transaction.atomic():
-        _locked(cycle)  # serialises group writes of a cycle, so two groups cannot take one unit at once
+        lock_cycle(cycle)  # serialises group writes of a cycle, so two groups cannot take one unit at once
         _check_group(cycle, name, units, None)
         group = AssessmentGroup.objects.create(cycle=cycle, name=name)
         group.members.set(list(members))
@@ -758,10 +747,10 @@ def group_create(
 
 
 def group_update(
-    *, actor: Any, group: AssessmentGroup, name: str, members: Iterable[Any], units: list[Unit]
+    *, actor: Actor, group: AssessmentGroup, name: str, members: Iterable[Any], units: list[Unit]
 ) -> AssessmentGroup:
     with transaction.atomic():
-        _locked(group.cycle)
+        lock_cycle(group.cycle)
         _check_group(group.cycle, name, units, group)
         before = group_state(group)
         if group.name != name:
@@ -775,9 +764,9 @@ def group_update(
     return group
 
 
-def group_delete(*, actor: Any, group: AssessmentGroup) -> None:
+def group_delete(*, actor: Actor, group: AssessmentGroup) -> None:
     with transaction.atomic():
-        _locked(group.cycle)
+        lock_cycle(group.cycle)
         before = group_state(group)
         pk = group.pk
         group.delete()

@@ -19,13 +19,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.accounts.actors import Actor, user_of
 from kaohe.audit.actions import audit_record
+from kaohe.bulk import gc_paused, insert_rows
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.actions import cycle_advance
-from kaohe.plans.inputs import cycle_assessment_input, gc_paused
+from kaohe.plans.gate import lock_cycle
 from kaohe.plans.models import PHASE_ORDER, AssessmentCycle, Phase
-from kaohe.plans.transfer import insert_rows
 from kaohe.results import canonical, selectors
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.results.models import (
     ComputeRun,
     Decision,
@@ -69,14 +71,6 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
-def _lock(cycle: AssessmentCycle) -> AssessmentCycle:
-    return AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _current(cycle: AssessmentCycle, run: ComputeRun | None) -> selectors.ResultsState:
     """The state of the cycle, refusing when ``run`` (what the caller saw) is no longer the current run."""
     state = selectors.results_state(cycle)
@@ -109,7 +103,7 @@ class Computed:
     digest: str
 
 
-def compute(cycle: AssessmentCycle) -> Computed:
+def assess_cycle(cycle: AssessmentCycle) -> Computed:
     """Gather and assess; raises ``ValidationError`` with every input error."""
     with gc_paused():
         try:
@@ -121,18 +115,18 @@ def compute(cycle: AssessmentCycle) -> Computed:
         return Computed(data, assessment, assessment_document(assessment), rows, *canonical.encode(rows))
 
 
-def run_compute(
-    *, actor: Any, cycle: AssessmentCycle, note: str = "", computed: Computed | None = None
+def compute_run_create(
+    *, actor: Actor, cycle: AssessmentCycle, note: str = "", computed: Computed | None = None
 ) -> ComputeRun:
     """Compute the cycle's results and store them as its next run; invalidate decisions that no longer fit."""
-    computed = computed or compute(cycle)
+    computed = computed or assess_cycle(cycle)
     packed_document = zlib.compress(json.dumps(computed.document, ensure_ascii=False).encode(), 1)
     with transaction.atomic():
-        _lock(cycle)
+        lock_cycle(cycle)
         state = selectors.results_state(cycle)
         _not_finalised(state)
         version = (state.run.version if state.run else 0) + 1
-        user = _user(actor)
+        user = user_of(actor)
         run = ComputeRun.objects.create(
             cycle=cycle,
             version=version,
@@ -304,7 +298,7 @@ def _decision_state(decision: Decision | None) -> dict[str, Any] | None:
 
 def decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     run: ComputeRun,
     result: Result,
@@ -316,7 +310,7 @@ def decision_record(
     target's earlier active decision."""
     reason = reason.strip()
     with transaction.atomic():
-        _lock(cycle)
+        lock_cycle(cycle)
         state = _current(cycle, run)
         _not_finalised(state)
         if result.run_id != run.pk:
@@ -374,9 +368,9 @@ def decision_record(
     return made
 
 
-def decision_withdraw(*, actor: Any, cycle: AssessmentCycle, decision: Decision) -> Decision:
+def decision_withdraw(*, actor: Actor, cycle: AssessmentCycle, decision: Decision) -> Decision:
     with transaction.atomic():
-        _lock(cycle)
+        lock_cycle(cycle)
         _not_finalised(selectors.results_state(cycle))
         decision = Decision.objects.select_for_update().get(pk=decision.pk, cycle=cycle)
         if decision.status != DecisionStatus.ACTIVE:
@@ -395,12 +389,12 @@ def decision_withdraw(*, actor: Any, cycle: AssessmentCycle, decision: Decision)
 
 
 def quota_approve(
-    *, actor: Any, cycle: AssessmentCycle, run: ComputeRun, kind: str, pool: str, reason: str
+    *, actor: Actor, cycle: AssessmentCycle, run: ComputeRun, kind: str, pool: str, reason: str
 ) -> QuotaApproval:
     """Record the committee's approval of the pool's present 优秀 count above its quota."""
     reason = reason.strip()
     with transaction.atomic():
-        _lock(cycle)
+        lock_cycle(cycle)
         state = _current(cycle, run)
         _not_finalised(state)
         found = selectors.pool_states(cycle, run, kind=kind, pool=pool)
@@ -444,7 +438,7 @@ def quota_approve(
 # --- 公示 -------------------------------------------------------------------------------------------------
 
 
-def _advance_to(actor: Any, cycle: AssessmentCycle, phase: str, on: datetime.date) -> None:
+def _advance_to(actor: Actor, cycle: AssessmentCycle, phase: str, on: datetime.date) -> None:
     """Move the cycle forward to ``phase`` (never back) through plans' own write function."""
     while PHASE_ORDER.index(cycle.phase) < PHASE_ORDER.index(phase):
         cycle_advance(actor=actor, cycle=cycle, from_phase=cycle.phase, on=on)
@@ -452,7 +446,7 @@ def _advance_to(actor: Any, cycle: AssessmentCycle, phase: str, on: datetime.dat
 
 def notice_publish(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     run: ComputeRun,
     starts_on: datetime.date,
@@ -461,7 +455,7 @@ def notice_publish(
 ) -> PublicNotice:
     """Publish the proposed 优秀 list of the current run for ``working_days`` working days."""
     with transaction.atomic():
-        fresh = _lock(cycle)
+        fresh = lock_cycle(cycle)
         state = _current(cycle, run)
         _not_finalised(state)
         if PHASE_ORDER.index(fresh.phase) < PHASE_ORDER.index(Phase.EVALUATION):
@@ -514,7 +508,7 @@ def _objection_state(o: Objection) -> dict[str, Any]:
 
 def objection_record(
     *,
-    actor: Any,
+    actor: Actor,
     notice: PublicNotice,
     received_on: datetime.date,
     raised_by: str,
@@ -525,7 +519,7 @@ def objection_record(
     if not subject or not content:
         raise ValidationError("请填写反映对象和反映内容", code="required")
     with transaction.atomic():
-        _lock(notice.cycle)
+        lock_cycle(notice.cycle)
         state = selectors.results_state(notice.cycle)
         _not_finalised(state)
         if received_on < notice.starts_on:
@@ -543,12 +537,12 @@ def objection_record(
     return objection
 
 
-def objection_handle(*, actor: Any, objection: Objection, handling: str) -> Objection:
+def objection_handle(*, actor: Actor, objection: Objection, handling: str) -> Objection:
     handling = handling.strip()
     if not handling:
         raise ValidationError("请填写处理情况", code="required")
     with transaction.atomic():
-        _lock(objection.notice.cycle)
+        lock_cycle(objection.notice.cycle)
         _not_finalised(selectors.results_state(objection.notice.cycle))
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         before = _objection_state(objection)
@@ -627,11 +621,11 @@ def final_rows(cycle: AssessmentCycle, run: ComputeRun) -> list[dict[str, Any]]:
     return rows
 
 
-def results_finalise(*, actor: Any, cycle: AssessmentCycle, run: ComputeRun, today: datetime.date) -> Seal:
+def results_seal(*, actor: Actor, cycle: AssessmentCycle, run: ComputeRun, today: datetime.date) -> Seal:
     """Finalise the current run: refused while anything in ``finalisation_problems`` remains; stores the
     final results, hashes them over their canonical form and writes the hash into the audit chain."""
     with transaction.atomic():
-        fresh = _lock(cycle)
+        fresh = lock_cycle(cycle)
         state = _current(cycle, run)
         problems = finalisation_problems(cycle, state, today)
         if problems:
@@ -692,7 +686,7 @@ def results_finalise(*, actor: Any, cycle: AssessmentCycle, run: ComputeRun, tod
 
 def result_void(
     *,
-    actor: Any,
+    actor: Actor,
     cycle: AssessmentCycle,
     run: ComputeRun,
     scope: str,
@@ -706,7 +700,7 @@ def result_void(
     if not reason:
         raise ValidationError("宣布结果无效必须填写原因", code="reason")
     with transaction.atomic():
-        _lock(cycle)
+        lock_cycle(cycle)
         state = _current(cycle, run)
         results = Result.objects.filter(run=run)
         if scope == VoidScope.CYCLE:

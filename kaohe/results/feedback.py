@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from kaohe.accounts.actors import Actor
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_record
 from kaohe.audit.models import AuditEntry
@@ -143,7 +144,7 @@ def acknowledgement_of(final: FinalResult) -> Acknowledgement | None:
     return None if entry is None else Acknowledgement.from_entry(entry)
 
 
-def result_acknowledge(*, actor: Any, final: FinalResult, opinion: str, text: str = "") -> Acknowledgement:
+def result_acknowledge(*, actor: Actor, final: FinalResult, opinion: str, text: str = "") -> Acknowledgement:
     """Record that ``actor`` received ``final`` and their 本人意见: once per final result, audited."""
     text = text.strip()
     if opinion not in Opinion.LABELS:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import make_user
+from kaohe.accounts.actors import SystemActor
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_verify
 from kaohe.audit.models import AuditEntry
@@ -117,7 +118,7 @@ def test_the_outsider_sees_only_their_own_units_team(client_for, sealed):
 
 
 def test_before_finalisation_the_result_is_not_yet_determined(client_for, world, cast):
-    actions.run_compute(actor="测试", cycle=world)
+    actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     for role in ("cadre", "liaison"):
         page = client_for(role).get(mine_url()).content.decode()
         assert "考核结果尚未确定" in page
@@ -125,7 +126,7 @@ def test_before_finalisation_the_result_is_not_yet_determined(client_for, world,
 
 
 def test_a_result_cannot_be_confirmed_before_it_is_final(client_for, world, cast, roster):
-    actions.run_compute(actor="测试", cycle=world)
+    actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     assert not FinalResult.objects.exists()
     assert (
         client_for("cadre")
@@ -219,11 +220,11 @@ def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):
         actor=cast["organiser"], cycle=cycle, run=sealed.run, scope=VoidScope.CADRE,
         cadre=roster["cadres"]["c2"], reason="考核结果失实",
     )  # fmt: skip
-    later = actions.run_compute(actor="测试", cycle=cycle)
+    later = actions.compute_run_create(actor=SystemActor("测试"), cycle=cycle)
     actions.notice_publish(
         actor=cast["organiser"], cycle=cycle, run=later, starts_on=datetime.date(2026, 1, 12), working_days=5
     )
-    second = actions.results_finalise(
+    second = actions.results_seal(
         actor=cast["organiser"], cycle=cycle, run=later, today=datetime.date(2026, 1, 19)
     )
     new = final_of(second, "GB002")
