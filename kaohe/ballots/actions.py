@@ -25,6 +25,7 @@ from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.ballots import codes as codes_module
 from kaohe.ballots import filling, selectors
+from kaohe.ballots.digest import session_digest
 from kaohe.ballots.models import (
     UNIT_KINDS,
     Ballot,
@@ -39,7 +40,6 @@ from kaohe.ballots.models import (
     SessionTarget,
     TemplateKind,
 )
-from kaohe.ballots.seal import session_digest
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.gate import Activity, lock_cycle
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup

@@ -112,7 +112,7 @@ def home(request: HttpRequest, year: int) -> HttpResponse:
         else None
     )
     today = timezone.localdate()
-    problems = actions.finalisation_problems(cycle, state, today) if state.run else []
+    problems = selectors.finalisation_problems(cycle, state, today) if state.run else []
     notice = selectors.latest_notice(cycle, state.run) if state.run else None
     context = _context(
         request,

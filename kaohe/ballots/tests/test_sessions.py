@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots import actions, codes, selectors
+from kaohe.ballots.digest import session_digest
 from kaohe.ballots.models import (
     Ballot,
     BallotItemAnswer,
@@ -13,7 +14,6 @@ from kaohe.ballots.models import (
     Mark,
     SessionStatus,
 )
-from kaohe.ballots.seal import session_digest
 from kaohe.ballots.tests.conftest import filled, make_spec, template
 from kaohe.plans.models import AssessmentPlan, Phase
 from kaohe.results.inputs import cycle_assessment_input

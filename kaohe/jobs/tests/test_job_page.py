@@ -105,7 +105,7 @@ def test_a_compute_that_cannot_run_is_a_finished_job_with_its_reasons(client_for
     def incomplete(cycle):
         raise InputError(["单位「DW01」缺少指标得分：ZB3", "干部「GB002」没有平时考核成绩"])
 
-    monkeypatch.setattr("kaohe.results.actions.cycle_assessment_input", incomplete)
+    monkeypatch.setattr("kaohe.results.actions.compute.cycle_assessment_input", incomplete)
     response = client_for("organiser").post(
         reverse("results:compute", args=[2025]), {"note": ""}, follow=True
     )

@@ -177,9 +177,9 @@ def test_a_cadre_confirms_with_their_opinion_once_and_it_is_audited(client_for, 
 
 def test_the_action_refuses_a_second_acknowledgement(sealed, cast):
     final = final_of(sealed, "GB002")
-    feedback.result_acknowledge(actor=cast["cadre"], final=final, opinion="object", text="排名有误")
+    actions.result_acknowledge(actor=cast["cadre"], final=final, opinion="object", text="排名有误")
     with pytest.raises(ValidationError, match="不能重复确认"):
-        feedback.result_acknowledge(actor=cast["cadre"], final=final, opinion="agree")
+        actions.result_acknowledge(actor=cast["cadre"], final=final, opinion="agree")
     ack = feedback.acknowledgement_of(final)
     assert ack.objected and ack.text == "排名有误" and ack.opinion_label == "有异议"
 
@@ -200,7 +200,7 @@ def test_an_opinion_must_be_chosen(client_for, sealed):
 
 def test_an_overlong_opinion_is_refused_with_its_length(sealed, cast):
     with pytest.raises(ValidationError, match="最多 1000 个字，现有 1001 个字"):
-        feedback.result_acknowledge(
+        actions.result_acknowledge(
             actor=cast["cadre"], final=final_of(sealed, "GB002"), opinion="object", text="异" * 1001
         )
 
@@ -214,7 +214,7 @@ def test_a_liaison_confirms_the_teams_result(client_for, sealed, cast):
 def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):
     """After a void, a new run and a new seal, the person confirms the new final result again."""
     old = final_of(sealed, "GB002")
-    feedback.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
+    actions.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
     cycle = sealed.cycle
     actions.result_void(
         actor=cast["organiser"], cycle=cycle, run=sealed.run, scope=VoidScope.CADRE,
@@ -229,7 +229,7 @@ def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):
     )
     new = final_of(second, "GB002")
     with pytest.raises(ValidationError, match="已被新的定档结果取代"):
-        feedback.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
+        actions.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
     [item] = feedback.own_feedback(cast["cadre"])
     assert item.final == new and item.acknowledgement is None and item.can_acknowledge
 
@@ -238,12 +238,10 @@ def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):
 
 
 def test_organisers_see_who_confirmed_who_objected_and_who_not_yet(client_for, sealed, cast):
-    feedback.result_acknowledge(
+    actions.result_acknowledge(
         actor=cast["cadre"], final=final_of(sealed, "GB002"), opinion="object", text="排名有误"
     )
-    feedback.result_acknowledge(
-        actor=cast["liaison"], final=final_of(sealed, "DW01", "team"), opinion="agree"
-    )
+    actions.result_acknowledge(actor=cast["liaison"], final=final_of(sealed, "DW01", "team"), opinion="agree")
     listing = feedback.acknowledgement_list(sealed.cycle)
     assert listing.counts == {"objected": 1, "agreed": 1, "waiting": 6}
     states = {row.final.code: row.state for row in listing.rows}

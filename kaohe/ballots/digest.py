@@ -1,4 +1,5 @@
-"""The seal of a session: SHA-256 over a canonical, sorted text of its ballots.
+"""The digest of a session, stored when it is archived (封存): SHA-256 over a canonical, sorted text of its
+ballots. (The header still says "seal": it is part of the hashed text, so existing digests stay valid.)
 
 Format (UTF-8, one line each, fields separated by a tab, lines ending in "\\n"):
 
@@ -8,7 +9,7 @@ Format (UTF-8, one line each, fields separated by a tab, lines ending in "\\n"):
     M <unit|cadre> <code> <choice>                       (its marks, sorted)
     A <template> <unit|cadre> <code> <item> <choice> <reason>   (its item answers, sorted)
 
-Targets are named by their codes, so anyone holding an export of the ballots can recompute the seal.
+Targets are named by their codes, so anyone holding an export of the ballots can recompute the digest.
 """
 
 from __future__ import annotations
