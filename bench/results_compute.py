@@ -10,7 +10,7 @@ PostgreSQL database <name>_results_bench (--keep-postgres reuses it when it hold
 and --no-review leave those out. Then, each in a child process:
 
 - compute: ``actions.compute`` (gather with ``cycle_assessment_input``, the rules engine, the JSON
-  document, the canonical inputs compressed and their digest) and ``actions.run_compute`` storing the run
+  document, the canonical inputs compressed and their digest) and ``actions.compute_run_create`` storing the run
   (the document compressed, 55,000 result rows, the quota pools, the audit entry). Target ≤ 60 s.
   With --check, the stored document must equal ``kaohe assess --json`` on the workbook.
 - review: GET /cycles/2025/results/review/?pool=team:事业单位 (500 teams) through Django's test client as

@@ -93,7 +93,7 @@ def plan_rater_groups(cycle: AssessmentCycle) -> list[str]:
 def plan_excellent_limit(cycle: AssessmentCycle) -> str:
     plan = getattr(cycle, "plan", None)
     values = plan.settings if plan is not None else {}
-    return str(values.get("每票优秀上限", "") or "").strip()
+    return str(values.get("excellent_limit", "") or "").strip()
 
 
 def parse_excellent_limit(text: str):

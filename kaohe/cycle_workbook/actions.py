@@ -215,7 +215,7 @@ def frozen_problem(cycle: AssessmentCycle) -> Problem:
 
 
 def plan_settings(settings: RuleSettings) -> dict[str, str]:
-    """The plan's {参数 name: text} for ``settings``: every setting but 年度, as the 参数 sheet shows it."""
+    """The plan's {field: text} for ``settings``: every setting but 年度, as the 参数 sheet shows it."""
     values = {f: getattr(settings, f) for f in (s.field for s in layout.SETTINGS)}
     found = {}
     for setting in layout.SETTINGS:
@@ -223,7 +223,7 @@ def plan_settings(settings: RuleSettings) -> dict[str, str]:
             continue
         shown = setting_text(setting, values[setting.field])
         if shown != "":
-            found[setting.name] = str(shown)
+            found[setting.field] = str(shown)
     return found
 
 

@@ -1,6 +1,6 @@
 """Demo data for the cycles: a finalised 2024 and a 2025 in 评定, on top of the 示例市 roster.
 
-`kaohe demo` loads the roster (kaohe.org.demo) and then `demo_cycles_load`, in one transaction, so that a
+`kaohe demo` loads the roster (kaohe.demo.roster) and then `demo_cycles_load`, in one transaction, so that a
 new user finds a whole year to look at: the plan, indicator systems and targets, every input by the role
 that owns it (with a few gaps left for each demo account to fill), public surveys, sealed evaluation
 sessions and a compute run with a tie for the committee; and a 2024 cycle finalised and sealed through the
@@ -31,11 +31,11 @@ PREVIOUS_YEAR = roster_demo.CYCLE_YEAR - 1
 PRIOR_YEARS = (PREVIOUS_YEAR - 2, PREVIOUS_YEAR - 1)
 RATER_GROUPS = (("上级", 4), ("同级", 6), ("下级", 10))  # (group, raters per unit)
 
-PLAN_SETTINGS = {
-    "评价人权重": "上级=30,同级=30,下级=40",
-    "每票优秀上限": "30%",
-    "班子一般线": "80",
-    "干部基本称职线": "75",
+PLAN_SETTINGS = {  # by the engine's field names, as the plan stores them
+    "rater_group_weights": "上级=30,同级=30,下级=40",
+    "excellent_limit": "30%",
+    "team_fair_line": "80",
+    "cadre_basic_line": "75",
 }
 PLAN_NOTES = (
     "依据《{city}{year}年度综合考核工作方案》，对全市各县（市、区）、乡镇街道、市直单位和市属国有企业的领导班子"

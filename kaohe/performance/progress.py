@@ -9,7 +9,7 @@ Who sees what (deny by default; the view gives 403 to the other roles):
 - a department clerk: the units of the categories where their department owns indicators, counting only the
   scores on those indicators.
 
-What counts is what ``kaohe.plans.inputs`` gives the rules engine:
+What counts is what ``kaohe.results.inputs`` gives the rules engine:
 - an indicator of the unit's category that year is scored when it has the assessor's ``Verification`` or,
   failing that, the department's ``IndicatorScore``;
 - 指标考评 of a category without indicators, and 公众评议 / 领导评价 without collected data (responses,

@@ -53,6 +53,7 @@ PLAN_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "班子名额池",
             "并列处理",
             "优先方式",
+            "末位比例",
         ),
     ),
     ("测评", ("干部票值", "班子票值", "评价人权重", "每票优秀上限", "诫勉线", "不称职线", "最少有效票")),
@@ -84,11 +85,18 @@ def _plain(value: Decimal) -> str:
 def plan_problems(
     values: dict[str, str], *, year: int, used_groups: Collection[str] = ()
 ) -> dict[str, list[str]]:
-    """Every problem of a plan's text values, by setting name ("" for the plan as a whole)."""
+    """Every problem of a plan's text values ({field: text}), by field ("" for the plan as a whole)."""
+    problems = _problems_by_name(values, year=year, used_groups=used_groups)
+    return {name and layout.SETTINGS_BY_NAME[name].field: messages for name, messages in problems.items()}
+
+
+def _problems_by_name(
+    values: dict[str, str], *, year: int, used_groups: Collection[str]
+) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     parsed: dict[str, Any] = {}
     for setting in PLAN_SETTINGS:
-        raw = (values.get(setting.name) or "").strip()
+        raw = (values.get(setting.field) or "").strip()
         if not raw:
             continue
         try:
@@ -180,7 +188,7 @@ class PlanForm(StyledForm):
     def initial_for(cls, settings: dict[str, str], notes: str) -> dict[str, str]:
         initial = {"notes": notes}
         for setting in PLAN_SETTINGS:
-            raw = str(settings.get(setting.name, "") or "").strip()
+            raw = str(settings.get(setting.field, "") or "").strip()
             if raw and setting.name in SETTING_OPTIONS:
                 try:  # a select shows 是 for a stored Y
                     raw = layout.display_setting(setting.parse(raw))
@@ -198,21 +206,21 @@ class PlanForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         values = self.settings_values(data)
-        by_name = {s.name: s.field for s in PLAN_SETTINGS}
-        for name, messages in plan_problems(
+        for field, messages in plan_problems(
             values, year=self.cycle.year, used_groups=self.used_groups
         ).items():
             for message in messages:
-                self.add_error(by_name.get(name), message)
+                self.add_error(field or None, message)
         return data
 
     @staticmethod
     def settings_values(data: dict[str, Any]) -> dict[str, str]:
+        """The typed settings, by field, blanks left out: as the plan stores them."""
         values = {}
         for setting in PLAN_SETTINGS:
             raw = (data.get(setting.field) or "").strip()
             if raw:
-                values[setting.name] = raw
+                values[setting.field] = raw
         return values
 
 

@@ -51,9 +51,10 @@ class AssessmentCycle(models.Model):
 class AssessmentPlan(models.Model):
     """考核工作方案: the settings of assessment-rules.md for one cycle.
 
-    `settings` maps each 参数 name of the workbook (kaohe.workbook.layout.SETTINGS) to its text value,
-    exactly as the 参数 sheet holds it; a missing name means the default. Parsing goes through the same
-    layout, so the app and `kaohe assess` read a setting the same way.
+    `settings` maps each setting's field name in the rules engine (``RuleSettings``, listed with its 参数
+    name in kaohe.workbook.layout.SETTINGS) to its text value, exactly as the 参数 sheet holds it; a missing
+    field means the default. Parsing goes through the same layout, so the app and `kaohe assess` read a
+    setting the same way.
     """
 
     cycle = models.OneToOneField(AssessmentCycle, on_delete=models.CASCADE, related_name="plan")

@@ -83,7 +83,7 @@ def plan_rows(cycle: AssessmentCycle) -> list[SettingRow]:
     """Every setting but 年度 (the cycle's year), with its stored value, default and help."""
     values = plan_of(cycle).settings
     return [
-        SettingRow(s.name, str(values.get(s.name, "") or ""), layout.display_default(s), s.help)
+        SettingRow(s.name, str(values.get(s.field, "") or ""), layout.display_default(s), s.help)
         for s in layout.SETTINGS
         if s.field != "year"
     ]

@@ -53,9 +53,19 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+# Settings added after format 1, left out while unset: the inputs of a run computed before they existed
+# keep their digest.
+_LATER = {"bottom_ratio"}
+
+
 def settings_texts(settings: RuleSettings) -> dict[str, str]:
     """Every setting as the 参数 sheet writes it (defaults included), 年度 too."""
-    return {s.name: layout.display_setting(getattr(settings, s.field)) for s in layout.SETTINGS}
+    texts = {}
+    for s in layout.SETTINGS:
+        value = getattr(settings, s.field)
+        if value is not None or s.field not in _LATER:
+            texts[s.name] = layout.display_setting(value)
+    return texts
 
 
 def settings_from_texts(

@@ -3,7 +3,7 @@
 While inputs are being collected, the full engine (``kaohe.rules.assess``) refuses the cycle: a unit with
 indicator scores still missing is an input error, and it would also tally every ballot mark (1.5 million at
 province scale) on each refresh. The preview therefore gathers only the units' inputs, by the same precedence
-rules as ``kaohe.plans.inputs.cycle_assessment_input``, and runs the performance part of the engine
+rules as ``kaohe.results.inputs.cycle_assessment_input``, and runs the performance part of the engine
 (``kaohe.rules.performance``) on them:
 
 - a unit with some indicator scores missing has an *incomplete* 指标考评: the preview counts it as missing,
@@ -36,7 +36,7 @@ COMPONENTS = (Component.INDICATORS, Component.PUBLIC_SURVEY, Component.LEADER_RA
 def unit_performance_input(cycle: AssessmentCycle) -> AssessmentInput:
     """The cycle's units with their indicators, scores and approved 加减分: no cadres, no marks.
 
-    Built by the gathering of ``kaohe.plans.inputs`` itself (its unit, indicator and adjustment steps), so
+    Built by the gathering of ``kaohe.results.inputs`` itself (its unit, indicator and adjustment steps), so
     the preview applies exactly the precedence rules the export and the results do.
     """
     gathering = _Gathering(cycle)

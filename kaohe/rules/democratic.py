@@ -349,13 +349,13 @@ def flags(kind: Kind, detail: DemocraticDetail | None, settings: RuleSettings) -
     found = []
     valid = 0 if detail is None else detail.valid
     if detail is not None:
-        good = satisfactory(detail)
+        good = detail.share_counts[1]  # cadres 称职及以上, teams 良好及以上 (§2)
         if below(good, valid, settings.admonish_line):
-            name = "称职及以上率" if kind is Kind.CADRE else "一般及以上率"
+            name = SHARE_NAMES[kind][1]
             found.append(
                 (
                     "admonish",
-                    f"{name}{percent(Fraction(good, valid))}低于诫勉线{percent(settings.admonish_line)}："
+                    f"{name}率{percent(Fraction(good, valid))}低于诫勉线{percent(settings.admonish_line)}："
                     "诫勉谈话或组织调整，需组织认定",
                 )
             )
@@ -373,12 +373,6 @@ def flags(kind: Kind, detail: DemocraticDetail | None, settings: RuleSettings) -
     if valid < settings.min_valid_marks:
         found.append(("few_ballots", f"有效票{valid}张，少于最少有效票{settings.min_valid_marks}张"))
     return found
-
-
-def satisfactory(detail: DemocraticDetail) -> int:
-    """Marks counted against 诫勉线: cadres 称职及以上; teams 一般及以上 (§2)."""
-    c = detail.counts
-    return c[0] + c[1] if detail.kind is Kind.CADRE else c[0] + c[1] + c[2]
 
 
 def below(count: int, n: int, line: Fraction) -> bool:

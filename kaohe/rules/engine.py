@@ -15,7 +15,7 @@ from .arithmetic import display_fraction, integer_weights, to_decimal
 from .composite import cadre_composite, team_composite
 from .eligibility import Cause, cadre_causes, heaviest, team_causes
 from .errors import InputError
-from .explain import Facts, Phrasebook, explain, performance_phrase, scores_text
+from .explain import Facts, Phrasebook, bottom_reason, explain, performance_phrase, scores_text
 from .history import history_flags
 from .model import (
     FLAGS,
@@ -231,6 +231,11 @@ def _assess(inputs: AssessmentInput) -> Assessment:
         placement = in_pool.placements[code]
         graded = grade(kind, member, placement, settings)
         notes = target.notes
+        bottom = in_pool.bottom
+        if bottom is not None and code in bottom.flagged:
+            lower, tied = bottom.flagged[code]
+            reason = bottom_reason(kind, target.pool_label, in_pool.summary, bottom.places, lower, tied, book)
+            notes = [*notes, ("bottom_rank", reason)]
         history = earlier.get(code)
         if history or graded == "较差":
             notes = notes + history_flags(

@@ -231,6 +231,23 @@ def rank_sentence(facts: Facts, book: Phrasebook) -> str:
     )
 
 
+def bottom_reason(
+    kind: Kind, pool_label: str, pool: QuotaSummary, places: int, lower: int, tied: int, book: Phrasebook
+) -> str:
+    """Why a result is flagged 末位 (§7): n from the pool's size, and how few are strictly lower."""
+    settings = book.settings
+    assert settings.bottom_ratio is not None
+    ratio = settings.bottom_ratio
+    members, this = ("个班子", "本班子") if kind is Kind.TEAM else ("人", "本人")
+    theoretical = display(pool.size * ratio)
+    tie = f"，与其他{tied - 1}个对象同分，一并列为末位" if tied > 1 else ""
+    return (
+        f"列为末位：{pool_label}名额池参加排名的{pool.size}{members}×末位比例{plain(ratio * 100)}%"
+        f"={theoretical}，按{settings.quota_rounding.value}为{places}名；综合得分低于{this}的有{lower}{members}，少于{places}名{tie}；"
+        "末位需组织认定（诫勉、调整），不改变等次"
+    )
+
+
 def _effect_name(effect: Effect, kind: Kind) -> str:
     if effect is Effect.UNFIT:
         return "较差" if kind is Kind.TEAM else "不称职"

@@ -99,6 +99,7 @@ FLAGS = (
     "few_ballots",
     "tie",
     "over_quota",
+    "bottom_rank",
     "veto",
     "sanction",
     "probation",
@@ -190,6 +191,7 @@ class RuleSettings:
     admonish_line: Fraction = Fraction(2, 3)
     adjust_line: Fraction = Fraction(1, 3)
     min_valid_marks: int = 0
+    bottom_ratio: Decimal | None = None  # 末位比例 (§7), a ratio; None = no 末位 flag
     cadre_basic_line: Decimal | None = None  # 干部基本称职线
     cadre_unfit_line: Decimal | None = None  # 干部不称职线
     team_fair_line: Decimal | None = None  # 班子一般线

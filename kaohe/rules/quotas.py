@@ -59,6 +59,15 @@ class Pool:
     summary: QuotaSummary
     placements: dict[str, Placement]
     order: list[str]  # members' codes by rank then code, then the unranked by code
+    bottom: Bottom | None = None  # 末位 (§7), when 末位比例 is set
+
+
+@dataclass(frozen=True)
+class Bottom:
+    """末位 of a pool (§7): n places, and each flagged member's (members strictly lower, size of its tie)."""
+
+    places: int
+    flagged: dict[str, tuple[int, int]]
 
 
 _code = attrgetter("code")
@@ -102,7 +111,28 @@ def allot(kind: Kind, name: str, members: Sequence[Member], settings: RuleSettin
     chosen = [p.selection for p in placements.values()]
     excellent = sum(1 for s in chosen if s in (Selection.EXCELLENT, Selection.OVER_QUOTA))
     summary = QuotaSummary(kind, name, len(ranked), ratio, quota, excellent, chosen.count(Selection.PENDING))
-    return Pool(summary, placements, [*ranks, *sorted(unranked)])
+    bottom = None if settings.bottom_ratio is None else bottom_of(ranked, settings)
+    return Pool(summary, placements, [*ranks, *sorted(unranked)], bottom)
+
+
+def bottom_of(ranked: Sequence[Member], settings: RuleSettings) -> Bottom:
+    """末位 (§7): n = the pool's graded size × 末位比例 rounded by 名额取整; a member is flagged when fewer
+    than n members have a strictly lower composite, so a tie at the bottom is flagged whole.
+
+    ``ranked`` are the pool's graded members with a composite, by composite high first.
+    """
+    assert settings.bottom_ratio is not None
+    places = round_count(len(ranked) * settings.bottom_ratio, settings.quota_rounding)
+    flagged: dict[str, tuple[int, int]] = {}
+    lower = 0  # members below the current run of equal composites
+    for _, run in groupby(reversed(ranked), key=_composite):
+        if lower >= places:
+            break
+        group = list(run)
+        for member in group:
+            flagged[member.code] = (lower, len(group))
+        lower += len(group)
+    return Bottom(places, flagged)
 
 
 def select(

@@ -71,6 +71,8 @@ def check_settings(s: RuleSettings) -> list[str]:
             errors.append(f"参数 {label}：{line} 不在0到1之间")
     if s.min_valid_marks < 0:
         errors.append(f"参数 最少有效票：{s.min_valid_marks} 不能为负数")
+    if s.bottom_ratio is not None and not 0 <= s.bottom_ratio <= 1:
+        errors.append(f"参数 末位比例：{s.bottom_ratio} 不在0到100%之间")
     return errors
 
 

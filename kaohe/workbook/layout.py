@@ -282,9 +282,21 @@ SETTINGS = (
         _excellent_limit,
         "每张票评干部优秀的上限：人数（如 5）或比例（如 20%）；空白为不限",
     ),
-    S("诫勉线", "admonish_line", threshold, "称职及以上得票率低于此线提示诫勉，如 2/3"),
+    S(
+        "诫勉线",
+        "admonish_line",
+        threshold,
+        "干部称职及以上、班子良好及以上得票率低于此线提示诫勉，如 2/3",
+    ),
     S("不称职线", "adjust_line", threshold, "不称职得票率超过此线提示组织调整，如 1/3"),
-    S("最少有效票", "min_valid_marks", integer, "有效票少于此数时提示；0 为不提示"),
+    S("最少有效票", "min_valid_marks", integer, "干部和班子的有效票少于此数时提示；0 为不提示"),
+    S(
+        "末位比例",
+        "bottom_ratio",
+        ratio,
+        "名额池参加排名的人数×此比例（按名额取整）为末位名额n，综合得分比本人低的不足n个的提示为末位"
+        "（同分一并提示），不改变等次；空白为不用",
+    ),
     S("干部基本称职线", "cadre_basic_line", score, "综合得分低于此线定为基本称职；空白为不用"),
     S("干部不称职线", "cadre_unfit_line", score, "综合得分低于此线定为不称职；空白为不用"),
     S("班子一般线", "team_fair_line", score, "班子综合得分低于此线定为一般；空白为不用"),
@@ -298,6 +310,7 @@ SETTINGS = (
     ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+SETTINGS_BY_FIELD = {s.field: s for s in SETTINGS}  # the plan stores settings by field
 assert {s.field for s in SETTINGS} == {f.name for f in fields(RuleSettings)} - {"sanction_effects"}
 
 

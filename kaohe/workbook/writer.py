@@ -25,6 +25,7 @@ FLAG_LABELS = {
     "few_ballots": "有效票不足",
     "tie": "并列待定",
     "over_quota": "并列超额",
+    "bottom_rank": "末位",
     "veto": "一票否决",
     "sanction": "受处分影响",
     "probation": "试用期",

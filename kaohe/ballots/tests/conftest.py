@@ -48,7 +48,7 @@ def cycle(roster):
     cycle = AssessmentCycle.objects.get(year=2025)
     cycle.phase = Phase.IMPLEMENTATION
     cycle.save()
-    AssessmentPlan.objects.create(cycle=cycle, settings={"每票优秀上限": "1"})
+    AssessmentPlan.objects.create(cycle=cycle, settings={"excellent_limit": "1"})
     for unit in roster["units"].values():
         AssessedUnit.objects.create(cycle=cycle, unit=unit, category=unit.category)
     for cadre in roster["cadres"].values():

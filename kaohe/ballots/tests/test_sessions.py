@@ -47,7 +47,7 @@ def test_a_rater_group_outside_the_plans_weights_is_refused(cast, roster, cycle)
 
 
 def test_the_plans_own_rater_groups_are_accepted(cast, roster, cycle):
-    AssessmentPlan.objects.filter(cycle=cycle).update(settings={"评价人权重": "上级=40,服务对象=60"})
+    AssessmentPlan.objects.filter(cycle=cycle).update(settings={"rater_group_weights": "上级=40,服务对象=60"})
     spec = make_spec(roster, groups=[("服务对象", 20)])
     session = actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec)
     assert session.excellent_limit == ""

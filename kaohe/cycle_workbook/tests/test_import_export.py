@@ -90,6 +90,25 @@ def test_assessing_the_export_of_a_generated_book_gives_the_original_results(db,
     assert exported == original
 
 
+@pytest.mark.parametrize("ratio", ["10%", "25%"])
+def test_the_bottom_ratio_round_trips_through_the_plan_and_the_cycle_workbook(db, tmp_path, ratio):
+    sheets = generated_book(units=6)
+    sheets["参数"].append(["末位比例", ratio])
+    original, exported = round_trip(sheets, tmp_path)
+    assert AssessmentPlan.objects.get(cycle__year=2025).settings["bottom_ratio"] == ratio
+    assert any("bottom_rank" in r["flags"] for r in original["results"])
+    assert exported == original
+    settings = read_assessment_workbook(tmp_path / "导出.xlsx").settings
+    assert settings.bottom_ratio == Decimal(ratio[:-1]) / 100
+
+
+def test_an_unset_bottom_ratio_stays_unset_through_the_cycle_workbook(db, tmp_path):
+    original, exported = round_trip(generated_book(units=3), tmp_path)
+    assert "bottom_ratio" not in AssessmentPlan.objects.get(cycle__year=2025).settings
+    assert read_assessment_workbook(tmp_path / "导出.xlsx").settings.bottom_ratio is None
+    assert not any("bottom_rank" in r["flags"] for r in exported["results"])
+
+
 def test_the_round_trip_holds_on_a_cycle_with_a_roster_already_in_place(cast, tmp_path):
     book = {
         "参数": [["参数", "值"], ["年度", 2025], ["每票优秀上限", 1]],
@@ -149,8 +168,8 @@ def test_an_import_creates_the_cycle_the_roster_it_lacks_and_the_snapshot(db):
     assert (session.name, session.kind, session.status) == ("工作簿导入", SessionKind.IMPORTED, "closed")
     assert sorted(Ballot.objects.values_list("number", "rater_group")) == [("P01", "上级"), ("P02", "下级")]
     assert Mark.objects.filter(ballot__session=session).count() == 5
-    assert AssessmentPlan.objects.get(cycle=cycle).settings["干部优秀比例"] == "20%"
-    assert "年度" not in AssessmentPlan.objects.get(cycle=cycle).settings
+    assert AssessmentPlan.objects.get(cycle=cycle).settings["cadre_excellent_ratio"] == "20%"
+    assert "year" not in AssessmentPlan.objects.get(cycle=cycle).settings
 
 
 def test_an_import_waits_for_the_roster_lock_before_reading_the_roster(db, monkeypatch):

@@ -63,7 +63,7 @@ def test_the_2025_cycle_is_in_evaluation_with_every_unit_and_cadre_enrolled(demo
     assert AssessedUnit.objects.filter(cycle=current).count() == Unit.objects.count()
     assert AssessedCadre.objects.filter(cycle=current).count() == Cadre.objects.count()
     assert 1 <= AssessedUnit.objects.filter(cycle=current, advanced=True).count() <= 6
-    assert current.plan.settings["评价人权重"] == "上级=30,同级=30,下级=40"
+    assert current.plan.settings["rater_group_weights"] == "上级=30,同级=30,下级=40"
     assert "2025年度考核处于评定阶段" in demo
 
 

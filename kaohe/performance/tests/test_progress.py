@@ -135,7 +135,9 @@ def test_a_score_on_a_unit_not_assessed_or_of_another_category_is_not_counted(da
 def test_a_component_of_weight_zero_is_never_missing(data):
     from kaohe.plans.models import AssessmentPlan
 
-    AssessmentPlan.objects.create(cycle=data["cycle"], settings={"绩效构成": "指标考评=80,领导评价=20"})
+    AssessmentPlan.objects.create(
+        cycle=data["cycle"], settings={"performance_weights": "指标考评=80,领导评价=20"}
+    )
     units = by_code(report_for(data, "organiser"))
     assert units["DW03"].status is Status.COMPLETE
     assert [item.what for item in units["DW02"].chase] == ["自评", "指标得分", "领导评价"]
@@ -144,7 +146,7 @@ def test_a_component_of_weight_zero_is_never_missing(data):
 def test_bad_settings_are_reported_and_the_defaults_used(client_for, data):
     from kaohe.plans.models import AssessmentPlan
 
-    AssessmentPlan.objects.create(cycle=data["cycle"], settings={"绩效构成": "指标考评=abc"})
+    AssessmentPlan.objects.create(cycle=data["cycle"], settings={"performance_weights": "指标考评=abc"})
     response = client_for("organiser").get(progress_url())
     assert response.status_code == 200
     assert "settings-errors" in response.content.decode()

@@ -43,7 +43,7 @@ def cycle_create(
         if source is not None and copy_plan:
             old = AssessmentPlan.objects.filter(cycle=source).first()
             if old is not None:
-                plan.settings = {k: v for k, v in old.settings.items() if k != "年度"}
+                plan.settings = {k: v for k, v in old.settings.items() if k != "year"}
                 plan.notes = old.notes
             copied["plan"] = True
         plan.save()

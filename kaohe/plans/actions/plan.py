@@ -20,7 +20,7 @@ from kaohe.plans.selectors import used_rater_groups
 def plan_update(
     *, actor: Actor, cycle: AssessmentCycle, settings: dict[str, str], notes: str
 ) -> AssessmentPlan:
-    """Replace the plan's settings ({参数 name: text}, blanks left out) and notes."""
+    """Replace the plan's settings ({field: text}, blanks left out) and notes."""
     with transaction.atomic():
         lock_cycle(cycle, Activity.PLAN)
         problems = plan_problems(settings, year=cycle.year, used_groups=used_rater_groups(cycle))
@@ -28,7 +28,7 @@ def plan_update(
             raise ValidationError([m for messages in problems.values() for m in messages], code="invalid")
         plan, _created = AssessmentPlan.objects.select_for_update().get_or_create(cycle=cycle)
         before = plan_state(plan)
-        kept = {k: v for k, v in plan.settings.items() if k == "年度"}
+        kept = {k: v for k, v in plan.settings.items() if k == "year"}
         plan.settings = {**kept, **{k: v.strip() for k, v in settings.items() if v and v.strip()}}
         plan.notes = notes
         after = plan_state(plan)

@@ -15,6 +15,7 @@ from kaohe.plans.models import (
     Phase,
     Target,
 )
+from kaohe.workbook import layout
 
 # The timeline field each phase records its start in.
 PHASE_DATES = {
@@ -42,7 +43,10 @@ def cycle_state(cycle: AssessmentCycle) -> dict[str, Any]:
 
 
 def plan_state(plan: AssessmentPlan) -> dict[str, Any]:
-    return {"settings": dict(plan.settings), "notes": plan.notes}
+    """The audit's view of a plan: settings by their 参数 names, as entries written before the plan stored
+    them by field name have them, so that every entry reads alike."""
+    names = {setting.field: setting.name for setting in layout.SETTINGS}
+    return {"settings": {names.get(k, k): v for k, v in plan.settings.items()}, "notes": plan.notes}
 
 
 def indicator_state(indicator: Indicator) -> dict[str, Any]:

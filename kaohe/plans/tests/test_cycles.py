@@ -215,7 +215,7 @@ def test_copying_needs_an_earlier_cycle(cast, client_for):
 def test_a_new_cycle_copies_last_years_plan_indicators_and_groups(roster, cast, client_for):
     last = AssessmentCycle.objects.get(year=2025)
     AssessmentPlan.objects.create(
-        cycle=last, settings={"干部优秀比例": "15%", "年度": "2025"}, notes="依据某文件"
+        cycle=last, settings={"cadre_excellent_ratio": "15%", "year": "2025"}, notes="依据某文件"
     )
     towns, depts = roster["categories"]["towns"], roster["categories"]["depts"]
     Indicator.objects.create(
@@ -244,7 +244,7 @@ def test_a_new_cycle_copies_last_years_plan_indicators_and_groups(roster, cast, 
     )
     assert response.status_code == 302
     new = AssessmentCycle.objects.get(year=2026)
-    assert new.plan.settings == {"干部优秀比例": "15%"} and new.plan.notes == "依据某文件"
+    assert new.plan.settings == {"cadre_excellent_ratio": "15%"} and new.plan.notes == "依据某文件"
     copied = {(i.category.name, i.code): i for i in new.indicators.all()}
     assert set(copied) == {("乡镇街道", "A01"), ("乡镇街道", "A02"), ("政府部门", "B01")}
     a01 = copied[("乡镇街道", "A01")]

@@ -59,16 +59,20 @@ def test_saving_the_plan_stores_the_texts_as_the_workbook_has_them_and_audits_it
     assert response.status_code == 302
     plan = AssessmentPlan.objects.get(cycle__year=2025)
     assert plan.settings == {
-        "干部优秀比例": "15%",
-        "名额取整": "四舍五入",
-        "干部综合构成": "民主测评=50，实绩=30，平时考核=20",
-        "干部基本称职线": "70",
-        "否决连带主要负责人": "否",
+        "cadre_excellent_ratio": "15%",
+        "quota_rounding": "四舍五入",
+        "cadre_composite_weights": "民主测评=50，实绩=30，平时考核=20",
+        "cadre_basic_line": "70",
+        "veto_cascades_to_principal": "否",
     }
     entry = AuditEntry.objects.get(action="plan.update")
     assert entry.actor == cast["organiser"]
     assert entry.before == {"settings": {}, "notes": ""}
-    assert entry.after["settings"]["干部优秀比例"] == "15%"
+    # The audit names settings as the 参数 sheet does, like entries written before the plan stored fields.
+    assert (
+        entry.after["settings"]["干部优秀比例"] == "15%"
+        and "cadre_excellent_ratio" not in entry.after["settings"]
+    )
     # Saving the same again writes no new audit entry.
     post(
         organiser,
@@ -86,9 +90,7 @@ def test_saving_the_plan_stores_the_texts_as_the_workbook_has_them_and_audits_it
 def test_the_stored_texts_read_as_kaohe_assess_reads_them(roster, cast, organiser):
     post(organiser, **{"干部优秀比例": "15", "诫勉线": "2/3", "每票优秀上限": "5"})
     values = AssessmentPlan.objects.get(cycle__year=2025).settings
-    parsed = {
-        layout.SETTINGS_BY_NAME[k].field: layout.SETTINGS_BY_NAME[k].parse(v) for k, v in values.items()
-    }
+    parsed = {k: layout.SETTINGS_BY_FIELD[k].parse(v) for k, v in values.items()}
     assert str(parsed["cadre_excellent_ratio"]) == "0.15"
     assert parsed["excellent_limit"].count == 5
 
@@ -118,6 +120,9 @@ def test_the_stored_texts_read_as_kaohe_assess_reads_them(roster, cast, organise
         ({"名额取整": "随便"}, "选择一个有效的选项"),
         ({"诫勉线": "abc"}, "不是有效的比例"),
         ({"最少有效票": "2.5"}, "「2.5」不是非负整数"),
+        ({"末位比例": "-5%"}, "「-5%」不能为负数"),
+        ({"末位比例": "120%"}, "「120%」超过100%"),
+        ({"末位比例": "十分之一"}, "「十分之一」不是数字"),
         ({"干部基本称职线": "101"}, "「101」不在0到100之间"),
     ],
 )
@@ -129,6 +134,19 @@ def test_the_plan_form_refuses_what_cannot_work(organiser, values, message):
     assert "方案未保存" in html
     assert not AssessmentPlan.objects.filter(cycle__year=2025).exists()
     assert not AuditEntry.objects.filter(action="plan.update").exists()
+
+
+def test_the_bottom_ratio_is_on_the_form_off_by_default_and_stored_by_field(roster, cast, organiser):
+    html = organiser.get(reverse(URL, args=[2025])).content.decode()
+    assert "末位比例" in html and 'name="bottom_ratio"' in html
+    assert post(organiser, **{"末位比例": "10%"}).status_code == 302
+    cycle = AssessmentCycle.objects.get(year=2025)
+    assert AssessmentPlan.objects.get(cycle=cycle).settings == {"bottom_ratio": "10%"}
+    from kaohe.plans.rule_settings import cycle_rule_settings
+
+    assert str(cycle_rule_settings(cycle).bottom_ratio) == "0.1"
+    edit = organiser.get(reverse(URL, args=[2025])).content.decode()
+    assert 'name="bottom_ratio" value="10%"' in edit
 
 
 def test_a_rater_group_that_ballots_already_use_must_keep_a_weight(roster, organiser):
@@ -150,7 +168,10 @@ def test_the_write_function_checks_the_plan_again(roster, cast):
 
     with pytest.raises(ValidationError, match="干部综合构成的权重合计为 90，应为 100"):
         actions.plan_update(
-            actor=cast["organiser"], cycle=cycle, settings={"干部综合构成": "民主测评=90"}, notes=""
+            actor=cast["organiser"],
+            cycle=cycle,
+            settings={"cadre_composite_weights": "民主测评=90"},
+            notes="",
         )
 
 
@@ -163,7 +184,9 @@ def test_plan_problems_accepts_the_defaults():
 
 def test_the_committee_and_leaders_read_the_plan_with_defaults_marked(roster, cast, client_for):
     cycle = AssessmentCycle.objects.get(year=2025)
-    AssessmentPlan.objects.create(cycle=cycle, settings={"干部优秀比例": "15%"}, notes="依据市委文件")
+    AssessmentPlan.objects.create(
+        cycle=cycle, settings={"cadre_excellent_ratio": "15%"}, notes="依据市委文件"
+    )
     for role in ("committee", "leader"):
         html = client_for(role).get(reverse("plans:plan_detail", args=[2025])).content.decode()
         assert "15%" in html and "依据市委文件" in html
@@ -176,14 +199,14 @@ def test_the_committee_and_leaders_read_the_plan_with_defaults_marked(roster, ca
 @pytest.mark.parametrize("phase", [Phase.EVALUATION, Phase.PUBLIC_NOTICE, Phase.COMPLETED])
 def test_the_plan_is_locked_once_the_cycle_enters_evaluation(roster, cast, organiser, phase):
     cycle = AssessmentCycle.objects.get(year=2025)
-    AssessmentPlan.objects.create(cycle=cycle, settings={"干部优秀比例": "15%"})
+    AssessmentPlan.objects.create(cycle=cycle, settings={"cadre_excellent_ratio": "15%"})
     cycle.phase = phase
     cycle.save()
     response = organiser.get(reverse(URL, args=[2025]), follow=True)
     assert "已进入评定阶段，考核方案已锁定" in response.content.decode()
     response = post(organiser, **{"干部优秀比例": "30%"})
     assert response.status_code == 302
-    assert AssessmentPlan.objects.get(cycle=cycle).settings == {"干部优秀比例": "15%"}
+    assert AssessmentPlan.objects.get(cycle=cycle).settings == {"cadre_excellent_ratio": "15%"}
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="已进入评定阶段，考核方案已锁定"):

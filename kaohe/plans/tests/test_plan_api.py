@@ -14,7 +14,7 @@ ENDPOINTS = ("/api/cycles/", "/api/cycles/2025", "/api/cycles/2025/indicators")
 @pytest.fixture
 def cycle(roster):
     cycle = AssessmentCycle.objects.get(year=2025)
-    AssessmentPlan.objects.create(cycle=cycle, settings={"干部优秀比例": "15%"}, notes="方案说明")
+    AssessmentPlan.objects.create(cycle=cycle, settings={"cadre_excellent_ratio": "15%"}, notes="方案说明")
     Indicator.objects.create(
         cycle=cycle,
         category=roster["categories"]["towns"],

@@ -33,7 +33,7 @@ from kaohe.surveys.models import PublicSurvey, SurveyResponse
 def cycle(roster):
     """The roster's 2025 cycle with its three units and five cadres assessed."""
     cycle = AssessmentCycle.objects.get(year=2025)
-    AssessmentPlan.objects.create(cycle=cycle, settings={"干部名额池": "单位类别", "每票优秀上限": ""})
+    AssessmentPlan.objects.create(cycle=cycle, settings={"cadre_pool": "单位类别", "excellent_limit": ""})
     for unit in roster["units"].values():
         AssessedUnit.objects.create(cycle=cycle, unit=unit, category=unit.category)
     for cadre in roster["cadres"].values():
@@ -53,17 +53,25 @@ def test_settings_are_parsed_from_the_plan_through_the_workbook_layout(cycle):
 
 def test_plan_settings_parse_every_form_the_sheet_accepts():
     settings = plan_rule_settings(
-        2024, {"班子优秀比例": "30%", "诫勉线": "2/3", "每票优秀上限": "5", "年度": "1999"}
+        2024,
+        {
+            "team_excellent_ratio": "30%",
+            "admonish_line": "2/3",
+            "excellent_limit": "5",
+            "bottom_ratio": "10%",
+            "year": "1999",
+        },
     )
     assert settings.year == 2024
     assert settings.team_excellent_ratio == Decimal("0.3")
     assert settings.admonish_line == Fraction(2, 3)
     assert settings.excellent_limit == ExcellentLimit(count=5)
+    assert settings.bottom_ratio == Decimal("0.1")
 
 
 def test_a_bad_plan_setting_is_named_in_the_error():
     with pytest.raises(InputError) as error:
-        plan_rule_settings(2025, {"班子优秀比例": "abc", "没有这个": "1"})
+        plan_rule_settings(2025, {"team_excellent_ratio": "abc", "没有这个": "1"})
     assert error.value.messages == [
         "参数 班子优秀比例：「abc」不是数字",
         "参数「没有这个」不是有效的参数名称",

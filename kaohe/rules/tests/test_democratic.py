@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from kaohe.rules.model import ExcellentLimit, Mark, Rounding
 
-from .factory import ballot, ballots, cadre, result, run, settings
+from .factory import ballot, ballots, cadre, result, run, settings, unit
 
 
 def test_a_group_score_is_the_plain_mean_of_its_marks_kept_exact() -> None:
@@ -50,13 +50,32 @@ def test_team_shares_are_excellent_good_and_above_and_poor() -> None:
     assert democratic.shares == {"优秀": Fraction(1, 4), "良好及以上": Fraction(1, 2), "较差": Fraction(1, 4)}
 
 
-def test_team_admonish_counts_fair_and_above() -> None:
-    # 一般及以上 is 3/4 ≥ 2/3: no admonish, although 良好及以上 is only 1/2.
+def test_team_admonish_compares_good_and_above_with_the_line() -> None:
+    # v2: 良好及以上 is 1/2 < 2/3: admonish, although 一般及以上 is 3/4.
     marks = ballots("DW01", {"优秀": 1, "良好": 1, "一般": 1, "较差": 1})
-    assert "admonish" not in result(run(marks=marks), "DW01").flags
+    r = result(run(marks=marks), "DW01")
+    assert r.flags == ["admonish"]
+    assert "良好及以上率50.00%低于诫勉线66.67%：诫勉谈话或组织调整，需组织认定" in r.explanation
     poor = ballots("DW01", {"一般": 1, "较差": 2})
-    flags = result(run(marks=poor), "DW01").flags
-    assert flags == ["admonish", "adjust"]
+    assert result(run(marks=poor), "DW01").flags == ["admonish", "adjust"]
+
+
+def test_a_team_with_exactly_two_thirds_good_and_above_is_not_admonished() -> None:
+    marks = ballots("DW01", {"优秀": 1, "良好": 1, "一般": 1})
+    assert "admonish" not in result(run(marks=marks), "DW01").flags
+    fewer = ballots("DW01", {"优秀": 1, "良好": 1, "一般": 2})
+    assert "admonish" in result(run(marks=fewer), "DW01").flags
+
+
+def test_few_ballots_applies_to_teams_too() -> None:
+    a = run(
+        units=[unit("DW01"), unit("DW02", indicator_score=Decimal(80))],
+        marks=ballots("DW01", {"优秀": 2}),
+        settings_=settings(min_valid_marks=3),
+    )
+    assert result(a, "DW01").flags == ["few_ballots"]
+    assert result(a, "DW02").flags == ["few_ballots"]
+    assert "有效票2张，少于最少有效票3张" in result(a, "DW01").explanation
 
 
 def test_exactly_two_thirds_satisfactory_is_not_admonished() -> None:
@@ -154,3 +173,8 @@ def test_shares_pool_all_groups_unweighted() -> None:
     assert democratic is not None
     assert democratic.shares["优秀"] == Fraction(3, 4)
     assert democratic.score == Decimal("65.71428571428571428571428571428571")  # (30·100+40·40)/70
+
+
+def test_a_teams_name_is_its_units_name_and_leadership_team() -> None:
+    a = run(units=[unit("DW01", name="城关镇")], marks=ballots("DW01", {"优秀": 1}))
+    assert result(a, "DW01").name == "城关镇领导班子"

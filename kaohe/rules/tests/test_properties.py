@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe.rules import assess, assessment_document
+from kaohe.rules.arithmetic import round_count
 from kaohe.rules.model import (
     CADRE_GRADES,
     TEAM_GRADES,
@@ -184,3 +186,38 @@ def test_an_all_excellent_ballot_never_lowers_a_democratic_score(world: Assessme
         assert r.democratic is not None
         if old is not None:
             assert r.democratic.score >= old.score
+
+
+@quick
+@given(worlds(), st.sampled_from([Decimal(0), Decimal("0.1"), Decimal("0.25"), Decimal("0.5"), Decimal(1)]))
+def test_bottom_rank_changes_nothing_else_and_flags_exactly_those_with_fewer_below(
+    world: AssessmentInput, ratio: Decimal
+) -> None:
+    s = world.settings
+    plain = assess(world)
+    flagged = assess(
+        AssessmentInput(
+            replace(s, bottom_ratio=ratio),
+            world.units,
+            world.cadres,
+            sanctions=world.sanctions,
+            adjustments=world.adjustments,
+            marks=world.marks,
+            prior_grades=world.prior_grades,
+        )
+    )
+    composites: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for r in flagged.results:
+        if r.rank is not None:
+            assert r.composite is not None
+            composites[(r.kind, r.pool)].append(r.composite)
+    for before, after in zip(plain.results, flagged.results, strict=True):
+        assert (after.code, after.grade, after.rank) == (before.code, before.grade, before.rank)
+        assert [f for f in after.flags if f != "bottom_rank"] == before.flags
+        if after.rank is None:
+            assert "bottom_rank" not in after.flags
+            continue
+        pool = composites[(after.kind, after.pool)]
+        places = round_count(len(pool) * ratio, s.quota_rounding)
+        lower = sum(1 for c in pool if after.composite is not None and c < after.composite)
+        assert ("bottom_rank" in after.flags) == (lower < places)

@@ -397,3 +397,12 @@ def test_two_different_grades_for_the_same_year_are_an_input_error():
 def test_a_per_ballot_limit_that_is_neither_a_count_nor_a_share_is_an_input_error():
     assert only_problem(setting("每票优秀上限", "2.5")) == "参数 第3行 值: 「2.5」不是非负整数"
     assert only_problem(setting("每票优秀上限", "五张")) == "参数 第3行 值: 「五张」不是数字"
+
+
+def test_the_bottom_ratio_is_read_as_any_ratio_and_is_off_when_blank():
+    for value, expected in (("10%", "0.1"), (0.25, "0.25"), (5, "0.05")):
+        assert (
+            str(read_assessment_workbook(xlsx(setting("末位比例", value))).settings.bottom_ratio) == expected
+        )
+    assert read_assessment_workbook(xlsx(setting("末位比例", None))).settings.bottom_ratio is None
+    assert only_problem(setting("末位比例", "-10%")) == "参数 第3行 值: 「-10%」不能为负数"

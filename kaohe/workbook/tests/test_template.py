@@ -54,3 +54,13 @@ def test_the_filled_template_reads_back_with_the_default_settings():
     assert [u.code for u in data.units] == ["DW01"]
     assert data.cadres[0].principal
     assert len(data.marks) == 1
+
+
+def test_the_guide_and_the_settings_sheet_offer_the_bottom_ratio_blank():
+    book = template()
+    rows = {row[0]: row for row in book["说明"].iter_rows(values_only=True) if row and row[0]}
+    assert rows["末位比例"][2] == "（空白）"
+    assert "末位" in rows["末位比例"][1] and "不改变等次" in rows["末位比例"][1]
+    assert "班子良好及以上" in rows["诫勉线"][1]
+    settings = {row[0]: row[1] for row in book["参数"].iter_rows(min_row=2, values_only=True)}
+    assert settings["末位比例"] in (None, "")

@@ -154,7 +154,7 @@ def test_only_approved_adjustments_count_and_bonuses_are_capped(data):
 
 
 def test_settings_that_cannot_be_read_are_shown_instead_of_a_preview(client_for, data):
-    AssessmentPlan.objects.create(cycle=data["cycle"], settings={"绩效构成": "指标考评=abc"})
+    AssessmentPlan.objects.create(cycle=data["cycle"], settings={"performance_weights": "指标考评=abc"})
     page = client_for("organiser").get(preview_url()).content.decode()
     assert "preview-errors" in page and "绩效构成" in page
 
