@@ -6,7 +6,7 @@ PORT ?= 8000
 VENDOR := kaohe/static/vendor
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kaohe
 
-.PHONY: run test test-sqlite test-postgres lint assets setup clean
+.PHONY: run test test-sqlite test-postgres lint assets setup clean bundle
 
 $(BIN)/kaohe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,13 +46,19 @@ test-sqlite:
 	$(BIN)/pytest -n 2 -m "not browser"
 	$(BIN)/pytest -m browser
 
-# The rules and workbook packages never touch a database: once is enough.
+# The rules and workbook packages never touch a database, and the offline bundle is built once: in the
+# SQLite pass.
 test-postgres:
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" --ignore=kaohe/rules --ignore=kaohe/workbook
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser and not bundle" --ignore=kaohe/rules --ignore=kaohe/workbook
+
+# One archive with every wheel (Linux x86_64 and aarch64, Python 3.11–3.13) and the front-end assets, for a
+# machine with no network: dist/kaohe-bundle-VERSION.tar.gz (its README installs and starts Kaohe).
+bundle: setup
+	$(BIN)/python deploy/bundle.py --out dist
 
 lint:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles dist

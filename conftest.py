@@ -22,6 +22,12 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _anchor_file(settings, tmp_path):
+    """Each test anchors the audit chain into its own file, never the worktree's var/."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
+
+
 def make_unit(code: str, name: str, category: UnitCategory, parent: Unit | None = None) -> Unit:
     unit = Unit.objects.create(code=code, name=name, category=category, parent=parent)
     LeadershipTeam.objects.create(unit=unit)

@@ -68,6 +68,7 @@ def step_compute(dump: str) -> dict[str, object]:
     import django
 
     django.setup()
+    from kaohe.accounts.actors import SystemActor
     from kaohe.bulk import gc_paused
     from kaohe.plans.models import AssessmentCycle
     from kaohe.results import actions, canonical
@@ -95,7 +96,7 @@ def step_compute(dump: str) -> dict[str, object]:
         packed, digest = canonical.encode(rows)
         lap("digest")
     computed = actions.Computed(data, assessment, document, rows, packed, digest)
-    run = actions.compute_run_create(actor="bench", cycle=cycle, note="bench", computed=computed)
+    run = actions.compute_run_create(actor=SystemActor("bench"), cycle=cycle, note="bench", computed=computed)
     lap("store")
     if dump:
         Path(dump).write_text(json.dumps(document, ensure_ascii=False, indent=2))

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kaohe.jobs",
     "kaohe.cycle_workbook",
     "kaohe.demo",
+    "kaohe.filestore",
 ]
 
 MIDDLEWARE = [
@@ -149,8 +150,34 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR.parent / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Files the app writes (evidence, uploads awaiting a job): local disk, or with FILE_STORAGE=s3 an S3-compatible
+# object store every node shares. With FILE_KEY_FILE set (required for s3) each file is sealed with AES-256-GCM
+# before it leaves the app (kaohe/filestore/).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
+FILE_KEY_FILE = os.environ.get("FILE_KEY_FILE", "")
+if FILE_STORAGE == "s3":
+    if not FILE_KEY_FILE:
+        raise ImproperlyConfigured("FILE_STORAGE=s3 时必须设置 FILE_KEY_FILE：文件在离开本系统前加密。")
+    _FILES = {
+        "backend": "storages.backends.s3.S3Storage",
+        "options": {
+            "bucket_name": os.environ.get("S3_BUCKET", "kaohe"),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("S3_SECRET_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+elif FILE_STORAGE == "local":
+    _FILES = {"backend": "django.core.files.storage.FileSystemStorage", "options": {}}
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE 只能是 local 或 s3，收到“{FILE_STORAGE}”。")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "kaohe.filestore.storage.SealedStorage", "OPTIONS": _FILES},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -162,6 +189,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Long jobs (compute, workbook and roster imports) are queued in the database and run by `kaohe db_worker`
 # beside the web processes (docs/operations.md); the tests run them in the request (conftest.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The audit chain's head is copied here at every results seal and daily (`kaohe audit anchor`): a file the
+# operator keeps away from the database's administrators (docs/operations.md, 审计日志).
+AUDIT_ANCHOR_FILE = Path(os.environ.get("KAOHE_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
 
 # Uploads: a roster or a workbook; anything bigger is refused with a message.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(30 * 1024 * 1024)))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.accounts.actors import Actor, SystemActor
+from kaohe.audit.head import head_advance, head_lock
 from kaohe.audit.models import GENESIS, AuditEntry, AuditHead
 
 
@@ -38,7 +39,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    head = head_lock()
     user = actor if getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         seq=head.seq + 1,
@@ -57,8 +58,7 @@ def audit_record(
     )
     entry.hash = entry.compute_hash()
     entry.save()
-    head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
+    head_advance(head, entry)
     return entry
 
 

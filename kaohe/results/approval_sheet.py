@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from docx import Document
@@ -20,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from kaohe.audit.anchors import printed_line
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.results import selectors
@@ -98,6 +100,11 @@ class ApprovalSheet:
     @property
     def empty(self) -> bool:
         return not self.team and not self.cadres
+
+    @cached_property
+    def audit_anchor(self) -> str:
+        # The printed sheet is an anchor kept outside the database (`kaohe audit verify --anchor`).
+        return printed_line()
 
 
 def _democratic(value: dict | None) -> str | None:
@@ -307,6 +314,7 @@ def approval_sheet_docx(sheet: ApprovalSheet) -> bytes:
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = document.add_paragraph(f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}")
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph(sheet.audit_anchor).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -27,7 +27,8 @@ FLOORS: list[list[tuple[str, ...]]] = [
     [
         ("kaohe.workbook",)
     ],  # the assessment workbook's format, read into and written from the rules' dataclasses
-    [("kaohe.bulk",)],  # bulk SQL: rows in and updated without model instances, random ids, the roster lock
+    # bulk SQL (rows in and updated without model instances, random ids, the roster lock); file storage
+    [("kaohe.bulk",), ("kaohe.filestore",)],
     [
         (
             "kaohe.accounts.models",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
+from kaohe.audit.anchors import anchor_after_commit
 from kaohe.plans.gate import lock_cycle
 from kaohe.plans.models import AssessmentCycle, Phase
 from kaohe.results import canonical, selectors
@@ -80,4 +81,5 @@ def results_seal(*, actor: Actor, cycle: AssessmentCycle, run: ComputeRun, today
         )
         if fresh.phase != Phase.COMPLETED:
             advance_to(actor, fresh, Phase.COMPLETED, today)
+        anchor_after_commit(f"result.seal {cycle.year} #{seal.pk}")
     return seal

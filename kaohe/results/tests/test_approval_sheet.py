@@ -8,6 +8,8 @@ from django.urls import reverse
 from docx import Document
 
 from kaohe.accounts.actors import SystemActor
+from kaohe.audit.anchors import anchors_read
+from kaohe.audit.models import AuditEntry
 from kaohe.results import actions
 from kaohe.results.approval_sheet import approval_sheet
 from kaohe.results.models import VoidScope
@@ -149,3 +151,24 @@ def test_the_index_lists_the_assessed_units(client_for, sealed, roster):
     page = client_for("organiser").get(index_url()).content.decode()
     for unit in roster["units"].values():
         assert sheet_url(unit) in page and docx_url(unit) in page
+
+
+# --- the audit anchor it carries ---------------------------------------------------------------------------
+
+
+def test_the_sheet_prints_the_audit_chains_head_as_an_anchor(client_for, sealed, roster):
+    head = AuditEntry.objects.order_by("-seq").first()
+    line = f"审计锚点：第 {head.seq} 条记录，哈希 {head.hash[:16]}"
+    content = b"".join(client_for("organiser").get(docx_url(roster["units"]["a"])).streaming_content)
+    assert line in docx_text(content)
+    assert line in client_for("committee").get(sheet_url(roster["units"]["a"])).content.decode()
+
+
+def test_sealing_the_results_anchors_the_audit_chain(world, cast, roster, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sealed_world(world, cast, roster)
+    seal_entry = AuditEntry.objects.filter(action="result.seal").get()
+    written = anchors_read()
+    assert written and written[-1].reason.startswith("result.seal 2025")
+    assert written[-1].seq >= seal_entry.seq
+    assert written[-1].hash == AuditEntry.objects.get(seq=written[-1].seq).hash

@@ -1,25 +1,72 @@
-"""`kaohe audit verify`: walk the audit log's hash chain; exit 1 naming the first broken entry."""
+"""`kaohe audit verify|anchor|restore-acknowledge`: check the chain, anchor its head outside the database,
+and confirm a restore from backup (docs/operations.md, 审计日志)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kaohe.audit import anchors
 from kaohe.audit.actions import audit_verify
 from kaohe.audit.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "审计日志：verify 校验哈希链是否完整。"
+    help = (
+        "审计日志：verify 校验哈希链与锚点；anchor 把链尾写入锚点文件；restore-acknowledge 确认从备份恢复。"
+    )
 
     def add_arguments(self, parser):
-        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify}")
-        subcommands.add_parser("verify", help="校验审计链：任何记录被修改或删除时以状态 1 退出。")
+        subcommands = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{verify,anchor,restore-acknowledge}"
+        )
+        verify = subcommands.add_parser(
+            "verify", help="校验审计链：被修改、删除或截断时以状态 1 退出并指明。"
+        )
+        verify.add_argument(
+            "--anchor",
+            action="append",
+            default=[],
+            metavar="序号:哈希",
+            help="另核对一个印在审定表上的锚点（可重复）",
+        )
+        subcommands.add_parser("anchor", help="把审计链当前的链尾写入锚点文件（每日由定时任务运行）。")
+        acknowledge = subcommands.add_parser(
+            "restore-acknowledge", help="确认数据库已从备份恢复（记入审计）。"
+        )
+        acknowledge.add_argument("--operator", required=True, help="确认人")
+        acknowledge.add_argument("--reason", required=True, help="恢复的原因与所用备份")
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "verify":
-            self.verify()
+            self.verify(options["anchor"])
+        elif subcommand == "anchor":
+            anchor = anchors.anchor_write(reason="daily")
+            self.stdout.write(
+                f"已写入{anchor.label}，哈希 {anchor.hash[: anchors.PRINTED_HEX]} → {anchors.anchor_file()}"
+            )
+        else:
+            self.acknowledge(options["operator"], options["reason"])
 
-    def verify(self) -> None:
+    def verify(self, printed: list[str]) -> None:
+        try:
+            extra = [anchors.parse_printed(text) for text in printed]
+        except ValueError as error:
+            raise CommandError(str(error), returncode=2) from error
         broken = audit_verify()
         if broken is not None:
             raise CommandError(f"审计链已损坏：{broken}", returncode=1)
+        finding = anchors.anchors_check(extra)
+        if not finding.ok:
+            raise CommandError(f"审计链已损坏：{finding.message}{finding.advice}", returncode=1)
         count = AuditEntry.objects.count()
-        self.stdout.write(self.style.SUCCESS(f"审计链完整，共 {count} 条记录"))
+        self.stdout.write(self.style.SUCCESS(f"审计链完整，共 {count} 条记录；{finding.message}"))
+        for anchor in anchors.anchors_read():
+            if anchor.restored_to is not None:
+                self.stdout.write(f"已确认的恢复：{anchor.label}，恢复后保留到第 {anchor.restored_to} 条")
+
+    def acknowledge(self, operator: str, reason: str) -> None:
+        try:
+            finding, anchor = anchors.restore_acknowledge(operator=operator, reason=reason)
+        except ValueError as error:
+            raise CommandError(str(error), returncode=1) from error
+        self.stdout.write(
+            f"已确认：{finding.message}。\n已记入审计（第 {anchor.seq} 条）并写入{anchor.label}"
+        )
