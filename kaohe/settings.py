@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "kaohe.ballots",
     "kaohe.results",
     "kaohe.jobs",
+    "kaohe.cycle_workbook",
+    "kaohe.demo",
     "kaohe.filestore",
     "kaohe.reports",
     "kaohe.integrity",

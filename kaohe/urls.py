@@ -13,6 +13,7 @@ urlpatterns = [
     path("org/", include("kaohe.org.urls")),
     path("audit/", include("kaohe.audit.urls")),
     path("cycles/", include("kaohe.plans.urls")),
+    path("cycles/", include("kaohe.cycle_workbook.urls")),
     path("", include("kaohe.performance.urls")),
     path("", include("kaohe.surveys.urls")),
     path("", include("kaohe.results.urls")),

@@ -246,7 +246,7 @@ def list_units(request: HttpRequest, q: str = "", category: str | None = None, p
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def get_unit(request: HttpRequest, unit_id: int):
+def get_unit_view(request: HttpRequest, unit_id: int):
     _require(request, ROSTER_READERS)
     return selectors.get_unit(request.user, unit_id)
 
@@ -298,7 +298,7 @@ def list_cadres(request: HttpRequest, q: str = "", category: str | None = None, 
 
 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut)
-def get_cadre(request: HttpRequest, cadre_id: int):
+def get_cadre_view(request: HttpRequest, cadre_id: int):
     _require(request, CADRE_RECORD_READERS)
     return selectors.get_cadre(request.user, cadre_id)
 

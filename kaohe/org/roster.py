@@ -23,14 +23,16 @@ from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
+from kaohe.bulk import lock_roster, update_rows
 from kaohe.org.models import (
     Cadre,
     LeadershipTeam,
@@ -78,9 +80,6 @@ CADRE_COLUMNS = (
 )
 
 BATCH = 1000
-CLI_ACTOR = "命令行"
-# The key of the PostgreSQL advisory lock that serialises roster imports (any fixed 64-bit number).
-ROSTER_LOCK = 0x6B616F6865_0001
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -495,7 +494,7 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 def roster_import(
     *,
-    actor: Any,
+    actor: Actor,
     source: IO[bytes] | bytes,
     file_name: str,
     max_bytes: int | None = None,
@@ -529,45 +528,6 @@ def roster_import(
             },
         )
     return result
-
-
-def lock_roster() -> None:
-    """Wait for any other import that writes the roster (roster or cycle workbook) to commit, so that this one
-    checks and writes against its result.
-
-    Two imports that both read the roster before either wrote would both create the same new category or
-    unit (an IntegrityError) or both move a cadre (two current positions, or one change lost). On SQLite
-    every transaction begins IMMEDIATE (settings.py), which takes the write lock first and so serialises
-    them already.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK])
-
-
-def update_rows(model: type[models.Model], fields: list[str], objects: list[Any]) -> None:
-    """Save ``fields`` of each object by primary key with one executemany.
-
-    Django's bulk_update builds a CASE expression per field over the whole batch: 50,000 changed cadres
-    took minutes and 600 MB that way, against a few seconds here.
-    """
-    if not objects:
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 — names from the model, values as parameters
-    with connection.cursor() as cursor:
-        for first in range(0, len(objects), 5000):
-            cursor.executemany(
-                sql,
-                [
-                    [column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns]
-                    + [obj.pk]
-                    for obj in objects[first : first + 5000]
-                ],
-            )
 
 
 @dataclass

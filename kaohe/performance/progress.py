@@ -9,7 +9,7 @@ Who sees what (deny by default; the view gives 403 to the other roles):
 - a department clerk: the units of the categories where their department owns indicators, counting only the
   scores on those indicators.
 
-What counts is what ``kaohe.plans.inputs`` gives the rules engine:
+What counts is what ``kaohe.results.inputs`` gives the rules engine:
 - an indicator of the unit's category that year is scored when it has the assessor's ``Verification`` or,
   failing that, the department's ``IndicatorScore``;
 - 指标考评 of a category without indicators, and 公众评议 / 领导评价 without collected data (responses,
@@ -36,8 +36,8 @@ from django.utils.translation import gettext_noop as N_
 
 from kaohe.accounts.models import Role
 from kaohe.performance.models import IndicatorScore, LeaderRating, SelfEvaluation, Verification
-from kaohe.plans.inputs import cycle_rule_settings
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup, Indicator
+from kaohe.plans.rule_settings import cycle_rule_settings
 from kaohe.rules.errors import InputError
 from kaohe.rules.model import Component, RuleSettings
 from kaohe.surveys.models import SurveyResponse

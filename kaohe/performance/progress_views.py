@@ -21,7 +21,6 @@ from openpyxl import Workbook
 
 from kaohe.accounts.access import role_required
 from kaohe.org.models import UnitCategory
-from kaohe.performance import selectors
 from kaohe.performance.progress import (
     PROGRESS_ROLES,
     Progress,
@@ -32,6 +31,7 @@ from kaohe.performance.progress import (
 )
 from kaohe.performance.views import XLSX, cycle_context
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup
+from kaohe.plans.selectors import get_cycle
 
 PAGE_SIZE = 100
 
@@ -79,7 +79,7 @@ class ProgressFilterForm(forms.Form):
 
 
 def _progress(request: HttpRequest, year: int) -> tuple[AssessmentCycle, Scope, ProgressFilterForm, Progress]:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     scope = progress_scope(request.user)
     if scope is None:
         raise PermissionDenied

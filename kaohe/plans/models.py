@@ -20,7 +20,6 @@ class Phase(models.TextChoices):
 
 
 PHASE_ORDER = [p.value for p in Phase]
-FROZEN_PHASES = (Phase.EVALUATION, Phase.PUBLIC_NOTICE, Phase.COMPLETED)
 
 
 class AssessmentCycle(models.Model):
@@ -44,7 +43,9 @@ class AssessmentCycle(models.Model):
     @property
     def plan_frozen(self) -> bool:
         """The plan is fixed once the cycle enters 评定."""
-        return self.phase in FROZEN_PHASES
+        from kaohe.plans.gate import Activity, allows
+
+        return not allows(self, Activity.PLAN)
 
 
 class AssessmentPlan(models.Model):

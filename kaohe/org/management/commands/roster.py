@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kaohe.accounts.actors import CLI
 from kaohe.org import roster
 from kaohe.workbook.sheets import WorkbookError
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         began = time.monotonic()
         try:
             with path.open("rb") as source:
-                result = roster.roster_import(actor=roster.CLI_ACTOR, source=source, file_name=path.name)
+                result = roster.roster_import(actor=CLI, source=source, file_name=path.name)
         except OSError as error:
             raise CommandError(f"无法读取文件「{path}」：{error.strerror}", returncode=2) from None
         except WorkbookError as error:
