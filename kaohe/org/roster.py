@@ -40,6 +40,7 @@ from kaohe.org.models import (
     pinyin_full,
     pinyin_initials,
 )
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import (
     CellError,
     Problem,
@@ -768,7 +769,7 @@ def _sheet(book: XlsxWorkbook, name: str, columns: Iterable[str], widths: Iterab
         cell = WriteOnlyCell(sheet, value=column)
         cell.font = _HEADER_FONT
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     return sheet
 
 
@@ -827,10 +828,10 @@ def write_roster(target: Any) -> tuple[int, int]:
     for code, name, category, parent_id in (
         Unit.objects.order_by("code").values_list("code", "name", "category__name", "parent_id").iterator()
     ):
-        units.append([code, name, category, unit_codes.get(parent_id) if parent_id else None])
+        append_row(units, [code, name, category, unit_codes.get(parent_id) if parent_id else None])
         unit_count += 1
     for row in _cadre_rows(cadres, unit_codes):
-        cadres.append(row)
+        append_row(cadres, row)
         cadre_count += 1
     book.save(target)
     return unit_count, cadre_count

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from kaohe.performance.forms import parse_score
 from kaohe.plans.models import AssessedUnit, Indicator
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import Problems, open_workbook, show
 
 SHEET = "部门评分"
@@ -55,7 +56,7 @@ def write_score_sheet(
     for position, width in enumerate([14, 28, *[12] * len(codes)], start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = "C2"
-    sheet.append([_bold(sheet, name) for name in (UNIT_CODE, UNIT_NAME, *codes)])
+    append_row(sheet, [_bold(sheet, name) for name in (UNIT_CODE, UNIT_NAME, *codes)])
     for assessed in units:
         row: list[Any] = [assessed.unit.code, assessed.unit.name]
         for code in codes:
@@ -67,20 +68,21 @@ def write_score_sheet(
             else:
                 score = scores.get((assessed.unit_id, indicator.pk))
                 row.append(None if score is None else float(score))
-        sheet.append(row)
+        append_row(sheet, row)
     guide = book.create_sheet(GUIDE_SHEET)
     for position, width in enumerate([12, 30, 14, 8, 60], start=1):
         guide.column_dimensions[get_column_letter(position)].width = width
     guide.append([_bold(guide, name) for name in ("指标编码", "指标名称", "单位类别", "权重", "评分方法")])
     for indicator in indicators:
-        guide.append(
+        append_row(
+            guide,
             [
                 indicator.code,
                 indicator.name,
                 indicator.category.name,
                 float(indicator.weight),
                 indicator.method,
-            ]
+            ],
         )
     guide.append([])
     guide.append(

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.layout import INDICATORS_SHEET
 from kaohe.workbook.sheets import CellError, Problems, date, open_workbook, positive, show, text
 
@@ -153,7 +154,7 @@ def _sheet(book: XlsxWorkbook, name: str, columns: tuple[str, ...], widths: tupl
         cell = WriteOnlyCell(sheet, value=column)
         cell.font = _HEADER_FONT
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     return sheet
 
 
@@ -162,7 +163,7 @@ def write_indicators(rows: list[tuple[Any, ...]], destination: IO[bytes]) -> Non
     book = XlsxWorkbook(write_only=True)
     sheet = _sheet(book, INDICATOR_SHEET, INDICATOR_COLUMNS, (14, 12, 30, 8, 16, 50))
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     book.save(destination)
 
 
@@ -176,5 +177,5 @@ def write_targets(rows: list[tuple[Any, ...]], destination: IO[bytes]) -> None:
             cell = WriteOnlyCell(sheet, value=cells[-1])
             cell.number_format = "yyyy-mm-dd"
             cells[-1] = cell
-        sheet.append(cells)
+        append_row(sheet, cells)
     book.save(destination)

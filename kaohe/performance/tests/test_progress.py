@@ -273,3 +273,12 @@ def test_the_page_shows_a_hundred_units_while_the_totals_count_them_all(client_f
     second = client_for("organiser").get(progress_url("?page=2")).content.decode()
     assert second.count("data-unit=") == 23 and 'data-unit="DW03"' in second
     assert 'data-unit="DW01"' not in second
+
+
+def test_a_unit_named_like_a_formula_is_written_to_the_list_to_chase_as_text(client_for, data):
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    data["units"]["b"].__class__.objects.filter(pk=data["units"]["b"].pk).update(name=HOSTILE_TEXT)
+    content = b"".join(client_for("organiser").get(chase_url()).streaming_content)
+    assert formula_cells(content) == []
+    assert HOSTILE_TEXT in [row[2] for row in load_workbook(io.BytesIO(content)).active.values]
