@@ -132,9 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per username and per address in LOGIN_THROTTLE_WINDOW seconds.
+# Login attempts allowed for one account from one client address in LOGIN_THROTTLE_WINDOW seconds.
 LOGIN_THROTTLE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+# Beyond that, an account failing from many addresses is only slowed down, by at most this many seconds.
+LOGIN_SLOWDOWN_MAX = float(os.environ.get("LOGIN_SLOWDOWN_MAX", "3"))
 # Public surveys (公众评议): the address phones reach, printed on the QR slips (default: the organiser's own),
 # and the submissions (open link) or wrong codes allowed per address per survey per hour.
 SURVEY_PUBLIC_BASE_URL = os.environ.get("SURVEY_PUBLIC_BASE_URL", "")
