@@ -56,12 +56,17 @@ def _compute(job: Job) -> dict[str, Any]:
     return {"version": run.version}
 
 
+def _problems(error: WorkbookError) -> dict[str, Any]:
+    """The first problems and how many there were: a hostile file's millions must not fill the job row."""
+    return {"problems": [problem.as_row() for problem in error.problems], "problem_total": error.total}
+
+
 def _cycle_import(job: Job) -> dict[str, Any]:
     try:
         with job.file.open("rb") as source:
             summary = transfer.cycle_import_file(source=source, actor=job.started_by, file_name=job.file_name)
     except WorkbookError as error:
-        return {"problems": [problem.as_row() for problem in error.problems]}
+        return _problems(error)
     except InputError as error:
         rows = [{"sheet": "", "row": None, "column": None, "value": "", "message": m} for m in error.messages]
         return {"problems": rows}
@@ -73,7 +78,7 @@ def _roster_import(job: Job) -> dict[str, Any]:
         with job.file.open("rb") as source:
             result = roster.roster_import(actor=job.started_by, source=source, file_name=job.file_name)
     except WorkbookError as error:
-        return {"problems": [problem.as_row() for problem in error.problems]}
+        return _problems(error)
     return {"result": result.summary()}
 
 

@@ -40,6 +40,7 @@ from kaohe.org.models import (
     pinyin_full,
     pinyin_initials,
 )
+from kaohe.workbook.archive import Limits
 from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import (
     CellError,
@@ -148,6 +149,10 @@ class CadreRow:
     end: datetime.date | None
 
 
+# A province has ≈5,000 units and 50,000 cadres: four times that, and the rows' XML with room to spare.
+ROSTER_LIMITS = Limits(expanded_bytes=512 * 1024 * 1024, sheet_rows=200_000, total_rows=250_000)
+
+
 @dataclass
 class RosterFile:
     units: list[UnitRow]
@@ -164,7 +169,7 @@ def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFil
     A file that cannot be opened raises ``WorkbookError``; None means a sheet or a required column is
     missing, so that checking the rows against each other and the database would mislead.
     """
-    with open_workbook(io.BytesIO(data), max_bytes=max_bytes) as book:
+    with open_workbook(io.BytesIO(data), max_bytes=max_bytes, limits=ROSTER_LIMITS) as book:
         unit_sheet = book.sheet(
             UNIT_SHEET, problems, required=UNIT_REQUIRED, optional=UNIT_OPTIONAL, must_exist=True
         )
@@ -507,14 +512,14 @@ def roster_import(
     problems = Problems()
     roster = read_roster(data, problems, max_bytes=limit)
     if roster is None:
-        raise WorkbookError(sorted_problems(problems))
+        raise WorkbookError(sorted_problems(problems), problems.total)
     today = timezone.localdate()
     with transaction.atomic():
         lock_roster()
         stored = Stored.load()
         check_roster(roster, stored, problems, today=today)
         if problems:
-            raise WorkbookError(sorted_problems(problems))
+            raise WorkbookError(sorted_problems(problems), problems.total)
         result = _Writer(roster, stored, today).write()
         audit_record(
             actor=actor,

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from kaohe.performance.forms import parse_score
 from kaohe.plans.models import AssessedUnit, Indicator
+from kaohe.workbook.archive import Limits
 from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import Problems, open_workbook, show
 
@@ -30,6 +31,7 @@ SHEET = "部门评分"
 GUIDE_SHEET = "指标说明"
 UNIT_CODE, UNIT_NAME = "单位编码", "单位名称"
 MAX_BYTES = 10 * 1024 * 1024  # a department's sheet has hundreds of rows, not millions
+LIMITS = Limits(expanded_bytes=128 * 1024 * 1024, sheet_rows=50_000, total_rows=100_000)
 
 _BOLD = Font(bold=True)
 _NOT_SCORED = PatternFill("solid", fgColor="DDDDDD")
@@ -108,7 +110,7 @@ def read_score_sheet(
     by_category = {(i.category_id, i.code): i for i in indicators}
     problems = Problems()
     cells: Cells = {}
-    with open_workbook(source, max_bytes=MAX_BYTES) as book:
+    with open_workbook(source, max_bytes=MAX_BYTES, limits=LIMITS) as book:
         sheet = book.sheet(
             SHEET, problems, required=(UNIT_CODE, *codes), optional=(UNIT_NAME,), must_exist=True
         )

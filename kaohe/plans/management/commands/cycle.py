@@ -50,7 +50,7 @@ class Command(BaseCommand):
         try:
             summary = transfer.cycle_import_file(source=path, actor=transfer.CLI_ACTOR, file_name=path.name)
         except WorkbookError as error:
-            self.fail([str(problem) for problem in error.problems])
+            self.fail([str(problem) for problem in error.problems] + ([error.more] if error.more else []))
         except InputError as error:
             self.fail(error.messages)
         except OSError as error:
