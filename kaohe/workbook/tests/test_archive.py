@@ -2,7 +2,6 @@
 the archive declares), formulas whose cached value would be imported instead of what Excel shows."""
 
 import io
-import time
 
 import pytest
 
@@ -85,13 +84,11 @@ def test_many_problems_keep_the_first_and_count_them_all():
     assert str(caught.value).endswith("……共 10,000 个问题，仅列出前 500 个")
 
 
-def test_a_province_sized_sheet_scans_in_reasonable_time():
-    """Not a timing assert: prints the figure (bench/README.md has the measured one)."""
+def test_a_long_sheet_within_the_limits_is_counted_whole():
     data = book({"测评票": repeated(("票号", "对象", "档次"), ("P0001", "GB00001", "优秀"), 20_000)})
-    start = time.perf_counter()
     found = scan(io.BytesIO(data), Limits(2**31, 1_048_576, 6_000_000))
     assert found.rows == {"测评票": 20_001}
-    print(f"scan of 20,001 rows: {time.perf_counter() - start:.3f} s")
+    assert found.formulas == {}
 
 
 def test_too_large_is_a_value_error_with_a_chinese_message():
