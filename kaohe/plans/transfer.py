@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionKind, SessionStatus
+from kaohe.org.codes import code_clashes
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory, pinyin_full, pinyin_initials
 from kaohe.org.roster import lock_roster
 from kaohe.performance.models import (
@@ -153,6 +154,8 @@ def _length_problems(data: AssessmentInput) -> list[Problem]:
 def check_import(data: AssessmentInput) -> None:
     """What the engine would refuse, and what the database cannot hold; raises with every problem."""
     problems = _length_problems(data)
+    clashes = code_clashes(unit_codes=(u.code for u in data.units), cadre_codes=(c.code for c in data.cadres))
+    problems += [Problem("", None, None, None, message) for message in clashes]
     if problems:
         raise WorkbookError(problems)
     errors = validation.check(data)
