@@ -7,7 +7,8 @@
   purpose from elsewhere.
 - The attempt is recorded *before* the password is checked and the count taken after, in autocommit: of
   any number of parallel attempts, each sees at least every attempt committed before its own, so no more
-  than the limit are ever evaluated. A right password clears its pair's attempts.
+  than the limit are evaluated. A right password clears its pair's attempts (guesses racing it may then be
+  evaluated too, but the password was found within the limit).
 - The client address is the connecting peer's, unless that peer is one of ``TRUSTED_PROXIES``: then
   X-Forwarded-For is read right to left, skipping trusted proxies, and the first other address is the
   client's. Behind a proxy that is not configured, every user shares the proxy's address; anything else

@@ -79,7 +79,9 @@ def test_a_right_password_clears_only_its_own_pairs_attempts(cast):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_thirty_parallel_guesses_evaluate_no_more_than_the_limit(cast, monkeypatch, settings):
+def test_thirty_parallel_guesses_evaluate_no_more_than_the_limit_and_lock_the_right_one_out(
+    cast, monkeypatch, settings
+):
     evaluated = []
     real = auth_forms.authenticate
 
@@ -112,3 +114,5 @@ def test_thirty_parallel_guesses_evaluate_no_more_than_the_limit(cast, monkeypat
     assert len(outcomes) == 30
     assert len(evaluated) <= settings.LOGIN_THROTTLE_LIMIT
     assert outcomes.count("locked") >= 30 - settings.LOGIN_THROTTLE_LIMIT
+    # A right password clears its pair's attempts; it comes too late here: the pair is locked.
+    assert login(password=PASSWORD, forwarded="203.0.113.9") == "locked"
