@@ -11,7 +11,9 @@ transaction. Schemathesis is pinned in pyproject.toml: its checks decide what "f
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -32,11 +34,16 @@ def organiser(roster, cast, client):
     """How each request is sent: in-process, signed in as the organiser, with a CSRF token."""
     client.force_login(User.objects.get(username="organiser"))
     SCHEMA.app = get_wsgi_application()
-    return {
+    # As Django's test client does: a request must not close the connection that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {
         "app": SCHEMA.app,
         "headers": {"X-CSRFToken": CSRF},
         "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF},
     }
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
