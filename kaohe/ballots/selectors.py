@@ -28,11 +28,13 @@ from kaohe.ballots.anonymity import OTHER, group_labels
 from kaohe.ballots.models import (
     OVERALL_CHOICES,
     Ballot,
+    BallotEnvelope,
     BallotItemAnswer,
     BallotTemplate,
     BallotToken,
     EvaluationSession,
     Mark,
+    SessionKind,
     SessionRaterGroup,
     SessionStatus,
     SessionTarget,
@@ -339,12 +341,13 @@ def turnout(session: EvaluationSession) -> list[TurnoutRow]:
         .annotate(n=Count("pk"))
         .values_list("rater_group", "n")
     )
+    if session.kind == SessionKind.ONLINE and BallotEnvelope.objects.filter(session=session).exists():
+        # Sealed ballots say nothing of their group; each is one code used (one transaction stored both).
+        received = BallotToken.objects.filter(session=session, used=True, rehearsal=session.rehearsal)
+    else:
+        received = Ballot.objects.filter(session=session)
     ballots = dict(
-        Ballot.objects.filter(session=session)
-        .order_by()
-        .values_list("rater_group")
-        .annotate(n=Count("pk"))
-        .values_list("rater_group", "n")
+        received.order_by().values_list("rater_group").annotate(n=Count("pk")).values_list("rater_group", "n")
     )
     rows = [
         TurnoutRow(g.name, g.expected, codes.get(g.name, 0), ballots.get(g.name, 0))
@@ -519,7 +522,10 @@ def session_tally(session: EvaluationSession) -> Tally:
 
 
 def session_has_data(session: EvaluationSession) -> bool:
-    return Ballot.objects.filter(session=session).exists()
+    return (
+        Ballot.objects.filter(session=session).exists()
+        or BallotEnvelope.objects.filter(session=session).exists()
+    )
 
 
 def counted_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:

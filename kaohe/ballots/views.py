@@ -186,16 +186,55 @@ def session_open(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _transition(request, year, pk, actions.session_open, _("测评已开始。"))
 
 
-def _close_and_seal(*, actor, session):
-    session = actions.session_close(actor=actor, session=session)
-    if not session.rehearsal:
-        actions.session_seal(actor=actor, session=session)
+KEY_FILE_TEXT = """{key}
+
+以上是测评会「{name}」（{year}年度）的开启密钥。
+网上测评票在测评期间用它的公开部分密封，系统本身打不开；结束测评时须填入这段密钥，才能开启计票。
+请打印或存放在不联网的介质上，由专人保管；测评会结束并封存后即可销毁。遗失则本场网上测评票无法计入。
+"""
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+@never_cache
+def session_key(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """Issue the session's opening key and hand it over as a text file: this response is its only copy."""
+    cycle = selectors.get_cycle(year)
+    session = selectors.get_session(cycle, pk)
+    try:
+        private = actions.session_key_issue(actor=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    text = KEY_FILE_TEXT.format(key=private, name=session.name, year=cycle.year)
+    response = HttpResponse(text.encode(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"开启密钥-{session.name}.txt"
+    )
+    return response
+
+
+def opening_key_from(request: HttpRequest) -> str:
+    """The opening key typed or pasted in the close form, or read from the key file uploaded there."""
+    upload = request.FILES.get("opening_key_file")
+    if upload is not None and upload.size is not None and upload.size < 4096:
+        found = [line for line in upload.read().decode("utf-8", "replace").splitlines() if "KAOHE1" in line]
+        if found:
+            return found[0]
+    return request.POST.get("opening_key", "")[:400]
 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
 def session_close(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _transition(request, year, pk, _close_and_seal, _("测评已结束。"))
+    key = opening_key_from(request)
+
+    def close_and_seal(*, actor, session):
+        session = actions.session_close(actor=actor, session=session, opening_key=key)
+        if not session.rehearsal:
+            actions.session_seal(actor=actor, session=session)
+
+    return _transition(request, year, pk, close_and_seal, _("测评已结束。"))
 
 
 @role_required(*CYCLE_EDITORS)

@@ -123,7 +123,7 @@ def test_closing_while_ballots_arrive_seals_exactly_the_ballots_stored(world):
         from django.db import connection as own
 
         try:
-            actions.session_close(actor=world["organiser"], session=session)
+            actions.session_close(actor=world["organiser"], session=session, opening_key=world["opening_key"])
         finally:
             own.close()
 

@@ -63,6 +63,9 @@ def test_the_receipt_is_random_and_unrelated_to_the_code(world):
     code = world["codes"]["下级"][0]
     receipt = actions.ballot_submit(code=code, data=filled(world["session"]))
     assert receipt not in code and code not in receipt
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     ballot = Ballot.objects.get()
     assert ballot.number == receipt and ballot.id.version == 4
 
