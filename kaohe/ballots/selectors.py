@@ -2,7 +2,7 @@
 
 Tallies are the only way ballot contents leave the database through the app, and only for a session that
 has ended (a running tally would reveal each new ballot by difference), by rater group under the k rule
-of ``anonymity``.
+of ``kaohe.rules.disclosure``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kaohe.ballots import filling
-from kaohe.ballots.anonymity import OTHER, group_labels
+from kaohe.rules.disclosure import OTHER, group_labels
 from kaohe.ballots.models import (
     OVERALL_CHOICES,
     Ballot,
@@ -51,8 +51,8 @@ TALLY_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
 
 
 def min_group() -> int:
-    """k: the fewest ballots a rater group may have to be shown on its own (setting BALLOT_MIN_GROUP)."""
-    return max(1, int(getattr(settings, "BALLOT_MIN_GROUP", 3)))
+    """k: the fewest ballots a rater group may have to be shown on its own (settings.MIN_GROUP_SIZE)."""
+    return int(settings.MIN_GROUP_SIZE)
 
 
 def get_cycle(year: int) -> AssessmentCycle:

@@ -30,7 +30,7 @@ from kaohe.ballots.models import BallotTemplate, SessionStatus
 
 def public_base(request: HttpRequest | None) -> str:
     """The address phones reach (BALLOT_PUBLIC_BASE_URL when the hall's network sees the app elsewhere)."""
-    base = getattr(settings, "BALLOT_PUBLIC_BASE_URL", "").rstrip("/")
+    base = settings.BALLOT_PUBLIC_BASE_URL.rstrip("/")
     if base or request is None:
         return base
     return request.build_absolute_uri("/").rstrip("/")

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from kaohe.ballots import actions, selectors
-from kaohe.ballots.anonymity import group_labels
+from kaohe.rules.disclosure import group_labels
 from kaohe.ballots.tests.conftest import field_of, filled
 
 
@@ -96,7 +96,7 @@ def test_reasons_are_listed_without_their_group(world):
 
 
 def test_fewer_than_k_ballots_show_no_counts(world, settings):
-    settings.BALLOT_MIN_GROUP = 5
+    settings.MIN_GROUP_SIZE = 5
     vote(world, "下级", 4)
     session = actions.session_close(
         actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]

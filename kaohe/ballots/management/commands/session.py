@@ -191,11 +191,9 @@ class Command(BaseCommand):
             excellent_limit=options.get("excellent_limit"),
             rehearsal=options["rehearsal"],
         )
-        base = (
-            options.get("base_url")
-            or getattr(settings, "BALLOT_PUBLIC_BASE_URL", "")
-            or "http://127.0.0.1:8000"
-        ).rstrip("/")
+        base = (options.get("base_url") or settings.BALLOT_PUBLIC_BASE_URL or "http://127.0.0.1:8000").rstrip(
+            "/"
+        )
         try:
             with transaction.atomic():  # the session and its codes, or nothing
                 session = actions.session_create(actor=CLI_ACTOR, cycle=cycle, spec=spec)
