@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kaohe.ballots import filling
-from kaohe.rules.disclosure import OTHER, group_labels
 from kaohe.ballots.models import (
     OVERALL_CHOICES,
     Ballot,
@@ -43,6 +42,7 @@ from kaohe.ballots.models import (
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.inputs import cycle_rule_settings, plan_rule_settings
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentPlan
+from kaohe.rules.disclosure import OTHER, group_labels
 from kaohe.rules.errors import InputError
 from kaohe.workbook.layout import SETTINGS_BY_NAME
 from kaohe.workbook.sheets import CellError

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from kaohe.ballots import actions, selectors
-from kaohe.rules.disclosure import group_labels
 from kaohe.ballots.tests.conftest import field_of, filled
+from kaohe.rules.disclosure import group_labels
 
 
 def test_groups_of_at_least_k_are_shown_and_smaller_ones_merge_into_其他():
