@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -47,6 +48,7 @@ from kaohe.results.forms import (
     VoidForm,
 )
 from kaohe.results.models import Decision, Kind, Objection, VoidScope
+from kaohe.rules.disclosure import OTHER
 from kaohe.rules.model import PENDING, UNGRADED
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -219,7 +221,8 @@ def _group_breakdown(targets: list[tuple[tuple[str, Decimal], ...]]) -> dict[str
     sums: dict[str, list[Decimal]] = defaultdict(list)
     for shown in targets:
         for group, score in shown:
-            sums[group].append(score)
+            if group != OTHER:  # 其他 holds different groups from target to target
+                sums[group].append(score)
     groups = sorted(sums, key=lambda g: (("上级", "同级", "下级", "服务对象") + (g,)).index(g))
     return {
         "groups": groups,
@@ -348,11 +351,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
             {"name": g, "score": float(s)} for g, s in selectors.shown_groups(result.democratic).items()
         ],
     }
-    hidden = [
-        g
-        for g, values in (result.democratic or {}).get("groups", {}).items()
-        if values["valid"] < selectors.MIN_GROUP_BALLOTS
-    ]
+    hidden = selectors.merged_groups(result.democratic)
     history = Decision.objects.filter(cycle=cycle, kind=result.kind, code=result.code).select_related(
         "created_by", "run"
     )
@@ -371,7 +370,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
         history=history.order_by("-created_at", "-id"),
         form=DecisionForm(),
         pool_key=f"{result.kind}:{result.pool}",
-        min_ballots=selectors.MIN_GROUP_BALLOTS,
+        min_ballots=settings.MIN_GROUP_SIZE,
     )
     return render(request, "results/result_detail.html", context)
 

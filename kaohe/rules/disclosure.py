@@ -58,7 +58,7 @@ def disclose_democratic(
     if labels is None:
         return {"score": democratic["score"], "valid": democratic["valid"], "groups": {}, "shares": {}}
     if all(label == name for name, label in labels.items()):
-        return dict(democratic)
+        return democratic  # type: ignore[return-value]  # every group shown: the same object
     shown: dict[str, dict[str, Any]] = {}
     merged = [name for name in groups if labels.get(name) == OTHER]
     for name, group in groups.items():
@@ -132,3 +132,12 @@ def disclose_explanation(
             f"民主测评得分{score}分，有效票{valid}张，其中{'、'.join(parts)}{spread}{merged}。{rates}。"
         )
     return explanation[: found.start()] + sentence + explanation[found.end() :]
+
+
+def disclose_result(result: Mapping[str, Any], weights: Mapping[str, Any], k: int) -> dict[str, Any]:
+    """A result of the JSON document as the app may show it: its democratic figures and explanation."""
+    democratic = disclose_democratic(result["democratic"], weights, k)
+    if democratic is result["democratic"]:
+        return dict(result)
+    explanation = disclose_explanation(result["explanation"], democratic, weights, k)
+    return {**result, "democratic": democratic, "explanation": explanation}
