@@ -114,7 +114,7 @@ def disclose_explanation(
             members = group.get("members")
             if members:
                 parts.append(
-                    f"{OTHER}（{'、'.join(members)}合并）{group['score']}分"
+                    f"「{OTHER}」（{'、'.join(members)}合并）{group['score']}分"
                     f"（{group['valid']}张，{weight_words(weights, members)}）"
                 )
             else:
@@ -125,9 +125,9 @@ def disclose_explanation(
         spread = ""
         if "没有有效票" in original:
             spread = "；" + original.split("；", 1)[1].split("。")[0]
-        merged = "；" if any(g.get("members") for g in disclosed["groups"].values()) else ""
-        if merged:
-            merged = f"；不足{k}张的评价人类别不单独显示，与其他类别合并为「其他」，按权重取平均"
+        merged = ""
+        if any(g.get("members") for g in disclosed["groups"].values()):
+            merged = f"；为不让人推知个人的评价，有效票不足{k}张的评价人类别不单独显示，与其他类别合并为「其他」，按权重取平均"
         sentence = (
             f"民主测评得分{score}分，有效票{valid}张，其中{'、'.join(parts)}{spread}{merged}。{rates}。"
         )
