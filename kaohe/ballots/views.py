@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.ballots import actions, codes, selectors, slips
 from kaohe.ballots.forms import (
     CodesForm,
@@ -284,6 +285,7 @@ def session_tally(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             return JsonResponse({"error": str(refusal)}, status=409)
         messages.error(request, str(refusal))
         return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    audit_read(request.user, "ballot_session.tally", session)
     if request.GET.get("format") == "json":
         return JsonResponse(tally.as_json(), json_dumps_params={"ensure_ascii": False})
     seal_ok = None

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.audit.reads import audit_read
 from kaohe.jobs.actions import JobBusy, job_start
 from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
@@ -155,6 +156,7 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def compare(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
+    audit_read(request.user, "results.compare", cycle)
     runs = list(selectors.runs(cycle))
     versions = [run.version for run in runs]
 
@@ -193,6 +195,7 @@ def compare(request: HttpRequest, year: int) -> HttpResponse:
 def export(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
+    audit_read(request.user, "results.export", run, year=cycle.year, version=run.version)
     spool = tempfile.TemporaryFile()  # FileResponse closes it
     write_run_workbook(run, spool)
     spool.seek(0)
@@ -253,6 +256,7 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     pools = selectors.pool_states(cycle, run, decisions=decisions)
     keys = {p.key: p for p in pools}
     pool = keys.get(request.GET.get("pool", "")) or (pools[0] if pools else None)
+    audit_read(request.user, "results.review", run, version=run.version, pool=pool.key if pool else "")
     grade = request.GET.get("grade", "")
     flag = request.GET.get("flag", "")
     query = request.GET.get("q", "").strip()
@@ -315,6 +319,7 @@ def result_explanation(request: HttpRequest, year: int, version: int, pk: int) -
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
     result = selectors.get_explanation(run, pk)
+    audit_read(request.user, "results.explanation", result, version=run.version)
     context = _context(request, cycle, run=run, result=result, pool_key=f"{result.kind}:{result.pool}")
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "results/_explanation.html", context)
@@ -332,6 +337,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
     state = selectors.results_state(cycle)
     run = selectors.get_run(cycle, version)
     result = selectors.get_result(run, pk)
+    audit_read(request.user, "results.detail", result, version=run.version)
     current = state.run is not None and state.run.pk == run.pk
     voided = state.voided if current else selectors.voided_in(run)
     [decided] = (

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from kaohe.audit.reads import audit_read
 from kaohe.ballots import actions, selectors, slips
 from kaohe.ballots.forms import parse_groups
 from kaohe.ballots.models import BallotTemplate, EvaluationSession, TemplateKind
@@ -130,6 +131,7 @@ class Command(BaseCommand):
         except selectors.TallyRefused as refusal:
             self.fail([str(refusal)])
             return
+        audit_read(CLI_ACTOR, "ballot_session.tally", session)
         if as_json:
             self.stdout.write(json.dumps(tally.as_json(), ensure_ascii=False, indent=2))
             return
