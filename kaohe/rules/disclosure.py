@@ -84,7 +84,7 @@ def disclose_democratic(
 
 
 def weight_words(weights: Mapping[str, Any], names: list[str]) -> str:
-    total = sum(Decimal(str(weights.get(name, 0))) for name in names)
+    total = sum((Decimal(str(weights.get(name, 0))) for name in names), Decimal(0))
     return f"权重{format(total.normalize(), 'f')}"
 
 

@@ -2,6 +2,7 @@
 democratic score, the shown groups and the weights do not already tell."""
 
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,9 +16,9 @@ EXPLANATION = (
 )
 
 
-def result(groups: dict[str, tuple[str, int]]) -> dict:
-    weight = sum(WEIGHTS[g] for g in groups)
-    score = sum(WEIGHTS[g] * Decimal(s) for g, (s, _) in groups.items()) / weight
+def result(groups: dict[str, tuple[str, int]]) -> dict[str, Any]:
+    weight = sum((WEIGHTS[g] for g in groups), Decimal(0))
+    score = sum((WEIGHTS[g] * Decimal(s) for g, (s, _) in groups.items()), Decimal(0)) / weight
     valid = sum(n for _, n in groups.values())
     text = "、".join(f"{g}{s}分（{n}张，权重{WEIGHTS[g]}）" for g, (s, n) in groups.items())
     return {
@@ -31,12 +32,12 @@ def result(groups: dict[str, tuple[str, int]]) -> dict:
     }
 
 
-def test_groups_of_k_or_more_are_shown_as_they_are():
+def test_groups_of_k_or_more_are_shown_as_they_are() -> None:
     r = result({"上级": ("90.00", 3), "同级": ("80.00", 5), "下级": ("70.00", 9)})
     assert disclose_result(r, WEIGHTS, 3) == r
 
 
-def test_a_small_group_is_merged_with_the_smallest_other_so_neither_can_be_worked_back():
+def test_a_small_group_is_merged_with_the_smallest_other_so_neither_can_be_worked_back() -> None:
     r = result({"上级": ("100.00", 2), "同级": ("80.00", 4), "下级": ("70.00", 9)})
     shown = disclose_result(r, WEIGHTS, 3)
     groups = shown["democratic"]["groups"]
@@ -50,7 +51,7 @@ def test_a_small_group_is_merged_with_the_smallest_other_so_neither_can_be_worke
     assert "为不让人推知个人的评价" in shown["explanation"]
 
 
-def test_fewer_than_k_ballots_in_all_shows_the_score_and_count_only():
+def test_fewer_than_k_ballots_in_all_shows_the_score_and_count_only() -> None:
     r = result({"上级": ("100.00", 2)})
     shown = disclose_result(r, WEIGHTS, 3)
     assert shown["democratic"] == {"score": "100.00", "valid": 2, "groups": {}, "shares": {}}
@@ -58,7 +59,7 @@ def test_fewer_than_k_ballots_in_all_shows_the_score_and_count_only():
     assert "优秀率" not in shown["explanation"] and "综合得分88.00分。" in shown["explanation"]
 
 
-def test_no_democratic_evaluation_is_left_alone():
+def test_no_democratic_evaluation_is_left_alone() -> None:
     assert disclose_democratic(None, WEIGHTS, 3) is None
 
 
@@ -70,7 +71,9 @@ def test_no_democratic_evaluation_is_left_alone():
     ),
     st.integers(1, 6),
 )
-def test_shown_groups_hold_k_and_imply_nothing_beyond_the_score(groups, k):
+def test_shown_groups_hold_k_and_imply_nothing_beyond_the_score(
+    groups: dict[str, tuple[int, int]], k: int
+) -> None:
     r = result({g: (f"{s}.00", n) for g, (s, n) in groups.items()})
     shown = disclose_democratic(r["democratic"], WEIGHTS, k)
     assert shown is not None
@@ -80,8 +83,10 @@ def test_shown_groups_hold_k_and_imply_nothing_beyond_the_score(groups, k):
         # The shown groups, at their weights, give back the democratic score: 其他 is what the score and
         # the other shown groups imply, nothing more.
         weight = {
-            name: sum(WEIGHTS[m] for m in g.get("members", [name])) for name, g in shown["groups"].items()
+            name: sum((WEIGHTS[m] for m in g.get("members", [name])), Decimal(0))
+            for name, g in shown["groups"].items()
         }
-        mean = sum(weight[n] * Decimal(g["score"]) for n, g in shown["groups"].items()) / sum(weight.values())
+        total = sum((weight[n] * Decimal(g["score"]) for n, g in shown["groups"].items()), Decimal(0))
+        mean = total / sum(weight.values(), Decimal(0))
         assert abs(mean - Decimal(r["democratic"]["score"])) <= Decimal("0.01")
         assert sum(g["valid"] for g in shown["groups"].values()) == r["democratic"]["valid"]
