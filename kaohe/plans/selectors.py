@@ -89,14 +89,22 @@ def plan_rows(cycle: AssessmentCycle) -> list[SettingRow]:
 
 def used_rater_groups(cycle: AssessmentCycle) -> set[str]:
     """Rater groups of ballots that count (any session not voided)."""
-    from kaohe.ballots.models import Ballot, SessionStatus
+    from kaohe.ballots.models import Ballot, BallotToken, SessionStatus
 
-    return set(
+    opened = (
         Ballot.objects.filter(session__cycle=cycle)
         .exclude(session__status=SessionStatus.VOID)
         .values_list("rater_group", flat=True)
         .distinct()
     )
+    # An open session's ballots are sealed: the codes used say which groups have cast one.
+    sealed = (
+        BallotToken.objects.filter(session__cycle=cycle, used=True)
+        .exclude(session__status=SessionStatus.VOID)
+        .values_list("rater_group", flat=True)
+        .distinct()
+    )
+    return set(opened) | set(sealed)
 
 
 # --- participants -----------------------------------------------------------------------------------------
