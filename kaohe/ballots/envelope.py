@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 VERSION = b"\x01"
 KEY_PREFIX = "KAOHE1"
-PAD_BLOCK = 4096  # every plaintext is padded to a multiple of this
+PAD_BLOCK = 512  # a plaintext is padded to its session's size, rounded up to a multiple of this
 _INFO = b"kaohe ballot envelope v1"
 _RAW = serialization.Encoding.Raw
 _PUBLIC_RAW = serialization.PublicFormat.Raw
