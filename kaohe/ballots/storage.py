@@ -172,7 +172,12 @@ def envelopes_open(session: EvaluationSession, opening_key: str) -> int:
     sealed = BallotEnvelope.objects.filter(session=session).values_list("sealed", flat=True).order_by()
     opened = []
     for blob in sealed.iterator(chunk_size=2000):
-        payload = envelope.open_envelope(private, bytes(blob))
+        try:
+            payload = envelope.open_envelope(private, bytes(blob))
+        except ValueError:  # written by someone without the app, or changed since: nothing is stored
+            raise envelope.KeyRejected(
+                "有密封测评票未通过校验（可能被改动过），测评会没有结束；请保留数据库并联系系统管理员"
+            ) from None
         opened.append(
             OpenBallot(
                 payload["n"],

@@ -409,3 +409,18 @@ def test_a_formal_run_does_not_start_while_rehearsal_data_remains(cast, roster, 
     assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
         "测评会还有演练数据（测评票 4 张、演练码 5 个），请先清除"
     ]
+
+
+def test_an_envelope_changed_in_the_database_stops_the_close_and_nothing_is_stored(world):
+    session = world["session"]
+    actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
+    envelope_row = BallotEnvelope.objects.get()
+    sealed = bytearray(bytes(envelope_row.sealed))
+    sealed[-1] ^= 1
+    BallotEnvelope.objects.filter(pk=envelope_row.pk).update(sealed=bytes(sealed))
+    assert refusal(
+        lambda: actions.session_close(
+            actor=world["organiser"], session=session, opening_key=world["opening_key"]
+        )
+    ) == ["有密封测评票未通过校验（可能被改动过），测评会没有结束；请保留数据库并联系系统管理员"]
+    assert BallotEnvelope.objects.count() == 1 and not Ballot.objects.exists()
