@@ -1,7 +1,7 @@
 """Loopback load on the ballot page under gunicorn and PostgreSQL, beside the raw insert rate of the same rows.
 
     .venv/bin/python bench/ballot_load.py [--codes 20000] [--duration 60] [--concurrency 48] [--workers 3]
-        [--worker-class sync|gthread|granian] [--threads N] [--app kaohe|floor] [--port 8765]
+        [--worker-class sync|gthread|granian] [--threads N] [--app both|kaohe|floor] [--port 8765]
 
 What it does, bounded in count (``--codes``) and time (``--duration``, and a hard stop), only on 127.0.0.1:
 1. drops and creates the database of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kaohe_bench),
@@ -17,14 +17,16 @@ What it does, bounded in count (``--codes``) and time (``--duration``, and a har
    receipt. It records each request's latency; it stops when the codes or the time run out; the CPU a
    ballot is printed for the server (its process group), the PostgreSQL backends of the bench database
    (sampled from /proc) and the load process;
-5. counts the ballots in the database (must equal the acknowledged ones, every receipt found), then
+5. closes the app's session with the organiser's opening key (its ballots are sealed while it is open),
+   counts the ballots in the database (must equal the acknowledged ones, every receipt found), then
    inserts the same rows (ballots, marks, item answers) straight into PostgreSQL with psycopg: COPY in one
    transaction, and one transaction per ballot (executemany for its marks and answers) over
    ``--concurrency`` / 4 connections; prints both rates and the app's ratio to them;
 6. stops gunicorn and drops the database (``--keep`` keeps it).
 
-``--app floor`` serves bench/ballot_floor.py instead: the same SQL with no framework, the floor under the
-app. ``--worker-class granian`` serves with granian (WSGI, Rust) if it is installed; it is not a dependency.
+``--app floor`` serves bench/ballot_floor.py instead: the same SQL with no framework and no sealing, the
+floor under the app. ``--app both`` (the default) runs the app, then the floor, on fresh databases, and
+prints the app's rate as a share of the floor's measured in the same run. ``--worker-class granian`` serves with granian (WSGI, Rust) if it is installed; it is not a dependency.
 Nothing is installed; gunicorn and psycopg are dependencies already.
 """
 
