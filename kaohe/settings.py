@@ -172,6 +172,11 @@ LOGIN_SLOWDOWN_MAX = float(os.environ.get("LOGIN_SLOWDOWN_MAX", "3"))
 # and the submissions (open link) or wrong codes allowed per address per survey per hour.
 SURVEY_PUBLIC_BASE_URL = os.environ.get("SURVEY_PUBLIC_BASE_URL", "")
 SURVEY_RATE_LIMIT = int(os.environ.get("SURVEY_RATE_LIMIT", "20"))
+# Democratic evaluation: the address phones reach the ballot page /b/…, printed on the 测评码 slips.
+BALLOT_PUBLIC_BASE_URL = os.environ.get("BALLOT_PUBLIC_BASE_URL", "")
+# k: the fewest ballots (and interviews) of one rater group shown on their own anywhere in the app; smaller
+# groups merge into 其他 (kaohe/rules/disclosure.py). BALLOT_MIN_GROUP is its old name, still read.
+MIN_GROUP_SIZE = max(1, int(os.environ.get("MIN_GROUP_SIZE") or os.environ.get("BALLOT_MIN_GROUP") or "3"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

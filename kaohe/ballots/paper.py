@@ -28,12 +28,10 @@ from kaohe.accounts import access
 from kaohe.accounts.actors import Actor
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_record
-from kaohe.ballots import filling, selectors
+from kaohe.ballots import filling, selectors, storage
 from kaohe.ballots.models import (
     Ballot,
-    BallotItemAnswer,
     EvaluationSession,
-    Mark,
     SessionKind,
     SessionStatus,
     TemplateKind,
@@ -460,21 +458,11 @@ def _rows(layout: filling.Layout, values: Mapping[str, Any]) -> tuple[list[tuple
 
 
 def _store(session: EvaluationSession, ballots: Iterable[tuple[str, str, list[tuple], list[tuple]]]) -> tuple:
-    made_ballots, made_marks, made_answers = [], [], []
-    for number, group, marks, answers in ballots:
-        ballot = Ballot(session_id=session.pk, number=number, rater_group=group)
-        made_ballots.append(ballot)
-        made_marks += [Mark(ballot=ballot, unit_id=u, cadre_id=c, choice=ch) for u, c, ch in marks]
-        made_answers += [
-            BallotItemAnswer(
-                ballot=ballot, unit_id=u, cadre_id=c, template_id=t, item=it, choice=ch, reason=r
-            )
-            for u, c, t, it, ch, r in answers
-        ]
-    Ballot.objects.bulk_create(made_ballots, batch_size=2000)
-    Mark.objects.bulk_create(made_marks, batch_size=5000)
-    BallotItemAnswer.objects.bulk_create(made_answers, batch_size=5000)
-    return len(made_ballots), len(made_marks), len(made_answers)
+    stored = storage.ballots_store(
+        session.pk,
+        (storage.OpenBallot(number, group, marks, answers) for number, group, marks, answers in ballots),
+    )
+    return stored.ballots, stored.marks, stored.answers
 
 
 def paper_ballots_commit(*, actor: Actor, session: EvaluationSession) -> Committed:

@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{S}<int:pk>/", views.session_detail, name="session_detail"),
     path(f"{S}<int:pk>/edit/", views.session_edit, name="session_edit"),
     path(f"{S}<int:pk>/codes/", views.codes_generate, name="codes_generate"),
+    path(f"{S}<int:pk>/key/", views.session_key_view, name="session_key"),
     path(f"{S}<int:pk>/open/", views.session_open_view, name="session_open"),
     path(f"{S}<int:pk>/close/", views.session_close_view, name="session_close"),
     path(f"{S}<int:pk>/seal/", views.session_archive_view, name="session_seal"),

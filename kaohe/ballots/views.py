@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.ballots import actions, codes, selectors, slips
 from kaohe.ballots.forms import (
     CodesForm,
@@ -31,7 +32,7 @@ from kaohe.plans.selectors import get_cycle
 
 def public_base(request: HttpRequest | None) -> str:
     """The address phones reach (BALLOT_PUBLIC_BASE_URL when the hall's network sees the app elsewhere)."""
-    base = getattr(settings, "BALLOT_PUBLIC_BASE_URL", "").rstrip("/")
+    base = settings.BALLOT_PUBLIC_BASE_URL.rstrip("/")
     if base or request is None:
         return base
     return request.build_absolute_uri("/").rstrip("/")
@@ -187,16 +188,55 @@ def session_open_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _transition(request, year, pk, actions.session_open, _("测评已开始。"))
 
 
-def _close_and_seal(*, actor, session):
-    session = actions.session_close(actor=actor, session=session)
-    if not session.rehearsal:
-        actions.session_archive(actor=actor, session=session)
+KEY_FILE_TEXT = """{key}
+
+以上是测评会「{name}」（{year}年度）的开启密钥。
+网上测评票在测评期间用它的公开部分密封，系统本身打不开；结束测评时须填入这段密钥，才能开启计票。
+请打印或存放在不联网的介质上，由专人保管；测评会结束并封存后即可销毁。遗失则本场网上测评票无法计入。
+"""
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+@never_cache
+def session_key_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """Issue the session's opening key and hand it over as a text file: this response is its only copy."""
+    cycle = get_cycle(request.user, year)
+    session = selectors.get_session(cycle, pk)
+    try:
+        private = actions.session_key_issue(actor=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    text = KEY_FILE_TEXT.format(key=private, name=session.name, year=cycle.year)
+    response = HttpResponse(text.encode(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"开启密钥-{session.name}.txt"
+    )
+    return response
+
+
+def opening_key_from(request: HttpRequest) -> str:
+    """The opening key typed or pasted in the close form, or read from the key file uploaded there."""
+    upload = request.FILES.get("opening_key_file")
+    if upload is not None and upload.size is not None and upload.size < 4096:
+        found = [line for line in upload.read().decode("utf-8", "replace").splitlines() if "KAOHE1" in line]
+        if found:
+            return found[0]
+    return request.POST.get("opening_key", "")[:400]
 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
 def session_close_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _transition(request, year, pk, _close_and_seal, _("测评已结束。"))
+    key = opening_key_from(request)
+
+    def close_and_seal(*, actor, session):
+        session = actions.session_close(actor=actor, session=session, opening_key=key)
+        if not session.rehearsal:
+            actions.session_archive(actor=actor, session=session)
+
+    return _transition(request, year, pk, close_and_seal, _("测评已结束。"))
 
 
 @role_required(*CYCLE_EDITORS)
@@ -246,6 +286,7 @@ def session_tally_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
             return JsonResponse({"error": str(refusal)}, status=409)
         messages.error(request, str(refusal))
         return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    audit_read(request.user, "ballot_session.tally", session)
     if request.GET.get("format") == "json":
         return JsonResponse(tally.as_json(), json_dumps_params={"ensure_ascii": False})
     seal_ok = None

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.cycle_workbook import export, tasks
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
@@ -73,4 +74,5 @@ def workbook_export(request: HttpRequest, year: int) -> HttpResponse:
         spool.close()
         return _page(request, status=409, export_problems=error.messages, export_cycle=cycle)
     spool.seek(0)
+    audit_read(request.user, "cycle.export", cycle)
     return FileResponse(spool, as_attachment=True, filename=f"{year}年度考核数据.xlsx", content_type=XLSX)

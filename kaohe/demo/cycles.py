@@ -431,24 +431,6 @@ def _unit_ballots(
     return rows
 
 
-def _insert(model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert plain rows without building model instances (the ballots are tens of thousands of rows)."""
-    from django.db import connection
-
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in columns]
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 — names from the model, values bound
-    prepared = [
-        tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)) for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for i in range(0, len(prepared), 5000):
-            cursor.executemany(sql, prepared[i : i + 5000])
-
-
 def _store_ballots(
     session: Any,
     unit: Any,
@@ -457,33 +439,27 @@ def _store_ballots(
     team_template: Any | None,
     rng: random.Random,
 ) -> tuple[int, int]:
-    from kaohe.ballots.models import Ballot, BallotItemAnswer, Mark
+    from kaohe.ballots import storage
     from kaohe.ballots.templates_seed import TEAM_ASPECTS
 
-    ballots: list[tuple[Any, ...]] = []
-    marks: list[tuple[Any, ...]] = []
-    answers: list[tuple[Any, ...]] = []
+    ballots: list[Any] = []
     for row, number in zip(rows, numbers, strict=True):
-        ballot = uuid.uuid4()
-        ballots.append((ballot, session.pk, number, row.group))
+        marks: list[tuple[Any, ...]] = []
+        answers: list[tuple[Any, ...]] = []
         if row.team is not None:
-            marks.append((uuid.uuid4(), ballot, unit.pk, None, row.team))
+            marks.append((unit.pk, None, row.team))
             if team_template is not None:
                 for aspect in TEAM_ASPECTS:
                     choice = TEAM_ASPECT_FOR[row.team]
                     if rng.random() < 0.25:
                         shifted = ASPECT_CHOICES.index(choice) + rng.choice((-1, 1))
                         choice = ASPECT_CHOICES[max(0, min(3, shifted))]
-                    answers.append(
-                        (uuid.uuid4(), ballot, unit.pk, None, team_template.pk, aspect, choice, "")
-                    )
-        marks += [(uuid.uuid4(), ballot, None, c, choice) for c, choice in row.cadres.items()]
-    _insert(Ballot, ("id", "session", "number", "rater_group"), ballots)
-    _insert(Mark, ("id", "ballot", "unit", "cadre", "choice"), marks)
-    _insert(
-        BallotItemAnswer, ("id", "ballot", "unit", "cadre", "template", "item", "choice", "reason"), answers
-    )
-    return len(ballots), len(marks)
+                    answers.append((unit.pk, None, team_template.pk, aspect, choice, ""))
+        marks += [(None, c, choice) for c, choice in row.cadres.items()]
+        ballots.append(storage.OpenBallot(number, row.group, marks, answers))  # type: ignore[arg-type]
+    # Written in the clear through the one module that stores ballots, as paper entry writes them.
+    stored = storage.ballots_store(session.pk, ballots)
+    return stored.ballots, stored.marks
 
 
 # ---------------------------------------------------------------- 2024: an imported, finalised year
@@ -1207,6 +1183,8 @@ def _sessions(
         )
         if not paper:
             ballot_actions.session_codes_generate(actor=organiser, session=session, counts=dict(RATER_GROUPS))
+            # The demo writes its online ballots opened (below), so the key is never needed again.
+            ballot_actions.session_key_issue(actor=organiser, session=session)
         ballot_actions.session_open(actor=organiser, session=session)
         sizes = [(g, n - (rng.random() < 0.3) * rng.randint(1, 2)) for g, n in RATER_GROUPS]
         rows = _unit_ballots(

@@ -35,7 +35,7 @@ CHUNK = 20_000
 
 def min_group() -> int:
     """k: the fewest ballots of one group any figure may come from (the ballots' setting, one owner)."""
-    return max(1, int(getattr(settings, "BALLOT_MIN_GROUP", 3)))
+    return settings.MIN_GROUP_SIZE
 
 
 def counted_sessions(cycle: AssessmentCycle) -> dict[int, str]:

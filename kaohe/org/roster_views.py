@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts.access import ROSTER_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
 from kaohe.org import roster, tasks
@@ -64,6 +65,7 @@ def _xlsx_response(write: Callable[[IO[bytes]], object], file_name: str) -> File
 @require_GET
 def roster_export(request: HttpRequest) -> FileResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
+    audit_read(request.user, "roster.export")
     return _xlsx_response(roster.write_roster, f"干部名册-{stamp}.xlsx")
 
 

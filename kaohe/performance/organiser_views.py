@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.performance import actions, selectors
 from kaohe.performance.forms import (
     AdjustmentFilterForm,
@@ -135,6 +136,7 @@ def adjustment_evidence(request: HttpRequest, year: int, pk: int) -> FileRespons
     adjustment = selectors.get_adjustment(request.user, get_cycle(request.user, year), pk)
     if not adjustment.evidence:
         raise Http404
+    audit_read(request.user, "adjustment.evidence", adjustment)
     return file_response(adjustment.evidence, _evidence_name("加减分佐证", adjustment))
 
 
@@ -203,6 +205,7 @@ def veto_evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
     veto = selectors.get_veto(request.user, get_cycle(request.user, year), pk)
     if not veto.evidence:
         raise Http404
+    audit_read(request.user, "veto.evidence", veto)
     return file_response(veto.evidence, _evidence_name("一票否决佐证", veto))
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import INPUT_ROLES, role_required
 from kaohe.accounts.models import Role
+from kaohe.audit.reads import audit_read
 from kaohe.performance import actions, selectors
 from kaohe.performance.evidence import content_type
 from kaohe.performance.forms import LeaderRatingForm, SelfEvaluationForm, VerificationForm, parse_score
@@ -248,6 +249,7 @@ def self_evaluation_edit(request: HttpRequest, year: int, indicator_pk: int) -> 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = selectors.get_evidence(request.user, pk)
+    audit_read(request.user, "evidence.download", evidence)
     return file_response(evidence.file, evidence.name)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.conf import settings as django_settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -35,6 +36,7 @@ from kaohe.results.models import (
     ResultVoid,
     Seal,
 )
+from kaohe.rules.disclosure import OTHER
 from kaohe.rules.model import CADRE_GRADES, PENDING, TEAM_GRADES, UNGRADED, AssessmentInput, RuleSettings
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -565,18 +567,23 @@ def compare_runs(old: ComputeRun, new: ComputeRun) -> list[Move]:
 
 # --- charts -----------------------------------------------------------------------------------------------
 
-MIN_GROUP_BALLOTS = 3  # k-anonymity: a rater group's score is shown only from 3 ballots up
-
 
 def shown_groups(democratic: dict[str, Any] | None) -> dict[str, Decimal]:
-    """The rater groups' scores that may be shown: groups with at least ``MIN_GROUP_BALLOTS`` ballots."""
+    """The rater groups' scores as a result row holds them: already under the k rule (small groups merged
+    into 其他 when the run was stored, rules/disclosure.py). A row with any group under k — stored before
+    the rule, or k raised since — shows no group at all rather than some."""
     if not democratic:
         return {}
-    return {
-        group: Decimal(values["score"])
-        for group, values in democratic["groups"].items()
-        if values["valid"] >= MIN_GROUP_BALLOTS
-    }
+    groups = democratic["groups"]
+    if any(values["valid"] < django_settings.MIN_GROUP_SIZE for values in groups.values()):
+        return {}
+    return {group: Decimal(values["score"]) for group, values in groups.items()}
+
+
+def merged_groups(democratic: dict[str, Any] | None) -> list[str]:
+    """The rater groups merged into 其他 in a result row (names only)."""
+    other = (democratic or {}).get("groups", {}).get(OTHER) or {}
+    return list(other.get("members", []))
 
 
 GRADES_ALL = (*CADRE_GRADES, *TEAM_GRADES[1:], UNGRADED, PENDING)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -30,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.audit.reads import audit_read
 from kaohe.jobs.actions import JobBusy, job_start
 from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
@@ -47,6 +49,7 @@ from kaohe.results.forms import (
     VoidForm,
 )
 from kaohe.results.models import Decision, Kind, Objection, VoidScope
+from kaohe.rules.disclosure import OTHER
 from kaohe.rules.model import PENDING, UNGRADED
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -159,6 +162,7 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def compare_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
+    audit_read(request.user, "results.compare", cycle)
     runs = list(selectors.runs(cycle))
     versions = [run.version for run in runs]
 
@@ -197,6 +201,7 @@ def compare_view(request: HttpRequest, year: int) -> HttpResponse:
 def export(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
+    audit_read(request.user, "results.export", run, year=cycle.year, version=run.version)
     spool = tempfile.TemporaryFile()  # FileResponse closes it
     write_run_workbook(run, spool)
     spool.seek(0)
@@ -225,7 +230,8 @@ def _group_breakdown(targets: list[tuple[tuple[str, Decimal], ...]]) -> dict[str
     sums: dict[str, list[Decimal]] = defaultdict(list)
     for shown in targets:
         for group, score in shown:
-            sums[group].append(score)
+            if group != OTHER:  # 其他 holds different groups from target to target
+                sums[group].append(score)
     groups = sorted(sums, key=lambda g: (("上级", "同级", "下级", "服务对象") + (g,)).index(g))
     return {
         "groups": groups,
@@ -256,6 +262,7 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     pools = selectors.pool_states(cycle, run, decisions=decisions)
     keys = {p.key: p for p in pools}
     pool = keys.get(request.GET.get("pool", "")) or (pools[0] if pools else None)
+    audit_read(request.user, "results.review", run, version=run.version, pool=pool.key if pool else "")
     grade = request.GET.get("grade", "")
     flag = request.GET.get("flag", "")
     query = request.GET.get("q", "").strip()
@@ -318,6 +325,7 @@ def result_explanation(request: HttpRequest, year: int, version: int, pk: int) -
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
     result = selectors.get_explanation(run, pk)
+    audit_read(request.user, "results.explanation", result, version=run.version)
     context = _context(request, cycle, run=run, result=result, pool_key=f"{result.kind}:{result.pool}")
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "results/_explanation.html", context)
@@ -335,6 +343,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
     state = selectors.results_state(cycle)
     run = selectors.get_run(cycle, version)
     result = selectors.get_result(run, pk)
+    audit_read(request.user, "results.detail", result, version=run.version)
     current = state.run is not None and state.run.pk == run.pk
     voided = state.voided if current else selectors.voided_in(run)
     [decided] = (
@@ -354,11 +363,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
             {"name": g, "score": float(s)} for g, s in selectors.shown_groups(result.democratic).items()
         ],
     }
-    hidden = [
-        g
-        for g, values in (result.democratic or {}).get("groups", {}).items()
-        if values["valid"] < selectors.MIN_GROUP_BALLOTS
-    ]
+    hidden = selectors.merged_groups(result.democratic)
     history = Decision.objects.filter(cycle=cycle, kind=result.kind, code=result.code).select_related(
         "created_by", "run"
     )
@@ -377,7 +382,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
         history=history.order_by("-created_at", "-id"),
         form=DecisionForm(),
         pool_key=f"{result.kind}:{result.pool}",
-        min_ballots=selectors.MIN_GROUP_BALLOTS,
+        min_ballots=settings.MIN_GROUP_SIZE,
     )
     return render(request, "results/result_detail.html", context)
 

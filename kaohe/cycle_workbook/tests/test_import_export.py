@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
+from kaohe.ballots import storage
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionKind
 from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.cycle_workbook import export
@@ -418,13 +419,13 @@ def test_ballot_and_mark_ids_are_random_version_4_uuids():
 
 def test_ballots_and_marks_go_in_in_the_order_of_their_random_ids_not_the_books(db, monkeypatch):
     inserted = {}
-    insert = cycle_workbook.insert_rows
+    insert = storage._insert_rows  # the one module that stores ballots
 
     def capture(model, names, rows):
         inserted[model] = rows
         insert(model, names, rows)
 
-    monkeypatch.setattr(cycle_workbook, "insert_rows", capture)
+    monkeypatch.setattr(storage, "_insert_rows", capture)
     import_book(small())
     ballots, marks = [row[0] for row in inserted[Ballot]], inserted[Mark]
     assert len(ballots) > 1 and ballots == sorted(ballots)

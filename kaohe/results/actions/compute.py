@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from kaohe.results.models import (
     Result,
 )
 from kaohe.rules import assess, assessment_document
+from kaohe.rules.disclosure import disclose_result
 from kaohe.rules.errors import InputError
 from kaohe.rules.model import PENDING, UNGRADED, Assessment, AssessmentInput
 
@@ -139,8 +141,12 @@ def _json(value: Any) -> str | None:
 
 def _store_results(run: ComputeRun, document: dict[str, Any]) -> None:
     """The run's rows as plain tuples (COPY on PostgreSQL, executemany elsewhere): for 55,000 results,
-    ``bulk_create`` spent several times the insert itself building instances and their SQL."""
-    results = document["results"]
+    ``bulk_create`` spent several times the insert itself building instances and their SQL.
+
+    The rows hold what the app may show (the k rule, rules/disclosure.py): a rater group of fewer than k
+    ballots is merged into 其他 in ``democratic`` and the explanation. The run's document keeps every group."""
+    weights = selectors.run_settings(run).rater_group_weights
+    results = [disclose_result(r, weights, settings.MIN_GROUP_SIZE) for r in document["results"]]
     units = _ids(Unit, {r["unit"] for r in results})
     cadres = _ids(Cadre, {r["code"] for r in results if r["kind"] == Kind.CADRE})
     rows = [

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
@@ -14,6 +15,7 @@ from kaohe.results import actions, canonical, selectors
 from kaohe.results.management.commands.assess import Command as Assess
 from kaohe.results.models import ComputeRun, Quota, Result
 from kaohe.results.tests.conftest import run_command
+from kaohe.rules.disclosure import disclose_result
 from kaohe.workbook.reader import read_assessment_workbook
 from kaohe.workbook.tests.books import xlsx
 from kaohe.workbook.tests.generated import generated_book
@@ -119,7 +121,11 @@ def test_result_rows_hold_the_values_of_the_document(world):
     run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     document = selectors.run_document(run)
     rows = Result.objects.filter(run=run).order_by("position").select_related("unit", "cadre")
-    for r, row in zip(document["results"], rows, strict=True):
+    weights = selectors.run_settings(run).rater_group_weights
+    # The rows hold what the app may show (the k rule); the document keeps every group.
+    shown = [disclose_result(r, weights, settings.MIN_GROUP_SIZE) for r in document["results"]]
+    assert shown != document["results"]  # this world has small groups
+    for r, row in zip(shown, rows, strict=True):
         assert (row.kind, row.code, row.name, row.unit.code, row.pool, row.democratic) == (
             r["kind"],
             r["code"],

@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from kaohe.accounts.actors import CLI
 from kaohe.integrity import actions
 from kaohe.plans.models import AssessmentCycle
 
 INPUT_ERROR = 2
-CLI_ACTOR = "kaohe analyse"
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         assert cycle is not None
         began = time.monotonic()
         if save:
-            report = actions.analysis_run(actor=CLI_ACTOR, cycle=cycle).report
+            report = actions.analysis_run(actor=CLI, cycle=cycle).report
         else:
             report = actions.cycle_report(cycle)
         if as_json:
