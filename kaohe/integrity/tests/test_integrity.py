@@ -57,7 +57,7 @@ def test_nothing_that_names_a_ballot_reaches_the_analysis(analysed_cycle: Assess
 
 
 def test_no_figure_from_fewer_than_k_ballots(analysed_cycle: AssessmentCycle, settings: Any) -> None:
-    settings.BALLOT_MIN_GROUP = 500  # more than any session has
+    settings.MIN_GROUP_SIZE = 500  # more than any session has
     report = actions.cycle_report(analysed_cycle)
     assert report["k"] == 500
     assert not report["profiles"] and not report["intervals"]
