@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kaohe.ballots",
     "kaohe.results",
     "kaohe.jobs",
+    "kaohe.interviews",
 ]
 
 MIDDLEWARE = [

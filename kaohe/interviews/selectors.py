@@ -1,0 +1,239 @@
+"""Who may see which interviews, and the one way a record is opened.
+
+- Records and outlines: the members of an assessment group of the cycle that visits the unit, and the
+  organisers. Nobody else: not the unit's liaison, not a cadre, not another group, not the committee or
+  leaders (they see summaries), not the 三员 administrators. A role outside is a 403, an assessor outside
+  the unit's groups a 404, so ids cannot be probed.
+- A group member opens records (and outlines) of a cycle only after acknowledging its pledge in force.
+- Every opening of a record or an outline goes through `open_interview` / `open_outline`, which audit it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kaohe.accounts.models import Role
+from kaohe.audit.actions import audit_record
+from kaohe.crypto.configured import active_suite, open_sealed
+from kaohe.crypto.modes import digest
+from kaohe.interviews import coverage as coverage_rules
+from kaohe.interviews.models import (
+    Interview,
+    Interviewee,
+    InterviewOutline,
+    InterviewSettings,
+    Kind,
+    PledgeAcknowledgement,
+)
+from kaohe.interviews.record import InterviewRecord
+from kaohe.interviews.summary import UnitSummary, summarise
+from kaohe.org.models import Position, Unit
+from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentGroup
+
+# Who reads records: group members (of the unit's groups) and organisers.
+RECORD_ROLES = (Role.ORGANISER, Role.ASSESSOR)
+# Who reads summaries (counts under the k rule); assessors only of their units.
+SUMMARY_ROLES = (Role.ORGANISER, Role.ASSESSOR, Role.COMMITTEE, Role.LEADER)
+# Settings, the pledge's text and exporting records as text.
+ORGANISER_ROLES = (Role.ORGANISER,)
+
+
+def min_group() -> int:
+    """k: the fewest interviews of one target whose counts may be shown (the ballots' smallest group)."""
+    return max(1, int(getattr(settings, "MIN_GROUP_SIZE", getattr(settings, "BALLOT_MIN_GROUP", 3))))
+
+
+class PledgeRequired(PermissionDenied):
+    """The account must acknowledge the cycle's pledge before opening a record."""
+
+
+def require_role(user, roles) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied
+
+
+def get_cycle(user, year: int, roles=RECORD_ROLES) -> AssessmentCycle:
+    require_role(user, roles)
+    return get_object_or_404(AssessmentCycle, year=year)
+
+
+def settings_of(cycle: AssessmentCycle) -> InterviewSettings:
+    """The cycle's interview settings; an unsaved one with the defaults when none was written yet."""
+    try:
+        return cycle.interview_settings
+    except InterviewSettings.DoesNotExist:
+        return InterviewSettings(cycle=cycle)
+
+
+# --- units -------------------------------------------------------------------------------------------------
+
+
+def visited_units(user, cycle: AssessmentCycle) -> QuerySet[Unit]:
+    """The units of the cycle's groups: all for the organiser, committee and leaders; an assessor's own."""
+    units = Unit.objects.filter(Exists(AssessmentGroup.objects.filter(cycle=cycle, units=OuterRef("pk"))))
+    if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.LEADER):
+        return units.order_by("code")
+    if user.has_role(Role.ASSESSOR):
+        mine = AssessmentGroup.objects.filter(cycle=cycle, members=user, units=OuterRef("pk"))
+        return units.filter(Exists(mine)).order_by("code")
+    return Unit.objects.none()
+
+
+def get_unit(user, cycle: AssessmentCycle, unit_pk: int, roles=RECORD_ROLES) -> Unit:
+    require_role(user, roles)
+    return get_object_or_404(visited_units(user, cycle), pk=unit_pk)
+
+
+def get_interviewee(user, cycle: AssessmentCycle, pk: int) -> Interviewee:
+    require_role(user, RECORD_ROLES)
+    units = visited_units(user, cycle).values("pk")
+    return get_object_or_404(
+        Interviewee.objects.filter(cycle=cycle, unit__in=units).select_related("unit", "cadre"), pk=pk
+    )
+
+
+def team_cadres(cycle: AssessmentCycle, unit: Unit) -> list[tuple[int, str, str]]:
+    """(cadre id, name, post) of the unit's leadership team that year: the cycle's assessed cadres of the
+    unit, or — before any were snapshotted — the cadres holding a position there now."""
+    assessed = AssessedCadre.objects.filter(cycle=cycle, unit=unit).select_related("cadre")
+    rows = [(a.cadre_id, a.cadre.name, a.post) for a in assessed.order_by("-principal", "cadre__code")]
+    if rows:
+        return rows
+    positions = Position.objects.filter(unit=unit, end__isnull=True).select_related("cadre")
+    return [(p.cadre_id, p.cadre.name, p.title) for p in positions.order_by("-principal", "cadre__code")]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One person on a unit's list: a leader not listed yet has no `interviewee`."""
+
+    kind: str
+    name: str
+    post: str
+    interviewee: Interviewee | None
+    heard: bool
+    cadre_id: int | None = None
+
+    @property
+    def excused(self) -> bool:
+        return self.interviewee is not None and bool(self.interviewee.excused_reason) and not self.heard
+
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label)
+
+
+def unit_rows(cycle: AssessmentCycle, unit: Unit) -> list[Row]:
+    listed = list(
+        Interviewee.objects.filter(cycle=cycle, unit=unit)
+        .annotate(heard=Exists(Interview.objects.filter(interviewee=OuterRef("pk"))))
+        .order_by("kind", "pk")
+    )
+    by_cadre = {i.cadre_id: i for i in listed if i.cadre_id}
+    rows = []
+    for cadre_id, name, post in team_cadres(cycle, unit):
+        listed_row = by_cadre.pop(cadre_id, None)
+        heard = bool(listed_row and listed_row.heard)
+        rows.append(Row(Kind.LEADER, name, post, listed_row, heard, cadre_id))
+    # Leaders listed earlier who left the team since stay on the list: they were to be heard.
+    others = [i for i in listed if i.kind != Kind.LEADER or i.cadre_id in by_cadre]
+    order = [k.value for k in Kind]
+    for i in sorted(others, key=lambda i: (order.index(i.kind), i.pk)):
+        rows.append(Row(i.kind, i.name, i.post, i, i.heard, i.cadre_id))
+    return rows
+
+
+def unit_coverage(
+    cycle: AssessmentCycle, unit: Unit, rows: list[Row] | None = None
+) -> coverage_rules.Coverage:
+    rows = unit_rows(cycle, unit) if rows is None else rows
+    people = [coverage_rules.Person(r.kind, r.heard, r.excused) for r in rows]
+    return coverage_rules.coverage(people, settings_of(cycle).counts())
+
+
+def missing_count(user, cycle: AssessmentCycle) -> int:
+    """How many interviews are still missing in the units the account's groups visit (the home page's to-do)."""
+    return sum(unit_coverage(cycle, unit).missing for unit in visited_units(user, cycle))
+
+
+# --- the pledge --------------------------------------------------------------------------------------------
+
+
+def pledge_digest(text: str) -> str:
+    return f"{active_suite().digest}:{digest(active_suite().digest, text.encode()).hex()}"
+
+
+def pledge_acknowledged(user, cycle: AssessmentCycle) -> bool:
+    """Organisers set the pledge; group members must have acknowledged its words in force."""
+    if user.has_role(Role.ORGANISER):
+        return True
+    text = settings_of(cycle).pledge
+    return PledgeAcknowledgement.objects.filter(cycle=cycle, user=user, digest=pledge_digest(text)).exists()
+
+
+def require_pledge(user, cycle: AssessmentCycle) -> None:
+    if not pledge_acknowledged(user, cycle):
+        raise PledgeRequired
+
+
+# --- opening records ---------------------------------------------------------------------------------------
+
+
+def record_aad(interviewee_pk: int) -> bytes:
+    return f"interview:{interviewee_pk}".encode()
+
+
+def outline_aad(interviewee_pk: int) -> bytes:
+    return f"interview-outline:{interviewee_pk}".encode()
+
+
+def open_interview(user, interviewee: Interviewee) -> InterviewRecord | None:
+    """The record of `interviewee` (fetched through get_interviewee), decrypted and its reading audited;
+    None when nobody was heard yet."""
+    require_pledge(user, interviewee.cycle)
+    interview = Interview.objects.filter(interviewee=interviewee).first()
+    if interview is None:
+        return None
+    with transaction.atomic():
+        audit_record(actor=user, action="interview.read", obj=interview, after={"unit": interviewee.unit_id})
+    return InterviewRecord.from_json(open_sealed(interview.sealed, aad=record_aad(interviewee.pk)))
+
+
+def open_outline(user, interviewee: Interviewee) -> str | None:
+    require_pledge(user, interviewee.cycle)
+    outline = InterviewOutline.objects.filter(interviewee=interviewee).first()
+    if outline is None:
+        return None
+    with transaction.atomic():
+        audit_record(
+            actor=user, action="interview.outline_read", obj=outline, after={"unit": interviewee.unit_id}
+        )
+    return open_sealed(outline.sealed, aad=outline_aad(interviewee.pk)).decode()
+
+
+def unit_records(cycle: AssessmentCycle, unit: Unit) -> list[InterviewRecord]:
+    """All records of a unit, decrypted for counting only: callers show them through `summarise` alone."""
+    interviews = Interview.objects.filter(interviewee__cycle=cycle, interviewee__unit=unit)
+    return [
+        InterviewRecord.from_json(open_sealed(i.sealed, aad=record_aad(i.interviewee_id)))
+        for i in interviews.order_by("pk")
+    ]
+
+
+def unit_summary(cycle: AssessmentCycle, unit: Unit) -> UnitSummary:
+    cadres = [(pk, name) for pk, name, _post in team_cadres(cycle, unit)]
+    return summarise(unit_records(cycle, unit), cadres, k=min_group(), recommend=settings_of(cycle).recommend)
+
+
+def unit_members(cycle: AssessmentCycle, unit: Unit) -> list[str]:
+    """The names of the members of the groups visiting `unit`: who may have conducted its interviews."""
+    from kaohe.accounts.models import User
+
+    members = User.objects.filter(assessment_groups__cycle=cycle, assessment_groups__units=unit).distinct()
+    return [str(m) for m in members.order_by("username")]
