@@ -228,7 +228,13 @@ def unit_records(cycle: AssessmentCycle, unit: Unit) -> list[InterviewRecord]:
 
 def unit_summary(cycle: AssessmentCycle, unit: Unit) -> UnitSummary:
     cadres = [(pk, name) for pk, name, _post in team_cadres(cycle, unit)]
-    return summarise(unit_records(cycle, unit), cadres, k=min_group(), recommend=settings_of(cycle).recommend)
+    return summarise(
+        unit_records(cycle, unit),
+        cadres,
+        k=min_group(),
+        recommend=settings_of(cycle).recommend,
+        complete=unit_coverage(cycle, unit).complete,
+    )
 
 
 def unit_members(cycle: AssessmentCycle, unit: Unit) -> list[str]:

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from kaohe.interviews.demo import demo_interviews_load
 from kaohe.org.demo import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                         from kaohe.plans.demo import demo_cycles_load
 
                         cycles = demo_cycles_load(seed=seed)
+                        demo_interviews_load(seed=seed)
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
