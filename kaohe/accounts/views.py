@@ -18,6 +18,7 @@ from kaohe.accounts.forms import (
     account_list,
 )
 from kaohe.accounts.models import User
+from kaohe.interviews import selectors as interview_selectors
 from kaohe.org import selectors as org_selectors
 
 
@@ -35,6 +36,7 @@ def home(request):
         "cadre_count": org_selectors.visible_cadres(user).count(),
         "categories": org_selectors.category_summary(user),
         "own_cadre": org_selectors.own_cadre(user),
+        "interviews": interview_selectors.assessor_todo(user),
     }
     return render(request, "accounts/home.html", context)
 

@@ -64,11 +64,9 @@ def get_cycle(user, year: int, roles=RECORD_ROLES) -> AssessmentCycle:
 
 
 def settings_of(cycle: AssessmentCycle) -> InterviewSettings:
-    """The cycle's interview settings; an unsaved one with the defaults when none was written yet."""
-    try:
-        return cycle.interview_settings
-    except InterviewSettings.DoesNotExist:
-        return InterviewSettings(cycle=cycle)
+    """The cycle's interview settings; an unsaved one with the defaults when none was written yet.
+    Queried each time: the reverse one-to-one would cache an absent row on the cycle object."""
+    return InterviewSettings.objects.filter(cycle=cycle).first() or InterviewSettings(cycle=cycle)
 
 
 # --- units -------------------------------------------------------------------------------------------------
@@ -158,8 +156,16 @@ def unit_coverage(
 
 
 def missing_count(user, cycle: AssessmentCycle) -> int:
-    """How many interviews are still missing in the units the account's groups visit (the home page's to-do)."""
+    """How many interviews are still missing in the units the account's groups visit."""
     return sum(unit_coverage(cycle, unit).missing for unit in visited_units(user, cycle))
+
+
+def assessor_todo(user) -> tuple[AssessmentCycle, int] | None:
+    """The home page's to-do for an assessor: the latest cycle they visit units in, and interviews missing."""
+    if not user.has_role(Role.ASSESSOR):
+        return None
+    cycle = AssessmentCycle.objects.filter(groups__members=user).order_by("-year").first()
+    return (cycle, missing_count(user, cycle)) if cycle is not None else None
 
 
 # --- the pledge --------------------------------------------------------------------------------------------

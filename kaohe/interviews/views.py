@@ -83,7 +83,7 @@ def settings_edit(request, year: int):
         "recommend": current.recommend,
         "pledge": current.pledge,
     }
-    form = SettingsForm(request.POST or None, initial=initial)
+    form = SettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.interview_settings_update(actor=request.user, cycle=cycle, **form.cleaned_data)
@@ -314,7 +314,7 @@ def summary(request, year: int, unit_pk: int):
 @role_required(*selectors.ORGANISER_ROLES)
 def export(request, year: int):
     cycle = selectors.get_cycle(request.user, year, selectors.ORGANISER_ROLES)
-    form = ExportForm(request.POST or None)
+    form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         text = actions.interviews_export(actor=request.user, cycle=cycle)
         return _download(text.encode(), f"个别谈话记录-{cycle.year}.txt", "text/plain; charset=utf-8")
