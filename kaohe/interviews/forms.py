@@ -55,7 +55,7 @@ def _split_names(text: str) -> list[str]:
 class RecordForm(forms.Form):
     """The record in one form: the fields follow `record.InterviewRecord`, one group of fields per cadre."""
 
-    held_on = forms.DateField(label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     interviewers = forms.MultipleChoiceField(
         label=_("谈话人"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -98,9 +98,21 @@ class RecordForm(forms.Form):
             )
         for pk, name, _post in self.cadres:
             for j, quality in enumerate(QUALITIES):
-                self.fields[f"c{pk}_{j}"] = forms.CharField(label=f"{name} · {quality}", required=False)
+                # Shown in a table without visible labels: the label goes to screen readers (and tests).
+                self.fields[f"c{pk}_{j}"] = forms.CharField(
+                    label=f"{name} · {quality}",
+                    required=False,
+                    widget=forms.TextInput(
+                        attrs={"aria-label": f"{name} · {quality}", "class": "form-control form-control-sm"}
+                    ),
+                )
             self.fields[f"c{pk}_grade"] = forms.ChoiceField(
-                label=f"{name} · 推荐等次", required=False, choices=[("", "—"), *((g, g) for g in GRADES)]
+                label=f"{name} · 推荐等次",
+                required=False,
+                choices=[("", "—"), *((g, g) for g in GRADES)],
+                widget=forms.Select(
+                    attrs={"aria-label": f"{name} · 推荐等次", "class": "form-select form-select-sm"}
+                ),
             )
         if recommend:
             self.fields["recommended"] = forms.MultipleChoiceField(
