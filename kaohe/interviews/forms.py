@@ -19,7 +19,27 @@ from kaohe.interviews.record import (
 SMALL = {"rows": 2}
 
 
-class SettingsForm(forms.Form):
+class Styled(forms.Form):
+    """Bootstrap's classes on every widget that has none yet."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class SettingsForm(Styled):
     staff = forms.IntegerField(label=_("干部职工代表人数"), min_value=0, max_value=100)
     service_users = forms.IntegerField(label=_("服务对象人数"), min_value=0, max_value=100)
     deputies = forms.IntegerField(label=_("两代表一委员人数"), min_value=0, max_value=100)
@@ -27,21 +47,21 @@ class SettingsForm(forms.Form):
     pledge = forms.CharField(label=_("保密和纪律承诺"), widget=forms.Textarea(attrs={"rows": 10}))
 
 
-class IntervieweeForm(forms.Form):
+class IntervieweeForm(Styled):
     kind = forms.ChoiceField(label=_("类别"), choices=[c for c in Kind.choices if c[0] != Kind.LEADER])
     name = forms.CharField(label=_("姓名"), max_length=50)
     post = forms.CharField(label=_("职务"), max_length=100, required=False)
 
 
-class ExcuseForm(forms.Form):
+class ExcuseForm(Styled):
     reason = forms.CharField(label=_("未谈原因"), max_length=200, required=False)
 
 
-class OutlineForm(forms.Form):
+class OutlineForm(Styled):
     text = forms.CharField(label=_("谈话提纲"), widget=forms.Textarea(attrs={"rows": 16}))
 
 
-class ExportForm(forms.Form):
+class ExportForm(Styled):
     confirm = forms.BooleanField(
         label=_("我知道导出的文本不再加密，将按保密规定保管，用后销毁。"),
         error_messages={"required": _("请先确认保密要求。")},
@@ -52,10 +72,12 @@ def _split_names(text: str) -> list[str]:
     return [n for n in (part.strip() for part in re.split(r"[,，、;；\s]+", text)) if n]
 
 
-class RecordForm(forms.Form):
+class RecordForm(Styled):
     """The record in one form: the fields follow `record.InterviewRecord`, one group of fields per cadre."""
 
-    held_on = forms.DateField(label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(
+        label=_("谈话日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     interviewers = forms.MultipleChoiceField(
         label=_("谈话人"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -121,6 +143,7 @@ class RecordForm(forms.Form):
                 choices=[(str(pk), name) for pk, name, _post in self.cadres],
                 widget=forms.CheckboxSelectMultiple,
             )
+        self.style()
 
     def team_fields(self):
         return [self[f"team_{i}"] for i in range(len(ASPECTS))]
