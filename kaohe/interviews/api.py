@@ -108,7 +108,7 @@ class GradeCount(Schema):
 class CadreSummaryOut(Schema):
     cadre_id: int
     name: str
-    evaluated: int
+    evaluated: int | None
     grades: list[GradeCount] | None
     recommended: int | None
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kaohe.accounts.access import INTERVIEW_RECORD_READERS, INTERVIEW_SUMMARY_READERS
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_record
 from kaohe.crypto.configured import active_suite, open_sealed
@@ -37,9 +38,9 @@ from kaohe.org.models import Position, Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentGroup
 
 # Who reads records: group members (of the unit's groups) and organisers.
-RECORD_ROLES = (Role.ORGANISER, Role.ASSESSOR)
+RECORD_ROLES = INTERVIEW_RECORD_READERS
 # Who reads summaries (counts under the k rule); assessors only of their units.
-SUMMARY_ROLES = (Role.ORGANISER, Role.ASSESSOR, Role.COMMITTEE, Role.LEADER)
+SUMMARY_ROLES = INTERVIEW_SUMMARY_READERS
 # Settings, the pledge's text and exporting records as text.
 ORGANISER_ROLES = (Role.ORGANISER,)
 
@@ -160,11 +161,19 @@ def missing_count(user, cycle: AssessmentCycle) -> int:
     return sum(unit_coverage(cycle, unit).missing for unit in visited_units(user, cycle))
 
 
+def latest_cycle(user) -> AssessmentCycle | None:
+    """The latest cycle: for an assessor, the latest one whose groups they belong to."""
+    cycles = AssessmentCycle.objects.all()
+    if user.has_role(Role.ASSESSOR):
+        cycles = cycles.filter(groups__members=user)
+    return cycles.order_by("-year").first()
+
+
 def assessor_todo(user) -> tuple[AssessmentCycle, int] | None:
     """The home page's to-do for an assessor: the latest cycle they visit units in, and interviews missing."""
     if not user.has_role(Role.ASSESSOR):
         return None
-    cycle = AssessmentCycle.objects.filter(groups__members=user).order_by("-year").first()
+    cycle = latest_cycle(user)
     return (cycle, missing_count(user, cycle)) if cycle is not None else None
 
 

@@ -21,7 +21,7 @@ from kaohe.interviews.record import GRADES, PROBLEM_TAGS, InterviewRecord
 class CadreSummary:
     cadre_id: int
     name: str
-    evaluated: int  # interviews that gave this cadre a recommended grade
+    evaluated: int | None  # interviews that gave this cadre a recommended grade; None unless shown
     grades: tuple[tuple[str, int], ...] | None  # None below k
     recommended: int | None  # None below k, or when the plan asks no recommendation
 
@@ -57,5 +57,5 @@ def summarise(
         counts = Counter(given)
         grades = tuple((g, counts.get(g, 0)) for g in GRADES) if shown and len(given) >= k else None
         recommended = sum(1 for r in records if cadre_id in r.recommended) if recommend and shown else None
-        rows.append(CadreSummary(cadre_id, name, len(given), grades, recommended))
+        rows.append(CadreSummary(cadre_id, name, len(given) if shown else None, grades, recommended))
     return UnitSummary(n, k, complete, shown, problem_tags, tuple(rows))

@@ -5,6 +5,7 @@ from kaohe.interviews import views
 app_name = "interviews"
 
 urlpatterns = [
+    path("interviews/", views.latest, name="latest"),
     path("cycles/<int:year>/interviews/", views.index, name="index"),
     path("cycles/<int:year>/interviews/settings/", views.settings_edit, name="settings"),
     path("cycles/<int:year>/interviews/pledge/", views.pledge, name="pledge"),

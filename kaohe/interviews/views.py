@@ -54,6 +54,17 @@ def _error_text(error: ValidationError) -> str:
 
 @require_http_methods(["GET"])
 @role_required(*selectors.SUMMARY_ROLES)
+def latest(request):
+    """The navigation's entry: the interviews of the latest cycle (an assessor's: the latest they visit in)."""
+    cycle = selectors.latest_cycle(request.user)
+    if cycle is None:
+        messages.info(request, "还没有年度考核。")
+        return redirect("home")
+    return redirect("interviews:index", cycle.year)
+
+
+@require_http_methods(["GET"])
+@role_required(*selectors.SUMMARY_ROLES)
 def index(request, year: int):
     cycle = selectors.get_cycle(request.user, year, selectors.SUMMARY_ROLES)
     rows = [

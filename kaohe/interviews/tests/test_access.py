@@ -163,3 +163,17 @@ def test_a_record_id_of_one_cycle_is_not_found_under_another(setup, client_for):
     AssessmentCycle.objects.create(year=2026, name="2026年度考核")
     client = client_for("organiser")
     assert client.get(f"/cycles/2026/interviews/people/{setup['person'].pk}/record/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["organiser", "assessor", *SUMMARY_ONLY])
+def test_the_navigation_leads_the_summary_roles_to_the_latest_cycle(setup, client_for, role):
+    client = client_for(role)
+    assert 'href="/interviews/"' in client.get("/").content.decode()
+    assert client.get("/interviews/")["Location"] == "/cycles/2025/interviews/"
+
+
+@pytest.mark.parametrize("role", NO_ACCESS)
+def test_the_navigation_offers_interviews_to_no_one_else(setup, client_for, role):
+    client = client_for(role)
+    assert 'href="/interviews/"' not in client.get("/").content.decode()
+    assert client.get("/interviews/").status_code == 403
