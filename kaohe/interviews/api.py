@@ -172,9 +172,8 @@ def _coverage(unit, coverage) -> dict:
 def list_units(request: HttpRequest, year: int):
     _require(request, selectors.SUMMARY_ROLES)
     cycle = selectors.get_cycle(request.user, year, selectors.SUMMARY_ROLES)
-    return [
-        _coverage(u, selectors.unit_coverage(cycle, u)) for u in selectors.visited_units(request.user, cycle)
-    ]
+    units = list(selectors.visited_units(request.user, cycle))
+    return [_coverage(u, c) for u, c in selectors.units_coverage(cycle, units)]
 
 
 @router.get("/{year}/units/{unit_id}", response=UnitDetailOut)

@@ -97,15 +97,33 @@ def get_interviewee(user, cycle: AssessmentCycle, pk: int) -> Interviewee:
     )
 
 
-def team_cadres(cycle: AssessmentCycle, unit: Unit) -> list[tuple[int, str, str]]:
-    """(cadre id, name, post) of the unit's leadership team that year: the cycle's assessed cadres of the
-    unit, or — before any were snapshotted — the cadres holding a position there now."""
-    assessed = AssessedCadre.objects.filter(cycle=cycle, unit=unit).select_related("cadre")
-    rows = [(a.cadre_id, a.cadre.name, a.post) for a in assessed.order_by("-principal", "cadre__code")]
-    if rows:
-        return rows
-    positions = Position.objects.filter(unit=unit, end__isnull=True).select_related("cadre")
-    return [(p.cadre_id, p.cadre.name, p.title) for p in positions.order_by("-principal", "cadre__code")]
+Team = list[tuple[int, str, str]]  # (cadre id, name, post)
+
+
+def _teams(cycle: AssessmentCycle, unit_ids: list[int]) -> dict[int, Team]:
+    """Each unit's leadership team that year: the cycle's assessed cadres of the unit, or — for a unit with
+    none snapshotted yet — the cadres holding a position there now. Two queries for any number of units."""
+    teams: dict[int, Team] = {pk: [] for pk in unit_ids}
+    assessed = AssessedCadre.objects.filter(cycle=cycle, unit_id__in=unit_ids).order_by(
+        "-principal", "cadre__code"
+    )
+    for unit_id, cadre_id, name, post in assessed.values_list("unit_id", "cadre_id", "cadre__name", "post"):
+        teams[unit_id].append((cadre_id, name, post))
+    bare = [pk for pk, team in teams.items() if not team]
+    if bare:
+        positions = Position.objects.filter(unit_id__in=bare, end__isnull=True).order_by(
+            "-principal", "cadre__code"
+        )
+        for unit_id, cadre_id, name, title in positions.values_list(
+            "unit_id", "cadre_id", "cadre__name", "title"
+        ):
+            teams[unit_id].append((cadre_id, name, title))
+    return teams
+
+
+def team_cadres(cycle: AssessmentCycle, unit: Unit) -> Team:
+    """(cadre id, name, post) of the unit's leadership team that year (see `_teams`)."""
+    return _teams(cycle, [unit.pk])[unit.pk]
 
 
 @dataclass(frozen=True)
@@ -128,37 +146,58 @@ class Row:
         return str(Kind(self.kind).label)
 
 
-def unit_rows(cycle: AssessmentCycle, unit: Unit) -> list[Row]:
-    listed = list(
-        Interviewee.objects.filter(cycle=cycle, unit=unit)
+def _listed(cycle: AssessmentCycle, unit_ids: list[int]) -> dict[int, list[Interviewee]]:
+    listed: dict[int, list[Interviewee]] = {pk: [] for pk in unit_ids}
+    people = (
+        Interviewee.objects.filter(cycle=cycle, unit_id__in=unit_ids)
         .annotate(heard=Exists(Interview.objects.filter(interviewee=OuterRef("pk"))))
         .order_by("kind", "pk")
     )
+    for person in people:
+        listed[person.unit_id].append(person)
+    return listed
+
+
+def _rows(team: Team, listed: list[Interviewee]) -> list[Row]:
     by_cadre = {i.cadre_id: i for i in listed if i.cadre_id}
     rows = []
-    for cadre_id, name, post in team_cadres(cycle, unit):
+    for cadre_id, name, post in team:
         listed_row = by_cadre.pop(cadre_id, None)
-        heard = bool(listed_row and listed_row.heard)
+        heard = bool(listed_row and listed_row.heard)  # type: ignore[attr-defined]
         rows.append(Row(Kind.LEADER, name, post, listed_row, heard, cadre_id))
     # Leaders listed earlier who left the team since stay on the list: they were to be heard.
     others = [i for i in listed if i.kind != Kind.LEADER or i.cadre_id in by_cadre]
     order = [k.value for k in Kind]
     for i in sorted(others, key=lambda i: (order.index(i.kind), i.pk)):
-        rows.append(Row(i.kind, i.name, i.post, i, i.heard, i.cadre_id))
+        rows.append(Row(i.kind, i.name, i.post, i, i.heard, i.cadre_id))  # type: ignore[attr-defined]
     return rows
+
+
+def unit_rows(cycle: AssessmentCycle, unit: Unit) -> list[Row]:
+    return _rows(team_cadres(cycle, unit), _listed(cycle, [unit.pk])[unit.pk])
+
+
+def _coverage(rows: list[Row], counts: dict[str, int]) -> coverage_rules.Coverage:
+    return coverage_rules.coverage([coverage_rules.Person(r.kind, r.heard, r.excused) for r in rows], counts)
 
 
 def unit_coverage(
     cycle: AssessmentCycle, unit: Unit, rows: list[Row] | None = None
 ) -> coverage_rules.Coverage:
     rows = unit_rows(cycle, unit) if rows is None else rows
-    people = [coverage_rules.Person(r.kind, r.heard, r.excused) for r in rows]
-    return coverage_rules.coverage(people, settings_of(cycle).counts())
+    return _coverage(rows, settings_of(cycle).counts())
+
+
+def units_coverage(cycle: AssessmentCycle, units: list[Unit]) -> list[tuple[Unit, coverage_rules.Coverage]]:
+    """The coverage of many units in a fixed number of queries (the index page, the home page's to-do)."""
+    ids = [u.pk for u in units]
+    teams, listed, counts = _teams(cycle, ids), _listed(cycle, ids), settings_of(cycle).counts()
+    return [(u, _coverage(_rows(teams[u.pk], listed[u.pk]), counts)) for u in units]
 
 
 def missing_count(user, cycle: AssessmentCycle) -> int:
     """How many interviews are still missing in the units the account's groups visit."""
-    return sum(unit_coverage(cycle, unit).missing for unit in visited_units(user, cycle))
+    return sum(c.missing for _unit, c in units_coverage(cycle, list(visited_units(user, cycle))))
 
 
 def latest_cycle(user) -> AssessmentCycle | None:

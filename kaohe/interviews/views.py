@@ -67,9 +67,7 @@ def latest(request):
 @role_required(*selectors.SUMMARY_ROLES)
 def index(request, year: int):
     cycle = selectors.get_cycle(request.user, year, selectors.SUMMARY_ROLES)
-    rows = [
-        (unit, selectors.unit_coverage(cycle, unit)) for unit in selectors.visited_units(request.user, cycle)
-    ]
+    rows = selectors.units_coverage(cycle, list(selectors.visited_units(request.user, cycle)))
     context = {
         "cycle": cycle,
         "rows": rows,

@@ -177,3 +177,22 @@ def test_the_navigation_offers_interviews_to_no_one_else(setup, client_for, role
     client = client_for(role)
     assert 'href="/interviews/"' not in client.get("/").content.decode()
     assert client.get("/interviews/").status_code == 403
+
+
+def test_the_index_takes_the_same_few_queries_however_many_units(
+    setup, client_for, django_assert_num_queries, django_assert_max_num_queries
+):
+    from conftest import make_cadre, make_unit
+
+    client = client_for("organiser")
+    client.get("/cycles/2025/interviews/")  # warm the session
+    with django_assert_max_num_queries(12) as small:
+        client.get("/cycles/2025/interviews/")
+    group = setup["roster"]["group"]
+    for i in range(10):
+        unit = make_unit(f"DX{i:02}", f"新单位{i}", setup["roster"]["categories"]["towns"])
+        make_cadre(f"GX{i:03}", f"新干部{i}", unit, "书记", principal=True)
+        group.units.add(unit)
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = client.get("/cycles/2025/interviews/")
+    assert page.content.decode().count("未完成") == 12  # units A and B, and the ten new ones
