@@ -199,6 +199,7 @@ def interview_save(*, actor, interviewee: Interviewee, record: InterviewRecord) 
         cadre_ids=cadre_ids,
         today=timezone.localdate(),
         recommend_allowed=selectors.settings_of(cycle).recommend,
+        interviewee_cadre_id=interviewee.cadre_id,
     )
     if problems:
         raise ValidationError([str(p) for p in problems])

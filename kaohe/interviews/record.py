@@ -79,7 +79,12 @@ class Problem:
 
 
 def check(
-    record: InterviewRecord, *, cadre_ids: set[int], today: date, recommend_allowed: bool
+    record: InterviewRecord,
+    *,
+    cadre_ids: set[int],
+    today: date,
+    recommend_allowed: bool,
+    interviewee_cadre_id: int | None = None,
 ) -> list[Problem]:
     """Everything wrong with `record` for a unit whose assessed cadres are `cadre_ids`; empty when it may be saved."""
     problems = []
@@ -98,6 +103,8 @@ def check(
     for evaluation in record.cadres:
         if evaluation.cadre_id not in cadre_ids:
             problems.append(Problem("干部评价", f"“{evaluation.name}”不是本单位参加考核的干部。"))
+        if evaluation.cadre_id == interviewee_cadre_id:
+            problems.append(Problem("干部评价", f"谈话对象{evaluation.name}不评价自己（自评另行进行）。"))
         if evaluation.grade and evaluation.grade not in GRADES:
             problems.append(
                 Problem(

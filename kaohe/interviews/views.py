@@ -271,7 +271,7 @@ def record(request, year: int, pk: int):
     members = selectors.unit_members(cycle, person.unit)
     options = {
         "members": members,
-        "cadres": selectors.team_cadres(cycle, person.unit),
+        "cadres": [c for c in selectors.team_cadres(cycle, person.unit) if c[0] != person.cadre_id],
         "recommend": selectors.settings_of(cycle).recommend,
     }
     if request.method == "POST":

@@ -56,9 +56,10 @@ def a_record(world, **changes) -> InterviewRecord:
 
 def heard(world, person: Interviewee, actor="assessor", **changes):
     actions.pledge_acknowledge(actor=world["cast"][actor], cycle=world["cycle"])
-    return actions.interview_save(
-        actor=world["cast"][actor], interviewee=person, record=a_record(world, **changes)
-    )
+    record = a_record(world, **changes)
+    if "cadres" not in changes:  # an interviewee does not grade themselves
+        record.cadres = [c for c in record.cadres if c.cadre_id != person.cadre_id]
+    return actions.interview_save(actor=world["cast"][actor], interviewee=person, record=record)
 
 
 def middle(world, name="周中层") -> Interviewee:

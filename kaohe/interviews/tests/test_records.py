@@ -264,7 +264,7 @@ def test_the_blank_form_lists_the_team_and_the_grades(world, client_for):
 
 def complete_unit(world, grades):
     cadres = world["roster"]["cadres"]
-    people = [leader(world, "a1"), leader(world, "a2"), middle(world)]
+    people = [leader(world, "a1"), middle(world)]  # 李明 (a2), who is graded, is away
     for name in ("甲", "乙", "丙"):
         people.append(
             actions.interviewee_add(
@@ -281,7 +281,7 @@ def complete_unit(world, grades):
         record.cadres[1].grade = grade  # 李明
         record.cadres = [c for c in record.cadres if c.cadre_id == cadres["a2"].pk]
         heard(world, person, cadres=record.cadres)
-    for person in people[len(grades) :]:
+    for person in [*people[len(grades) :], leader(world, "a2")]:
         actions.interviewee_excuse(actor=world["cast"]["organiser"], interviewee=person, reason="出差")
 
 

@@ -145,3 +145,13 @@ def test_record_check_refuses_a_cadre_of_another_unit():
 def test_record_round_trips_through_json():
     original = record("优秀", ["服务群众"], [1])
     assert InterviewRecord.from_json(original.to_json()) == original
+
+
+def test_an_interviewee_does_not_grade_themselves():
+    messages = [
+        str(p)
+        for p in check(
+            record(), cadre_ids={1}, today=date(2025, 12, 5), recommend_allowed=False, interviewee_cadre_id=1
+        )
+    ]
+    assert messages == ["干部评价：谈话对象张不评价自己（自评另行进行）。"]
