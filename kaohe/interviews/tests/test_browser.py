@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from kaohe.interviews import actions, selectors
+from kaohe.interviews.models import Kind
 from kaohe.interviews.tests.conftest import heard, leader, middle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,20 +21,25 @@ def log_in(page, live_server, username):
 
 @pytest.fixture
 def two_heard(world, settings):
-    """No staff representatives asked; 李明 and a middle-level head heard already: 张思佳 is the last."""
+    """One staff representative asked; a middle-level head and the representative heard already, 李明 away
+    (病假): 张思佳 is the last to be heard."""
     settings.BALLOT_MIN_GROUP = 3
-    cycle = world["cycle"]
+    cycle, organiser = world["cycle"], world["cast"]["organiser"]
     actions.interview_settings_update(
-        actor=world["cast"]["organiser"],
+        actor=organiser,
         cycle=cycle,
-        staff=0,
+        staff=1,
         service_users=0,
         deputies=0,
         recommend=False,
         pledge=selectors.settings_of(cycle).pledge,
     )
-    heard(world, leader(world, "a2"), actor="organiser")
     heard(world, middle(world), actor="organiser")
+    staff = actions.interviewee_add(
+        actor=organiser, cycle=cycle, unit=world["unit"], kind=Kind.STAFF, name="陈晓", post="科员"
+    )
+    heard(world, staff, actor="organiser")
+    actions.interviewee_excuse(actor=organiser, interviewee=leader(world, "a2"), reason="病假")
     return world
 
 
