@@ -12,6 +12,7 @@ from ninja.security import django_auth
 from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
 from kaohe.integrity.api import router as integrity_router
+from kaohe.interviews.api import router as interviews_router
 from kaohe.org.api import router as org_router
 from kaohe.plans.api import router as plans_router
 from kaohe.reports.api import router as reports_router
@@ -31,3 +32,4 @@ api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/integrity/", integrity_router)
+api.add_router("/interviews/", interviews_router)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaohe.filestore",
     "kaohe.reports",
     "kaohe.integrity",
+    "kaohe.interviews",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("kaohe.results.urls")),
     path("", include("kaohe.reports.urls")),
     path("", include("kaohe.integrity.urls")),
+    path("", include("kaohe.interviews.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
     path("jobs/", include("kaohe.jobs.urls")),

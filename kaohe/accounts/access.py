@@ -33,6 +33,10 @@ CYCLE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER)
 CYCLE_EDITORS = (Role.ORGANISER,)
 # Who enters unit-performance inputs, each on what their role owns (performance.selectors scopes them).
 INPUT_ROLES = (Role.ORGANISER, Role.LIAISON, Role.CLERK, Role.ASSESSOR, Role.LEADER)
+# 个别谈话 (kaohe/interviews): records for the visiting group's members and the organiser, nobody else (the
+# group is checked by interviews.selectors); summaries under the k rule also for the committee and leaders.
+INTERVIEW_RECORD_READERS = (Role.ORGANISER, Role.ASSESSOR)
+INTERVIEW_SUMMARY_READERS = (Role.ORGANISER, Role.ASSESSOR, Role.COMMITTEE, Role.LEADER)
 
 
 def role_required(*roles: str):

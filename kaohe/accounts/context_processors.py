@@ -16,6 +16,8 @@ def navigation(request):
         items.append((_("年度考核"), reverse("plans:cycle_list")))
     if user.has_role(*access.INPUT_ROLES):
         items.append((_("考核录入"), reverse("performance:inputs_home")))
+    if user.has_role(*access.INTERVIEW_SUMMARY_READERS):
+        items.append((_("个别谈话"), reverse("interviews:latest")))
     if user.has_role(Role.CADRE, Role.LIAISON):
         items.append((_("我的考核结果"), reverse("results:feedback_mine")))
     if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.CADRE):

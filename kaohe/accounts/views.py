@@ -21,6 +21,7 @@ from kaohe.accounts.forms import (
 )
 from kaohe.accounts.middleware import LAST_SEEN
 from kaohe.accounts.models import User
+from kaohe.accounts.todo import todo_context
 from kaohe.org import selectors as org_selectors
 
 
@@ -43,6 +44,7 @@ def home(request):
         "cadre_count": org_selectors.visible_cadres(user).count(),
         "categories": org_selectors.category_summary(user),
         "own_cadre": org_selectors.own_cadre(user),
+        **todo_context(user),
     }
     return render(request, "accounts/home.html", context)
 

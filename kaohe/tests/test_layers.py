@@ -37,6 +37,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
             "kaohe.accounts.apps",
             "kaohe.accounts.context_processors",
             "kaohe.accounts.actors",
+            "kaohe.accounts.todo",
         )
     ],  # who is who, which role may do what
     [("kaohe.audit",)],  # the append-only audit log
@@ -48,7 +49,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
     [("kaohe.performance",), ("kaohe.ballots",)],  # unit-performance inputs; democratic evaluation
     [("kaohe.results",)],  # the cycle's inputs for the engine, compute, review, decisions, seal; the preview
     # a whole cycle in and out as an assessment workbook; integrity analytics on a cycle's ballots and results
-    [("kaohe.cycle_workbook",), ("kaohe.integrity",)],
+    [("kaohe.cycle_workbook",), ("kaohe.integrity",), ("kaohe.interviews",)],
     [("kaohe.reports",)],  # Word documents: analysis reports, the cycle report, 登记表
     [("kaohe.demo",)],  # demo data of every app
     [

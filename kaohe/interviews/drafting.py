@@ -1,0 +1,66 @@
+"""Gathers what is known of a unit for its interview outlines (targets, verification notes, last year's
+grades and flags) and drafts one through `outline.draft_outline`. Rectification items are not kept by
+Kaohe yet, so none are asked about."""
+
+from __future__ import annotations
+
+from kaohe.interviews import selectors
+from kaohe.interviews.models import Interviewee
+from kaohe.interviews.outline import OutlineFacts, PriorResult, TargetFact, VerificationFact, draft_outline
+from kaohe.performance.models import PriorGrade, Verification
+from kaohe.plans.models import AssessmentCycle, Target
+from kaohe.results.models import FinalResult, Kind
+from kaohe.workbook.writer import FLAG_LABELS
+
+
+def _prior(cycle: AssessmentCycle, unit, cadre_ids: list[int], names: dict[int, str]) -> list[PriorResult]:
+    previous = AssessmentCycle.objects.filter(year__lt=cycle.year).order_by("-year").first()
+    year = previous.year if previous else cycle.year - 1
+    finals = []
+    if previous is not None:
+        latest = {}
+        for final in FinalResult.objects.filter(cycle=previous, unit=unit).order_by("seal__created_at", "pk"):
+            if final.kind == Kind.TEAM or final.cadre_id in cadre_ids:
+                latest[(final.kind, final.cadre_id)] = final  # the newest seal wins
+        for (kind, cadre_id), final in sorted(
+            latest.items(), key=lambda item: (item[0][0] != Kind.TEAM, item[1].code)
+        ):
+            name = "领导班子" if kind == Kind.TEAM else names.get(cadre_id or 0, final.name)
+            flags = tuple(FLAG_LABELS.get(f, f) for f in final.flags)
+            finals.append(PriorResult(name, year, final.grade, flags))
+    if finals:
+        return finals
+    # Before the app kept the years itself: the grades imported from a workbook.
+    rows = PriorGrade.objects.filter(year=year).filter(unit=unit) | PriorGrade.objects.filter(
+        year=year, cadre_id__in=cadre_ids
+    )
+    return [
+        PriorResult("领导班子" if row.unit_id else names.get(row.cadre_id or 0, ""), row.year, row.grade)
+        for row in rows.order_by("cadre_id")
+    ]
+
+
+def outline_draft(interviewee: Interviewee) -> str:
+    cycle, unit = interviewee.cycle, interviewee.unit
+    team = selectors.team_cadres(cycle, unit)
+    names = {pk: name for pk, name, _post in team}
+    targets = Target.objects.filter(cycle=cycle, unit=unit).select_related("indicator")
+    verifications = Verification.objects.filter(cycle=cycle, unit=unit).select_related("indicator")
+    facts = OutlineFacts(
+        unit=unit.name,
+        interviewee=interviewee.name,
+        post=interviewee.post,
+        kind=interviewee.kind,
+        cadres=[name for pk, name, _post in team if pk != interviewee.cadre_id],
+        targets=[
+            TargetFact(t.indicator.name, t.content, t.amount, f"{t.deadline:%Y-%m-%d}" if t.deadline else "")
+            for t in targets.order_by("indicator__code")
+        ],
+        verifications=[
+            VerificationFact(v.indicator.name, v.reason.rstrip("。"))
+            for v in verifications.order_by("indicator__code")
+            if v.reason.strip()
+        ],
+        prior=_prior(cycle, unit, list(names), names),
+    )
+    return draft_outline(facts)
