@@ -48,7 +48,7 @@ class Command(BaseCommand):
                         from kaohe.reports.demo import demo_reports_load  # the reports' documents
 
                         demo_reports_load()
-                        from kaohe.interviews.demo import demo_interviews_load  # who was heard
+                        from kaohe.demo.interviews import demo_interviews_load  # who was heard
 
                         demo_interviews_load(seed=seed)
             except DemoNotEmpty as error:

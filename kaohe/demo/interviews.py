@@ -9,10 +9,10 @@ import random
 from datetime import date, timedelta
 
 from kaohe.accounts.models import User
+from kaohe.demo import roster as roster_demo
 from kaohe.interviews import actions, selectors
 from kaohe.interviews.models import Interviewee, Kind
 from kaohe.interviews.record import ASPECTS, GRADES, PROBLEM_TAGS, QUALITIES, CadreEvaluation, InterviewRecord
-from kaohe.org import demo as roster_demo
 from kaohe.plans.models import AssessmentCycle, AssessmentGroup
 
 TEAM_COMMENTS = {
