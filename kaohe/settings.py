@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kaohe.results",
     "kaohe.jobs",
     "kaohe.filestore",
+    "kaohe.records",
 ]
 
 MIDDLEWARE = [
