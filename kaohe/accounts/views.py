@@ -19,6 +19,7 @@ from kaohe.accounts.forms import (
 )
 from kaohe.accounts.models import User
 from kaohe.org import selectors as org_selectors
+from kaohe.records.gaps import home_todo
 
 
 class LoginView(auth_views.LoginView):
@@ -35,6 +36,7 @@ def home(request):
         "cadre_count": org_selectors.visible_cadres(user).count(),
         "categories": org_selectors.category_summary(user),
         "own_cadre": org_selectors.own_cadre(user),
+        "records_todo": home_todo(user),
     }
     return render(request, "accounts/home.html", context)
 
