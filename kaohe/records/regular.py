@@ -85,3 +85,13 @@ def _plain(value: Decimal | None) -> str:
         return ""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cadre_note(cycle: AssessmentCycle, kind: str, code: str) -> str:
+    """The note on 平时考核 for a result's explanation ("" for a team, or a cadre whose score was given)."""
+    from kaohe.org.models import Cadre
+
+    if kind != "cadre":
+        return ""
+    cadre_id = Cadre.objects.filter(code=code).values_list("pk", flat=True).first()
+    return "" if cadre_id is None else regular_source(cycle, cadre_id).note

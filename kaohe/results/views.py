@@ -35,6 +35,7 @@ from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
+from kaohe.records.regular import cadre_note
 from kaohe.results import actions, selectors
 from kaohe.results.exports import write_run_workbook
 from kaohe.results.forms import (
@@ -313,6 +314,7 @@ def result_explanation(request: HttpRequest, year: int, version: int, pk: int) -
     run = selectors.get_run(cycle, version)
     result = selectors.get_explanation(run, pk)
     context = _context(request, cycle, run=run, result=result, pool_key=f"{result.kind}:{result.pool}")
+    context["regular_note"] = cadre_note(cycle, result.kind, result.code)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "results/_explanation.html", context)
     else:
