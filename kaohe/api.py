@@ -10,6 +10,7 @@ from ninja.security import django_auth
 from kaohe.accounts.api import router as accounts_router
 from kaohe.org.api import router as org_router
 from kaohe.plans.api import router as plans_router
+from kaohe.records.api import router as records_router
 from kaohe.results.api import router as results_router
 
 api = NinjaAPI(title="Kaohe API", version="1", auth=django_auth, urls_namespace="api")
@@ -17,3 +18,4 @@ api.add_router("/org/", org_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
+api.add_router("/records/", records_router)
