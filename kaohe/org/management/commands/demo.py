@@ -43,8 +43,10 @@ class Command(BaseCommand):
                     summary = demo_load(scale=scale, seed=seed)
                     if scale == "city" and not roster_only:
                         from kaohe.plans.demo import demo_cycles_load
+                        from kaohe.records.demo import demo_records_load
 
                         cycles = demo_cycles_load(seed=seed)
+                        demo_records_load(seed=seed)
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
