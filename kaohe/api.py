@@ -11,6 +11,7 @@ from kaohe.accounts.api import router as accounts_router
 from kaohe.org.api import router as org_router
 from kaohe.plans.api import router as plans_router
 from kaohe.records.api import router as records_router
+from kaohe.reports.api import router as reports_router
 from kaohe.results.api import router as results_router
 
 api = NinjaAPI(title="Kaohe API", version="1", auth=django_auth, urls_namespace="api")
@@ -19,3 +20,4 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
 api.add_router("/records/", records_router)
+api.add_router("/reports/", reports_router)

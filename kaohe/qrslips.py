@@ -1,7 +1,8 @@
 """A4 sheets of QR slips drawn with reportlab: the pieces shared by ballot codes and survey codes.
 
 No Django. The QR code is drawn as vector squares (crisp at any printer resolution) and the Chinese text
-uses reportlab's built-in STSong-Light CID font, so no font file is needed.
+is set in the bundled CJK font (``kaohe.fonts``), embedded in the PDF: reportlab's built-in STSong-Light
+is not embedded and lacks characters such as the middle dot 「·」, which printed as a wrong glyph.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-CJK_FONT = "STSong-Light"
+from kaohe.fonts import CJK_FONT_FILE, CJK_FONT_NAME
+
+CJK_FONT = CJK_FONT_NAME
 CODE_FONT = "Courier-Bold"
 COLUMNS, ROWS = 3, 4
 PER_PAGE = COLUMNS * ROWS
@@ -27,7 +30,7 @@ Slip = TypeVar("Slip")
 
 def cjk_font() -> str:
     if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+        pdfmetrics.registerFont(TTFont(CJK_FONT, str(CJK_FONT_FILE)))
     return CJK_FONT
 
 
@@ -38,6 +41,28 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text + "…"
+
+
+def draw_title(canvas: Canvas, text: str, font: str, center: float, y: float, width: float) -> None:
+    """A slip's title centred at ``y``: on one line at 9 pt, or, when long, whole on two lines at 7.5 pt
+    (cut with an ellipsis only beyond that) — a long session name is no longer cut to its first words."""
+    if pdfmetrics.stringWidth(text, font, 9) <= width:
+        canvas.setFont(font, 9)
+        canvas.drawCentredString(center, y, text)
+        return
+    lines = title_lines(text, font, 7.5, width)
+    canvas.setFont(font, 7.5)
+    canvas.drawCentredString(center, y + 1.6 * mm, lines[0])
+    if len(lines) > 1:
+        canvas.drawCentredString(center, y - 1.3 * mm, lines[1])
+
+
+def title_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` wrapped on at most two lines of ``width``; the second cut with an ellipsis if need be."""
+    lines = wrap(text, font, size, width)
+    if len(lines) <= 2:
+        return lines
+    return [lines[0], fit("".join(lines[1:]), font, size, width)]
 
 
 def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kaohe.performance.urls")),
     path("", include("kaohe.surveys.urls")),
     path("", include("kaohe.results.urls")),
+    path("", include("kaohe.reports.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
     path("jobs/", include("kaohe.jobs.urls")),

@@ -1,4 +1,4 @@
-"""Accounts in the API: the list for the organiser, and `me` for any logged-in account."""
+"""Accounts in the API: the list for the system administrator, and `me` for any logged-in account."""
 
 from datetime import datetime
 
@@ -69,7 +69,7 @@ class Account(Me):
     last_login: datetime | None
 
 
-@router.get("/users", response=list[Account], summary="账号列表（考核办）")
+@router.get("/users", response=list[Account], summary="账号列表（系统管理员）")
 @paginate(LimitOffsetPagination)
 def list_users(request: HttpRequest, role: str = "", status: str = "", q: str = ""):
     if not request.user.has_role(*access.ACCOUNT_MANAGERS):

@@ -18,6 +18,8 @@ def navigation(request):
         items.append((_("考核录入"), reverse("performance:inputs_home")))
     if user.has_role(Role.CADRE, Role.LIAISON):
         items.append((_("我的考核结果"), reverse("results:feedback_mine")))
+    if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.CADRE):
+        items.append((_("报告与登记表"), reverse("reports:home")))
     if user.has_role(*access.ROSTER_READERS):
         items.append((_("单位"), reverse("org:unit_list")))
     if user.has_role(*access.CADRE_READERS):
@@ -26,6 +28,8 @@ def navigation(request):
         items.append((_("名册导入导出"), reverse("org:roster_import")))
     if user.has_role(*access.ACCOUNT_MANAGERS):
         items.append((_("账号"), reverse("accounts:user_list")))
+    if user.has_role(*access.SECURITY_MANAGERS):
+        items.append((_("安全管理"), reverse("accounts:security_list")))
     if user.has_role(*access.AUDIT_READERS):
         items.append((_("审计日志"), reverse("audit:entry_list")))
     path = request.path

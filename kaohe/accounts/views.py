@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -17,6 +19,7 @@ from kaohe.accounts.forms import (
     UserPasswordForm,
     account_list,
 )
+from kaohe.accounts.middleware import LAST_SEEN
 from kaohe.accounts.models import User
 from kaohe.org import selectors as org_selectors
 from kaohe.records.gaps import home_todo
@@ -26,6 +29,11 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[LAST_SEEN] = int(time.time())  # the idle-timeout clock starts here
+        return response
 
 
 @login_required

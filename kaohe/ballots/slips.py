@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kaohe.qrslips import CODE_FONT, PER_PAGE, cjk_font, draw_pages, draw_qr, fit
+from kaohe.qrslips import CODE_FONT, PER_PAGE, cjk_font, draw_pages, draw_qr, draw_title, fit
 
 QR_SIZE = 34 * mm
 
@@ -64,8 +64,7 @@ def _slip(
     inner = width - 8 * mm
     center = left + width / 2
     y = top - 7 * mm
-    canvas.setFont(font, 9)
-    canvas.drawCentredString(center, y, fit(title, font, 9, inner))
+    draw_title(canvas, title, font, center, y, inner)
     y -= 6 * mm
     canvas.setFont(font, 12)
     heading = f"{slip.group} · 测评码" + ("（演练）" if rehearsal else "")

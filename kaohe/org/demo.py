@@ -511,6 +511,7 @@ class AccountLine:
 
 def demo_accounts() -> list[AccountLine]:
     """The demo accounts that exist, with their role and scope in words, for the command's table."""
+    from kaohe.accounts.demo import demo_administrator_lines
     from kaohe.accounts.models import User
 
     users = {
@@ -524,7 +525,7 @@ def demo_accounts() -> list[AccountLine]:
         user = users.get(account.username)
         if user is not None:
             lines.append(AccountLine(user.username, str(user.get_role_display()), _scope(user)))
-    return lines
+    return lines + [AccountLine(*line) for line in demo_administrator_lines()]
 
 
 def _scope(user: Any) -> str:
@@ -580,6 +581,7 @@ class DemoNotEmpty(Exception):
 
 def demo_load(*, scale: str = "city", seed: int = DEFAULT_SEED, actor: Any = "kaohe demo") -> DemoSummary:
     """Load the demo roster, the 2025 cycle with three groups, and the demo accounts, in one transaction."""
+    from kaohe.accounts.demo import demo_administrators_load
     from kaohe.accounts.models import User
     from kaohe.audit.actions import audit_record
     from kaohe.org.models import (
@@ -686,6 +688,7 @@ def demo_load(*, scale: str = "city", seed: int = DEFAULT_SEED, actor: Any = "ka
             user.save()
             if account.role == "assessor":
                 groups[GROUP_NAMES[0]].members.add(user)
+        administrators = demo_administrators_load(password=DEMO_PASSWORD)
 
         summary = DemoSummary(len(unit_ids), len(cadre_ids), len(positions))
         audit_record(
@@ -700,7 +703,7 @@ def demo_load(*, scale: str = "city", seed: int = DEFAULT_SEED, actor: Any = "ka
                 "cadres": summary.cadres,
                 "positions": summary.positions,
                 "cycle": cycle.name,
-                "accounts": [a.username for a in DEMO_ACCOUNTS],
+                "accounts": [a.username for a in DEMO_ACCOUNTS] + administrators,
             },
         )
     return summary

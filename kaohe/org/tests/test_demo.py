@@ -205,6 +205,9 @@ def test_demo_accounts_have_their_roles(loaded):
         "demo-liaison": Role.LIAISON,
         "demo-leader": Role.LEADER,
         "demo-cadre": Role.CADRE,
+        "demo-sysadmin": Role.SYSADMIN,
+        "demo-secadmin": Role.SECADMIN,
+        "demo-auditadmin": Role.AUDITADMIN,
     }
 
 

@@ -47,6 +47,9 @@ class Command(BaseCommand):
 
                         cycles = demo_cycles_load(seed=seed)
                         demo_records_load(seed=seed)
+                        from kaohe.reports.demo import demo_reports_load  # the reports' documents
+
+                        demo_reports_load()
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
