@@ -6,6 +6,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from kaohe.records.regular import cycle_rule, grade_scores, regular_source
 from kaohe.records.workbook import list_items_import, write_items
 from kaohe.workbook.sheets import WorkbookError
 
+GAPS_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -46,7 +48,9 @@ def records_home(request: HttpRequest, year: int) -> HttpResponse:
         context["todo"] = gaps.owner_todo(selectors.visible_items(request.user, cycle), cycle, rule)
         return render(request, "records/owner_home.html", context)
     units = selectors.reviewable_units(request.user, cycle)
-    context["gaps"] = gaps.unit_gaps(cycle, rule, month, units)
+    found = gaps.unit_gaps(cycle, rule, month, units)
+    context["page"] = Paginator(found, GAPS_PER_PAGE).get_page(request.GET.get("page"))
+    context["gap_count"] = len(found)
     context["filing_day"] = gaps.filing_day(cycle, rule, month)
     return render(request, "records/gaps.html", context)
 
