@@ -121,9 +121,11 @@ class ListItem(models.Model):
                 condition=Q(verified_at__isnull=True),
             ),
             models.Index(
-                fields=["cycle", "due"],
-                name="list_item_open_task",
-                condition=Q(kind="task", completed__isnull=True),
+                # No parameter in the condition: SQLite uses a partial index only when the query's terms
+                # imply it as written, and a bound 'task' would not.
+                fields=["cycle", "unit", "due"],
+                name="list_item_open_due",
+                condition=Q(due__isnull=False, completed__isnull=True),
             ),
         ]
 
