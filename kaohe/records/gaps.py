@@ -72,19 +72,19 @@ def unit_gaps(
 
     month_items = within(ListItem.objects.filter(cycle=cycle, month=month))
     unverified = dict(
-        month_items.filter(verified_at__isnull=True).values_list("unit_id").annotate(n=Count("id")).order_by()
+        month_items.filter(verified_at__isnull=True).values_list("unit_id").annotate(n=Count("*")).order_by()
     )
     late = dict(
         within(overdue(ListItem.objects.filter(cycle=cycle), today))
         .values_list("unit_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     start, end = month_bounds(cycle, month)
     visits = dict(
         within(Visit.objects.filter(cycle=cycle, date__gte=start, date__lt=end))
         .values_list("unit_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     due = filing_day(cycle, rule, month) < today
