@@ -1,7 +1,7 @@
 """Loopback load on the ballot page under gunicorn and PostgreSQL, beside the raw insert rate of the same rows.
 
     .venv/bin/python bench/ballot_load.py [--codes 20000] [--duration 60] [--concurrency 48] [--workers 3]
-        [--worker-class sync|gthread|granian] [--threads N] [--app kaohe|floor] [--port 8765]
+        [--worker-class sync|gthread|granian] [--threads N] [--app both|kaohe|floor] [--port 8765]
 
 What it does, bounded in count (``--codes``) and time (``--duration``, and a hard stop), only on 127.0.0.1:
 1. drops and creates the database of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kaohe_bench),
@@ -17,14 +17,16 @@ What it does, bounded in count (``--codes``) and time (``--duration``, and a har
    receipt. It records each request's latency; it stops when the codes or the time run out; the CPU a
    ballot is printed for the server (its process group), the PostgreSQL backends of the bench database
    (sampled from /proc) and the load process;
-5. counts the ballots in the database (must equal the acknowledged ones, every receipt found), then
+5. closes the app's session with the organiser's opening key (its ballots are sealed while it is open),
+   counts the ballots in the database (must equal the acknowledged ones, every receipt found), then
    inserts the same rows (ballots, marks, item answers) straight into PostgreSQL with psycopg: COPY in one
    transaction, and one transaction per ballot (executemany for its marks and answers) over
    ``--concurrency`` / 4 connections; prints both rates and the app's ratio to them;
 6. stops gunicorn and drops the database (``--keep`` keeps it).
 
-``--app floor`` serves bench/ballot_floor.py instead: the same SQL with no framework, the floor under the
-app. ``--worker-class granian`` serves with granian (WSGI, Rust) if it is installed; it is not a dependency.
+``--app floor`` serves bench/ballot_floor.py instead: the same SQL with no framework and no sealing, the
+floor under the app. ``--app both`` (the default) runs the app, then the floor, on fresh databases, and
+prints the app's rate as a share of the floor's measured in the same run. ``--worker-class granian`` serves with granian (WSGI, Rust) if it is installed; it is not a dependency.
 Nothing is installed; gunicorn and psycopg are dependencies already.
 """
 
@@ -49,6 +51,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 CODES = OUT / "ballot-codes.txt"
+KEY = OUT / "ballot-key.txt"
 STATIC = OUT / "ballot-static"
 BIN = ROOT / ".venv" / "bin"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kaohe_bench"
@@ -143,6 +146,8 @@ def setup(codes: int, cadres: int) -> dict[str, object]:
         left = {g: n - counts[g] for g, n in left.items()}
         made += actions.session_codes_generate(actor=actor, session=session, counts=counts)
     random.shuffle(made)
+    # The organiser's opening key: the app seals every ballot to it; it is needed at close (step 5).
+    KEY.write_text(actions.session_key_issue(actor=actor, session=session), encoding="utf-8")
     actions.session_open(actor=actor, session=session)
     CODES.write_text("".join(f"{m.group}\t{m.code}\n" for m in made), encoding="utf-8")
     layout = selectors.session_layout(session)
@@ -155,6 +160,23 @@ def setup(codes: int, cadres: int) -> dict[str, object]:
         "team_template": team.pk,
         "items": [item.name for t in layout.targets for item in t.items],
     }
+
+
+def close(session: int) -> dict[str, object]:
+    """Close the session with the organiser's key: its sealed ballots opened, shuffled and stored."""
+    import django
+
+    django.setup()
+    from kaohe.ballots import actions
+    from kaohe.ballots.models import EvaluationSession
+
+    began = time.perf_counter()
+    actions.session_close(
+        actor="bench",
+        session=EvaluationSession.objects.get(pk=session),
+        opening_key=KEY.read_text(encoding="utf-8"),
+    )
+    return {"seconds": time.perf_counter() - began}
 
 
 # --- step 4: the load process ------------------------------------------------------------------------------
@@ -543,7 +565,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads a gthread worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
-        "--app", default="kaohe", choices=tuple(APPS), help="floor: bench/ballot_floor.py, the same SQL bare"
+        "--app",
+        default="both",
+        choices=(*APPS, "both"),
+        help="floor: bench/ballot_floor.py, the same SQL bare; both (default): the app, then the floor",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -555,9 +580,27 @@ def main() -> None:
     if args.child == "load":
         print(json.dumps(load(args.port, args.concurrency, args.duration)))
         return
+    if args.child == "close":
+        print(json.dumps(close(int(args.info))))
+        return
 
     signal.alarm(HARD_STOP)  # the whole run is bounded, whatever happens
     OUT.mkdir(exist_ok=True)
+    apps = ["kaohe", "floor"] if args.app == "both" else [args.app]
+    summary = {}
+    for app in apps:
+        args.app = app
+        summary[app] = run_one(args)
+    if len(summary) == 2:
+        app, floor = summary["kaohe"], summary["floor"]
+        print(
+            f"\nsame run: app {app['rate']:.0f} ballots/s (p99 GET + POST {app['p99']} ms), floor "
+            f"{floor['rate']:.0f} ballots/s (p99 {floor['p99']} ms): app = {app['rate'] / floor['rate']:.2f} of "
+            f"the floor; errors {app['errors']} + {floor['errors']}, lost {app['lost']} + {floor['lost']}"
+        )
+
+
+def run_one(args: argparse.Namespace) -> dict[str, float]:
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     env = app_env(database_url)
     print(
@@ -592,6 +635,9 @@ def main() -> None:
         stop_server(server)
         server = None
         receipts = (OUT / "ballot-receipts.txt").read_text(encoding="utf-8").split()
+        if args.app == "kaohe":  # sealed until the organiser closes the session with the key
+            opened = child("close", [f"--info={info['session']}"], env, 600)
+            print(f"closing with the key opened and stored the ballots in {opened['seconds']:.1f} s")
         total, used, found = db_count(database_url, info["session"], receipts)
         acknowledged = figures["acknowledged"]
         rate = acknowledged / figures["elapsed"] if figures["elapsed"] else 0.0
@@ -633,6 +679,12 @@ def main() -> None:
         )
         ok = figures["errors"] == 0 and found == acknowledged == total == used
         print("zero errors and zero lost ballots" if ok else "ERRORS OR LOST BALLOTS: see above")
+        return {
+            "rate": rate,
+            "p99": figures["latency"]["both"].get("p99", 0.0),
+            "errors": figures["errors"],
+            "lost": acknowledged - found,
+        }
     finally:
         if server is not None:
             stop_server(server)

@@ -80,9 +80,10 @@ def generate(seed: int = 2025) -> None:
     from django.utils import timezone
 
     from kaohe.accounts.models import User
+    from kaohe.bulk import insert_rows
+    from kaohe.bulk import large_sqlite_cache as _large_cache
     from kaohe.org.models import Position, Unit
     from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, Phase
-    from kaohe.plans.transfer import _large_cache, insert_rows
     from kaohe.records.models import ListItem, Visit
 
     rng = random.Random(seed)

@@ -25,6 +25,7 @@ SECURITY_MANAGERS = (Role.SECADMIN,)
 # Who may be given the permission to type paper ballots (organisers type anyway): a clerk lent to the
 # 考核办 for the day, an assessor. Not the units' liaisons, leaders or cadres, whose units are assessed.
 PAPER_TYPIST_ROLES = (Role.CLERK, Role.ASSESSOR)
+PAPER_TYPIST_PERMISSION = "ballots.type_paper_ballots"
 # The audit administrator: reads and exports the audit log, runs verification, changes nothing.
 AUDIT_READERS = (Role.AUDITADMIN,)
 # The assessment cycle: organisers plan it; the committee and leaders follow it read-only.

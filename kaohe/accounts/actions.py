@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaohe.accounts.access import PAPER_TYPIST_PERMISSION as TYPIST_PERMISSION
 from kaohe.accounts.access import PAPER_TYPIST_ROLES
 from kaohe.accounts.models import ADMIN_ROLES, Role, User
 from kaohe.accounts.passwords import password_record
 from kaohe.audit.actions import audit_record
-from kaohe.ballots.paper import PERMISSION as TYPIST_PERMISSION
 from kaohe.org.models import Cadre, ScoringDepartment, Unit
 from kaohe.plans.models import AssessmentGroup
 

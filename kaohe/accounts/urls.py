@@ -6,9 +6,9 @@ from kaohe.accounts import security_views, views
 app_name = "accounts"
 urlpatterns = [
     path("users/", views.user_list, name="user_list"),
-    path("users/new/", views.user_create, name="user_create"),
+    path("users/new/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
-    path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("password/", security_views.password_change, name="password_change"),
     path("otp/", security_views.otp_verify, name="otp_verify"),

@@ -76,7 +76,7 @@ def _query_without_page(request) -> str:
 
 @require_http_methods(["GET", "POST"])
 @access.role_required(*access.ACCOUNT_MANAGERS)
-def user_create(request):
+def user_create_view(request):
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +112,7 @@ def user_edit(request, pk: int):
 
 @require_POST
 @access.role_required(*access.ACCOUNT_MANAGERS)
-def user_set_active(request, pk: int):
+def user_set_active_view(request, pk: int):
     account = _account(pk)
     active = request.POST.get("active") == "1"
     try:

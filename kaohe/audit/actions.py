@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.accounts.actors import Actor, SystemActor
 from kaohe.audit.head import head_advance, head_lock
 from kaohe.audit.models import GENESIS, UNKEYED, AuditEntry, AuditHead
 from kaohe.crypto.configured import active_suite
@@ -27,7 +28,7 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: Any = None,
     object_type: str = "",
@@ -49,7 +50,9 @@ def audit_record(
         seq=head.seq + 1,
         at=timezone.now(),
         actor=user,
-        actor_name=user.get_username() if user else (actor if isinstance(actor, str) else "system"),
+        actor_name=user.get_username()
+        if user
+        else (actor.name if isinstance(actor, SystemActor) else "system"),
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -7,10 +7,8 @@ in the same transaction, with nothing that points back to the code.
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,12 +16,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.ballots import codes as codes_module
-from kaohe.ballots import filling, selectors
+from kaohe.ballots import envelope, filling, selectors, storage
+from kaohe.ballots.digest import session_digest
 from kaohe.ballots.models import (
     UNIT_KINDS,
     Ballot,
@@ -38,14 +38,13 @@ from kaohe.ballots.models import (
     SessionTarget,
     TemplateKind,
 )
-from kaohe.ballots.seal import session_digest
 from kaohe.org.models import Cadre, Unit
-from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup, Phase
+from kaohe.plans.gate import Activity, lock_cycle
+from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup
 from kaohe.workbook.sheets import CellError
 
 logger = logging.getLogger(__name__)
 
-FIXED_PHASES = (Phase.PUBLIC_NOTICE, Phase.COMPLETED)
 MAX_CODES = 5000  # in one generation; a hall holds a few hundred
 ITEM_MAX = 30
 
@@ -102,7 +101,7 @@ def template_state(template: BallotTemplate) -> dict[str, Any]:
     return {"name": template.name, "kind": template.kind, "items": template.items}
 
 
-def template_copy(*, actor: Any, template: BallotTemplate, name: str) -> BallotTemplate:
+def template_copy(*, actor: Actor, template: BallotTemplate, name: str) -> BallotTemplate:
     """A copy of `template` under a new name, for the organiser to adapt."""
     name = name.strip()
     if not name:
@@ -127,7 +126,7 @@ def template_in_use(template: BallotTemplate) -> bool:
 
 
 def template_update(
-    *, actor: Any, template: BallotTemplate, name: str, items: Sequence[Mapping[str, Any]]
+    *, actor: Actor, template: BallotTemplate, name: str, items: Sequence[Mapping[str, Any]]
 ) -> BallotTemplate:
     """Rename a template and set its items. Built-in templates, and templates of a session that has started, are fixed."""
     name = name.strip()
@@ -200,15 +199,6 @@ def session_state(session: EvaluationSession) -> dict[str, Any]:
         },
         "targets": targets,
     }
-
-
-def _lock_cycle(cycle: AssessmentCycle) -> AssessmentCycle:
-    locked = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.phase in FIXED_PHASES:
-        raise _fail(
-            f"{locked.name}已进入{locked.get_phase_display()}阶段，测评会不能再新增、修改或开始。", "fixed"
-        )
-    return locked
 
 
 def _check_spec(cycle: AssessmentCycle, spec: SessionSpec, session: EvaluationSession | None) -> str:
@@ -298,10 +288,10 @@ def _write_parts(session: EvaluationSession, spec: SessionSpec) -> None:
     )
 
 
-def session_create(*, actor: Any, cycle: AssessmentCycle, spec: SessionSpec) -> EvaluationSession:
+def session_create(*, actor: Actor, cycle: AssessmentCycle, spec: SessionSpec) -> EvaluationSession:
     """A new 测评会 in draft: its targets, rater groups (names of the plan's 评价人权重), times and limit."""
     with transaction.atomic():
-        cycle = _lock_cycle(cycle)
+        cycle = lock_cycle(cycle, Activity.SESSIONS)
         limit = _check_spec(cycle, spec, None)
         session = EvaluationSession.objects.create(
             cycle=cycle,
@@ -326,16 +316,16 @@ def _lock_session(session: EvaluationSession) -> EvaluationSession:
     )
 
 
-def session_update(*, actor: Any, session: EvaluationSession, spec: SessionSpec) -> EvaluationSession:
+def session_update(*, actor: Actor, session: EvaluationSession, spec: SessionSpec) -> EvaluationSession:
     """Change a draft session. A rater group that has codes cannot be dropped."""
     with transaction.atomic():
-        cycle = _lock_cycle(session.cycle)
+        cycle = lock_cycle(session.cycle, Activity.SESSIONS)
         locked = _lock_session(session)
         if locked.status != SessionStatus.DRAFT:
             raise _fail(
                 f"测评会「{locked.name}」{locked.get_status_display()}，只有未开始的测评会可以修改", "status"
             )
-        if Ballot.objects.filter(session=locked).exists():
+        if selectors.session_has_data(locked):
             raise _fail("测评会已有测评票，不能修改；演练数据请先清除", "ballots")
         limit = _check_spec(cycle, spec, locked)
         with_codes = set(BallotToken.objects.filter(session=locked).values_list("rater_group", flat=True))
@@ -370,7 +360,7 @@ class NewCode:
 
 
 def session_codes_generate(
-    *, actor: Any, session: EvaluationSession, counts: Mapping[str, int]
+    *, actor: Actor, session: EvaluationSession, counts: Mapping[str, int]
 ) -> list[NewCode]:
     """New one-time codes per rater group. The plaintext is returned once, for the slips, and never stored."""
     total = sum(counts.values())
@@ -406,6 +396,9 @@ def session_codes_generate(
                 )
                 for code in made
             ]
+        # Stored in an order of their own, so a code's row (and its id) says nothing of its place in the
+        # codes file or on the slips.
+        shuffle(rows)
         BallotToken.objects.bulk_create(rows, batch_size=1000)
         audit_record(
             actor=actor,
@@ -421,10 +414,37 @@ def session_codes_generate(
         return generated
 
 
-def session_open(*, actor: Any, session: EvaluationSession) -> EvaluationSession:
+def session_key_issue(*, actor: Actor, session: EvaluationSession) -> str:
+    """A new opening key for an online session not yet started; returns its private half, the only copy.
+
+    Only the public half is stored (envelope.py). Issuing again replaces the key, so only the newest copy
+    will open the ballots. The audit entry names the key by the first digits of its public half."""
+    with transaction.atomic():
+        locked = _lock_session(session)
+        if locked.kind != SessionKind.ONLINE:
+            raise _fail("只有扫码测评需要开启密钥", "kind")
+        if locked.status != SessionStatus.DRAFT:
+            raise _fail(
+                f"测评会「{locked.name}」{locked.get_status_display()}，开始测评后不能更换开启密钥", "status"
+            )
+        private, public = envelope.new_key_pair()
+        before = {"key": locked.opening_public_key[:16]}
+        locked.opening_public_key = public
+        locked.save(update_fields=["opening_public_key"])
+        audit_record(
+            actor=actor,
+            action="ballot_session.key_issue",
+            obj=locked,
+            before=before,
+            after={"key": public[:16]},
+        )
+        return private
+
+
+def session_open(*, actor: Actor, session: EvaluationSession) -> EvaluationSession:
     """Start taking ballots. A formal run starts only with no ballot and no rehearsal code left."""
     with transaction.atomic():
-        _lock_cycle(session.cycle)
+        lock_cycle(session.cycle, Activity.SESSIONS)
         locked = _lock_session(session)
         if locked.status != SessionStatus.DRAFT:
             raise _fail(
@@ -439,8 +459,10 @@ def session_open(*, actor: Any, session: EvaluationSession) -> EvaluationSession
             ).exists()
         ):
             raise _fail("请先生成测评码，再开始测评", "no_codes")
+        if locked.kind == SessionKind.ONLINE and not locked.opening_public_key:
+            raise _fail("请先生成并保管好开启密钥，再开始测评：结束测评时要用它开启计票", "no_key")
         if not locked.rehearsal:
-            left = Ballot.objects.filter(session=locked).count()
+            left = Ballot.objects.filter(session=locked).count() + storage.envelopes_count(locked)
             rehearsal_codes = BallotToken.objects.filter(session=locked, rehearsal=True).count()
             if left or rehearsal_codes:
                 raise _fail(
@@ -459,6 +481,7 @@ def session_open(*, actor: Any, session: EvaluationSession) -> EvaluationSession
 def _counts(session: EvaluationSession) -> dict[str, int]:
     return {
         "ballots": Ballot.objects.filter(session=session).count(),
+        "sealed": storage.envelopes_count(session),
         "marks": Mark.objects.filter(ballot__session=session).count(),
         "answers": BallotItemAnswer.objects.filter(ballot__session=session).count(),
         "codes": BallotToken.objects.filter(session=session).count(),
@@ -466,65 +489,14 @@ def _counts(session: EvaluationSession) -> dict[str, int]:
     }
 
 
-def _reshuffle(session: EvaluationSession) -> None:
-    """Rewrite the session's ballots, marks and answers in random order in this one transaction.
+def session_close(
+    *, actor: Actor, session: EvaluationSession, opening_key: str | None = None
+) -> EvaluationSession:
+    """Stop taking ballots; the session's contents are fixed from here on.
 
-    Rows are stored (and on PostgreSQL stamped with the writing transaction's id) in the order they came in;
-    rewritten in the order of their random ids, by one transaction, nothing in the tables keeps the order of
-    submission, nor which code's update and which ballot's insert were one transaction. Dead row versions
-    remain until VACUUM, run after commit on PostgreSQL (docs/operations.md)."""
-    ballots = list(
-        Ballot.objects.filter(session=session).order_by("id").values_list("id", "number", "rater_group")
-    )
-    if not ballots:
-        return
-    marks = list(
-        Mark.objects.filter(ballot__session=session)
-        .order_by("id")
-        .values_list("id", "ballot_id", "unit_id", "cadre_id", "choice")
-    )
-    answers = list(
-        BallotItemAnswer.objects.filter(ballot__session=session)
-        .order_by("id")
-        .values_list("id", "ballot_id", "unit_id", "cadre_id", "template_id", "item", "choice", "reason")
-    )
-    Mark.objects.filter(ballot__session=session).delete()
-    BallotItemAnswer.objects.filter(ballot__session=session).delete()
-    Ballot.objects.filter(session=session).delete()
-    Ballot.objects.bulk_create(
-        (Ballot(id=i, session_id=session.pk, number=n, rater_group=g) for i, n, g in ballots), batch_size=2000
-    )
-    Mark.objects.bulk_create(
-        (Mark(id=i, ballot_id=b, unit_id=u, cadre_id=c, choice=ch) for i, b, u, c, ch in marks),
-        batch_size=5000,
-    )
-    BallotItemAnswer.objects.bulk_create(
-        (
-            BallotItemAnswer(
-                id=i, ballot_id=b, unit_id=u, cadre_id=c, template_id=t, item=it, choice=ch, reason=r
-            )
-            for i, b, u, c, t, it, ch, r in answers
-        ),
-        batch_size=5000,
-    )
-    # A fresh row version for every code too: their transaction ids no longer match the ballots'.
-    BallotToken.objects.filter(session=session).update(used=F("used"))
-
-
-def _vacuum() -> None:
-    if connection.vendor != "postgresql":
-        return
-    tables = [m._meta.db_table for m in (Ballot, Mark, BallotItemAnswer, BallotToken)]
-    try:
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
-    except Exception:  # a failed VACUUM loses nothing; autovacuum will run
-        logger.warning("VACUUM of the ballot tables failed", exc_info=True)
-
-
-def session_close(*, actor: Any, session: EvaluationSession) -> EvaluationSession:
-    """Stop taking ballots; the session's contents are fixed from here on."""
+    An online session's sealed ballots are opened with the organiser's ``opening_key`` and stored in the
+    clear in random order, and the envelopes deleted (storage.envelopes_open); without the right key
+    nothing changes and the session stays open. Other sessions' ballots are rewritten in random order."""
     with transaction.atomic():
         locked = _lock_session(session)  # waits for every ballot being stored (they hold a key share)
         if locked.status != SessionStatus.OPEN:
@@ -532,7 +504,15 @@ def session_close(*, actor: Any, session: EvaluationSession) -> EvaluationSessio
                 f"测评会「{locked.name}」{locked.get_status_display()}，只有进行中的测评会可以结束", "status"
             )
         before = session_state(locked)
-        _reshuffle(locked)
+        if storage.envelopes_count(locked):
+            if not (opening_key or "").strip():
+                raise _fail("请填写本测评会的开启密钥：网上测评票已密封，只有用它才能开启计票", "key")
+            try:
+                storage.envelopes_open(locked, opening_key or "")
+            except envelope.KeyRejected as error:
+                raise _fail(str(error), "key") from None
+        else:
+            storage.reshuffle(locked)
         locked.status = SessionStatus.CLOSED
         locked.save(update_fields=["status"])
         audit_record(
@@ -542,11 +522,11 @@ def session_close(*, actor: Any, session: EvaluationSession) -> EvaluationSessio
             before=before,
             after={**session_state(locked), "counts": _counts(locked)},
         )
-        transaction.on_commit(_vacuum)
+        transaction.on_commit(storage.after_close)
         return locked
 
 
-def session_seal(*, actor: Any, session: EvaluationSession) -> EvaluationSession:
+def session_archive(*, actor: Actor, session: EvaluationSession) -> EvaluationSession:
     """Seal a closed session: the SHA-256 of its ballots (``seal``) is stored and written to the audit log."""
     with transaction.atomic():
         locked = _lock_session(session)
@@ -570,7 +550,7 @@ def session_seal(*, actor: Any, session: EvaluationSession) -> EvaluationSession
         return locked
 
 
-def session_void(*, actor: Any, session: EvaluationSession, reason: str) -> EvaluationSession:
+def session_void(*, actor: Actor, session: EvaluationSession, reason: str) -> EvaluationSession:
     """Void a session (its ballots stop counting), with a reason. The only way out of 已封存; never undone."""
     reason = (reason or "").strip()
     if not reason:
@@ -593,7 +573,7 @@ def session_void(*, actor: Any, session: EvaluationSession, reason: str) -> Eval
         return locked
 
 
-def session_rehearsal_purge(*, actor: Any, session: EvaluationSession) -> dict[str, int]:
+def session_rehearsal_purge(*, actor: Actor, session: EvaluationSession) -> dict[str, int]:
     """End a rehearsal: delete its ballots, marks, answers and codes, and put the session back to draft in
     formal mode. The audit entry holds the counts deleted and the counts left, which must be zero."""
     with transaction.atomic():
@@ -604,9 +584,7 @@ def session_rehearsal_purge(*, actor: Any, session: EvaluationSession) -> dict[s
             raise _fail(f"测评会「{locked.name}」{locked.get_status_display()}，不能清除", "status")
         before = session_state(locked)
         deleted = _counts(locked)
-        Mark.objects.filter(ballot__session=locked).delete()
-        BallotItemAnswer.objects.filter(ballot__session=locked).delete()
-        Ballot.objects.filter(session=locked).delete()
+        storage.ballots_delete(locked)
         BallotToken.objects.filter(session=locked).delete()
         left = _counts(locked)
         if any(left.values()):  # cannot happen; but the proof is the check
@@ -614,7 +592,9 @@ def session_rehearsal_purge(*, actor: Any, session: EvaluationSession) -> dict[s
         locked.rehearsal = False
         locked.status = SessionStatus.DRAFT
         locked.seal = ""
-        locked.save(update_fields=["rehearsal", "status", "seal"])
+        # The formal run gets a key of its own: the rehearsal's may have been handled as practice.
+        locked.opening_public_key = ""
+        locked.save(update_fields=["rehearsal", "status", "seal", "opening_public_key"])
         audit_record(
             actor=actor,
             action="ballot_session.rehearsal_purge",
@@ -663,7 +643,8 @@ def taking_ballots(session: EvaluationSession, now: datetime | None = None) -> b
     )
 
 
-_SESSION_STATE = ("id", "status", "rehearsal", "opens_at", "closes_at")
+# In the model's field order (from_db takes them so).
+_SESSION_STATE = ("id", "status", "opening_public_key", "rehearsal", "opens_at", "closes_at")
 
 
 def _session_for_ballot(session_id: int) -> EvaluationSession:
@@ -673,60 +654,13 @@ def _session_for_ballot(session_id: int) -> EvaluationSession:
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     with selectors.statement_cursor() as cursor:
         cursor.execute(
-            f"SELECT id, status, rehearsal, opens_at, closes_at FROM {table} WHERE id = %s{lock}",  # noqa: S608
+            f"SELECT id, status, opening_public_key, rehearsal, opens_at, closes_at FROM {table} "  # noqa: S608
+            f"WHERE id = %s{lock}",
             [session_id],
         )
-        id_, status, rehearsal, opens_at, closes_at = cursor.fetchone()
-    values = [id_, status, bool(rehearsal), selectors.aware(opens_at), selectors.aware(closes_at)]
+        id_, status, public_key, rehearsal, opens_at, closes_at = cursor.fetchone()
+    values = [id_, status, public_key, bool(rehearsal), selectors.aware(opens_at), selectors.aware(closes_at)]
     return EvaluationSession.from_db(connection.alias, _SESSION_STATE, values)
-
-
-@functools.lru_cache(maxsize=32)
-def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
-    quote = connection.ops.quote_name
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES {', '.join([one] * rows)}"
-    )
-
-
-_BALLOT_COLUMNS = ("id", "session_id", "number", "rater_group")
-_MARK_COLUMNS = ("id", "ballot_id", "unit_id", "cadre_id", "choice")
-_ANSWER_COLUMNS = ("id", "ballot_id", "unit_id", "cadre_id", "template_id", "item", "choice", "reason")
-
-
-def _store(session_id: int, receipt: str, rater_group: str, checked: filling.Checked) -> None:
-    """INSERT the ballot, its marks and its answers: one statement a table. The ids are random (uuid4), as
-    the models' defaults make them, and written as the ORM writes them on this database."""
-    native = connection.features.has_native_uuid_field
-
-    def new_id() -> Any:
-        value = uuid.uuid4()
-        return value if native else value.hex
-
-    ballot_id = new_id()
-    tables = (
-        (Ballot, _BALLOT_COLUMNS, [(ballot_id, session_id, receipt, rater_group)]),
-        (
-            Mark,
-            _MARK_COLUMNS,
-            [(new_id(), ballot_id, m.unit_id, m.cadre_id, m.choice) for m in checked.marks],
-        ),
-        (
-            BallotItemAnswer,
-            _ANSWER_COLUMNS,
-            [
-                (new_id(), ballot_id, a.unit_id, a.cadre_id, a.template_id, a.item, a.choice, a.reason)
-                for a in checked.answers
-            ],
-        ),
-    )
-    with selectors.statement_cursor() as cursor:
-        for model, columns, rows in tables:
-            if rows:
-                sql = _insert_sql(model._meta.db_table, columns, len(rows))
-                cursor.execute(sql, [value for row in rows for value in row])
 
 
 def ballot_submit(
@@ -740,8 +674,8 @@ def ballot_submit(
 
     The choices are checked first (nothing is stored on a problem). Then one transaction consumes the code
     by ``UPDATE … SET used = true WHERE id = … AND used = false`` — of concurrent submissions with one code
-    exactly one updates a row — and stores the ballot, its marks and answers, none of which refers to the
-    code. Not audited, by design (see the module docstring). ``token`` and ``layout``, when the ballot page
+    exactly one updates a row — and stores the ballot sealed to the session's key (storage.envelope_store),
+    unreadable until the organiser opens the session's envelopes at close. Not audited, by design (see the module docstring). ``token`` and ``layout``, when the ballot page
     has just read them for this code, spare reading them again; the UPDATE decides in any case."""
     plain = codes_module.normalise(code)
     if plain is None:
@@ -773,5 +707,19 @@ def ballot_submit(
             )
             if cursor.rowcount != 1:
                 raise refusal_used()
-        _store(token.session.pk, receipt, token.rater_group, checked)
+            if not session.opening_public_key:  # cannot happen: opening needs the key
+                raise refusal_not_open(session)
+            storage.envelope_store(
+                cursor,
+                session_id=session.pk,
+                size=storage.envelope_size(layout),
+                public_key=session.opening_public_key,
+                receipt=receipt,
+                rater_group=token.rater_group,
+                marks=[(m.unit_id, m.cadre_id, m.choice) for m in checked.marks],
+                answers=[
+                    (a.unit_id, a.cadre_id, a.template_id, a.item, a.choice, a.reason)
+                    for a in checked.answers
+                ],
+            )
     return receipt

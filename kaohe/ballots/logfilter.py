@@ -1,4 +1,6 @@
-"""Keep 测评码 out of the logs: a filter that masks the path after /b/ (and any c= parameter).
+"""Keep 测评码 and ballots out of the logs: a filter that masks the path after /b/ (and any c= parameter),
+and drops the access loggers' records of /b/ altogether — a line per ballot page with its time, address and
+user agent would tell who was at the ballot page when.
 
 Attached in ``apps.Config.ready`` to Django's request and development-server loggers and to gunicorn's
 access and error loggers. The reverse proxy in front keeps its own access log: docs/operations.md shows
@@ -15,6 +17,8 @@ _PATH = re.compile(r"/b/[^\s\"'?#]+")
 _PARAMETER = re.compile(r"([?&]c=)[^\s\"'&#]+")
 MASK = "/b/…"
 LOGGERS = ("django.request", "django.server", "gunicorn.access", "gunicorn.error")
+ACCESS_LOGGERS = ("django.server", "gunicorn.access")
+_PUBLIC_REQUEST = re.compile(r"(^|[\s\"])(GET|POST|HEAD|PUT|OPTIONS|DELETE|PATCH) /b/")
 
 
 def mask(text: str) -> str:
@@ -27,6 +31,8 @@ class MaskBallotCodes(logging.Filter):
             message = record.getMessage()
         except Exception:  # a record that cannot be formatted is left to the handler's error path
             return True
+        if record.name in ACCESS_LOGGERS and _PUBLIC_REQUEST.search(message):
+            return False
         masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, None

@@ -81,6 +81,9 @@ class EvaluationSession(models.Model):
         _("状态"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
     seal = models.CharField(_("封存哈希"), max_length=64, blank=True)
+    # The public half of the session's opening key (envelope.py): online ballots are sealed to it while
+    # the session is open; the private half is only ever in the organiser's hands.
+    opening_public_key = models.CharField(_("开启公钥"), max_length=64, blank=True)
     void_reason = models.TextField(_("作废原因"), blank=True)
     # A rehearsal's ballots never count; they are purged (audited, with counts) before the formal run.
     rehearsal = models.BooleanField(_("演练"), default=False)
@@ -188,6 +191,24 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class BallotEnvelope(models.Model):
+    """A sealed online ballot of an open session (envelope.py), opened, shuffled and deleted at close.
+
+    A random id and the sealed bytes: no timestamp, no group, nothing readable without the organiser's key.
+    On SQLite the table is WITHOUT ROWID, so its rows sit in the order of their random ids."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(EvaluationSession, on_delete=models.CASCADE, related_name="envelopes")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("密封测评票")
+        verbose_name_plural = _("密封测评票")
+
+    def __str__(self) -> str:
+        return str(_("密封测评票"))
 
 
 class Mark(models.Model):

@@ -267,7 +267,8 @@ def receipt_check(request: HttpRequest) -> HttpResponse:
             context["found"] = found
             context["receipt"] = codes.display(receipt)
             if not found:
-                context["error"] = _("没有找到回执码为 %(receipt)s 的测评票") % {
-                    "receipt": codes.display(receipt)
-                }
+                # An open session's ballots are sealed (storage.py): they can be found after it ends.
+                context["error"] = _(
+                    "没有找到回执码为 %(receipt)s 的测评票（测评进行中的票是密封的，测评结束后才能查到）"
+                ) % {"receipt": codes.display(receipt)}
     return _page(request, "receipt.html", context)

@@ -2,7 +2,7 @@
 
 Tallies are the only way ballot contents leave the database through the app, and only for a session that
 has ended (a running tally would reveal each new ballot by difference), by rater group under the k rule
-of ``anonymity``.
+of ``kaohe.rules.disclosure``.
 """
 
 from __future__ import annotations
@@ -24,23 +24,25 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from kaohe.ballots import filling
-from kaohe.ballots.anonymity import OTHER, group_labels
 from kaohe.ballots.models import (
     OVERALL_CHOICES,
     Ballot,
+    BallotEnvelope,
     BallotItemAnswer,
     BallotTemplate,
     BallotToken,
     EvaluationSession,
     Mark,
+    SessionKind,
     SessionRaterGroup,
     SessionStatus,
     SessionTarget,
     TemplateKind,
 )
 from kaohe.org.models import Cadre, Unit
-from kaohe.plans.inputs import cycle_rule_settings, plan_rule_settings
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentPlan
+from kaohe.plans.rule_settings import cycle_rule_settings, plan_rule_settings
+from kaohe.rules.disclosure import OTHER, group_labels
 from kaohe.rules.errors import InputError
 from kaohe.workbook.layout import SETTINGS_BY_NAME
 from kaohe.workbook.sheets import CellError
@@ -49,12 +51,8 @@ TALLY_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
 
 
 def min_group() -> int:
-    """k: the fewest ballots a rater group may have to be shown on its own (setting BALLOT_MIN_GROUP)."""
-    return max(1, int(getattr(settings, "BALLOT_MIN_GROUP", 3)))
-
-
-def get_cycle(year: int) -> AssessmentCycle:
-    return get_object_or_404(AssessmentCycle, year=year)
+    """k: the fewest ballots a rater group may have to be shown on its own (settings.MIN_GROUP_SIZE)."""
+    return int(settings.MIN_GROUP_SIZE)
 
 
 def _count(model, **filters) -> Coalesce:
@@ -339,12 +337,13 @@ def turnout(session: EvaluationSession) -> list[TurnoutRow]:
         .annotate(n=Count("pk"))
         .values_list("rater_group", "n")
     )
+    if session.kind == SessionKind.ONLINE and BallotEnvelope.objects.filter(session=session).exists():
+        # Sealed ballots say nothing of their group; each is one code used (one transaction stored both).
+        received = BallotToken.objects.filter(session=session, used=True, rehearsal=session.rehearsal)
+    else:
+        received = Ballot.objects.filter(session=session)
     ballots = dict(
-        Ballot.objects.filter(session=session)
-        .order_by()
-        .values_list("rater_group")
-        .annotate(n=Count("pk"))
-        .values_list("rater_group", "n")
+        received.order_by().values_list("rater_group").annotate(n=Count("pk")).values_list("rater_group", "n")
     )
     rows = [
         TurnoutRow(g.name, g.expected, codes.get(g.name, 0), ballots.get(g.name, 0))
@@ -519,11 +518,32 @@ def session_tally(session: EvaluationSession) -> Tally:
 
 
 def session_has_data(session: EvaluationSession) -> bool:
-    return Ballot.objects.filter(session=session).exists()
+    return (
+        Ballot.objects.filter(session=session).exists()
+        or BallotEnvelope.objects.filter(session=session).exists()
+    )
+
+
+def rater_groups_in_use(cycle: AssessmentCycle) -> set[str]:
+    """Rater groups of ballots that count (any session not voided): the plan keeps their weights."""
+    opened = (
+        Ballot.objects.filter(session__cycle=cycle)
+        .exclude(session__status=SessionStatus.VOID)
+        .values_list("rater_group", flat=True)
+        .distinct()
+    )
+    # An open session's ballots are sealed: the codes used say which groups have cast one.
+    sealed = (
+        BallotToken.objects.filter(session__cycle=cycle, used=True)
+        .exclude(session__status=SessionStatus.VOID)
+        .values_list("rater_group", flat=True)
+        .distinct()
+    )
+    return set(opened) | set(sealed)
 
 
 def counted_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:
-    """The sessions whose marks the rules count: not void, not a rehearsal (plans.inputs agrees)."""
+    """The sessions whose marks the rules count: not void, not a rehearsal (results.inputs agrees)."""
     return EvaluationSession.objects.filter(cycle=cycle).exclude(
         Q(status=SessionStatus.VOID) | Q(rehearsal=True)
     )

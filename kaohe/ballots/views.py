@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.ballots import actions, codes, selectors, slips
 from kaohe.ballots.forms import (
     CodesForm,
@@ -26,11 +27,12 @@ from kaohe.ballots.forms import (
     template_choices,
 )
 from kaohe.ballots.models import BallotTemplate, SessionStatus
+from kaohe.plans.selectors import get_cycle
 
 
 def public_base(request: HttpRequest | None) -> str:
     """The address phones reach (BALLOT_PUBLIC_BASE_URL when the hall's network sees the app elsewhere)."""
-    base = getattr(settings, "BALLOT_PUBLIC_BASE_URL", "").rstrip("/")
+    base = settings.BALLOT_PUBLIC_BASE_URL.rstrip("/")
     if base or request is None:
         return base
     return request.build_absolute_uri("/").rstrip("/")
@@ -48,7 +50,7 @@ def _add_errors(form, error: ValidationError) -> None:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def session_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     context = {
         "cycle": cycle,
         "sessions": selectors.cycle_sessions(cycle),
@@ -71,8 +73,8 @@ def _form_page(
 
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def session_create_view(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     if request.method == "GET":
         return _form_page(request, cycle, SessionForm(cycle=cycle))
     form = SessionForm(request.POST, cycle=cycle)
@@ -90,7 +92,7 @@ def session_create(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     if request.method == "GET":
         return _form_page(
@@ -130,7 +132,7 @@ def _detail(
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def session_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     return _detail(request, cycle, selectors.get_session(cycle, pk))
 
 
@@ -146,7 +148,7 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 @require_POST
 def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """Generate codes and answer with their file at once: the only time the codes exist in plaintext."""
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     form = CodesForm(request.POST, groups=selectors.session_groups(session))
     if form.is_valid():
@@ -169,7 +171,7 @@ def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 def _transition(request: HttpRequest, year: int, pk: int, action, done: str) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     try:
         action(actor=request.user, session=session)
@@ -182,26 +184,65 @@ def _transition(request: HttpRequest, year: int, pk: int, action, done: str) -> 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_open(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def session_open_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _transition(request, year, pk, actions.session_open, _("测评已开始。"))
 
 
-def _close_and_seal(*, actor, session):
-    session = actions.session_close(actor=actor, session=session)
-    if not session.rehearsal:
-        actions.session_seal(actor=actor, session=session)
+KEY_FILE_TEXT = """{key}
+
+以上是测评会「{name}」（{year}年度）的开启密钥。
+网上测评票在测评期间用它的公开部分密封，系统本身打不开；结束测评时须填入这段密钥，才能开启计票。
+请打印或存放在不联网的介质上，由专人保管；测评会结束并封存后即可销毁。遗失则本场网上测评票无法计入。
+"""
 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_close(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _transition(request, year, pk, _close_and_seal, _("测评已结束。"))
+@never_cache
+def session_key_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """Issue the session's opening key and hand it over as a text file: this response is its only copy."""
+    cycle = get_cycle(request.user, year)
+    session = selectors.get_session(cycle, pk)
+    try:
+        private = actions.session_key_issue(actor=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    text = KEY_FILE_TEXT.format(key=private, name=session.name, year=cycle.year)
+    response = HttpResponse(text.encode(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"开启密钥-{session.name}.txt"
+    )
+    return response
+
+
+def opening_key_from(request: HttpRequest) -> str:
+    """The opening key typed or pasted in the close form, or read from the key file uploaded there."""
+    upload = request.FILES.get("opening_key_file")
+    if upload is not None and upload.size is not None and upload.size < 4096:
+        found = [line for line in upload.read().decode("utf-8", "replace").splitlines() if "KAOHE1" in line]
+        if found:
+            return found[0]
+    return request.POST.get("opening_key", "")[:400]
 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_seal(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _transition(request, year, pk, actions.session_seal, _("测评会已封存。"))
+def session_close_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    key = opening_key_from(request)
+
+    def close_and_seal(*, actor, session):
+        session = actions.session_close(actor=actor, session=session, opening_key=key)
+        if not session.rehearsal:
+            actions.session_archive(actor=actor, session=session)
+
+    return _transition(request, year, pk, close_and_seal, _("测评已结束。"))
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def session_archive_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    return _transition(request, year, pk, actions.session_archive, _("测评会已封存。"))
 
 
 @role_required(*CYCLE_EDITORS)
@@ -218,8 +259,8 @@ def session_purge(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_void(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def session_void_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     form = VoidForm(request.POST)
     if form.is_valid():
@@ -235,8 +276,8 @@ def session_void(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_GET
-def session_tally(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def session_tally_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     try:
         tally = selectors.session_tally(session)
@@ -245,11 +286,12 @@ def session_tally(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             return JsonResponse({"error": str(refusal)}, status=409)
         messages.error(request, str(refusal))
         return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    audit_read(request.user, "ballot_session.tally", session)
     if request.GET.get("format") == "json":
         return JsonResponse(tally.as_json(), json_dumps_params={"ensure_ascii": False})
     seal_ok = None
     if session.status == SessionStatus.SEALED:
-        from kaohe.ballots.seal import session_digest
+        from kaohe.ballots.digest import session_digest
 
         seal_ok = session_digest(session.pk) == session.seal
     context = {
@@ -297,7 +339,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def template_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(BallotTemplate, pk=pk)
     form = TemplateCopyForm(request.POST)
     if form.is_valid():

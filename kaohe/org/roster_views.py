@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts.access import ROSTER_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
-from kaohe.org import roster
+from kaohe.org import roster, tasks
 from kaohe.workbook.sheets import too_big_message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,11 +39,16 @@ class RosterUploadForm(forms.Form):
 
 @role_required(*ROSTER_EDITORS)
 @require_http_methods(["GET", "POST"])
-def roster_import(request: HttpRequest) -> HttpResponse:
+def roster_import_view(request: HttpRequest) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES) if request.method == "POST" else RosterUploadForm()
     if form.is_bound and form.is_valid():
         # A province's roster takes a while: the task queue imports it, the job page shows the outcome.
-        job = job_start(actor=request.user, kind=JobKind.ROSTER_IMPORT, upload=form.cleaned_data["file"])
+        job = job_start(
+            actor=request.user,
+            kind=JobKind.ROSTER_IMPORT,
+            task=tasks.roster_import_job,
+            upload=form.cleaned_data["file"],
+        )
         return redirect(job)
     return render(request, "org/roster_import.html", {"form": form})
 
@@ -59,6 +65,7 @@ def _xlsx_response(write: Callable[[IO[bytes]], object], file_name: str) -> File
 @require_GET
 def roster_export(request: HttpRequest) -> FileResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
+    audit_read(request.user, "roster.export")
     return _xlsx_response(roster.write_roster, f"干部名册-{stamp}.xlsx")
 
 

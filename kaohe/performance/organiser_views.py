@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.audit.reads import audit_read
 from kaohe.performance import actions, selectors
 from kaohe.performance.forms import (
     AdjustmentFilterForm,
@@ -29,6 +30,7 @@ from kaohe.performance.forms import (
 )
 from kaohe.performance.models import AdjustmentStatus
 from kaohe.performance.views import add_errors, cycle_context, file_response
+from kaohe.plans.selectors import get_cycle
 
 PAGE_SIZE = 50
 
@@ -61,7 +63,7 @@ def _evidence_name(prefix: str, record) -> str:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def adjustment_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     adjustments = selectors.cycle_adjustments(request.user, cycle)
     form = AdjustmentFilterForm(request.GET)
     form.is_valid()
@@ -84,7 +86,7 @@ def adjustment_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def adjustment_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = AdjustmentForm(request.POST or None, request.FILES or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -109,8 +111,8 @@ def adjustment_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def adjustment_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def adjustment_decide_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     adjustment = selectors.get_adjustment(request.user, cycle, pk)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
@@ -131,9 +133,10 @@ def adjustment_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def adjustment_evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
-    adjustment = selectors.get_adjustment(request.user, selectors.get_cycle(year), pk)
+    adjustment = selectors.get_adjustment(request.user, get_cycle(request.user, year), pk)
     if not adjustment.evidence:
         raise Http404
+    audit_read(request.user, "adjustment.evidence", adjustment)
     return file_response(adjustment.evidence, _evidence_name("加减分佐证", adjustment))
 
 
@@ -143,7 +146,7 @@ def adjustment_evidence(request: HttpRequest, year: int, pk: int) -> FileRespons
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def veto_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = VetoFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -161,7 +164,7 @@ def veto_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def veto_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = VetoForm(request.POST or None, request.FILES or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,8 +187,8 @@ def veto_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def veto_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def veto_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     veto = selectors.get_veto(request.user, cycle, pk)
     try:
         actions.veto_delete(actor=request.user, veto=veto)
@@ -199,9 +202,10 @@ def veto_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def veto_evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
-    veto = selectors.get_veto(request.user, selectors.get_cycle(year), pk)
+    veto = selectors.get_veto(request.user, get_cycle(request.user, year), pk)
     if not veto.evidence:
         raise Http404
+    audit_read(request.user, "veto.evidence", veto)
     return file_response(veto.evidence, _evidence_name("一票否决佐证", veto))
 
 
@@ -211,7 +215,7 @@ def veto_evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def sanction_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = SanctionFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -235,7 +239,7 @@ def sanction_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def sanction_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = SanctionForm(request.POST or None, initial={"year": cycle.year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,8 +254,8 @@ def sanction_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def sanction_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def sanction_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     sanction = selectors.get_sanction(request.user, pk)
     try:
         actions.sanction_delete(actor=request.user, cycle=cycle, sanction=sanction)

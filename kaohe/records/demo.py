@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
-from kaohe.org import demo as roster_demo
+from kaohe.demo import roster as roster_demo
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup
 from kaohe.records.models import ListItem, ListKind, QuarterlyGrade, RecordsRule, Visit, VisitMethod
 from kaohe.rules.regular import GradeScores, QuarterGrade

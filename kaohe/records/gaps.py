@@ -136,13 +136,13 @@ class HomeTodo:
 
 def home_todo(user) -> HomeTodo | None:
     """The records line of the home page: an owner's to-do, or the organiser's and assessors' gaps."""
-    from kaohe.plans.selectors import current_cycle
     from kaohe.records import selectors
     from kaohe.records.regular import cycle_rule
 
     if not user.has_role(*selectors.READERS):
         return None
-    cycle = current_cycle()
+    # The cycle the year's records are kept in: the latest not completed.
+    cycle = AssessmentCycle.objects.exclude(phase="completed").order_by("-year").first()
     if cycle is None:
         return None
     rule = cycle_rule(cycle)

@@ -25,8 +25,8 @@ from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.cell import WriteOnlyCell
 
 from kaohe.audit.actions import audit_record
+from kaohe.bulk import insert_rows
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
-from kaohe.plans.transfer import insert_rows
 from kaohe.records.actions import ensure_open
 from kaohe.records.models import ListItem, ListKind
 from kaohe.workbook.sheets import CellError, Problems, WorkbookError, date, integer, open_workbook, show, text

@@ -35,7 +35,7 @@ REGISTER_MANAGERS = (Role.ORGANISER,)
 
 def min_group() -> int:
     """k: the fewest ballots a rater group (or an aspect's count) may rest on to be shown in a report."""
-    return max(1, int(getattr(settings, "BALLOT_MIN_GROUP", 3)))
+    return settings.MIN_GROUP_SIZE
 
 
 # --- who reads what ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from kaohe.audit.reads import audit_read
 from kaohe.plans.selectors import get_cycle
 from kaohe.results import selectors
 from kaohe.results.views import RESULT_READERS
@@ -113,6 +114,7 @@ def pool_ranking(request: HttpRequest, year: int, kind: str, pool: str):
     results = list(selectors.pool_results(state.run, kind, pool))
     if not results:
         raise HttpError(404, f"没有名额池「{pool}」")
+    audit_read(request.user, "results.api", state.run, version=state.run.version, pool=f"{kind}:{pool}")
     out = []
     for d in selectors.decided_results(cycle, results, state.voided):
         r = d.result

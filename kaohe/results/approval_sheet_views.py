@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.audit.reads import audit_read
 from kaohe.org.selectors import get_unit
 from kaohe.plans.selectors import assessed_units, get_cycle
 from kaohe.results.approval_sheet import DOCX, SIGNATURES, approval_sheet, approval_sheet_docx
@@ -35,6 +36,7 @@ def approval_sheet_page(request: HttpRequest, year: int, pk: int) -> HttpRespons
     cycle = get_cycle(request.user, year)
     unit = get_unit(request.user, pk)
     sheet = approval_sheet(cycle, unit)
+    audit_read(request.user, "approval_sheet.view", unit, year=cycle.year)
     return render(
         request, "results/approval_sheet.html", {"cycle": cycle, "sheet": sheet, "signatures": SIGNATURES}
     )
@@ -46,5 +48,6 @@ def approval_sheet_download(request: HttpRequest, year: int, pk: int) -> HttpRes
     cycle = get_cycle(request.user, year)
     unit = get_unit(request.user, pk)
     content = approval_sheet_docx(approval_sheet(cycle, unit))
+    audit_read(request.user, "approval_sheet.download", unit, year=cycle.year)
     filename = f"{cycle.year}年度考核结果审定表-{unit.code}-{unit.name}.docx"
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=DOCX)

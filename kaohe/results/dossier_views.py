@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.audit.reads import audit_read
 from kaohe.org.selectors import get_cadre, get_unit
 from kaohe.results.dossier import cadre_dossier, team_dossier
 
@@ -25,6 +26,7 @@ TEAM_DOSSIER_ROLES = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESSOR
 @role_required(*CADRE_DOSSIER_ROLES)
 def cadre_dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_cadre(request.user, pk)
+    audit_read(request.user, "dossier.cadre", cadre)
     dossier = cadre_dossier(cadre)
     context = {"dossier": dossier, "chart": dossier.chart(), "cadre": cadre, "subject": cadre}
     return render(request, "results/dossier.html", context)
@@ -34,6 +36,7 @@ def cadre_dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*TEAM_DOSSIER_ROLES)
 def team_dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request.user, pk)
+    audit_read(request.user, "dossier.team", unit)
     dossier = team_dossier(unit)
     context = {"dossier": dossier, "chart": dossier.chart(), "unit": unit, "subject": unit}
     return render(request, "results/dossier.html", context)

@@ -13,8 +13,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Any
 
+from django.conf import settings
+
 from kaohe.results import selectors
 from kaohe.results.models import ComputeRun
+from kaohe.rules.disclosure import disclose_result
 from kaohe.rules.model import (
     Assessment,
     Democratic,
@@ -48,7 +51,10 @@ def run_assessment(run: ComputeRun, *, decided: bool = True) -> Assessment:
     current = selectors.current_run(cycle)
     decisions = selectors.active_decisions(cycle) if decided and current and current.pk == run.pk else {}
     results = []
-    for r in document["results"]:
+    weights = selectors.run_settings(run).rater_group_weights
+    for full in document["results"]:
+        # What the app may show (the k rule); the organiser's JSON document keeps every group.
+        r = disclose_result(full, weights, settings.MIN_GROUP_SIZE)
         decision = decisions.get((r["kind"], r["code"]))
         explanation = r["explanation"]
         if decision is not None:

@@ -12,12 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
 from kaohe.audit.models import AuditEntry
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import canonical, selectors
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.results.models import FinalResult, Result
 from kaohe.rules import assess, assessment_document
+from kaohe.rules.disclosure import disclose_result
 from kaohe.rules.errors import InputError
 
 LIMIT = 20  # differences listed per check; the rest are counted
@@ -54,8 +57,11 @@ def results_verify(cycle: AssessmentCycle, *, check_current: bool = True) -> lis
     stored = selectors.run_document(run)
     expected = {(r["kind"], r["code"]): r for r in recomputed["results"]}
     problems += _capped(_document_differences(stored, recomputed, expected), "结果文档")
-    problems += _capped(_result_row_differences(run, expected), "计算结果")
-    problems += _capped(_final_differences(seal, expected), "定档结果")
+    # The rows hold what the app may show (the k rule); the document keeps every group.
+    weights = selectors.run_settings(run).rater_group_weights
+    shown = {key: disclose_result(r, weights, settings.MIN_GROUP_SIZE) for key, r in expected.items()}
+    problems += _capped(_result_row_differences(run, shown), "计算结果")
+    problems += _capped(_final_differences(seal, shown), "定档结果")
     finals = list(FinalResult.objects.filter(seal=seal).values(*_FINAL_VALUES))
     form = canonical.final_form(cycle.year, run.version, run.input_digest, [_final_row(f) for f in finals])
     seal_hash = canonical.final_hash(form)

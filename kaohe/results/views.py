@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -30,13 +31,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.audit.reads import audit_read
 from kaohe.jobs.actions import JobBusy, job_start
 from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
 from kaohe.records.regular import cadre_note
-from kaohe.results import actions, selectors
+from kaohe.results import actions, selectors, tasks
 from kaohe.results.exports import write_run_workbook
 from kaohe.results.forms import (
     ComputeForm,
@@ -48,6 +50,7 @@ from kaohe.results.forms import (
     VoidForm,
 )
 from kaohe.results.models import Decision, Kind, Objection, VoidScope
+from kaohe.rules.disclosure import OTHER
 from kaohe.rules.model import PENDING, UNGRADED
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -113,7 +116,7 @@ def home(request: HttpRequest, year: int) -> HttpResponse:
         else None
     )
     today = timezone.localdate()
-    problems = actions.finalisation_problems(cycle, state, today) if state.run else []
+    problems = selectors.finalisation_problems(cycle, state, today) if state.run else []
     notice = selectors.latest_notice(cycle, state.run) if state.run else None
     context = _context(
         request,
@@ -143,7 +146,13 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
         return redirect(_home(cycle))
     # A province takes about half a minute: the worker computes, the job page follows it.
     try:
-        job = job_start(actor=request.user, kind=JobKind.COMPUTE, cycle=cycle, note=form.cleaned_data["note"])
+        job = job_start(
+            actor=request.user,
+            kind=JobKind.COMPUTE,
+            task=tasks.compute_job,
+            cycle=cycle,
+            note=form.cleaned_data["note"],
+        )
     except JobBusy as busy:
         messages.error(request, _("本年度考核正在计算（排队中或进行中），请等这次计算完成后再重新计算。"))
         return redirect(busy.job)
@@ -152,8 +161,9 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*RESULT_READERS)
 @require_GET
-def compare(request: HttpRequest, year: int) -> HttpResponse:
+def compare_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
+    audit_read(request.user, "results.compare", cycle)
     runs = list(selectors.runs(cycle))
     versions = [run.version for run in runs]
 
@@ -192,6 +202,7 @@ def compare(request: HttpRequest, year: int) -> HttpResponse:
 def export(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
+    audit_read(request.user, "results.export", run, year=cycle.year, version=run.version)
     spool = tempfile.TemporaryFile()  # FileResponse closes it
     write_run_workbook(run, spool)
     spool.seek(0)
@@ -220,7 +231,8 @@ def _group_breakdown(targets: list[tuple[tuple[str, Decimal], ...]]) -> dict[str
     sums: dict[str, list[Decimal]] = defaultdict(list)
     for shown in targets:
         for group, score in shown:
-            sums[group].append(score)
+            if group != OTHER:  # 其他 holds different groups from target to target
+                sums[group].append(score)
     groups = sorted(sums, key=lambda g: (("上级", "同级", "下级", "服务对象") + (g,)).index(g))
     return {
         "groups": groups,
@@ -251,6 +263,7 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     pools = selectors.pool_states(cycle, run, decisions=decisions)
     keys = {p.key: p for p in pools}
     pool = keys.get(request.GET.get("pool", "")) or (pools[0] if pools else None)
+    audit_read(request.user, "results.review", run, version=run.version, pool=pool.key if pool else "")
     grade = request.GET.get("grade", "")
     flag = request.GET.get("flag", "")
     query = request.GET.get("q", "").strip()
@@ -313,6 +326,7 @@ def result_explanation(request: HttpRequest, year: int, version: int, pk: int) -
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
     result = selectors.get_explanation(run, pk)
+    audit_read(request.user, "results.explanation", result, version=run.version)
     context = _context(request, cycle, run=run, result=result, pool_key=f"{result.kind}:{result.pool}")
     context["regular_note"] = cadre_note(cycle, result.kind, result.code)
     if request.htmx and not request.htmx.history_restore_request:
@@ -331,6 +345,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
     state = selectors.results_state(cycle)
     run = selectors.get_run(cycle, version)
     result = selectors.get_result(run, pk)
+    audit_read(request.user, "results.detail", result, version=run.version)
     current = state.run is not None and state.run.pk == run.pk
     voided = state.voided if current else selectors.voided_in(run)
     [decided] = (
@@ -350,11 +365,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
             {"name": g, "score": float(s)} for g, s in selectors.shown_groups(result.democratic).items()
         ],
     }
-    hidden = [
-        g
-        for g, values in (result.democratic or {}).get("groups", {}).items()
-        if values["valid"] < selectors.MIN_GROUP_BALLOTS
-    ]
+    hidden = selectors.merged_groups(result.democratic)
     history = Decision.objects.filter(cycle=cycle, kind=result.kind, code=result.code).select_related(
         "created_by", "run"
     )
@@ -373,7 +384,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
         history=history.order_by("-created_at", "-id"),
         form=DecisionForm(),
         pool_key=f"{result.kind}:{result.pool}",
-        min_ballots=selectors.MIN_GROUP_BALLOTS,
+        min_ballots=settings.MIN_GROUP_SIZE,
     )
     return render(request, "results/result_detail.html", context)
 
@@ -405,7 +416,7 @@ def decide(request: HttpRequest, year: int, version: int, pk: int) -> HttpRespon
 
 @role_required(*RESULT_DECIDERS)
 @require_POST
-def decision_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def decision_withdraw_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     decision = get_object_or_404(Decision, cycle=cycle, pk=pk)
     try:
@@ -419,7 +430,7 @@ def decision_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*RESULT_DECIDERS)
 @require_POST
-def quota_approve(request: HttpRequest, year: int, version: int) -> HttpResponse:
+def quota_approve_view(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
     form = QuotaApprovalForm(request.POST)
@@ -503,7 +514,7 @@ def objection_create(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*RESULT_MANAGERS)
 @require_POST
-def objection_handle(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def objection_handle_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     objection = get_object_or_404(
         Objection.objects.select_related("notice__cycle"), notice__cycle=cycle, pk=pk
@@ -532,7 +543,7 @@ def finalise(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
     try:
-        seal = actions.results_finalise(actor=request.user, cycle=cycle, run=run, today=timezone.localdate())
+        seal = actions.results_seal(actor=request.user, cycle=cycle, run=run, today=timezone.localdate())
     except ValidationError as error:
         _errors(request, error)
     else:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaohe.accounts import actions as account_actions
+from kaohe.accounts.actors import SystemActor
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_record
 from kaohe.audit.tests.chain import attacker_cursor, make_chain
@@ -51,7 +52,7 @@ def history(cast, roster):
     )
     record_at(
         datetime(2025, 1, 10, 3, tzinfo=UTC),
-        actor="roster-import",
+        actor=SystemActor("roster-import"),
         action="unit.create",
         object_type="org.unit",
         object_id="9",

@@ -3,7 +3,7 @@
 The 2025 cycle is in 实施 with units A, B, C and the five cadres assessed, and 每票优秀上限 1 in its plan.
 Session 「第一场」 asks about A's team (领导班子测评票: five aspects and 总体评价), cadres a1, a2 and c1
 (干部测评票) and c2 as a newly promoted cadre (新提拔干部评议表); rater groups 上级=2, 同级=3, 下级=5; its
-codes are generated and it is open.
+codes are generated, its opening key issued (``world["opening_key"]``) and it is open.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ def world(roster, cast, cycle):
     made = actions.session_codes_generate(
         actor=organiser, session=session, counts={"上级": 2, "同级": 3, "下级": 5}
     )
+    opening_key = actions.session_key_issue(actor=organiser, session=session)
     actions.session_open(actor=organiser, session=session)
     codes: dict[str, list[str]] = {}
     for new in made:
@@ -75,6 +76,7 @@ def world(roster, cast, cycle):
         "session": EvaluationSession.objects.get(pk=session.pk),
         "codes": codes,
         "all_codes": [new.code for new in made],
+        "opening_key": opening_key,
     }
 
 

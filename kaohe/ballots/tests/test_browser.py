@@ -4,6 +4,7 @@ cannot be used again. The same with JavaScript off."""
 import pytest
 from playwright.sync_api import expect
 
+from kaohe.ballots import actions
 from kaohe.ballots.models import Ballot, Mark
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ def no_js_phone_page(browser):
     context.close()
 
 
-def fill_and_submit(page, live_server, code: str) -> None:
+def fill_and_submit(page, live_server, code: str, world) -> None:
     page.goto(f"{live_server.url}/b/{code}/")
     expect(page.get_by_role("heading", name="第一场")).to_be_visible()
     team = page.locator("fieldset", has_text="东城街道")
@@ -54,6 +55,10 @@ def fill_and_submit(page, live_server, code: str) -> None:
 
     page.goto(f"{live_server.url}/b/{code}/")
     expect(page.locator("#ballot-message")).to_contain_text("此测评码已使用")
+    # Sealed until the organiser closes the session with the opening key; then the receipt is found.
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     page.goto(f"{live_server.url}/b/receipt/")
     page.get_by_label("回执码").fill(receipt)
     page.get_by_role("button", name="查询").click()
@@ -61,12 +66,12 @@ def fill_and_submit(page, live_server, code: str) -> None:
 
 
 def test_a_phone_fills_a_ballot_sees_the_receipt_and_cannot_reuse_the_code(world, phone_page, live_server):
-    fill_and_submit(phone_page, live_server, world["codes"]["下级"][0])
+    fill_and_submit(phone_page, live_server, world["codes"]["下级"][0], world)
     ballot = Ballot.objects.get()
     assert ballot.rater_group == "下级"
     assert sorted(Mark.objects.values_list("choice", flat=True)) == ["优秀", "称职", "称职", "良好"]
 
 
 def test_the_same_with_javascript_off(world, no_js_phone_page, live_server):
-    fill_and_submit(no_js_phone_page, live_server, world["codes"]["上级"][0])
+    fill_and_submit(no_js_phone_page, live_server, world["codes"]["上级"][0], world)
     assert Ballot.objects.get().rater_group == "上级"

@@ -42,9 +42,16 @@ def test_create_prints_the_id_and_writes_one_line_per_code(cast, cycle, tmp_path
     assert out.stat().st_mode & 0o077 == 0  # the codes' only copy is readable by its owner alone
     assert "已生成 6 个测评码" in stderr
 
+    status, _, stderr = run("open", str(session.pk))
+    assert status == 2 and "请先生成并保管好开启密钥" in stderr
+    key = tmp_path / "key.txt"
+    assert run("key", str(session.pk), "--out", str(key))[0] == 0
+    assert key.stat().st_mode & 0o077 == 0 and "KAOHE1" in key.read_text(encoding="utf-8")
     assert run("open", str(session.pk))[0] == 0
     actions.ballot_submit(code=code, data=filled(session))
-    status, stdout, _ = run("close", str(session.pk))
+    status, _, stderr = run("close", str(session.pk))
+    assert status == 2 and "请填写本测评会的开启密钥" in stderr
+    status, stdout, _ = run("close", str(session.pk), "--key-file", str(key))
     session.refresh_from_db()
     assert status == 0 and session.status == SessionStatus.SEALED and session.seal in stdout
     status, stdout, _ = run("tally", str(session.pk), "--json")

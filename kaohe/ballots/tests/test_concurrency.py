@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from kaohe.ballots import actions, selectors
-from kaohe.ballots.models import Ballot, BallotToken, Mark
+from kaohe.ballots.models import Ballot, BallotEnvelope, BallotToken, Mark
 from kaohe.ballots.tests.conftest import filled
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -72,6 +72,7 @@ def test_200_concurrent_submissions_with_one_code_store_exactly_one_ballot(world
         thread.join()
     assert not errors, errors
     assert outcomes == Counter({"stored": 1, "此测评码已使用": THREADS * ATTEMPTS - 1})
+    actions.session_close(actor=world["organiser"], session=session, opening_key=world["opening_key"])
     assert Ballot.objects.count() == 1 and Mark.objects.count() == 4
     assert BallotToken.objects.filter(used=True).count() == 1
 
@@ -106,6 +107,8 @@ def test_10000_codes_submitted_concurrently_store_exactly_10000_ballots(world):
     for thread in threads:
         thread.join()
     assert outcomes == Counter({"stored": 10_000})
+    assert BallotEnvelope.objects.filter(session=session).count() == 10_000
+    actions.session_close(actor=world["organiser"], session=session, opening_key=world["opening_key"])
     assert Ballot.objects.filter(session=session).count() == 10_000
     assert Mark.objects.filter(ballot__session=session).count() == 40_000
     assert BallotToken.objects.filter(session=session, used=True).count() == 10_000
@@ -113,7 +116,7 @@ def test_10000_codes_submitted_concurrently_store_exactly_10000_ballots(world):
 
 
 def test_closing_while_ballots_arrive_seals_exactly_the_ballots_stored(world):
-    from kaohe.ballots.seal import session_digest
+    from kaohe.ballots.digest import session_digest
 
     session = world["session"]
     made = actions.session_codes_generate(actor=world["organiser"], session=session, counts={"下级": 400})
@@ -123,7 +126,7 @@ def test_closing_while_ballots_arrive_seals_exactly_the_ballots_stored(world):
         from django.db import connection as own
 
         try:
-            actions.session_close(actor=world["organiser"], session=session)
+            actions.session_close(actor=world["organiser"], session=session, opening_key=world["opening_key"])
         finally:
             own.close()
 
@@ -137,5 +140,5 @@ def test_closing_while_ballots_arrive_seals_exactly_the_ballots_stored(world):
     assert set(outcomes) <= {"stored", "本次测评已结束"}
     assert Ballot.objects.filter(session=session).count() == stored
     assert BallotToken.objects.filter(session=session, used=True).count() == stored
-    sealed = actions.session_seal(actor=world["organiser"], session=session)
+    sealed = actions.session_archive(actor=world["organiser"], session=session)
     assert sealed.seal == session_digest(session.pk)

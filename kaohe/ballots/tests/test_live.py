@@ -49,7 +49,9 @@ def test_htmx_gets_only_the_table_the_page_includes(world, client_for):
 
 
 def test_a_closed_session_stops_polling(world, client_for):
-    session = actions.session_close(actor=world["organiser"], session=world["session"])
+    session = actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     page = client_for("organiser").get(live(session)).content.decode()
     assert "hx-trigger" not in page and "自动刷新" not in page
 

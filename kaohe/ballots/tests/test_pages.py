@@ -1,6 +1,7 @@
 """The organiser's session and template pages: every role, and what each page does."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots import actions
@@ -152,7 +153,13 @@ def test_open_close_seal_tally_and_void_from_the_pages(client_for, world):
     refused = client.get(f"{base}tally/", follow=True).content.decode()
     assert "结束后才能查看统计" in refused
     assert client.get(f"{base}tally/?format=json").status_code == 409
-    client.post(f"{base}close/")
+    assert 'id="close-form"' in client.get(base).content.decode()
+    page = client.post(f"{base}close/", {"opening_key": "KAOHE1 AAAA"}, follow=True).content.decode()
+    assert "开启密钥长度不对，请核对是否抄全" in page
+    session.refresh_from_db()
+    assert session.status == SessionStatus.OPEN
+    key_file = SimpleUploadedFile("开启密钥.txt", f"说明\n{world['opening_key']}\n".encode())
+    client.post(f"{base}close/", {"opening_key": "", "opening_key_file": key_file})
     session.refresh_from_db()
     assert session.status == SessionStatus.SEALED and len(session.seal) == 64
     detail = client.get(base).content.decode()
@@ -176,9 +183,16 @@ def test_the_rehearsal_purge_from_the_page(client_for, cast, roster, cycle):
     organiser = cast["organiser"]
     session = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster, rehearsal=True))
     made = actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})
+    client = client_for("organiser")
+    assert 'id="key-form"' in client.get(f"/cycles/2025/sessions/{session.pk}/").content.decode()
+    response = client.post(f"/cycles/2025/sessions/{session.pk}/key/")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    key = next(line for line in response.content.decode().splitlines() if line.startswith("KAOHE1"))
+    session.refresh_from_db()
+    assert session.opening_public_key and key not in str(AuditEntry.objects.values_list("after", flat=True))
     actions.session_open(actor=organiser, session=session)
     actions.ballot_submit(code=made[0].code, data=filled(session))
-    client = client_for("organiser")
     page = client.post(f"/cycles/2025/sessions/{session.pk}/purge/", follow=True).content.decode()
     assert "演练数据已清除" in page
     assert AuditEntry.objects.get(action="ballot_session.rehearsal_purge").after["counts"]["ballots"] == 0

@@ -3,7 +3,7 @@
 import pytest
 
 from kaohe.ballots import actions, codes
-from kaohe.ballots.models import Ballot, BallotToken
+from kaohe.ballots.models import Ballot, BallotEnvelope, BallotToken
 from kaohe.ballots.tests.conftest import field_of, filled
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,9 @@ def test_a_submitted_ballot_shows_its_receipt(client, world):
     response = post_ballot(client, code, filled(session))
     page = response.content.decode()
     assert response.status_code == 200 and "提交成功" in page
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     receipt = Ballot.objects.get().number
     assert codes.display(receipt) in page
 
@@ -52,7 +55,7 @@ def test_a_used_code_gets_此测评码已使用_on_opening_and_on_submitting(cli
     post_ballot(client, code, filled(session))
     assert "此测评码已使用" in client.get(f"/b/{code}/").content.decode()
     assert "此测评码已使用" in post_ballot(client, code, filled(session)).content.decode()
-    assert Ballot.objects.count() == 1
+    assert BallotEnvelope.objects.count() == 1
 
 
 def test_a_typed_code_opens_the_ballot(client, world):
@@ -76,7 +79,9 @@ def test_an_empty_code_asks_for_one(client, world):
 
 
 def test_a_closed_session_says_so(client, world):
-    actions.session_close(actor=world["organiser"], session=world["session"])
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     code = world["codes"]["下级"][0]
     assert "本次测评已结束" in client.get(f"/b/{code}/").content.decode()
     assert "本次测评已结束" in post_ballot(client, code, filled(world["session"])).content.decode()
@@ -85,6 +90,12 @@ def test_a_closed_session_says_so(client, world):
 def test_the_receipt_check_says_counted_without_showing_the_ballot(client, world):
     session = world["session"]
     receipt = actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session, 张思佳="优秀"))
+    # While the session is open the ballot is sealed: not found yet, and the page says why.
+    page = client.post("/b/receipt/", {"receipt": receipt}).content.decode()
+    assert "测评进行中的票是密封的，测评结束后才能查到" in page
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     page = client.post("/b/receipt/", {"receipt": codes.display(receipt).lower()}).content.decode()
     assert "的测评票已计入" in page and "第一场" in page
     assert "优秀" not in page.split("receipt-result")[1]

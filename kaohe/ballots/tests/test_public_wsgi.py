@@ -12,8 +12,8 @@ import pytest
 from django.core import signals
 from django.db import close_old_connections, connection
 
-from kaohe.ballots import public_views
-from kaohe.ballots.models import Ballot, BallotToken
+from kaohe.ballots import actions, public_views
+from kaohe.ballots.models import Ballot, BallotEnvelope, BallotToken
 from kaohe.ballots.tests.conftest import field_of, filled
 from kaohe.wsgi import application, django_application
 
@@ -96,7 +96,10 @@ def test_the_same_headers_as_django_on_a_stored_ballot_and_a_used_code(world, ws
     lean = call(application, "POST", "/b/", {"code": lean_code, "submit": "1", **filled(session)})
     django = call(django_application, "POST", "/b/", {"code": django_code, "submit": "1", **filled(session)})
     same_answer(lean, django)
-    assert "提交成功" in lean[2] and Ballot.objects.count() == 2
+    assert "提交成功" in lean[2] and BallotEnvelope.objects.count() == 2
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     assert _RECEIPT.search(lean[2]).group(1).replace("-", "") in Ballot.objects.values_list(
         "number", flat=True
     )

@@ -63,6 +63,9 @@ def test_the_receipt_is_random_and_unrelated_to_the_code(world):
     code = world["codes"]["下级"][0]
     receipt = actions.ballot_submit(code=code, data=filled(world["session"]))
     assert receipt not in code and code not in receipt
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     ballot = Ballot.objects.get()
     assert ballot.number == receipt and ballot.id.version == 4
 
@@ -73,7 +76,7 @@ def test_codes_in_paths_and_parameters_are_masked():
     assert mask("GET /cycles/2025/sessions/") == "GET /cycles/2025/sessions/"
 
 
-@pytest.mark.parametrize("name", ["django.server", "django.request", "gunicorn.access"])
+@pytest.mark.parametrize("name", ["django.request", "gunicorn.error"])
 def test_the_loggers_never_write_a_code(name, caplog):
     assert any(isinstance(f, MaskBallotCodes) for f in logging.getLogger(name).filters)
     with caplog.at_level(logging.INFO, logger=name):
@@ -81,3 +84,19 @@ def test_the_loggers_never_write_a_code(name, caplog):
         logging.getLogger(name).info("%(r)s %(s)s", {"r": "GET /b/?c=K7QM2XHP9RTA4B5C HTTP/1.1", "s": 200})
     assert "K7QM" not in caplog.text
     assert "/b/…" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["django.server", "gunicorn.access"])
+def test_the_access_logs_keep_no_line_of_the_ballot_pages(name, caplog):
+    """Not even masked: its time, address and user agent would say who was at the ballot page when."""
+    assert any(isinstance(f, MaskBallotCodes) for f in logging.getLogger(name).filters)
+    with caplog.at_level(logging.INFO, logger=name):
+        logging.getLogger(name).info('"%s" %s %s', "POST /b/ HTTP/1.1", 200, 512)
+        logging.getLogger(name).info('"%s" %s %s', "GET /b/K7QM2XHP9RTA4B5C/ HTTP/1.1", 200, 512)
+        logging.getLogger(name).info(
+            '%(h)s "%(r)s" %(s)s "%(a)s"',
+            {"h": "10.1.2.3", "r": "POST /b/receipt/ HTTP/1.1", "s": 200, "a": "UA"},
+        )
+        logging.getLogger(name).info('"%s" %s %s', "GET /cycles/2025/sessions/ HTTP/1.1", 200, 512)
+    assert "/b/" not in caplog.text and "10.1.2.3" not in caplog.text
+    assert "GET /cycles/2025/sessions/" in caplog.text

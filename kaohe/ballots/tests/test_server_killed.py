@@ -175,6 +175,8 @@ def test_a_server_killed_mid_load_keeps_every_acknowledged_ballot(world):
     finally:
         kill(server)
     assert len(receipts) > before_restart
+    # Sealed while open: the organiser's key opens every envelope stored, the server's death or not.
+    actions.session_close(actor=world["organiser"], session=session, opening_key=world["opening_key"])
     counted = set(
         Ballot.objects.filter(session=session, number__in=receipts).values_list("number", flat=True)
     )

@@ -4,19 +4,20 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kaohe.audit.models import AuditEntry
-from kaohe.ballots import actions, codes, selectors
+from kaohe.ballots import actions, codes, envelope, selectors
+from kaohe.ballots.digest import session_digest
 from kaohe.ballots.models import (
     Ballot,
+    BallotEnvelope,
     BallotItemAnswer,
     BallotToken,
     EvaluationSession,
     Mark,
     SessionStatus,
 )
-from kaohe.ballots.seal import session_digest
 from kaohe.ballots.tests.conftest import filled, make_spec, template
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessmentPlan, Phase
+from kaohe.results.inputs import cycle_assessment_input
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +170,9 @@ def test_a_later_batch_of_codes_is_numbered_and_works(world):
     )
     assert {c.batch for c in made} == {2} and {c.group for c in made} == {"同级"}
     actions.ballot_submit(code=made[0].code, data=filled(world["session"]))
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     assert Ballot.objects.get().rater_group == "同级"
 
 
@@ -179,9 +183,16 @@ def test_opening_needs_a_draft_with_codes(cast, roster, cycle):
         "请先生成测评码，再开始测评"
     ]
     actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 1})
+    assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
+        "请先生成并保管好开启密钥，再开始测评：结束测评时要用它开启计票"
+    ]
+    actions.session_key_issue(actor=organiser, session=session)
     actions.session_open(actor=organiser, session=session)
     assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
         "测评会「第一场」进行中，只有未开始的测评会可以开始"
+    ]
+    assert refusal(lambda: actions.session_key_issue(actor=organiser, session=session)) == [
+        "测评会「第一场」进行中，开始测评后不能更换开启密钥"
     ]
 
 
@@ -210,8 +221,8 @@ def test_closing_then_sealing_writes_the_seal_to_the_audit_log(world):
     session, organiser = world["session"], world["organiser"]
     for code in world["codes"]["下级"][:3]:
         actions.ballot_submit(code=code, data=filled(session))
-    actions.session_close(actor=organiser, session=session)
-    sealed = actions.session_seal(actor=organiser, session=session)
+    actions.session_close(actor=organiser, session=session, opening_key=world["opening_key"])
+    sealed = actions.session_archive(actor=organiser, session=session)
     assert sealed.status == SessionStatus.SEALED
     assert len(sealed.seal) == 64 and sealed.seal == session_digest(session.pk)
     entry = AuditEntry.objects.get(action="ballot_session.seal")
@@ -223,37 +234,64 @@ def test_the_seal_changes_when_a_ballot_changes(world):
     session = world["session"]
     for code in world["codes"]["下级"][:3]:
         actions.ballot_submit(code=code, data=filled(session))
+    actions.session_close(actor=world["organiser"], session=session, opening_key=world["opening_key"])
     before = session_digest(session.pk)
     Mark.objects.filter(cadre=world["roster"]["cadres"]["a2"]).first().delete()
     assert session_digest(session.pk) != before
 
 
-def test_closing_rewrites_the_ballots_without_changing_them(world):
+def test_closing_opens_the_sealed_ballots_and_deletes_the_envelopes_and_the_public_key(world):
     session, organiser = world["session"], world["organiser"]
     for code in world["codes"]["下级"]:
         actions.ballot_submit(code=code, data=filled(session))
-    before = session_digest(session.pk)
-    ids = set(Ballot.objects.values_list("id", flat=True))
-    actions.session_close(actor=organiser, session=session)
-    assert session_digest(session.pk) == before
-    assert set(Ballot.objects.values_list("id", flat=True)) == ids
+    assert not Ballot.objects.exists() and BallotEnvelope.objects.filter(session=session).count() == 5
+    actions.session_close(actor=organiser, session=session, opening_key=world["opening_key"])
+    assert not BallotEnvelope.objects.exists()
+    assert Ballot.objects.filter(session=session, rater_group="下级").count() == 5
+    assert Mark.objects.filter(ballot__session=session).count() == 20
     assert BallotToken.objects.filter(used=True).count() == 5
+    session.refresh_from_db()
+    assert session.opening_public_key == ""
+    audit = AuditEntry.objects.get(action="ballot_session.close")
+    assert audit.after["counts"]["ballots"] == 5 and audit.after["counts"]["sealed"] == 0
+
+
+def test_closing_without_the_right_key_changes_nothing(world):
+    session, organiser = world["session"], world["organiser"]
+    actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
+    other, _public = envelope.new_key_pair()
+    assert refusal(lambda: actions.session_close(actor=organiser, session=session)) == [
+        "请填写本测评会的开启密钥：网上测评票已密封，只有用它才能开启计票"
+    ]
+    assert refusal(lambda: actions.session_close(actor=organiser, session=session, opening_key=other)) == [
+        "这不是本测评会的开启密钥"
+    ]
+    assert refusal(
+        lambda: actions.session_close(actor=organiser, session=session, opening_key="KAOHE1 ABCD 1890")
+    ) == ["开启密钥格式不对：只应有字母 A–Z 和数字 2–7"]
+    assert BallotEnvelope.objects.count() == 1 and not Ballot.objects.exists()
+    session.refresh_from_db()
+    assert session.status == SessionStatus.OPEN
+    # Typed back from paper: lower case, line breaks, without the prefix.
+    typed = world["opening_key"].removeprefix("KAOHE1").lower().replace(" ", "\n")
+    actions.session_close(actor=organiser, session=session, opening_key=typed)
+    assert Ballot.objects.count() == 1
 
 
 def test_refusals_of_closing_sealing_and_reopening(world):
     session, organiser = world["session"], world["organiser"]
-    assert refusal(lambda: actions.session_seal(actor=organiser, session=session)) == [
+    assert refusal(lambda: actions.session_archive(actor=organiser, session=session)) == [
         "测评会「第一场」进行中，只有已结束的测评会可以封存"
     ]
     actions.session_close(actor=organiser, session=session)
     assert refusal(lambda: actions.session_close(actor=organiser, session=session)) == [
         "测评会「第一场」已结束，只有进行中的测评会可以结束"
     ]
-    actions.session_seal(actor=organiser, session=session)
+    actions.session_archive(actor=organiser, session=session)
     assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
         "测评会「第一场」已封存，只有未开始的测评会可以开始"
     ]
-    assert refusal(lambda: actions.session_seal(actor=organiser, session=session)) == [
+    assert refusal(lambda: actions.session_archive(actor=organiser, session=session)) == [
         "测评会「第一场」已封存，只有已结束的测评会可以封存"
     ]
 
@@ -261,8 +299,8 @@ def test_refusals_of_closing_sealing_and_reopening(world):
 def test_a_sealed_session_can_only_be_voided_with_a_reason_and_then_stops_counting(world):
     session, organiser = world["session"], world["organiser"]
     actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
-    actions.session_close(actor=organiser, session=session)
-    actions.session_seal(actor=organiser, session=session)
+    actions.session_close(actor=organiser, session=session, opening_key=world["opening_key"])
+    actions.session_archive(actor=organiser, session=session)
     assert len(cycle_assessment_input(world["cycle"]).marks) == 4
     assert refusal(lambda: actions.session_void(actor=organiser, session=session, reason=" ")) == [
         "请填写作废原因"
@@ -282,7 +320,7 @@ def test_the_marks_of_a_session_feed_the_rules_engine_once_it_is_closed(cast, wo
     session = world["session"]
     actions.ballot_submit(code=world["codes"]["上级"][0], data=filled(session, 张思佳="优秀"))
     assert cycle_assessment_input(world["cycle"]).marks == []  # an open session would leak by difference
-    actions.session_close(actor=cast["organiser"], session=session)
+    actions.session_close(actor=cast["organiser"], session=session, opening_key=world["opening_key"])
     marks = cycle_assessment_input(world["cycle"]).marks
     assert sorted((m.rater_group, m.target, m.choice) for m in marks) == [
         ("上级", "DW01", "良好"),
@@ -296,6 +334,7 @@ def rehearse(cast, roster, cycle):
     organiser = cast["organiser"]
     session = actions.session_create(actor=organiser, cycle=cycle, spec=make_spec(roster, rehearsal=True))
     made = actions.session_codes_generate(actor=organiser, session=session, counts={"上级": 2, "下级": 3})
+    actions.session_key_issue(actor=organiser, session=session)
     actions.session_open(actor=organiser, session=session)
     for new in made[:4]:
         actions.ballot_submit(code=new.code, data=filled(session))
@@ -305,29 +344,38 @@ def rehearse(cast, roster, cycle):
 def test_a_rehearsals_ballots_never_count_and_are_purged_provably_before_the_formal_run(cast, roster, cycle):
     organiser = cast["organiser"]
     session, made = rehearse(cast, roster, cycle)
-    assert Ballot.objects.filter(session=session).count() == 4
+    assert BallotEnvelope.objects.filter(session=session).count() == 4
     assert cycle_assessment_input(cycle).marks == []  # a rehearsal never counts
     deleted = actions.session_rehearsal_purge(actor=organiser, session=session)
-    assert deleted == {"ballots": 4, "marks": 16, "answers": 24, "codes": 5, "codes_used": 4}
+    assert deleted == {"ballots": 0, "sealed": 4, "marks": 0, "answers": 0, "codes": 5, "codes_used": 4}
     # Zero remain: no ballot, mark, answer or code of the session.
     assert not Ballot.objects.filter(session=session).exists()
     assert not Mark.objects.filter(ballot__session=session).exists()
     assert not BallotItemAnswer.objects.filter(ballot__session=session).exists()
     assert not BallotToken.objects.filter(session=session).exists()
+    assert not BallotEnvelope.objects.filter(session=session).exists()
     entry = AuditEntry.objects.get(action="ballot_session.rehearsal_purge")
     assert entry.before["counts"] == deleted
-    assert entry.after["counts"] == {"ballots": 0, "marks": 0, "answers": 0, "codes": 0, "codes_used": 0}
+    assert entry.after["counts"] == {
+        "ballots": 0,
+        "sealed": 0,
+        "marks": 0,
+        "answers": 0,
+        "codes": 0,
+        "codes_used": 0,
+    }
     session.refresh_from_db()
-    assert (session.rehearsal, session.status) == (False, SessionStatus.DRAFT)
+    assert (session.rehearsal, session.status, session.opening_public_key) == (False, SessionStatus.DRAFT, "")
     # The rehearsal's codes are gone with it.
     with pytest.raises(actions.BallotRefused) as refused:
         actions.ballot_submit(code=made[4].code, data=filled(session))
     assert refused.value.code == "invalid"
     # The formal run: new codes, and its ballots count.
     formal = actions.session_codes_generate(actor=organiser, session=session, counts={"下级": 1})
+    key = actions.session_key_issue(actor=organiser, session=session)
     actions.session_open(actor=organiser, session=session)
     actions.ballot_submit(code=formal[0].code, data=filled(session))
-    actions.session_close(actor=organiser, session=session)
+    actions.session_close(actor=organiser, session=session, opening_key=key)
     assert len(cycle_assessment_input(cycle).marks) == 4
 
 
@@ -340,9 +388,10 @@ def test_a_rehearsal_cannot_be_sealed_and_only_a_rehearsal_can_be_purged(cast, r
         actor=organiser, cycle=cycle, spec=make_spec(roster, name="演练", rehearsal=True)
     )
     actions.session_codes_generate(actor=organiser, session=rehearsal, counts={"上级": 1})
+    actions.session_key_issue(actor=organiser, session=rehearsal)
     actions.session_open(actor=organiser, session=rehearsal)
     actions.session_close(actor=organiser, session=rehearsal)
-    assert refusal(lambda: actions.session_seal(actor=organiser, session=rehearsal)) == [
+    assert refusal(lambda: actions.session_archive(actor=organiser, session=rehearsal)) == [
         "演练测评会不能封存；演练结束后请清除演练数据"
     ]
     actions.session_void(actor=organiser, session=rehearsal, reason="不用了")
@@ -360,3 +409,18 @@ def test_a_formal_run_does_not_start_while_rehearsal_data_remains(cast, roster, 
     assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
         "测评会还有演练数据（测评票 4 张、演练码 5 个），请先清除"
     ]
+
+
+def test_an_envelope_changed_in_the_database_stops_the_close_and_nothing_is_stored(world):
+    session = world["session"]
+    actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
+    envelope_row = BallotEnvelope.objects.get()
+    sealed = bytearray(bytes(envelope_row.sealed))
+    sealed[-1] ^= 1
+    BallotEnvelope.objects.filter(pk=envelope_row.pk).update(sealed=bytes(sealed))
+    assert refusal(
+        lambda: actions.session_close(
+            actor=world["organiser"], session=session, opening_key=world["opening_key"]
+        )
+    ) == ["有密封测评票未通过校验（可能被改动过），测评会没有结束；请保留数据库并联系系统管理员"]
+    assert BallotEnvelope.objects.count() == 1 and not Ballot.objects.exists()

@@ -6,18 +6,32 @@ import pytest
 from django.utils import timezone
 
 from kaohe.ballots import actions
-from kaohe.ballots.models import Ballot, BallotItemAnswer, BallotToken, EvaluationSession, Mark
+from kaohe.ballots.models import (
+    Ballot,
+    BallotEnvelope,
+    BallotItemAnswer,
+    BallotToken,
+    EvaluationSession,
+    Mark,
+)
 from kaohe.ballots.tests.conftest import field_of, filled
 
 pytestmark = pytest.mark.django_db
 
 
 def stored() -> tuple[int, int, int, int]:
+    """Ballots (sealed or opened), marks and answers (opened), codes used."""
     return (
-        Ballot.objects.count(),
+        Ballot.objects.count() + BallotEnvelope.objects.count(),
         Mark.objects.count(),
         BallotItemAnswer.objects.count(),
         BallotToken.objects.filter(used=True).count(),
+    )
+
+
+def close(world) -> None:
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
     )
 
 
@@ -25,6 +39,8 @@ def test_a_filled_ballot_is_stored_with_its_marks_and_answers_and_consumes_the_c
     session, code = world["session"], world["codes"]["下级"][0]
     data = filled(session, 张思佳="优秀")
     receipt = actions.ballot_submit(code=code, data=data)
+    assert stored() == (1, 0, 0, 1)  # sealed until the session is closed with the organiser's key
+    close(world)
     ballot = Ballot.objects.get()
     assert ballot.number == receipt and len(receipt) == 12
     assert ballot.rater_group == "下级" and ballot.session_id == session.pk
@@ -41,6 +57,7 @@ def test_a_code_typed_with_dashes_and_lower_case_is_accepted(world):
     code = world["codes"]["上级"][0]
     typed = "-".join(code[i : i + 4] for i in range(0, 16, 4)).lower()
     actions.ballot_submit(code=typed, data=filled(world["session"]))
+    close(world)
     assert Ballot.objects.get().rater_group == "上级"
 
 
@@ -50,7 +67,7 @@ def test_a_used_code_is_refused_with_此测评码已使用(world):
     with pytest.raises(actions.BallotRefused) as refused:
         actions.ballot_submit(code=code, data=filled(world["session"]))
     assert refused.value.message == "此测评码已使用" and refused.value.code == "used"
-    assert stored() == (1, 4, 6, 1)
+    assert stored() == (1, 0, 0, 1)
 
 
 @pytest.mark.parametrize("code", ["", "XYZ", "0123456789ABCDEF", "U" * 16])
@@ -90,7 +107,7 @@ def test_a_team_graded_excellent_does_not_count_against_the_cadre_limit(world):
     actions.ballot_submit(
         code=world["codes"]["下级"][0], data=filled(session, 东城街道="优秀", 张思佳="优秀")
     )
-    assert Ballot.objects.count() == 1
+    assert stored() == (1, 0, 0, 1)
 
 
 def test_a_choice_outside_the_scale_is_refused(world):
@@ -115,6 +132,7 @@ def test_不认同_without_a_reason_is_refused_and_with_one_is_stored(world):
     assert stored() == (0, 0, 0, 0)
     data[f"{key}_r"] = "任职经历不足"
     actions.ballot_submit(code=world["codes"]["下级"][0], data=data)
+    close(world)
     answer = BallotItemAnswer.objects.get(item="对选拔任用该干部的看法")
     assert (answer.choice, answer.reason) == ("不认同", "任职经历不足")
 
@@ -124,6 +142,7 @@ def test_a_reason_typed_for_another_choice_is_not_stored(world):
     data = filled(session)
     data[f"{field_of(session, '钱伟', item=0)}_r"] = "写了又改了主意"
     actions.ballot_submit(code=world["codes"]["下级"][0], data=data)
+    close(world)
     assert BallotItemAnswer.objects.get(item="对选拔任用该干部的看法").reason == ""
 
 
@@ -138,7 +157,9 @@ def test_a_reason_longer_than_500_characters_is_refused(world):
 
 
 def test_a_closed_session_refuses_ballots(world):
-    actions.session_close(actor=world["organiser"], session=world["session"])
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     with pytest.raises(actions.BallotRefused) as refused:
         actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(world["session"]))
     assert refused.value.message == "本次测评已结束"

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from kaohe.ballots import actions, selectors
-from kaohe.ballots.anonymity import group_labels
 from kaohe.ballots.tests.conftest import field_of, filled
+from kaohe.rules.disclosure import group_labels
 
 
 def test_groups_of_at_least_k_are_shown_and_smaller_ones_merge_into_其他():
@@ -63,7 +63,9 @@ def test_the_tally_counts_by_group_and_choice_with_small_groups_merged(world):
     vote(world, "下级", 4, 张思佳="优秀")
     vote(world, "上级", 2)
     vote(world, "同级", 1, 李明="优秀")
-    session = actions.session_close(actor=world["organiser"], session=session)
+    session = actions.session_close(
+        actor=world["organiser"], session=session, opening_key=world["opening_key"]
+    )
     tally = selectors.session_tally(session)
     assert tally.ballots == 7 and tally.groups == {"下级": 4, "其他": 3}
     cadre = next(t for t in tally.targets if t.name == "张思佳")
@@ -86,15 +88,19 @@ def test_reasons_are_listed_without_their_group(world):
         data = filled(session)
         data[key], data[f"{key}_r"] = "不认同", "任职时间短"
         actions.ballot_submit(code=code, data=data)
-    session = actions.session_close(actor=world["organiser"], session=session)
+    session = actions.session_close(
+        actor=world["organiser"], session=session, opening_key=world["opening_key"]
+    )
     promoted = next(t for t in selectors.session_tally(session).targets if t.kind == "promoted")
     assert promoted.items[0]["reasons"] == ["任职时间短"] * 3
 
 
 def test_fewer_than_k_ballots_show_no_counts(world, settings):
-    settings.BALLOT_MIN_GROUP = 5
+    settings.MIN_GROUP_SIZE = 5
     vote(world, "下级", 4)
-    session = actions.session_close(actor=world["organiser"], session=world["session"])
+    session = actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     tally = selectors.session_tally(session)
     assert tally.suppressed and tally.ballots == 4
     assert all(t.groups == {} and t.total == {} for t in tally.targets)
@@ -104,7 +110,9 @@ def test_the_tally_command_prints_json(world, capsys):
     import json
 
     vote(world, "下级", 3)
-    actions.session_close(actor=world["organiser"], session=world["session"])
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
     call_command("session", "tally", str(world["session"].pk), "--json")
     data = json.loads(capsys.readouterr().out)
     assert data["groups"] == {"下级": 3} and data["min_group"] == 3

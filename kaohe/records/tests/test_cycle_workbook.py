@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from kaohe.plans.inputs import cycle_assessment_input
+from kaohe.cycle_workbook.actions import cycle_import, cycle_import_file
+from kaohe.cycle_workbook.export import cycle_export
 from kaohe.plans.models import AssessedCadre
-from kaohe.plans.transfer import cycle_export, cycle_import, cycle_import_file
 from kaohe.records.actions import quarterly_grade_set
 from kaohe.records.models import RegularOverride
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.workbook.reader import read_assessment_workbook
 from kaohe.workbook.sheets import WorkbookError
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kaohe.audit.models import AuditEntry
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessedCadre
 from kaohe.records.actions import quarterly_grade_set, records_rule_update, regular_override_set
 from kaohe.records.models import QuarterlyGrade, RegularOverride
 from kaohe.records.regular import regular_source
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.rules import assess
 
 

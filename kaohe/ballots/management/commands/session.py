@@ -1,7 +1,9 @@
-"""`kaohe session create|open|close|tally`: a 测评会 from the command line.
+"""`kaohe session create|key|open|close|tally`: a 测评会 from the command line.
 
 `create` prints the new session's id; with --codes-out FILE it also generates the expected number of codes
-per rater group and writes one line per code: rater group, code, URL (the only copy of the codes).
+per rater group and writes one line per code: rater group, code, URL (the only copy of the codes); with
+--key-out FILE it writes the session's opening key (the only copy; `key ID --out FILE` makes a new one).
+`close ID --key-file FILE` opens the sealed ballots with that key ("-" reads it from standard input).
 Errors: exit status 2 and one line per problem on standard error, in Chinese.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +20,16 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from kaohe.accounts.actors import CLI
+from kaohe.audit.reads import audit_read
 from kaohe.ballots import actions, selectors, slips
 from kaohe.ballots.forms import parse_groups
 from kaohe.ballots.models import BallotTemplate, EvaluationSession, TemplateKind
-from kaohe.ballots.views import ballot_url
+from kaohe.ballots.views import KEY_FILE_TEXT, ballot_url
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 
 INPUT_ERROR = 2
-CLI_ACTOR = "kaohe session"
 
 
 class Command(BaseCommand):
@@ -48,9 +52,15 @@ class Command(BaseCommand):
         create.add_argument("--cadre-template", help="干部测评表名称（默认：干部测评票）")
         create.add_argument("--excellent-limit", help="每票优秀上限（默认取考核方案）；空字符串为不限")
         create.add_argument("--rehearsal", action="store_true", help="演练")
-        for name, text in (("open", "开始测评"), ("close", "结束测评并封存，打印封存哈希")):
-            sub = actions_.add_parser(name, help=text)
-            sub.add_argument("id", type=int, help="测评会编号")
+        create.add_argument("--key-out", help="生成开启密钥，写入此文件（唯一一份，结束测评时要用）")
+        key = actions_.add_parser("key", help="生成（或重新生成）开启密钥，写入文件")
+        key.add_argument("id", type=int, help="测评会编号")
+        key.add_argument("--out", required=True, help="开启密钥文件")
+        opening = actions_.add_parser("open", help="开始测评")
+        opening.add_argument("id", type=int, help="测评会编号")
+        close = actions_.add_parser("close", help="结束测评并封存，打印封存哈希")
+        close.add_argument("id", type=int, help="测评会编号")
+        close.add_argument("--key-file", help="开启密钥文件（扫码测评必填；- 为从标准输入读）")
         tally = actions_.add_parser("tally", help="统计（测评会结束后）")
         tally.add_argument("id", type=int, help="测评会编号")
         tally.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -69,13 +79,17 @@ class Command(BaseCommand):
             self.fail([f"没有编号为 {options['id']} 的测评会"])
         assert session is not None
         try:
-            if action == "open":
-                actions.session_open(actor=CLI_ACTOR, session=session)
+            if action == "key":
+                self.write_key(session, Path(options["out"]))
+            elif action == "open":
+                actions.session_open(actor=CLI, session=session)
                 self.stdout.write(f"测评会 {session.pk}「{session.name}」已开始")
             elif action == "close":
-                session = actions.session_close(actor=CLI_ACTOR, session=session)
+                session = actions.session_close(
+                    actor=CLI, session=session, opening_key=self.read_key(options.get("key_file"))
+                )
                 if not session.rehearsal:
-                    session = actions.session_seal(actor=CLI_ACTOR, session=session)
+                    session = actions.session_archive(actor=CLI, session=session)
                     self.stdout.write(
                         f"测评会 {session.pk}「{session.name}」已结束并封存；封存哈希 {session.seal}"
                     )
@@ -86,12 +100,38 @@ class Command(BaseCommand):
         except ValidationError as error:
             self.fail(error.messages)
 
+    def read_key(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        try:
+            text = self.stdin_text() if name == "-" else Path(name).read_text(encoding="utf-8")
+        except OSError as error:
+            self.fail([f"--key-file：读不了「{name}」（{error.strerror}）"])
+            return None
+        found = [line for line in text.splitlines() if "KAOHE1" in line]
+        return found[0] if found else text
+
+    def stdin_text(self) -> str:
+        return sys.stdin.read()
+
+    def write_key(self, session: EvaluationSession, out: Path) -> None:
+        if not out.parent.is_dir():
+            self.fail([f"--out：目录「{out.parent}」不存在"])
+        private = actions.session_key_issue(actor=CLI, session=session)
+        text = KEY_FILE_TEXT.format(key=private, name=session.name, year=session.cycle.year)
+        # Readable by the owner only: the file is the key's one copy.
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        self.stderr.write(f"开启密钥已写入 {out}，请妥善保管", style_func=lambda text: text)
+
     def handle_tally(self, session: EvaluationSession, as_json: bool) -> None:
         try:
             tally = selectors.session_tally(session)
         except selectors.TallyRefused as refusal:
             self.fail([str(refusal)])
             return
+        audit_read(CLI, "ballot_session.tally", session)
         if as_json:
             self.stdout.write(json.dumps(tally.as_json(), ensure_ascii=False, indent=2))
             return
@@ -141,6 +181,9 @@ class Command(BaseCommand):
         out = Path(options["codes_out"]) if options.get("codes_out") else None
         if out is not None and not out.parent.is_dir():
             problems.append(f"--codes-out：目录「{out.parent}」不存在")
+        key_out = Path(options["key_out"]) if options.get("key_out") else None
+        if key_out is not None and not key_out.parent.is_dir():
+            problems.append(f"--key-out：目录「{key_out.parent}」不存在")
         if problems:
             self.fail(problems)
         spec = actions.SessionSpec(
@@ -150,19 +193,15 @@ class Command(BaseCommand):
             excellent_limit=options.get("excellent_limit"),
             rehearsal=options["rehearsal"],
         )
-        base = (
-            options.get("base_url")
-            or getattr(settings, "BALLOT_PUBLIC_BASE_URL", "")
-            or "http://127.0.0.1:8000"
-        ).rstrip("/")
+        base = (options.get("base_url") or settings.BALLOT_PUBLIC_BASE_URL or "http://127.0.0.1:8000").rstrip(
+            "/"
+        )
         try:
             with transaction.atomic():  # the session and its codes, or nothing
-                session = actions.session_create(actor=CLI_ACTOR, cycle=cycle, spec=spec)
+                session = actions.session_create(actor=CLI, cycle=cycle, spec=spec)
                 made = []
                 if out is not None and any(n for _, n in groups):
-                    made = actions.session_codes_generate(
-                        actor=CLI_ACTOR, session=session, counts=dict(groups)
-                    )
+                    made = actions.session_codes_generate(actor=CLI, session=session, counts=dict(groups))
         except ValidationError as error:
             self.fail(error.messages)
             return
@@ -172,6 +211,8 @@ class Command(BaseCommand):
             descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(slips.codes_csv(rows, bom=False))
+        if key_out is not None:
+            self.write_key(session, key_out)
         self.stdout.write(str(session.pk))
         if out is not None:
             self.stderr.write(f"已生成 {len(made)} 个测评码，写入 {out}", style_func=lambda text: text)
