@@ -15,6 +15,7 @@ from kaohe.integrity.api import router as integrity_router
 from kaohe.interviews.api import router as interviews_router
 from kaohe.org.api import router as org_router
 from kaohe.plans.api import router as plans_router
+from kaohe.records.api import router as records_router
 from kaohe.reports.api import router as reports_router
 from kaohe.results.api import router as results_router
 
@@ -30,6 +31,7 @@ api.add_router("/org/", org_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
+api.add_router("/records/", records_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/integrity/", integrity_router)
 api.add_router("/interviews/", interviews_router)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kaohe.reports",
     "kaohe.integrity",
     "kaohe.interviews",
+    "kaohe.records",
 ]
 
 MIDDLEWARE = [

@@ -60,6 +60,7 @@ from kaohe.plans.models import (
     AssessmentPlan,
     Indicator,
 )
+from kaohe.records.regular import regular_scores
 from kaohe.results.inputs import collected_unit_values
 from kaohe.rules import validation
 from kaohe.rules.errors import InputError
@@ -383,6 +384,7 @@ class _Import:
     # --- the cycle -------------------------------------------------------------------------------------
 
     def write_assessed(self, cycle: AssessmentCycle) -> None:
+        given = self.kept_regular(cycle)
         AssessedUnit.objects.filter(cycle=cycle).delete()
         AssessedCadre.objects.filter(cycle=cycle).delete()
         AssessedUnit.objects.bulk_create(
@@ -408,7 +410,7 @@ class _Import:
                     unit_id=self.units[c.unit],
                     post=c.post,
                     principal=c.principal,
-                    regular=c.regular,
+                    regular=given.get(c.code, c.regular),
                     leader_rating=c.leader_rating,
                     probation=c.probation,
                     investigation=c.investigation,
@@ -418,6 +420,41 @@ class _Import:
             ),
             batch_size=BATCH,
         )
+
+    def kept_regular(self, cycle: AssessmentCycle) -> dict[str, Decimal | None]:
+        """The given 平时考核 to keep for cadres whose score the year's records make (quarterly grades or an
+        override): the book carries that score, and bringing it back changes nothing; a different score
+        there is refused, since only the organiser's override, with its reason, may replace it."""
+        kept = regular_scores(cycle)
+        if not kept:
+            return {}
+        given = {
+            code: (cadre_id, regular)
+            for cadre_id, code, regular in AssessedCadre.objects.filter(cycle=cycle).values_list(
+                "cadre_id", "cadre__code", "regular"
+            )
+        }
+        ids = {code: self.cadres[code] for code in (c.code for c in self.data.cadres)}
+        problems, keep = [], {}
+        for c in self.data.cadres:
+            score = kept.get(ids[c.code])
+            if score is None:
+                continue
+            if c.regular is None or c.regular != score:
+                problems.append(
+                    Problem(
+                        "干部",
+                        None,
+                        "平时考核",
+                        c.regular,
+                        f"「{c.code}」的平时考核由本年度平时考核记录得出为 {score.normalize():f}，工作簿中为"
+                        f"「{'' if c.regular is None else f'{c.regular:f}'}」；如需改定，请在平时考核页面填写并写明理由",
+                    )
+                )
+            keep[c.code] = given[c.code][1] if c.code in given else None
+        if problems:
+            raise WorkbookError(problems)
+        return keep
 
     def write_indicators(self, cycle: AssessmentCycle) -> None:
         existing = {

@@ -49,6 +49,7 @@ from kaohe.performance.models import Sanction as SanctionRow
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
 from kaohe.plans.models import Indicator as IndicatorRow
 from kaohe.plans.rule_settings import cycle_rule_settings
+from kaohe.records.regular import regular_scores
 from kaohe.rules.model import (
     Adjustment,
     AdjustmentKind,
@@ -221,6 +222,8 @@ class _Gathering:
             )
         )
         self.cadre_codes = {row[0]: row[1] for row in rows}
+        # 平时考核: the organiser's override, else the quarterly grades' score, else the value given.
+        kept_regular = regular_scores(self.cycle)
         vetoes = self.vetoes("cadre", self.cadre_codes)
         unit_codes = self.unit_codes
         missing_units = {row[3] for row in rows} - unit_codes.keys()
@@ -239,7 +242,7 @@ class _Gathering:
                     unit=unit_codes.get(unit_id) or others.get(unit_id, ""),
                     post=post,
                     principal=principal,
-                    regular=plain_decimal(regular),
+                    regular=plain_decimal(kept_regular.get(cadre_id, regular)),
                     leader_rating=plain_decimal(rating),
                     probation=probation,
                     investigation=investigation,

@@ -37,6 +37,7 @@ from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
+from kaohe.records.regular import cadre_note
 from kaohe.results import actions, selectors, tasks
 from kaohe.results.exports import write_run_workbook
 from kaohe.results.forms import (
@@ -327,6 +328,7 @@ def result_explanation(request: HttpRequest, year: int, version: int, pk: int) -
     result = selectors.get_explanation(run, pk)
     audit_read(request.user, "results.explanation", result, version=run.version)
     context = _context(request, cycle, run=run, result=result, pool_key=f"{result.kind}:{result.pool}")
+    context["regular_note"] = cadre_note(cycle, result.kind, result.code)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "results/_explanation.html", context)
     else:
