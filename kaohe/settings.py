@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kaohe.jobs",
     "kaohe.filestore",
     "kaohe.reports",
+    "kaohe.fieldwork",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
     path("jobs/", include("kaohe.jobs.urls")),
+    path("fieldwork/", include("kaohe.fieldwork.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
