@@ -71,7 +71,11 @@ def fieldwork_setting_update(*, actor: Any, cycle: AssessmentCycle, recusal_year
         setting.recusal_years = recusal_years
         setting.save()
         audit_record(
-            actor=actor, action="fieldwork.setting", obj=cycle, before=before, after={"recusal_years": recusal_years}
+            actor=actor,
+            action="fieldwork.setting",
+            obj=cycle,
+            before=before,
+            after={"recusal_years": recusal_years},
         )
     return setting
 
@@ -171,10 +175,14 @@ def visit_unassign(*, actor: Any, visit: Visit, user: Any) -> None:
     with transaction.atomic():
         deleted, _ = VisitAssignment.objects.filter(visit=visit, user=user).delete()
         if deleted:
-            audit_record(actor=actor, action="fieldwork.unassign", obj=visit, before={"user": user.get_username()})
+            audit_record(
+                actor=actor, action="fieldwork.unassign", obj=visit, before={"user": user.get_username()}
+            )
 
 
-def conflict_declare(*, actor: Any, cycle: AssessmentCycle, unit: Any, kind: str, detail: str) -> ConflictDeclaration:
+def conflict_declare(
+    *, actor: Any, cycle: AssessmentCycle, unit: Any, kind: str, detail: str
+) -> ConflictDeclaration:
     """The actor's own declaration of a conflict with a unit (self-declared: nobody declares for another)."""
     if kind not in ConflictKind.values:
         raise ValidationError(f"没有「{kind}」这种利害关系")

@@ -8,7 +8,9 @@ class ScheduleForm(forms.ModelForm):
     class Meta:
         model = Visit
         fields = list(SCHEDULE_FIELDS)
-        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in SCHEDULE_FIELDS if not f.endswith("place")}
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"}) for f in SCHEDULE_FIELDS if not f.endswith("place")
+        }
 
 
 class MarkForm(forms.Form):

@@ -28,6 +28,9 @@ class FieldworkSetting(models.Model):
         verbose_name = _("考核组工作设置")
         verbose_name_plural = _("考核组工作设置")
 
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.recusal_years}"
+
 
 class MemberRole(models.TextChoices):
     LEADER = "leader", _("组长")
@@ -36,9 +39,7 @@ class MemberRole(models.TextChoices):
 
 
 class GroupMember(models.Model):
-    group = models.ForeignKey(
-        "plans.AssessmentGroup", on_delete=models.CASCADE, related_name="member_roles"
-    )
+    group = models.ForeignKey("plans.AssessmentGroup", on_delete=models.CASCADE, related_name="member_roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(_("职责"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER)
     duty = models.CharField(_("分工"), max_length=200, blank=True)
@@ -99,6 +100,9 @@ class VisitAssignment(models.Model):
         ordering = ["visit", "user__username"]
         constraints = [models.UniqueConstraint(fields=["visit", "user"], name="fieldwork_assigned_once")]
 
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.user}"
+
 
 class ConflictKind(models.TextChoices):
     KIN = "kin", _("亲属关系")
@@ -115,3 +119,6 @@ class ConflictDeclaration(models.Model):
 
     class Meta:
         ordering = ["cycle", "user", "declared_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_kind_display()}"

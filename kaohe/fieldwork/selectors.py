@@ -51,7 +51,9 @@ def get_group(user, cycle: AssessmentCycle, pk: int) -> AssessmentGroup:
 
 
 def visible_visits(user, cycle: AssessmentCycle) -> QuerySet[Visit]:
-    return Visit.objects.filter(cycle=cycle, group__in=visible_groups(user, cycle)).select_related("unit", "group")
+    return Visit.objects.filter(cycle=cycle, group__in=visible_groups(user, cycle)).select_related(
+        "unit", "group"
+    )
 
 
 def get_visit(user, cycle: AssessmentCycle, pk: int) -> Visit:
@@ -107,8 +109,10 @@ def with_progress(visits: QuerySet[Visit], today: datetime.date) -> QuerySet[Vis
     visits = visits.annotate(evaluation_finished=_evaluation_done(), analysis_finished=_analysis_done())
     late = []
     for _key, due, done in SCHEDULE:
-        not_done = Q(**{f"{done}__isnull": True}) if done else Q(
-            **{("evaluation_finished" if due == "evaluation_on" else "analysis_finished"): False}
+        not_done = (
+            Q(**{f"{done}__isnull": True})
+            if done
+            else Q(**{("evaluation_finished" if due == "evaluation_on" else "analysis_finished"): False})
         )
         late.append(Case(When(Q(**{f"{due}__lt": today}) & not_done, then=Value(1)), default=Value(0)))
     return visits.annotate(late_count=sum(late[1:], late[0]))  # type: ignore[arg-type]
@@ -177,7 +181,9 @@ def visit_checklist(visit: Visit, turnout: Turnout | None) -> checklist.Checklis
         if done:
             finished = getattr(visit, done) is not None
         else:
-            finished = bool(getattr(visit, "evaluation_finished" if key == "evaluation" else "analysis_finished"))
+            finished = bool(
+                getattr(visit, "evaluation_finished" if key == "evaluation" else "analysis_finished")
+            )
         detail = str(turnout) if key == "evaluation" and turnout else ""
         items.append(checklist.Item(key=key, due=getattr(visit, due), done=finished, detail=detail))
     return checklist.Checklist(tuple(items))
@@ -186,7 +192,9 @@ def visit_checklist(visit: Visit, turnout: Turnout | None) -> checklist.Checklis
 # --- 回避 ---------------------------------------------------------------------------------------------------
 
 
-def recusal_flags(cycle: AssessmentCycle, users: Iterable, unit, cutoff: datetime.date) -> dict[int, list[str]]:
+def recusal_flags(
+    cycle: AssessmentCycle, users: Iterable, unit, cutoff: datetime.date
+) -> dict[int, list[str]]:
     """user id -> the reasons each of `users` must recuse from `unit` (only users with reasons)."""
     from kaohe.org.models import Position
 

@@ -63,7 +63,14 @@ def _members(groups: Iterable[AssessmentGroup]) -> dict[int, list[tuple[str, str
         for user in group.members.all():
             m = roles.get((group.pk, user.pk))
             role = MemberRole(m.role) if m else MemberRole.MEMBER
-            rows.append((ROLE_ORDER[role], user.full_name or user.get_username(), str(role.label), m.duty if m else ""))
+            rows.append(
+                (
+                    ROLE_ORDER[role],
+                    user.full_name or user.get_username(),
+                    str(role.label),
+                    m.duty if m else "",
+                )
+            )
         result[group.pk] = [r[1:] for r in sorted(rows)]
     return result
 
@@ -79,7 +86,12 @@ def write_xlsx(cycle: AssessmentCycle, groups: Iterable[AssessmentGroup], visits
     schedule = book.create_sheet(SHEET)
     schedule.append([_cell(schedule, h, bold=True) for h in HEADERS])
     for visit in visits:
-        values = [visit.group.name, visit.unit.code, visit.unit.name, *(getattr(visit, f) for f in SCHEDULE_FIELDS)]
+        values = [
+            visit.group.name,
+            visit.unit.code,
+            visit.unit.name,
+            *(getattr(visit, f) for f in SCHEDULE_FIELDS),
+        ]
         row = []
         for value in values:
             cell = _cell(schedule, value)
@@ -153,7 +165,9 @@ class ImportResult:
     updated: int
 
 
-def schedule_import(*, actor: Any, cycle: AssessmentCycle, data: bytes, max_bytes: int = 10 * 1024 * 1024) -> ImportResult:
+def schedule_import(
+    *, actor: Any, cycle: AssessmentCycle, data: bytes, max_bytes: int = 10 * 1024 * 1024
+) -> ImportResult:
     """Set the schedule of every unit named in the 日程 sheet; any problem refuses the whole file."""
     problems = sheets.Problems()
     visits = {v.unit.code: v for v in Visit.objects.filter(cycle=cycle).select_related("unit", "group")}
@@ -161,7 +175,10 @@ def schedule_import(*, actor: Any, cycle: AssessmentCycle, data: bytes, max_byte
     seen: dict[str, int] = {}
     with sheets.open_workbook(io.BytesIO(data), max_bytes=max_bytes) as book:
         sheet = book.sheet(
-            SHEET, problems, required=("单位编码",), optional=("考核组", "单位名称", *(h for h, _f, _p in COLUMNS)),
+            SHEET,
+            problems,
+            required=("单位编码",),
+            optional=("考核组", "单位名称", *(h for h, _f, _p in COLUMNS)),
             must_exist=True,
         )
         for row in sheet or ():
@@ -180,7 +197,9 @@ def schedule_import(*, actor: Any, cycle: AssessmentCycle, data: bytes, max_byte
             seen[code] = row.number
             visit = visits.get(code)
             if visit is None:
-                row.problem("单位编码", f"{cycle.year} 年度没有该单位的考核日程（单位不在任何考核组中）", code)
+                row.problem(
+                    "单位编码", f"{cycle.year} 年度没有该单位的考核日程（单位不在任何考核组中）", code
+                )
                 continue
             group = row.get("考核组", sheets.text)
             if group and group != visit.group.name:
@@ -202,4 +221,3 @@ def schedule_import(*, actor: Any, cycle: AssessmentCycle, data: bytes, max_byte
 
 def import_error_messages(error: sheets.WorkbookError) -> list[str]:
     return [str(p) for p in error.problems]
-

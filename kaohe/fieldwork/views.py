@@ -15,7 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role, User
 from kaohe.fieldwork import actions, selectors, transfer
-from kaohe.fieldwork.forms import AssignForm, ConflictForm, ImportForm, MarkForm, MemberRoleForm, ScheduleForm, SettingForm
+from kaohe.fieldwork.forms import (
+    AssignForm,
+    ConflictForm,
+    ImportForm,
+    MarkForm,
+    MemberRoleForm,
+    ScheduleForm,
+    SettingForm,
+)
 from kaohe.fieldwork.models import ConflictDeclaration, VisitAssignment
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessmentCycle
@@ -167,7 +175,9 @@ def visit_assign(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             if request.POST.get("remove"):
                 actions.visit_unassign(actor=request.user, visit=visit, user=member)
             else:
-                actions.visit_assign(actor=request.user, visit=visit, user=member, reason=form.cleaned_data["reason"])
+                actions.visit_assign(
+                    actor=request.user, visit=visit, user=member, reason=form.cleaned_data["reason"]
+                )
         except ValidationError as error:
             _errors(request, error)
     return redirect("fieldwork:visit", year, pk)
@@ -200,7 +210,11 @@ def group_roles(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         return redirect("fieldwork:group", year, pk)
     roles = selectors.member_roles(group)
     members = [(m, roles.get(m.pk)) for m in group.members.order_by("username")]
-    return render(request, "fieldwork/group.html", {"cycle": cycle, "group": group, "members": members, "can_edit": can_edit})
+    return render(
+        request,
+        "fieldwork/group.html",
+        {"cycle": cycle, "group": group, "members": members, "can_edit": can_edit},
+    )
 
 
 @role_required(Role.ASSESSOR)
@@ -216,7 +230,11 @@ def conflicts(request: HttpRequest, year: int) -> HttpResponse:
         else:
             try:
                 actions.conflict_declare(
-                    actor=request.user, cycle=cycle, unit=unit, kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"]
+                    actor=request.user,
+                    cycle=cycle,
+                    unit=unit,
+                    kind=form.cleaned_data["kind"],
+                    detail=form.cleaned_data["detail"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -259,7 +277,9 @@ def schedule_import(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, "请选择日程工作簿（.xlsx）")
         return redirect("fieldwork:progress", year)
     try:
-        result = transfer.schedule_import(actor=request.user, cycle=cycle, data=form.cleaned_data["file"].read())
+        result = transfer.schedule_import(
+            actor=request.user, cycle=cycle, data=form.cleaned_data["file"].read()
+        )
     except WorkbookError as error:
         messages.error(request, "日程未导入，请改正后重新上传：")
         for problem in error.problems[:50]:
