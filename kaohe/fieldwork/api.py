@@ -195,7 +195,7 @@ def visit_assign(request: HttpRequest, year: int, pk: int, payload: AssignIn):
     return {"username": member.get_username(), "flags": a.flags, "reason": a.reason}
 
 
-@router.post("/{int:year}/conflicts", response={201: dict})
+@router.post("/{int:year}/conflicts", response=dict)
 def conflict_declare(request: HttpRequest, year: int, payload: ConflictIn):
     cycle = _reader(request, year)
     if not request.user.has_role(Role.ASSESSOR):
@@ -209,4 +209,4 @@ def conflict_declare(request: HttpRequest, year: int, payload: ConflictIn):
         )
     except ValidationError as error:
         raise _refused(error) from None
-    return 201, {"id": d.pk, "unit": unit.code, "kind": d.kind}
+    return {"id": d.pk, "unit": unit.code, "kind": d.kind}
