@@ -107,8 +107,7 @@ def _refused(error: ValidationError) -> HttpError:
     return HttpError(400, "；".join(error.messages))
 
 
-def _out(visit: Visit, today: datetime.date, turnout: selectors.Turnout | None) -> dict:
-    items = selectors.visit_checklist(visit, turnout).items
+def _out(visit: Visit, today: datetime.date, items: tuple) -> dict:
     return {
         "id": visit.pk,
         "group": visit.group.name,
@@ -134,21 +133,19 @@ def progress(request: HttpRequest, year: int, page: int = 1, group: int | None =
     cycle = _reader(request, year)
     today = timezone.localdate()
     paged = Paginator(selectors.progress(request.user, cycle, today, group), 50).get_page(page)
-    turnouts = selectors.turnouts(cycle, [v.unit_id for v in paged])
+    rows = selectors.visits_page(cycle, paged, today)
     return {
         "count": paged.paginator.count,
         "page": paged.number,
         "pages": paged.paginator.num_pages,
-        "visits": [_out(v, today, turnouts.get(v.unit_id)) for v in paged],
+        "visits": [_out(v, today, checklist.items) for v, checklist in rows],
     }
 
 
 def _annotated(request: HttpRequest, visit: Visit) -> dict:
     today = timezone.localdate()
-    row = selectors.with_progress(
-        Visit.objects.filter(pk=visit.pk).select_related("unit", "group"), today
-    ).get()
-    return _out(row, today, selectors.turnouts(visit.cycle, [visit.unit_id]).get(visit.unit_id))
+    visit, checklist = selectors.visits_page(visit.cycle, [visit.pk], today)[0]
+    return _out(visit, today, checklist.items)
 
 
 @router.get("/{int:year}/visits/{int:pk}", response=VisitOut)

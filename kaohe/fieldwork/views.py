@@ -54,8 +54,7 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
     page = Paginator(selectors.progress(request.user, cycle, today, group_id), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    turnouts = selectors.turnouts(cycle, [v.unit_id for v in page])
-    rows = [(v, selectors.visit_checklist(v, turnouts.get(v.unit_id))) for v in page]
+    rows = selectors.visits_page(cycle, page, today)
     return render(
         request,
         "fieldwork/progress.html",
@@ -103,8 +102,6 @@ def visit_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 def _visit_page(request: HttpRequest, cycle: AssessmentCycle, visit, form: ScheduleForm) -> HttpResponse:
     today = timezone.localdate()
-    annotated = selectors.with_progress(selectors.visible_visits(request.user, cycle), today).get(pk=visit.pk)
-    turnout = selectors.turnouts(cycle, [visit.unit_id]).get(visit.unit_id)
     members = list(visit.group.members.order_by("username"))
     flags = selectors.recusal_flags(cycle, members, visit.unit, visit.entry_on or today)
     assigned = {a.user_id: a for a in VisitAssignment.objects.filter(visit=visit)}
@@ -115,7 +112,7 @@ def _visit_page(request: HttpRequest, cycle: AssessmentCycle, visit, form: Sched
         {
             "cycle": cycle,
             "visit": visit,
-            "checklist": selectors.visit_checklist(annotated, turnout),
+            "checklist": selectors.visit_checklist(request.user, cycle, visit, today),
             "today": today,
             "form": form,
             "members": [(m, roles.get(m.pk), flags.get(m.pk, []), assigned.get(m.pk)) for m in members],
