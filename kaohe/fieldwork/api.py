@@ -132,8 +132,9 @@ def _out(visit: Visit, today: datetime.date, items: tuple) -> dict:
 def progress(request: HttpRequest, year: int, page: int = 1, group: int | None = None):
     cycle = _reader(request, year)
     today = timezone.localdate()
-    paged = Paginator(selectors.progress(request.user, cycle, today, group), 50).get_page(page)
-    rows = selectors.visits_page(cycle, paged, today)
+    ordered = selectors.progress(request.user, cycle, today, group)
+    paged = Paginator(ordered, 50).get_page(page)
+    rows = selectors.visits_page(cycle, paged, today, ordered)
     return {
         "count": paged.paginator.count,
         "page": paged.number,

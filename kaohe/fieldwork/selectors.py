@@ -120,7 +120,14 @@ def _checklist(
 FIELDS = tuple(sorted({f for _k, due, done in SCHEDULE for f in (due, done) if f}))
 
 
-def progress(user, cycle: AssessmentCycle, today: datetime.date, group: int | None = None) -> list[int]:
+class Progress(list):
+    """The ordered visit ids, with the sets read to order them (reused for the page's rows)."""
+
+    evaluated: set[int]
+    analysed: set[int]
+
+
+def progress(user, cycle: AssessmentCycle, today: datetime.date, group: int | None = None) -> Progress:
     """The ids of every visible visit, the late ones first (most late items), then by group, entry and unit.
 
     The whole cycle is read as plain values (≈5,000 rows at a province) and judged by `checklist`, the
@@ -141,19 +148,21 @@ def progress(user, cycle: AssessmentCycle, today: datetime.date, group: int | No
             )
         )
     keyed.sort()
-    return [pk for _key, pk in keyed]
+    ordered = Progress(pk for _key, pk in keyed)
+    ordered.evaluated, ordered.analysed = evaluated, analysed
+    return ordered
 
 
 def visits_page(
-    cycle: AssessmentCycle, ids: Iterable[int], today: datetime.date
+    cycle: AssessmentCycle, ids: Iterable[int], today: datetime.date, ordered: Progress | None = None
 ) -> list[tuple[Visit, checklist.Checklist]]:
     """The visits of `ids` (already scoped by `progress`), in that order, each with its checklist."""
     ids = list(ids)
     by_pk = Visit.objects.select_related("unit", "group").in_bulk(ids)
     visits = [by_pk[pk] for pk in ids if pk in by_pk]
     units = [v.unit_id for v in visits]
-    evaluated = evaluated_units_of(cycle, units)
-    analysed = analysed_units(cycle) & set(units)
+    evaluated = ordered.evaluated if ordered is not None else evaluated_units(cycle)
+    analysed = ordered.analysed if ordered is not None else analysed_units(cycle)
     figures = turnouts(cycle, units)
     rows = []
     for visit in visits:
@@ -164,10 +173,6 @@ def visits_page(
         visit.late_count = len(checks.late(today))  # type: ignore[attr-defined]
         rows.append((visit, checks))
     return rows
-
-
-def evaluated_units_of(cycle: AssessmentCycle, unit_ids: Iterable[int]) -> set[int]:
-    return evaluated_units(cycle) & set(unit_ids)
 
 
 def visit_checklist(user, cycle: AssessmentCycle, visit: Visit, today: datetime.date) -> checklist.Checklist:

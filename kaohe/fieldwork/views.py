@@ -51,10 +51,9 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
     groups = selectors.visible_groups(request.user, cycle).order_by("name")
     group = request.GET.get("group")
     group_id = int(group) if group and group.isdigit() else None
-    page = Paginator(selectors.progress(request.user, cycle, today, group_id), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    rows = selectors.visits_page(cycle, page, today)
+    ordered = selectors.progress(request.user, cycle, today, group_id)
+    page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.visits_page(cycle, page, today, ordered)
     return render(
         request,
         "fieldwork/progress.html",
