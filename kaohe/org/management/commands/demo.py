@@ -48,6 +48,9 @@ class Command(BaseCommand):
                         from kaohe.reports.demo import demo_reports_load  # the reports' documents
 
                         demo_reports_load()
+                        from kaohe.fieldwork.demo import demo_fieldwork_load  # the groups' work plan
+
+                        demo_fieldwork_load(seed=seed)
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
