@@ -4,6 +4,7 @@ from kaohe.fieldwork import views
 
 app_name = "fieldwork"
 urlpatterns = [
+    path("", views.home, name="home"),
     path("<int:year>/", views.progress, name="progress"),
     path("<int:year>/setting/", views.setting_update, name="setting"),
     path("<int:year>/open/", views.visits_open, name="open"),

@@ -27,6 +27,7 @@ from kaohe.fieldwork.forms import (
 from kaohe.fieldwork.models import ConflictDeclaration, VisitAssignment
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessmentCycle
+from kaohe.plans.selectors import current_cycle
 from kaohe.workbook.sheets import WorkbookError
 
 PER_PAGE = 50
@@ -42,6 +43,15 @@ def _cycle(year: int) -> AssessmentCycle:
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+@role_required(*READERS)
+def home(request: HttpRequest) -> HttpResponse:
+    """The current cycle's progress page."""
+    cycle = current_cycle()
+    if cycle is None:
+        raise Http404("还没有年度考核")
+    return redirect("fieldwork:progress", cycle.year)
 
 
 @role_required(*READERS)

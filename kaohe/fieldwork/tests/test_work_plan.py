@@ -227,3 +227,12 @@ def test_conflicts_are_declared_by_assessors_for_themselves(cycle, cast, client_
     declaration = ConflictDeclaration.objects.get()
     assert declaration.user == cast["assessor"] and declaration.unit.code == "DW02"
     assert client_for("organiser").get(reverse("fieldwork:conflicts", args=[2025])).status_code == 403
+
+
+def test_the_menu_leads_organisers_and_assessors_to_the_current_cycle(visit, client_for):
+    for role in ("organiser", "assessor"):
+        client = client_for(role)
+        assert reverse("fieldwork:home") in client.get(reverse("home")).content.decode()
+        assert client.get(reverse("fieldwork:home"))["Location"] == reverse("fieldwork:progress", args=[2025])
+    assert reverse("fieldwork:home") not in client_for("clerk").get(reverse("home")).content.decode()
+    assert client_for("clerk").get(reverse("fieldwork:home")).status_code == 403
