@@ -120,3 +120,24 @@ def test_the_import_page_shows_every_problem_and_only_organisers_may_post(visit,
     html = client_for("organiser").post(url, {"file": upload}, follow=True).content.decode()
     assert "日程未导入" in html and "日程 第2行 单位编码" in html
     assert client_for("assessor").post(url, {}).status_code == 403
+
+
+def test_an_assessor_exports_only_their_own_groups(roster, visit, cast, cycle, client_for):
+    from kaohe.plans.models import AssessmentGroup
+
+    other = AssessmentGroup.objects.create(cycle=cycle, name="第二考核组")
+    other.units.add(roster["units"]["b"])
+    actions.visits_open(actor=cast["organiser"], cycle=cycle)
+    response = client_for("assessor").get(reverse("fieldwork:export", args=[2025, "xlsx"]))
+    book = load_workbook(io.BytesIO(response.content))
+    codes = [row[1] for row in book["日程"].iter_rows(min_row=2, values_only=True)]
+    assert codes == ["DW01"]
+    assert "第二考核组" not in [row[0] for row in book["考核组"].iter_rows(values_only=True)]
+    assert len(list(book["日程"].iter_rows(min_row=2))) == 1
+    organiser = load_workbook(
+        io.BytesIO(client_for("organiser").get(reverse("fieldwork:export", args=[2025, "xlsx"])).content)
+    )
+    assert sorted(row[1] for row in organiser["日程"].iter_rows(min_row=2, values_only=True)) == [
+        "DW01",
+        "DW02",
+    ]

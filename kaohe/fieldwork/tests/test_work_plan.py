@@ -236,3 +236,10 @@ def test_the_menu_leads_organisers_and_assessors_to_the_current_cycle(visit, cli
         assert client.get(reverse("fieldwork:home"))["Location"] == reverse("fieldwork:progress", args=[2025])
     assert reverse("fieldwork:home") not in client_for("clerk").get(reverse("home")).content.decode()
     assert client_for("clerk").get(reverse("fieldwork:home")).status_code == 403
+
+
+def test_marking_an_item_is_audited_with_before_and_after(visit, cast):
+    actions.visit_mark(actor=cast["assessor"], visit=visit, item="verification", done=date(2025, 12, 4))
+    entry = AuditEntry.objects.get(action="fieldwork.mark")
+    assert entry.actor == cast["assessor"]
+    assert entry.before == {"verification_done": None} and entry.after == {"verification_done": "2025-12-04"}
