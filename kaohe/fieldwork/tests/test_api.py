@@ -106,3 +106,16 @@ def test_an_assessor_of_another_group_gets_404(roster, visit, cycle, client_for)
 
 def test_anonymous_is_refused(visit, client):
     assert client.get("/api/fieldwork/2025/progress").status_code == 401
+
+
+def test_the_openapi_schema_lists_the_fieldwork_paths(client_for, roster):
+    schema = client_for("organiser").get("/api/openapi.json").json()
+    paths = {p: sorted(m) for p, m in schema["paths"].items() if p.startswith("/api/fieldwork/")}
+    assert paths == {
+        "/api/fieldwork/{year}/progress": ["get"],
+        "/api/fieldwork/{year}/visits/{pk}": ["get"],
+        "/api/fieldwork/{year}/visits/{pk}/schedule": ["put"],
+        "/api/fieldwork/{year}/visits/{pk}/mark": ["post"],
+        "/api/fieldwork/{year}/visits/{pk}/assign": ["post"],
+        "/api/fieldwork/{year}/conflicts": ["post"],
+    }
