@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kaohe.integrity",
     "kaohe.interviews",
     "kaohe.records",
+    "kaohe.fieldwork",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("kaohe.ballots.urls")),
     path("jobs/", include("kaohe.jobs.urls")),
     path("records/", include("kaohe.records.urls")),
+    path("fieldwork/", include("kaohe.fieldwork.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

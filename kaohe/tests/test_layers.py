@@ -54,6 +54,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
     # a whole cycle in and out as an assessment workbook; integrity analytics on a cycle's ballots and results
     [("kaohe.cycle_workbook",), ("kaohe.integrity",), ("kaohe.interviews",)],
     [("kaohe.reports",)],  # Word documents: analysis reports, the cycle report, 登记表
+    [("kaohe.fieldwork",)],  # the assessment groups' work plan: schedules, checklists (reads reports), 回避
     [("kaohe.demo",)],  # demo data of every app
     [
         (

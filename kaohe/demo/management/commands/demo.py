@@ -53,6 +53,9 @@ class Command(BaseCommand):
                         from kaohe.demo.interviews import demo_interviews_load  # who was heard
 
                         demo_interviews_load(seed=seed)
+                        from kaohe.demo.fieldwork import demo_fieldwork_load  # the groups' work plan
+
+                        demo_fieldwork_load(seed=seed)
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(

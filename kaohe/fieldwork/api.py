@@ -1,0 +1,210 @@
+"""The group's work over JSON: the same selectors and write functions as the pages.
+
+Organisers: every group; assessors: their own groups' visits (marking items; the 组长 also scheduling and
+sending members); any other role: 403."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from kaohe.accounts.models import Role
+from kaohe.fieldwork import actions, selectors
+from kaohe.fieldwork.models import Visit
+from kaohe.org.models import Unit
+from kaohe.plans.models import AssessmentCycle
+
+router = Router(tags=["fieldwork"])
+READERS = (Role.ORGANISER, Role.ASSESSOR)
+
+
+class ItemOut(Schema):
+    key: str
+    label: str
+    due: datetime.date | None
+    done: bool
+    state: str
+    detail: str
+
+
+class VisitOut(Schema):
+    id: int
+    group: str
+    unit: str
+    unit_name: str
+    late: int
+    items: list[ItemOut]
+
+
+class ProgressOut(Schema):
+    count: int
+    page: int
+    pages: int
+    visits: list[VisitOut]
+
+
+class ScheduleIn(Schema):
+    entry_on: datetime.date | None = None
+    entry_place: str = ""
+    duty_report_on: datetime.date | None = None
+    duty_report_place: str = ""
+    evaluation_on: datetime.date | None = None
+    evaluation_place: str = ""
+    interviews_from: datetime.date | None = None
+    interviews_until: datetime.date | None = None
+    interview_place: str = ""
+    documents_on: datetime.date | None = None
+    verification_on: datetime.date | None = None
+    analysis_due: datetime.date | None = None
+
+
+class MarkIn(Schema):
+    item: str
+    done: datetime.date | None
+
+
+class AssignIn(Schema):
+    username: str
+    reason: str = ""
+
+
+class AssignOut(Schema):
+    username: str
+    flags: list[str]
+    reason: str
+
+
+class ConflictIn(Schema):
+    unit: str
+    kind: str
+    detail: str = ""
+
+
+def _reader(request: HttpRequest, year: int) -> AssessmentCycle:
+    if not request.user.has_role(*READERS):
+        raise HttpError(403, "无权访问")
+    cycle = AssessmentCycle.objects.filter(year=year).first()
+    if cycle is None:
+        raise HttpError(404, f"没有 {year} 年度的考核")
+    return cycle
+
+
+def _visit(request: HttpRequest, year: int, pk: int) -> Visit:
+    cycle = _reader(request, year)
+    try:
+        return selectors.get_visit(request.user, cycle, pk)
+    except Http404:
+        raise HttpError(404, "没有该考核日程，或无权查看") from None
+
+
+def _refused(error: ValidationError) -> HttpError:
+    return HttpError(400, "；".join(error.messages))
+
+
+def _out(visit: Visit, today: datetime.date, items: tuple) -> dict:
+    return {
+        "id": visit.pk,
+        "group": visit.group.name,
+        "unit": visit.unit.code,
+        "unit_name": visit.unit.name,
+        "late": sum(1 for i in items if i.state(today) == "late"),
+        "items": [
+            {
+                "key": i.key,
+                "label": i.label,
+                "due": i.due,
+                "done": i.done,
+                "state": str(i.state(today)),
+                "detail": i.detail,
+            }
+            for i in items
+        ],
+    }
+
+
+@router.get("/{int:year}/progress", response=ProgressOut)
+def progress(request: HttpRequest, year: int, page: int = 1, group: int | None = None):
+    cycle = _reader(request, year)
+    today = timezone.localdate()
+    ordered = selectors.progress(request.user, cycle, today, group)
+    paged = Paginator(ordered, 50).get_page(page)
+    rows = selectors.visits_page(cycle, paged, today, ordered)
+    return {
+        "count": paged.paginator.count,
+        "page": paged.number,
+        "pages": paged.paginator.num_pages,
+        "visits": [_out(v, today, checklist.items) for v, checklist in rows],
+    }
+
+
+def _annotated(request: HttpRequest, visit: Visit) -> dict:
+    today = timezone.localdate()
+    visit, checklist = selectors.visits_page(visit.cycle, [visit.pk], today)[0]
+    return _out(visit, today, checklist.items)
+
+
+@router.get("/{int:year}/visits/{int:pk}", response=VisitOut)
+def visit_get(request: HttpRequest, year: int, pk: int):
+    return _annotated(request, _visit(request, year, pk))
+
+
+@router.put("/{int:year}/visits/{int:pk}/schedule", response=VisitOut)
+def visit_schedule(request: HttpRequest, year: int, pk: int, payload: ScheduleIn):
+    visit = _visit(request, year, pk)
+    if not selectors.can_manage(request.user, visit.group):
+        raise HttpError(403, "只有考核办和本组组长可以安排日程")
+    try:
+        actions.visit_schedule(actor=request.user, visit=visit, values=payload.dict())
+    except ValidationError as error:
+        raise _refused(error) from None
+    return _annotated(request, visit)
+
+
+@router.post("/{int:year}/visits/{int:pk}/mark", response=VisitOut)
+def visit_mark(request: HttpRequest, year: int, pk: int, payload: MarkIn):
+    visit = _visit(request, year, pk)
+    if not selectors.can_mark(request.user, visit.group):
+        raise HttpError(403, "只有考核办和本组成员可以标记")
+    try:
+        actions.visit_mark(actor=request.user, visit=visit, item=payload.item, done=payload.done)
+    except ValidationError as error:
+        raise _refused(error) from None
+    return _annotated(request, visit)
+
+
+@router.post("/{int:year}/visits/{int:pk}/assign", response=AssignOut)
+def visit_assign(request: HttpRequest, year: int, pk: int, payload: AssignIn):
+    visit = _visit(request, year, pk)
+    if not selectors.can_manage(request.user, visit.group):
+        raise HttpError(403, "只有考核办和本组组长可以派出人员")
+    member = visit.group.members.filter(username=payload.username).first()
+    if member is None:
+        raise HttpError(400, f"「{payload.username}」不是「{visit.group.name}」的成员")
+    try:
+        a = actions.visit_assign(actor=request.user, visit=visit, user=member, reason=payload.reason)
+    except ValidationError as error:
+        raise _refused(error) from None
+    return {"username": member.get_username(), "flags": a.flags, "reason": a.reason}
+
+
+@router.post("/{int:year}/conflicts", response=dict)
+def conflict_declare(request: HttpRequest, year: int, payload: ConflictIn):
+    cycle = _reader(request, year)
+    if not request.user.has_role(Role.ASSESSOR):
+        raise HttpError(403, "只有考核组成员申报本人的利害关系")
+    unit = Unit.objects.filter(code=payload.unit).first()
+    if unit is None:
+        raise HttpError(400, f"没有编码为「{payload.unit}」的单位")
+    try:
+        d = actions.conflict_declare(
+            actor=request.user, cycle=cycle, unit=unit, kind=payload.kind, detail=payload.detail
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+    return {"id": d.pk, "unit": unit.code, "kind": d.kind}
