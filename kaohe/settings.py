@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kaohe.jobs",
     "kaohe.filestore",
     "kaohe.reports",
+    "kaohe.feedback",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kaohe.surveys.urls")),
     path("", include("kaohe.results.urls")),
     path("", include("kaohe.reports.urls")),
+    path("", include("kaohe.feedback.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
     path("jobs/", include("kaohe.jobs.urls")),
