@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from kaohe.accounts.api import router as accounts_router
+from kaohe.feedback.api import router as feedback_router
 from kaohe.org.api import router as org_router
 from kaohe.plans.api import router as plans_router
 from kaohe.reports.api import router as reports_router
@@ -19,3 +20,4 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/feedback/", feedback_router)

@@ -28,8 +28,8 @@ from kaohe.feedback.models import (
     RectificationStatus,
     ResultAction,
 )
-from kaohe.org.models import Unit
-from kaohe.plans.models import AssessmentCycle, AssessmentGroup
+from kaohe.org.models import Cadre, Unit
+from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentGroup
 from kaohe.results.feedback import flag_labels, latest_seal
 from kaohe.results.models import FinalResult
 
@@ -231,3 +231,13 @@ def unhandled_flags(
             }
         )
     return rows
+
+
+def subject_by_code(cycle: AssessmentCycle, code: str) -> tuple[Unit | None, Cadre | None]:
+    """A ledger entry's subject from a code: a cadre (with their unit that year) or a unit's team."""
+    code = code.strip()
+    cadre = Cadre.objects.filter(code=code).select_related("current_unit").first()
+    if cadre is None:
+        return Unit.objects.filter(code=code).first(), None
+    assessed = AssessedCadre.objects.filter(cycle=cycle, cadre=cadre).select_related("unit").first()
+    return (assessed.unit if assessed else cadre.current_unit), cadre

@@ -17,7 +17,6 @@ from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
 from kaohe.feedback import actions, documents, selectors
 from kaohe.feedback.models import ActionKind, RectificationStatus, RectificationUpdate
-from kaohe.org.models import Cadre, Unit
 from kaohe.performance.evidence import CONTENT_TYPES
 from kaohe.plans.models import AssessmentCycle
 from kaohe.reports.views import _docx
@@ -278,16 +277,10 @@ def ledger_record(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     post = request.POST
     code = post.get("code", "").strip()
-    cadre = Cadre.objects.filter(code=code).first()
-    unit = cadre.current_unit if cadre else Unit.objects.filter(code=code).first()
+    unit, cadre = selectors.subject_by_code(cycle, code)
     try:
         if unit is None:
             raise ValidationError(f"编码：没有编码为「{code}」的单位或干部。")
-        if cadre is not None:
-            from kaohe.plans.models import AssessedCadre
-
-            assessed = AssessedCadre.objects.filter(cycle=cycle, cadre=cadre).first()
-            unit = assessed.unit if assessed else unit
         coefficient = None
         if post.get("coefficient", "").strip():
             try:
