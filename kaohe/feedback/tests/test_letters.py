@@ -91,7 +91,9 @@ def test_who_reads_a_units_letter(accepted, world, cast, principal, client_for, 
     assert AuditEntry.objects.filter(action="letter.read", object_id=str(letter.pk), actor=principal).exists()
     assert client_for("organiser").get(url).status_code == 200
     assert client_for("assessor").get(url).status_code == 200  # unit A is in the assessor's group
-    assert client_for("liaison").get(url).status_code == 403  # the liaison sees that it was sent, not the text
+    assert (
+        client_for("liaison").get(url).status_code == 403
+    )  # the liaison sees that it was sent, not the text
     home = client_for("liaison").get("/feedback/").content.decode()
     assert "已于" in home and "发送给主要负责人张思佳" in home and "基层调研" not in home
     assert client_for("cadre").get(url).status_code == 404  # 李明 is not the recipient
@@ -129,7 +131,9 @@ def test_the_feedback_talk_is_recorded(accepted, world, cast, other_assessor, cl
     letter = Letter.objects.get(cadre__code="GB002")
     url = f"/feedback/2025/letters/{letter.pk}/talk/"
     with pytest.raises(ValidationError, match="尚未发送"):
-        actions.letter_talk_record(actor=cast["organiser"], letter=letter, held_on=datetime.date(2026, 1, 20), talk_by="甲")
+        actions.letter_talk_record(
+            actor=cast["organiser"], letter=letter, held_on=datetime.date(2026, 1, 20), talk_by="甲"
+        )
     actions.letter_send(actor=cast["organiser"], letter=letter)
     client.force_login(other_assessor)
     assert client.post(url, {"talk_on": "2026-01-20", "talk_by": "乙"}).status_code == 404
