@@ -48,30 +48,25 @@ def rater_group_names(cycle: AssessmentCycle) -> set[str]:
     return names
 
 
-def _principal(cycle: AssessmentCycle, unit_id: int) -> Cadre | None:
-    assessed = (
-        AssessedCadre.objects.filter(cycle=cycle, unit_id=unit_id, principal=True)
-        .select_related("cadre")
-        .first()
-    )
-    if assessed is not None:
-        return assessed.cadre
-    position = (
-        Position.objects.filter(unit_id=unit_id, principal=True, end__isnull=True)
-        .select_related("cadre")
-        .first()
-    )
-    return position.cadre if position else None
+def _principals(cycle: AssessmentCycle) -> dict[int, tuple[int, str]]:
+    """{unit id: (cadre id, name)} of each unit's 主要负责人: as assessed that year, else the current post."""
+    found: dict[int, tuple[int, str]] = {}
+    for unit_id, cadre_id, name in Position.objects.filter(principal=True, end__isnull=True).values_list(
+        "unit_id", "cadre_id", "cadre__name"
+    ):
+        found.setdefault(unit_id, (cadre_id, name))
+    for unit_id, cadre_id, name in AssessedCadre.objects.filter(cycle=cycle, principal=True).values_list(
+        "unit_id", "cadre_id", "cadre__name"
+    ):
+        found[unit_id] = (cadre_id, name)
+    return found
 
 
-def _recipient(
-    cycle: AssessmentCycle, kind: str, unit_id: int, cadre: Cadre | None
-) -> tuple[User | None, str]:
-    person = cadre if kind == LetterKind.CADRE else _principal(cycle, unit_id)
-    if person is None:
-        return None, ""
-    account = User.objects.filter(cadre=person, is_active=True).order_by("pk").first()
-    return account, person.name
+def _accounts(cadre_ids: set[int]) -> dict[int, User]:
+    accounts: dict[int, User] = {}
+    for user in User.objects.filter(cadre_id__in=cadre_ids, is_active=True).order_by("pk"):
+        accounts.setdefault(user.cadre_id, user)
+    return accounts
 
 
 def letters_prepare(*, actor: Any, cycle: AssessmentCycle, kind: str) -> int:
@@ -100,11 +95,18 @@ def letters_prepare(*, actor: Any, cycle: AssessmentCycle, kind: str) -> int:
             for f in FinalResult.objects.filter(seal=seal, kind=kind)
         }
         names = rater_group_names(cycle)
+        principals = _principals(cycle) if kind == LetterKind.TEAM else {}
+        people = [
+            principals.get(r.unit_id) if kind == LetterKind.TEAM else (r.cadre_id, r.cadre.name)
+            for r in reports
+        ]
+        accounts = _accounts({person[0] for person in people if person})
         now = timezone.now()
         letters = []
-        for r in reports:
+        for r, person in zip(reports, people, strict=True):
             key = r.unit_id if kind == LetterKind.TEAM else r.cadre_id
-            recipient, recipient_name = _recipient(cycle, kind, r.unit_id, r.cadre)
+            recipient = accounts.get(person[0]) if person else None
+            recipient_name = person[1] if person else ""
             sections = r.sections or {}
             letters.append(
                 Letter(
@@ -114,7 +116,7 @@ def letters_prepare(*, actor: Any, cycle: AssessmentCycle, kind: str) -> int:
                     cadre_id=r.cadre_id,
                     grade=grades.get((kind, key), ""),
                     achievements=points.letter_points(sections.get("主要成绩", ""), names),
-                    problems=points.letter_points(sections.get("存在不足", ""), names),
+                    problems=points.problems(sections.get("存在不足", ""), names),
                     suggestions=points.letter_points(sections.get("意见建议", ""), names),
                     recipient=recipient,
                     recipient_name=recipient_name,

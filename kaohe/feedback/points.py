@@ -54,6 +54,15 @@ def letter_points(text: str, group_names: Iterable[str]) -> list[str]:
     return [s[:-1] + "。" if s.endswith("；") else s for s in kept]
 
 
+# The drafting's words for "nothing found": not a problem to rectify.
+NOTHING_FOUND = ("未反映出明显不足", "未发现明显问题")
+
+
+def problems(text: str, group_names: Iterable[str]) -> list[str]:
+    """A letter's problems: its points, less a sentence saying that none was found."""
+    return [p for p in letter_points(text, group_names) if not any(m in p for m in NOTHING_FOUND)]
+
+
 # --- the ledger: what calls for an action ------------------------------------------------------------------
 
 GRADE_ACTIONS = {

@@ -1,6 +1,6 @@
 """The letter's points without their sources, and what a result calls for: plain Python, no database."""
 
-from kaohe.feedback.points import due, letter_points
+from kaohe.feedback.points import due, letter_points, problems
 
 GROUPS = ["上级", "同级", "服务对象"]
 
@@ -23,3 +23,7 @@ def test_a_result_calls_for_actions_by_grade_and_flag():
     assert due("优秀", []) == ["等次「优秀」：嘉奖或记三等功"]
     assert due("称职", ["admonish", "tie"], {"admonish": "诫勉线以下"}) == ["标记「诫勉线以下」：诫勉谈话"]
     assert due("称职", ["probation"]) == []
+
+
+def test_nothing_found_is_not_a_problem_to_rectify():
+    assert problems("本次考核数据中未反映出明显不足。", GROUPS) == []

@@ -48,6 +48,9 @@ class Command(BaseCommand):
                         from kaohe.reports.demo import demo_reports_load  # the reports' documents
 
                         demo_reports_load()
+                        from kaohe.feedback.demo import demo_feedback_load  # letters, 整改, 结果运用
+
+                        demo_feedback_load()
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
