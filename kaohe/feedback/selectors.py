@@ -36,12 +36,11 @@ from kaohe.results.models import FinalResult
 LETTER_MANAGERS = (Role.ORGANISER,)
 LEDGER_READERS = (Role.ORGANISER, Role.COMMITTEE)
 LEDGER_WRITERS = (Role.ORGANISER,)
-DEFAULT_ACTION_DAYS = 30
 
 
 def action_days() -> int:
     """Days after the seal within which a flagged result should have its action recorded (setting)."""
-    return int(getattr(settings, "FEEDBACK_ACTION_DAYS", DEFAULT_ACTION_DAYS))
+    return int(settings.FEEDBACK_ACTION_DAYS)
 
 
 def group_unit_ids(user, cycle_id: int | None = None) -> set[int]:
