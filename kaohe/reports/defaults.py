@@ -287,9 +287,7 @@ def _feedback() -> Any:
     document.add_paragraph("{%p endfor %}")
     _heading(document, "四、整改要求")
     document.add_paragraph("{{ requirement }}")
-    document.add_paragraph(
-        "{{ organisation }}（盖章）　　{{ date }}"
-    ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph("{{ organisation }}（盖章）　　{{ date }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return document
 
 
