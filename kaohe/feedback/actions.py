@@ -30,7 +30,7 @@ from kaohe.org.models import Cadre, Position, Unit
 from kaohe.performance.evidence import validate_evidence
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.reports.models import AnalysisReport, ReportStatus
-from kaohe.results.feedback import latest_seal
+from kaohe.results.feedback import flag_labels, latest_seal
 from kaohe.results.models import FinalResult, Result
 
 TEXT_MAX = 2000
@@ -390,7 +390,7 @@ def result_action_record(
             kind=kind,
             unit=unit,
             cadre=cadre,
-            basis="、".join([final.grade, *final.flags])[:50],
+            basis="、".join([final.grade, *flag_labels(final.flags)])[:50],
             action=action,
             document_no=document_no,
             held_on=held_on,

@@ -22,7 +22,7 @@ from kaohe.feedback.models import (
     ResultAction,
 )
 from kaohe.plans.models import AssessmentCycle
-from kaohe.results.feedback import latest_seal
+from kaohe.results.feedback import flag_labels, latest_seal
 from kaohe.results.models import FinalResult
 
 YEAR = 2024
@@ -108,7 +108,7 @@ def demo_feedback_load(year: int = YEAR) -> None:
                     kind=final.kind,
                     unit_id=final.unit_id,
                     cadre_id=final.cadre_id,
-                    basis="、".join([final.grade, *final.flags])[:50],
+                    basis="、".join([final.grade, *flag_labels(final.flags)])[:50],
                     action=action,
                     decided_by="市委组织部",
                     decided_on=datetime.date(2025, 3, 15),

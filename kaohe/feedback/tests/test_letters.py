@@ -157,3 +157,28 @@ def test_command_writes_a_letter_and_refuses_a_bad_year_or_code(accepted, world,
             status, err = getattr(error, "returncode", None), str(error)
         assert status == 2 and ("没有 1999 年度" in err or "「NOPE」" in err)
         assert not (tmp_path / "x.docx").exists()
+
+
+def test_api_letters_have_the_same_checks(accepted, world, cast, principal, client_for, client):
+    assert (
+        client_for("assessor")
+        .post("/api/feedback/2025/letters/prepare", {"kind": "team"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    response = client_for("organiser").post(
+        "/api/feedback/2025/letters/prepare", {"kind": "team"}, content_type="application/json"
+    )
+    assert response.json() == {"prepared": 3}
+    letter = Letter.objects.get(kind="team", unit__code="DW01")
+    client.force_login(principal)
+    assert client.get("/api/feedback/2025/letters").json() == []  # not sent yet
+    sent = client_for("organiser").post(f"/api/feedback/2025/letters/{letter.pk}/send")
+    assert sent.status_code == 200 and sent.json()["status"] == "sent"
+    client.force_login(principal)
+    body = client.get(f"/api/feedback/2025/letters/{letter.pk}").json()
+    assert body["problems"] == PLAIN_PROBLEMS and body["read_at"] is not None
+    assert client_for("liaison").get(f"/api/feedback/2025/letters/{letter.pk}").status_code == 403
+    assert client_for("cadre").get(f"/api/feedback/2025/letters/{letter.pk}").status_code == 404
+    again = client_for("organiser").post(f"/api/feedback/2025/letters/{letter.pk}/send")
+    assert again.status_code == 400 and "不能重复发送" in again.json()["detail"]
