@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from kaohe.feedback.models import Letter, LetterKind, Rectification, ResultAction
+from kaohe.feedback.models import Letter, LetterKind, Rectification, RectificationUpdate, ResultAction
 from kaohe.reports.documents import ORGANISATION, render
 
 REQUIREMENT = (
@@ -84,9 +84,18 @@ RECTIFICATION_HEADERS = [
 
 def rectifications_xlsx(items: Iterable[Rectification]) -> bytes:
     today = timezone.localdate()
+    items = list(items)
+    latest: dict[int, str] = {}
+    ids = [item.pk for item in items]
+    for start in range(0, len(ids), 500):  # bounded IN lists; the newest update of each item wins
+        for item_id, text in (
+            RectificationUpdate.objects.filter(item_id__in=ids[start : start + 500])
+            .order_by("at", "id")
+            .values_list("item_id", "text")
+        ):
+            latest[item_id] = text
     rows = []
     for item in items:
-        latest = item.updates.order_by("-at", "-id").first()
         rows.append(
             [
                 item.cycle.year,
@@ -99,7 +108,7 @@ def rectifications_xlsx(items: Iterable[Rectification]) -> bytes:
                 item.deadline.isoformat() if item.deadline else "",
                 item.get_status_display(),
                 "是" if item.deadline and item.deadline < today and item.status != "closed" else "",
-                latest.text if latest else "",
+                latest.get(item.pk, ""),
             ]
         )
     return _workbook("整改事项", RECTIFICATION_HEADERS, rows)

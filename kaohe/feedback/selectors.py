@@ -107,7 +107,7 @@ def may_talk(user, letter: Letter) -> bool:
 
 
 def visible_rectifications(user) -> QuerySet[Rectification]:
-    items = Rectification.objects.select_related("cycle", "unit", "letter", "letter__cadre")
+    items = Rectification.objects.select_related("cycle", "unit", "letter", "letter__unit", "letter__cadre")
     if user.has_role(Role.ORGANISER, Role.COMMITTEE):
         return items
     if user.has_role(Role.ASSESSOR):
@@ -146,7 +146,7 @@ def open_rectifications(unit: Unit, year: int) -> QuerySet[Rectification]:
     return (
         Rectification.objects.filter(unit=unit, cycle__year__lte=year)
         .exclude(status=RectificationStatus.CLOSED)
-        .select_related("cycle", "letter", "letter__cadre")
+        .select_related("cycle", "letter", "letter__unit", "letter__cadre")
         .order_by("cycle__year", "number")
     )
 

@@ -164,7 +164,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     if status in RectificationStatus.values:
         items = items.filter(status=status)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(documents.rectifications_xlsx(items.prefetch_related("updates")), "整改事项.xlsx")
+        return _xlsx(documents.rectifications_xlsx(items), "整改事项.xlsx")
     context = {
         "items": items,
         "status": status,

@@ -207,3 +207,21 @@ def test_api_has_the_same_checks(items, cast, other_assessor, client_for, client
     assert [i["id"] for i in client_for("liaison").get("/api/feedback/rectifications").json()] == [
         i.pk for i in items
     ]
+
+
+def test_the_list_and_its_export_take_as_many_queries_for_many_items(items, cast, client_for, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("organiser")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = (count("/feedback/rectifications/"), count("/feedback/rectifications/?format=xlsx"))
+    for letter in Letter.objects.filter(cycle=world, status="draft"):
+        actions.letter_send(actor=cast["organiser"], letter=letter)
+    assert Rectification.objects.count() > 2 * items.count()
+    assert (count("/feedback/rectifications/"), count("/feedback/rectifications/?format=xlsx")) == few
