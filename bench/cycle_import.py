@@ -38,18 +38,17 @@ def step_import(book: str) -> dict[str, object]:
     import django
 
     django.setup()
-    from kaohe.plans import transfer
+    from kaohe.accounts.actors import CLI
+    from kaohe.cycle_workbook import actions as cycle_workbook
     from kaohe.workbook.reader import read_assessment_workbook
 
     began, cpu = time.perf_counter(), time.process_time()
-    digest = transfer.file_digest(book)
+    digest = cycle_workbook.file_digest(book)
     data = read_assessment_workbook(book)
     read, read_cpu = time.perf_counter() - began, time.process_time() - cpu
     server, wal = server_cpu(), wal_position()
     began, cpu = time.perf_counter(), time.process_time()
-    summary = transfer.cycle_import(
-        data=data, actor=transfer.CLI_ACTOR, file_name=Path(book).name, sha256=digest
-    )
+    summary = cycle_workbook.cycle_import(data=data, actor=CLI, file_name=Path(book).name, sha256=digest)
     stored, store_cpu = time.perf_counter() - began, time.process_time() - cpu
     return {
         "read": read,
@@ -72,15 +71,16 @@ def step_export(year: str, target: str) -> dict[str, object]:
     import django
 
     django.setup()
-    from kaohe.plans import inputs, transfer
+    from kaohe.cycle_workbook import export
     from kaohe.plans.models import AssessmentCycle
+    from kaohe.results import inputs
     from kaohe.workbook.book_writer import write_assessment_workbook
 
     cycle = AssessmentCycle.objects.get(year=int(year))
     began, cpu = time.perf_counter(), time.process_time()
     data = inputs.cycle_assessment_input(cycle)
     gathered, gather_cpu = time.perf_counter() - began, time.process_time() - cpu
-    assert not transfer.export_problems(data)
+    assert not export.export_problems(data)
     began, cpu = time.perf_counter(), time.process_time()
     write_assessment_workbook(data, target, check=False)
     return {

@@ -236,6 +236,7 @@ def main() -> None:
         kaohe(url, "demo", "--scale", "province")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
+    os.environ.setdefault("KAOHE_DEV", "1")  # the demo secret and plain HTTP; DEBUG is turned off below
     sys.path.insert(0, str(ROOT))
 
     import warnings
@@ -277,9 +278,7 @@ def main() -> None:
         report("organiser, only units with missing items", *measure(client, f"{page}?show=missing", 20)[:2])
         report("organiser, category 乡镇街道", *measure(client, f"{page}?category={towns}", 20)[:2])
         report("organiser, list to chase as .xlsx", *measure(client, f"{page}chase.xlsx", 5)[:2])
-        report(
-            "organiser, live preview", *measure(client, reverse("performance:preview", args=[2025]), 5)[:2]
-        )
+        report("organiser, live preview", *measure(client, reverse("results:preview", args=[2025]), 5)[:2])
         for username, label in (
             ("demo-assessor", "assessor (第一考核组)"),
             ("demo-clerk", "clerk (市发改委)"),

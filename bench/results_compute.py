@@ -4,13 +4,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaohe .venv/bin/python bench/results_compute.py
 
 The province cycle is bench/out/province.xlsx of bench/assess_province.py (generated when missing),
-imported with kaohe.plans.transfer.cycle_import into a SQLite file bench/out/results.sqlite3 (or
+imported with kaohe.cycle_workbook.actions.cycle_import into a SQLite file bench/out/results.sqlite3 (or
 --sqlite PATH; kept between runs, --reimport starts afresh) and, when DATABASE_URL is set, a fresh
 PostgreSQL database <name>_results_bench (--keep-postgres reuses it when it holds the cycle). --no-sqlite
 and --no-review leave those out. Then, each in a child process:
 
 - compute: ``actions.compute`` (gather with ``cycle_assessment_input``, the rules engine, the JSON
-  document, the canonical inputs compressed and their digest) and ``actions.run_compute`` storing the run
+  document, the canonical inputs compressed and their digest) and ``actions.compute_run_create`` storing the run
   (the document compressed, 55,000 result rows, the quota pools, the audit entry). Target ≤ 60 s.
   With --check, the stored document must equal ``kaohe assess --json`` on the workbook.
 - review: GET /cycles/2025/results/review/?pool=team:事业单位 (500 teams) through Django's test client as
@@ -51,16 +51,15 @@ def step_import(book: str) -> dict[str, object]:
     import django
 
     django.setup()
-    from kaohe.plans import transfer
+    from kaohe.accounts.actors import CLI
+    from kaohe.cycle_workbook import actions as cycle_workbook
     from kaohe.plans.models import AssessmentCycle
     from kaohe.workbook.reader import read_assessment_workbook
 
     if AssessmentCycle.objects.filter(year=2025).exists():
         return {"skipped": True}
     began = time.perf_counter()
-    transfer.cycle_import(
-        data=read_assessment_workbook(book), actor=transfer.CLI_ACTOR, file_name=Path(book).name
-    )
+    cycle_workbook.cycle_import(data=read_assessment_workbook(book), actor=CLI, file_name=Path(book).name)
     AssessmentCycle.objects.filter(year=2025).update(phase="evaluation")
     return {"skipped": False, "seconds": time.perf_counter() - began, "peak_mb": _peak()}
 
@@ -69,9 +68,11 @@ def step_compute(dump: str) -> dict[str, object]:
     import django
 
     django.setup()
-    from kaohe.plans.inputs import cycle_assessment_input, gc_paused
+    from kaohe.accounts.actors import SystemActor
+    from kaohe.bulk import gc_paused
     from kaohe.plans.models import AssessmentCycle
     from kaohe.results import actions, canonical
+    from kaohe.results.inputs import cycle_assessment_input
     from kaohe.rules import assess, assessment_document
 
     cycle = AssessmentCycle.objects.get(year=2025)
@@ -95,7 +96,7 @@ def step_compute(dump: str) -> dict[str, object]:
         packed, digest = canonical.encode(rows)
         lap("digest")
     computed = actions.Computed(data, assessment, document, rows, packed, digest)
-    run = actions.run_compute(actor="bench", cycle=cycle, note="bench", computed=computed)
+    run = actions.compute_run_create(actor=SystemActor("bench"), cycle=cycle, note="bench", computed=computed)
     lap("store")
     if dump:
         Path(dump).write_text(json.dumps(document, ensure_ascii=False, indent=2))

@@ -1,7 +1,9 @@
 """Kaohe's one settings module, driven by environment variables.
 
-Defaults give a development instance on embedded SQLite under var/. Production sets at least
-DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); see docs/operations.md.
+Without settings this is production and refuses to start until SECRET_KEY is set; KAOHE_DEV=1 (as
+`make run` does) gives a development instance on embedded SQLite under var/, with debug pages and plain
+HTTP. Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); see
+docs/operations.md.
 """
 
 import os
@@ -22,11 +24,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Production unless development mode is asked for (`make run` and the tests set KAOHE_DEV=1): no debug
+# pages, a secret of the operator's own, cookies over HTTPS only and HSTS.
+DEV = env_bool("KAOHE_DEV", False)
+DEBUG = env_bool("DEBUG", DEV)
 DEMO_SECRET_KEY = "kaohe-demo-secret-key-do-not-use-in-production"  # noqa: S105
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
-    raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 环境变量（不能使用演示密钥）。")
+SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY if DEV else "")
+if not DEV and SECRET_KEY in ("", DEMO_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "生产环境必须设置 SECRET_KEY 环境变量（不能使用演示密钥）；开发时请设置 KAOHE_DEV=1。"
+    )
+# Production expects TLS at the proxy; serving plain HTTP must be asked for (`kaohe check --deploy` warns).
+PLAIN_HTTP = env_bool("KAOHE_PLAIN_HTTP", DEV)
+# The proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); from any other
+# peer the connecting address is the client's. Used by login throttling (kaohe/accounts/throttle.py).
+TRUSTED_PROXIES = env_list("KAOHE_TRUSTED_PROXIES", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -41,6 +53,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "kaohe.crypto",
     "kaohe.accounts",
     "kaohe.audit",
     "kaohe.org",
@@ -50,9 +66,12 @@ INSTALLED_APPS = [
     "kaohe.ballots",
     "kaohe.results",
     "kaohe.jobs",
+    "kaohe.cycle_workbook",
+    "kaohe.demo",
     "kaohe.filestore",
     "kaohe.reports",
     "kaohe.feedback",
+    "kaohe.integrity",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The second factor, then the session rules: idle timeout, forced password change (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "kaohe.accounts.middleware.SecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,10 +144,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kaohe.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "kaohe.accounts.passwords.HistoryValidator"},
 ]
-# Failed logins allowed per username and per address in LOGIN_THROTTLE_WINDOW seconds.
+# 等保 level 3 (GB/T 22239): the kinds of character a password mixes (of lower case, upper case, digits,
+# symbols), the days it lasts, how many earlier passwords may not come back, and the minutes of
+# inactivity after which a session ends. docs/operations.md.
+PASSWORD_MIN_CHARACTER_CLASSES = int(os.environ.get("PASSWORD_MIN_CHARACTER_CLASSES", "3"))
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+PASSWORD_HISTORY = int(os.environ.get("PASSWORD_HISTORY", "5"))
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+# The roles that must sign in with a second factor (TOTP); others may enrol if they wish.
+SECOND_FACTOR_ROLES = env_list("SECOND_FACTOR_ROLES", "sysadmin,secadmin,auditadmin,organiser")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "考核")
+
+# Crypto (kaohe/crypto): "standard" (SHA-256, HMAC-SHA256, AES-256-GCM) or "guomi" (SM3, HMAC-SM3, SM4-GCM)
+# for everything written from now on; older records keep verifying under the algorithm they name. Keys
+# come from the provider class named here: by default a key file kept outside the database.
+CRYPTO_MODE = os.environ.get("CRYPTO_MODE", "standard")
+CRYPTO_KEY_PROVIDER = os.environ.get("CRYPTO_KEY_PROVIDER", "kaohe.crypto.keys.KeyFileProvider")
+CRYPTO_KEY_FILE = Path(os.environ.get("CRYPTO_KEY_FILE", VAR_DIR / "kaohe.key"))
+# Login attempts allowed for one account from one client address in LOGIN_THROTTLE_WINDOW seconds.
 LOGIN_THROTTLE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+# Beyond that, an account failing from many addresses is only slowed down, by at most this many seconds.
+LOGIN_SLOWDOWN_MAX = float(os.environ.get("LOGIN_SLOWDOWN_MAX", "3"))
 # Public surveys (公众评议): the address phones reach, printed on the QR slips (default: the organiser's own),
 # and the submissions (open link) or wrong codes allowed per address per survey per hour.
 SURVEY_PUBLIC_BASE_URL = os.environ.get("SURVEY_PUBLIC_BASE_URL", "")
@@ -211,12 +254,12 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    # Behind a TLS-terminating proxy (docs/operations.md).
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+if not PLAIN_HTTP:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/operations.md).
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 
 # Everything is served by the app itself: nothing from a CDN, no inline scripts.
 CONTENT_SECURITY_POLICY = {

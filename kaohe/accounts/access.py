@@ -9,16 +9,25 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from kaohe.accounts.models import Role
+from kaohe.accounts.models import ADMIN_ROLES, Role
+
+__all__ = ["ADMIN_ROLES"]
 
 ROSTER_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESSOR, Role.LIAISON, Role.CLERK)
 ROSTER_EDITORS = (Role.ORGANISER,)
 CADRE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESSOR, Role.LIAISON)
-ACCOUNT_MANAGERS = (Role.ORGANISER,)
+# 三员 (等保 level 3). None of them appears in any business row above or below: the roster and every
+# assessment step stay with the business roles, and none of the three does another's work.
+# The system administrator: business accounts, their roles and scopes, password resets.
+ACCOUNT_MANAGERS = (Role.SYSADMIN,)
+# The security administrator: administrators' roles, unlocking, second-factor resets, the policy in force.
+SECURITY_MANAGERS = (Role.SECADMIN,)
 # Who may be given the permission to type paper ballots (organisers type anyway): a clerk lent to the
 # 考核办 for the day, an assessor. Not the units' liaisons, leaders or cadres, whose units are assessed.
 PAPER_TYPIST_ROLES = (Role.CLERK, Role.ASSESSOR)
-AUDIT_READERS = (Role.ORGANISER,)
+PAPER_TYPIST_PERMISSION = "ballots.type_paper_ballots"
+# The audit administrator: reads and exports the audit log, runs verification, changes nothing.
+AUDIT_READERS = (Role.AUDITADMIN,)
 # The assessment cycle: organisers plan it; the committee and leaders follow it read-only.
 CYCLE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER)
 CYCLE_EDITORS = (Role.ORGANISER,)

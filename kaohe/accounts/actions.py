@@ -1,4 +1,4 @@
-"""Account management by the organiser: create, edit, deactivate/reactivate, reset a password.
+"""Account management by the system administrator: create, edit, deactivate/reactivate, reset a password.
 
 Each role has its scope on the account (a liaison's unit, a clerk's department, a cadre's own record) or
 in the assessment groups an assessor belongs to; `scope_errors` holds those rules for the forms, the API
@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaohe.accounts.access import PAPER_TYPIST_PERMISSION as TYPIST_PERMISSION
 from kaohe.accounts.access import PAPER_TYPIST_ROLES
-from kaohe.accounts.models import Role, User
+from kaohe.accounts.models import ADMIN_ROLES, Role, User
+from kaohe.accounts.passwords import password_record
 from kaohe.audit.actions import audit_record
-from kaohe.ballots.paper import PERMISSION as TYPIST_PERMISSION
 from kaohe.org.models import Cadre, ScoringDepartment, Unit
 from kaohe.plans.models import AssessmentGroup
 
@@ -81,6 +82,9 @@ def scope_errors(
     errors: dict[str, str] = {}
     if role not in Role.values:
         errors["role"] = _("角色“%(role)s”不存在。") % {"role": role}
+    elif role in ADMIN_ROLES:
+        # 三员: the administrators' roles are granted by the security administrator only (accounts/security.py).
+        errors["role"] = _("管理员角色只能由安全管理员授予。")
     if role == Role.LIAISON and unit is None:
         errors["unit"] = _("单位联络员必须选择所属单位。")
     if role == Role.CLERK and department is None:
@@ -153,6 +157,13 @@ def _apply_scope(
     user.cadre = cadre if kept == "cadre" else None
 
 
+def _refuse_admin_account(actor: User, user: User) -> None:
+    # 三员: the system administrator runs the business accounts; the administrators' own accounts are
+    # deactivated, reactivated and reset by the security administrator.
+    if user.role in ADMIN_ROLES and actor.role != Role.SECADMIN:
+        raise ValidationError(_("管理员账号由安全管理员管理。"))
+
+
 def _set_groups(user: User, groups: Iterable[AssessmentGroup]) -> None:
     # Only assessors belong to assessment groups: another role leaves them all.
     user.assessment_groups.set(list(groups) if user.role == Role.ASSESSOR else [])
@@ -191,7 +202,7 @@ def user_create(
         validate_new_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password1": error.error_list}) from None
-    user.set_password(password)
+    password_record(user, password, by_someone_else=True)
     user.save()
     _set_groups(user, assessment_groups)
     _set_typist(user, may_type_paper_ballots)
@@ -214,6 +225,8 @@ def user_update(
 ) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     before = snapshot(user)
+    if user.role in ADMIN_ROLES:
+        raise ValidationError({"role": _("管理员账号由安全管理员管理。")})
     if user.pk == actor.pk and role != user.role:
         raise ValidationError({"role": _("不能修改自己账号的角色。")})
     user.full_name = full_name.strip()
@@ -231,6 +244,7 @@ def user_update(
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate an account; accounts are never deleted, since the audit refers to them."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    _refuse_admin_account(actor, user)
     if user.pk == actor.pk and not active:
         raise ValidationError(_("不能停用自己的账号。"))
     if user.is_active == active:
@@ -250,10 +264,13 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> User:
-    """The organiser sets a new password; the audit records that it happened, never the password."""
+    """The system administrator sets a new password, which its holder must change at the next login; the
+    audit records that it happened, never the password."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pk != actor.pk:
+        _refuse_admin_account(actor, user)
     validate_new_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    password_record(user, password, by_someone_else=user.pk != actor.pk)
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     audit_record(actor=actor, action="user.set_password", obj=user, before=None, after=None)
     return user

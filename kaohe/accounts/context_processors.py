@@ -30,6 +30,8 @@ def navigation(request):
         items.append((_("名册导入导出"), reverse("org:roster_import")))
     if user.has_role(*access.ACCOUNT_MANAGERS):
         items.append((_("账号"), reverse("accounts:user_list")))
+    if user.has_role(*access.SECURITY_MANAGERS):
+        items.append((_("安全管理"), reverse("accounts:security_list")))
     if user.has_role(*access.AUDIT_READERS):
         items.append((_("审计日志"), reverse("audit:entry_list")))
     path = request.path

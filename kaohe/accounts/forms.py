@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from kaohe.accounts import actions, throttle
-from kaohe.accounts.models import Role, User
-from kaohe.org import selectors as org_selectors
+from kaohe.accounts.models import ADMIN_ROLES, Role, User
 from kaohe.org.models import Cadre, ScoringDepartment, Unit
 from kaohe.plans.models import AssessmentGroup
 
@@ -28,18 +27,14 @@ class ThrottledLoginForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request)
-        if throttle.login_locked(username, address):
+        if not throttle.login_attempt(username, address):  # recorded first: parallel attempts cannot race
             raise forms.ValidationError(
                 self.error_messages["locked"],
                 code="locked",
                 params={"minutes": max(1, settings.LOGIN_THROTTLE_WINDOW // 60)},
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.login_failed(username, address)
-            raise
-        throttle.login_succeeded(username)
+        cleaned = super().clean()  # a wrong password leaves the attempt counted
+        throttle.login_succeeded(username, address)
         return cleaned
 
 
@@ -106,11 +101,15 @@ def _style(form: forms.Form) -> None:
         )
 
 
+# The system administrator gives business roles; the administrators' roles are the security administrator's.
+BUSINESS_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value not in ADMIN_ROLES]
+
+
 class UserForm(forms.Form):
     """An account's name, role and scope; the role-scope rules are those of `actions.scope_errors`."""
 
     full_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
-    role = forms.ChoiceField(label=_("角色"), choices=[("", "---------"), *Role.choices])
+    role = forms.ChoiceField(label=_("角色"), choices=[("", "---------"), *BUSINESS_ROLE_CHOICES])
     unit = forms.ModelChoiceField(
         label=_("所属单位"), queryset=Unit.objects.none(), required=False, help_text=_("单位联络员必填。")
     )
@@ -152,9 +151,11 @@ class UserForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.actor, self.user = actor, user
-        self.fields["unit"].queryset = org_selectors.visible_units(actor)
+        # The system administrator scopes accounts to units and cadres by name: the choices are the roster's
+        # names, never its assessment data (org.selectors would give an administrator nothing).
+        self.fields["unit"].queryset = Unit.objects.select_related("category", "parent")
         self.fields["department"].queryset = ScoringDepartment.objects.all()
-        self.fields["cadre"].queryset = org_selectors.visible_cadres(actor)
+        self.fields["cadre"].queryset = Cadre.objects.select_related("current_unit")
         self.fields["assessment_groups"].queryset = AssessmentGroup.objects.select_related("cycle")
         _style(self)
 

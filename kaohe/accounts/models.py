@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,13 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("单位联络员")
     LEADER = "leader", _("领导")
     CADRE = "cadre", _("干部")
+    # 三员 (等保 level 3): they run the system and hold no business data; see access.py.
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITADMIN = "auditadmin", _("审计管理员")
+
+
+ADMIN_ROLES = (Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN)
 
 
 class User(AbstractUser):
@@ -44,6 +52,12 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="account",
     )
+    # Password rules (accounts/passwords.py): when it was last set, and whether its holder must choose a
+    # new one at the next login (an account someone else created or reset).
+    password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, default=timezone.now)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # Kept beside django-otp's devices so that the middleware knows without a query on every request.
+    second_factor_enrolled = models.BooleanField(_("已绑定身份验证器"), default=False)
 
     class Meta:
         verbose_name = _("账号")
@@ -77,3 +91,17 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.address}"
+
+
+class PasswordHistory(models.Model):
+    """An account's earlier password hashes, so that the last few cannot come back (PASSWORD_HISTORY)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.created_at:%Y-%m-%d}"

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -17,6 +19,7 @@ from kaohe.accounts.forms import (
     UserPasswordForm,
     account_list,
 )
+from kaohe.accounts.middleware import LAST_SEEN
 from kaohe.accounts.models import User
 from kaohe.org import selectors as org_selectors
 
@@ -25,6 +28,11 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[LAST_SEEN] = int(time.time())  # the idle-timeout clock starts here
+        return response
 
 
 @login_required
@@ -66,7 +74,7 @@ def _query_without_page(request) -> str:
 
 @require_http_methods(["GET", "POST"])
 @access.role_required(*access.ACCOUNT_MANAGERS)
-def user_create(request):
+def user_create_view(request):
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +110,7 @@ def user_edit(request, pk: int):
 
 @require_POST
 @access.role_required(*access.ACCOUNT_MANAGERS)
-def user_set_active(request, pk: int):
+def user_set_active_view(request, pk: int):
     account = _account(pk)
     active = request.POST.get("active") == "1"
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,8 +12,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.accounts.actors import Actor, SystemActor
 from kaohe.audit.head import head_advance, head_lock
-from kaohe.audit.models import GENESIS, AuditEntry, AuditHead
+from kaohe.audit.models import GENESIS, UNKEYED, AuditEntry, AuditHead
+from kaohe.crypto.configured import active_suite
+from kaohe.crypto.modes import CryptoError, Mac
+
+KEYED = frozenset(algorithm.value for algorithm in Mac)
 
 
 def _jsonable(value: Any) -> Any:
@@ -22,7 +28,7 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: Any = None,
     object_type: str = "",
@@ -44,7 +50,9 @@ def audit_record(
         seq=head.seq + 1,
         at=timezone.now(),
         actor=user,
-        actor_name=user.get_username() if user else (actor if isinstance(actor, str) else "system"),
+        actor_name=user.get_username()
+        if user
+        else (actor.name if isinstance(actor, SystemActor) else "system"),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -52,6 +60,7 @@ def audit_record(
         before=_jsonable(before),
         after=_jsonable(after),
         prev_hash=head.hash,
+        algorithm=active_suite().mac,
     )
     entry.hash = entry.compute_hash()
     entry.save()
@@ -74,13 +83,23 @@ def _entries() -> Iterator[AuditEntry]:
 
 def audit_verify() -> ChainBreak | None:
     """The first broken entry of the chain, or None when the chain is whole."""
-    prev_hash, expected_seq = GENESIS, 1
+    prev_hash, expected_seq, keyed = GENESIS, 1, False
     for entry in _entries():
         if entry.seq != expected_seq:
             return ChainBreak(expected_seq, "记录缺失（序号不连续）")
+        if entry.algorithm == UNKEYED and keyed:
+            # Only entries from before the upgrade may be unkeyed: a later one was forged without the key.
+            return ChainBreak(entry.seq, "有密钥的记录之后出现无密钥的记录（记录被改写）")
+        if entry.algorithm != UNKEYED and entry.algorithm not in KEYED:
+            return ChainBreak(entry.seq, f"不认识的算法“{entry.algorithm}”（记录被修改）")
+        keyed = keyed or entry.algorithm != UNKEYED
         if entry.prev_hash != prev_hash:
             return ChainBreak(entry.seq, "与前一条记录的哈希不一致（前一条被修改或删除）")
-        if entry.compute_hash() != entry.hash:
+        try:
+            expected = entry.compute_hash()
+        except CryptoError as error:
+            return ChainBreak(entry.seq, f"无法校验（{error}）")
+        if not hmac.compare_digest(expected, entry.hash):
             return ChainBreak(entry.seq, "内容与哈希不符（记录被修改）")
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     head = AuditHead.objects.filter(id=1).first()

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.actions import audit_record
 from kaohe.audit.models import AuditEntry
 
@@ -232,7 +233,7 @@ def restore_acknowledge(*, operator: str, reason: str) -> tuple[AnchorFinding, A
     released = [a for a in binding(anchors_read()) if a.seq > last_seq]
     with transaction.atomic():
         audit_record(
-            actor=operator,
+            actor=SystemActor(operator),
             action="audit.restore_acknowledge",
             object_type="audit.anchor",
             object_id=str(finding.restored_to.number) if finding.restored_to else "",

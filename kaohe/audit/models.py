@@ -1,8 +1,13 @@
-"""The audit log: append-only, hash-chained.
+"""The audit log: append-only, chained by a keyed MAC.
 
-Each entry's hash covers its own content and the previous entry's hash, and entries carry a gapless
-sequence number; `AuditHead` remembers the last sequence and hash so that removing the newest entries
+Each entry's MAC covers its own content and the previous entry's MAC, and entries carry a gapless
+sequence number; `AuditHead` remembers the last sequence and MAC so that removing the newest entries
 is detected too. `kaohe audit verify` walks the chain.
+
+The MAC is HMAC-SHA256 or HMAC-SM3 (CRYPTO_MODE) under a key the key provider holds outside the
+database, so someone who can write to the database cannot edit an entry and recompute the chain. Each
+entry names its algorithm: entries keep verifying after a switch of mode, and entries written before
+the chain was keyed ("sha256", a plain hash) verify as they were written.
 """
 
 import hashlib
@@ -12,7 +17,12 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from kaohe.crypto.configured import key_provider
+
 GENESIS = "0" * 64
+# Entries written before the chain was keyed: a plain SHA-256 over the same bytes.
+UNKEYED = "sha256"
+AUDIT_KEY_PURPOSE = "audit"
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -41,6 +51,7 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    algorithm = models.CharField(max_length=16)  # hmac-sha256, hmac-sm3, or sha256 (before keying)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -60,7 +71,7 @@ class AuditEntry(models.Model):
         raise ValueError("审计记录只能追加，不能删除。")
 
     def content(self) -> dict:
-        return {
+        content = {
             "seq": self.seq,
             "at": self.at.isoformat(),
             "actor": self.actor_id,
@@ -72,10 +83,18 @@ class AuditEntry(models.Model):
             "before": self.before,
             "after": self.after,
         }
+        if self.algorithm != UNKEYED:
+            content["algorithm"] = self.algorithm
+        return content
 
     def compute_hash(self) -> str:
+        """The entry's MAC (hex) under its own algorithm; CryptoError when the key is not available."""
         canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
-        return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
+        data = (self.prev_hash + canonical).encode()
+        if self.algorithm == UNKEYED:
+            return hashlib.sha256(data).hexdigest()
+        mac = key_provider().mac(purpose=AUDIT_KEY_PURPOSE, algorithm=self.algorithm, data=data)
+        return mac.hex()
 
 
 class AuditHead(models.Model):

@@ -21,9 +21,11 @@ from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.ballots import codes as codes_module
 from kaohe.ballots import filling, selectors
+from kaohe.ballots.digest import session_digest
 from kaohe.ballots.models import (
     UNIT_KINDS,
     Ballot,
@@ -38,14 +40,13 @@ from kaohe.ballots.models import (
     SessionTarget,
     TemplateKind,
 )
-from kaohe.ballots.seal import session_digest
 from kaohe.org.models import Cadre, Unit
-from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup, Phase
+from kaohe.plans.gate import Activity, lock_cycle
+from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup
 from kaohe.workbook.sheets import CellError
 
 logger = logging.getLogger(__name__)
 
-FIXED_PHASES = (Phase.PUBLIC_NOTICE, Phase.COMPLETED)
 MAX_CODES = 5000  # in one generation; a hall holds a few hundred
 ITEM_MAX = 30
 
@@ -102,7 +103,7 @@ def template_state(template: BallotTemplate) -> dict[str, Any]:
     return {"name": template.name, "kind": template.kind, "items": template.items}
 
 
-def template_copy(*, actor: Any, template: BallotTemplate, name: str) -> BallotTemplate:
+def template_copy(*, actor: Actor, template: BallotTemplate, name: str) -> BallotTemplate:
     """A copy of `template` under a new name, for the organiser to adapt."""
     name = name.strip()
     if not name:
@@ -127,7 +128,7 @@ def template_in_use(template: BallotTemplate) -> bool:
 
 
 def template_update(
-    *, actor: Any, template: BallotTemplate, name: str, items: Sequence[Mapping[str, Any]]
+    *, actor: Actor, template: BallotTemplate, name: str, items: Sequence[Mapping[str, Any]]
 ) -> BallotTemplate:
     """Rename a template and set its items. Built-in templates, and templates of a session that has started, are fixed."""
     name = name.strip()
@@ -200,15 +201,6 @@ def session_state(session: EvaluationSession) -> dict[str, Any]:
         },
         "targets": targets,
     }
-
-
-def _lock_cycle(cycle: AssessmentCycle) -> AssessmentCycle:
-    locked = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.phase in FIXED_PHASES:
-        raise _fail(
-            f"{locked.name}已进入{locked.get_phase_display()}阶段，测评会不能再新增、修改或开始。", "fixed"
-        )
-    return locked
 
 
 def _check_spec(cycle: AssessmentCycle, spec: SessionSpec, session: EvaluationSession | None) -> str:
@@ -298,10 +290,10 @@ def _write_parts(session: EvaluationSession, spec: SessionSpec) -> None:
     )
 
 
-def session_create(*, actor: Any, cycle: AssessmentCycle, spec: SessionSpec) -> EvaluationSession:
+def session_create(*, actor: Actor, cycle: AssessmentCycle, spec: SessionSpec) -> EvaluationSession:
     """A new 测评会 in draft: its targets, rater groups (names of the plan's 评价人权重), times and limit."""
     with transaction.atomic():
-        cycle = _lock_cycle(cycle)
+        cycle = lock_cycle(cycle, Activity.SESSIONS)
         limit = _check_spec(cycle, spec, None)
         session = EvaluationSession.objects.create(
             cycle=cycle,
@@ -326,10 +318,10 @@ def _lock_session(session: EvaluationSession) -> EvaluationSession:
     )
 
 
-def session_update(*, actor: Any, session: EvaluationSession, spec: SessionSpec) -> EvaluationSession:
+def session_update(*, actor: Actor, session: EvaluationSession, spec: SessionSpec) -> EvaluationSession:
     """Change a draft session. A rater group that has codes cannot be dropped."""
     with transaction.atomic():
-        cycle = _lock_cycle(session.cycle)
+        cycle = lock_cycle(session.cycle, Activity.SESSIONS)
         locked = _lock_session(session)
         if locked.status != SessionStatus.DRAFT:
             raise _fail(
@@ -370,7 +362,7 @@ class NewCode:
 
 
 def session_codes_generate(
-    *, actor: Any, session: EvaluationSession, counts: Mapping[str, int]
+    *, actor: Actor, session: EvaluationSession, counts: Mapping[str, int]
 ) -> list[NewCode]:
     """New one-time codes per rater group. The plaintext is returned once, for the slips, and never stored."""
     total = sum(counts.values())
@@ -421,10 +413,10 @@ def session_codes_generate(
         return generated
 
 
-def session_open(*, actor: Any, session: EvaluationSession) -> EvaluationSession:
+def session_open(*, actor: Actor, session: EvaluationSession) -> EvaluationSession:
     """Start taking ballots. A formal run starts only with no ballot and no rehearsal code left."""
     with transaction.atomic():
-        _lock_cycle(session.cycle)
+        lock_cycle(session.cycle, Activity.SESSIONS)
         locked = _lock_session(session)
         if locked.status != SessionStatus.DRAFT:
             raise _fail(
@@ -523,7 +515,7 @@ def _vacuum() -> None:
         logger.warning("VACUUM of the ballot tables failed", exc_info=True)
 
 
-def session_close(*, actor: Any, session: EvaluationSession) -> EvaluationSession:
+def session_close(*, actor: Actor, session: EvaluationSession) -> EvaluationSession:
     """Stop taking ballots; the session's contents are fixed from here on."""
     with transaction.atomic():
         locked = _lock_session(session)  # waits for every ballot being stored (they hold a key share)
@@ -546,7 +538,7 @@ def session_close(*, actor: Any, session: EvaluationSession) -> EvaluationSessio
         return locked
 
 
-def session_seal(*, actor: Any, session: EvaluationSession) -> EvaluationSession:
+def session_archive(*, actor: Actor, session: EvaluationSession) -> EvaluationSession:
     """Seal a closed session: the SHA-256 of its ballots (``seal``) is stored and written to the audit log."""
     with transaction.atomic():
         locked = _lock_session(session)
@@ -570,7 +562,7 @@ def session_seal(*, actor: Any, session: EvaluationSession) -> EvaluationSession
         return locked
 
 
-def session_void(*, actor: Any, session: EvaluationSession, reason: str) -> EvaluationSession:
+def session_void(*, actor: Actor, session: EvaluationSession, reason: str) -> EvaluationSession:
     """Void a session (its ballots stop counting), with a reason. The only way out of 已封存; never undone."""
     reason = (reason or "").strip()
     if not reason:
@@ -593,7 +585,7 @@ def session_void(*, actor: Any, session: EvaluationSession, reason: str) -> Eval
         return locked
 
 
-def session_rehearsal_purge(*, actor: Any, session: EvaluationSession) -> dict[str, int]:
+def session_rehearsal_purge(*, actor: Actor, session: EvaluationSession) -> dict[str, int]:
     """End a rehearsal: delete its ballots, marks, answers and codes, and put the session back to draft in
     formal mode. The audit entry holds the counts deleted and the counts left, which must be zero."""
     with transaction.atomic():

@@ -20,6 +20,7 @@ from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
 from kaohe.ballots import selectors
 from kaohe.ballots.models import EvaluationSession, SessionStatus
+from kaohe.plans.selectors import get_cycle
 
 REFRESH_SECONDS = 5
 LIVE_ROLES = (Role.ORGANISER, Role.ASSESSOR)
@@ -45,7 +46,7 @@ def get_live_session(user, cycle, pk: int) -> EvaluationSession:
 @role_required(*LIVE_ROLES)
 @require_GET
 def live_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     context = {"cycle": cycle, "sessions": live_sessions(request.user, cycle)}
     return render(request, "ballots/live_list.html", context)
 
@@ -54,7 +55,7 @@ def live_list(request: HttpRequest, year: int) -> HttpResponse:
 @never_cache
 @require_GET
 def live_turnout(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     session = get_live_session(request.user, cycle, pk)
     rows = selectors.turnout(session)
     expected = sum(r.expected for r in rows)

@@ -24,6 +24,8 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kaohe.accounts import access
+from kaohe.accounts.actors import Actor
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_record
 from kaohe.ballots import filling, selectors
@@ -42,7 +44,7 @@ from kaohe.workbook.sheets import Problems, WorkbookError, open_workbook, show
 
 GROUP = "group"
 NUMBER_MAX = 64
-PERMISSION = "ballots.type_paper_ballots"
+PERMISSION = access.PAPER_TYPIST_PERMISSION
 NOTHING = "（未填）"
 UNDECIDED = object()
 
@@ -303,7 +305,7 @@ def _lock_paper_session(session: EvaluationSession, *, open_only: bool = True) -
     return locked
 
 
-def _claim(session: EvaluationSession, slot: str, actor: Any) -> None:
+def _claim(session: EvaluationSession, slot: str, actor: Actor) -> None:
     holders = {t.slot: t for t in PaperTypist.objects.filter(session=session).select_related("user")}
     mine = holders.get(slot)
     if mine is not None:
@@ -329,7 +331,7 @@ def clean_number(number: str) -> str:
 
 def paper_entry_save(
     *,
-    actor: Any,
+    actor: Actor,
     session: EvaluationSession,
     slot: str,
     number: str,
@@ -371,7 +373,7 @@ def paper_entry_save(
         return entry
 
 
-def paper_entry_delete(*, actor: Any, session: EvaluationSession, slot: str, number: str) -> None:
+def paper_entry_delete(*, actor: Actor, session: EvaluationSession, slot: str, number: str) -> None:
     """Withdraw an entry (a 票号 mistyped): its typist, or an organiser."""
     with transaction.atomic():
         locked = _lock_paper_session(session)
@@ -390,7 +392,7 @@ def paper_entry_delete(*, actor: Any, session: EvaluationSession, slot: str, num
 
 
 def paper_resolve(
-    *, actor: Any, session: EvaluationSession, number: str, picks: Mapping[str, str]
+    *, actor: Actor, session: EvaluationSession, number: str, picks: Mapping[str, str]
 ) -> PaperResolution:
     """Decide every difference of one 票号: ``picks[field] = "a" or "b"`` (whose reading is right)."""
     with transaction.atomic():
@@ -475,7 +477,7 @@ def _store(session: EvaluationSession, ballots: Iterable[tuple[str, str, list[tu
     return len(made_ballots), len(made_marks), len(made_answers)
 
 
-def paper_ballots_commit(*, actor: Any, session: EvaluationSession) -> Committed:
+def paper_ballots_commit(*, actor: Actor, session: EvaluationSession) -> Committed:
     """Every settled 票号 becomes a Ballot (with its marks and answers); its entries and decision are
     deleted. One transaction; the rest stay for typing or deciding."""
     with transaction.atomic():
@@ -519,7 +521,7 @@ def paper_ballots_commit(*, actor: Any, session: EvaluationSession) -> Committed
         return result
 
 
-def paper_entries_discard(*, actor: Any, session: EvaluationSession) -> dict[str, int]:
+def paper_entries_discard(*, actor: Actor, session: EvaluationSession) -> dict[str, int]:
     """Delete every entry, decision and typist of a paper session that are still there (after it closed,
     or to start the typing over). Counts go to the audit log."""
     with transaction.atomic():
@@ -612,7 +614,7 @@ def _read_sheet(session: EvaluationSession, source: IO[bytes] | str) -> list[tup
 
 
 def paper_ballots_import(
-    *, actor: Any, session: EvaluationSession, source: IO[bytes] | str
+    *, actor: Actor, session: EvaluationSession, source: IO[bytes] | str
 ) -> dict[str, int]:
     """Import the workbook's 测评票 sheet (票号, 评价人类别, 对象编码, 评价) into an open paper session:
     all or nothing, every problem named by sheet, row, column and value (``WorkbookError``). A target

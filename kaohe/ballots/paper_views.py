@@ -22,10 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.accounts.models import User
 from kaohe.ballots import paper, selectors
 from kaohe.ballots.models import EvaluationSession, SessionKind, SessionStatus
 from kaohe.ballots.paper_forms import PaperEntryForm, PaperImportForm, ResolveForm
 from kaohe.ballots.paper_models import PaperEntry, TypistSlot
+from kaohe.plans.selectors import get_cycle
 from kaohe.workbook.sheets import WorkbookError
 
 
@@ -43,8 +45,8 @@ def typist_required(view):
     return wrapper
 
 
-def _paper_session(year: int, pk: int) -> EvaluationSession:
-    session = selectors.get_session(selectors.get_cycle(year), pk)
+def _paper_session(user: User, year: int, pk: int) -> EvaluationSession:
+    session = selectors.get_session(get_cycle(user, year), pk)
     if session.kind != SessionKind.PAPER:
         raise Http404("not a paper session")
     return session
@@ -63,7 +65,7 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 @never_cache
 @require_GET
 def paper_home(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    session = _paper_session(year, pk)
+    session = _paper_session(request.user, year, pk)
     is_organiser = request.user.has_role(*CYCLE_EDITORS)
     overview = paper.paper_overview(session)
     context = {
@@ -123,7 +125,7 @@ def _check_slot(request: HttpRequest, session, slot: str) -> HttpResponse | None
 @require_http_methods(["GET", "POST"])
 def paper_entry(request: HttpRequest, year: int, pk: int, slot: str) -> HttpResponse:
     """A typist's page: a blank paper ballot to type, or (?number=) their own entry to correct."""
-    session = _paper_session(year, pk)
+    session = _paper_session(request.user, year, pk)
     if slot not in TypistSlot.values:
         raise Http404("no such typist slot")
     refused = _check_slot(request, session, slot)
@@ -165,8 +167,8 @@ def paper_entry(request: HttpRequest, year: int, pk: int, slot: str) -> HttpResp
 
 @typist_required
 @require_POST
-def paper_entry_delete(request: HttpRequest, year: int, pk: int, slot: str) -> HttpResponse:
-    session = _paper_session(year, pk)
+def paper_entry_delete_view(request: HttpRequest, year: int, pk: int, slot: str) -> HttpResponse:
+    session = _paper_session(request.user, year, pk)
     if slot not in TypistSlot.values:
         raise Http404("no such typist slot")
     number = request.POST.get("number", "")
@@ -184,9 +186,9 @@ def paper_entry_delete(request: HttpRequest, year: int, pk: int, slot: str) -> H
 @role_required(*CYCLE_EDITORS)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def paper_resolve(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def paper_resolve_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """Decide the differences of one 票号 (?number=)."""
-    session = _paper_session(year, pk)
+    session = _paper_session(request.user, year, pk)
     number = request.GET.get("number", "") or request.POST.get("number", "")
     overview = paper.paper_overview(session)
     found = next((c for c in overview.comparisons if c.number == number), None)
@@ -218,7 +220,7 @@ def paper_resolve(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_POST
 def paper_commit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    session = _paper_session(year, pk)
+    session = _paper_session(request.user, year, pk)
     try:
         done = paper.paper_ballots_commit(actor=request.user, session=session)
     except ValidationError as error:
@@ -239,7 +241,7 @@ def paper_commit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_POST
 def paper_discard(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    session = _paper_session(year, pk)
+    session = _paper_session(request.user, year, pk)
     try:
         counts = paper.paper_entries_discard(actor=request.user, session=session)
     except ValidationError as error:
@@ -261,7 +263,7 @@ def paper_discard(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_POST
 def paper_import(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """The workbook's 测评票 sheet into the session: all or nothing, every problem listed."""
-    session = _paper_session(year, pk)
+    session = _paper_session(request.user, year, pk)
     form = PaperImportForm(request.POST, request.FILES)
     problems: list[str] = []
     if form.is_valid():

@@ -39,8 +39,8 @@ from kaohe.ballots.models import (
     TemplateKind,
 )
 from kaohe.org.models import Cadre, Unit
-from kaohe.plans.inputs import cycle_rule_settings, plan_rule_settings
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentPlan
+from kaohe.plans.rule_settings import cycle_rule_settings, plan_rule_settings
 from kaohe.rules.errors import InputError
 from kaohe.workbook.layout import SETTINGS_BY_NAME
 from kaohe.workbook.sheets import CellError
@@ -51,10 +51,6 @@ TALLY_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
 def min_group() -> int:
     """k: the fewest ballots a rater group may have to be shown on its own (setting BALLOT_MIN_GROUP)."""
     return max(1, int(getattr(settings, "BALLOT_MIN_GROUP", 3)))
-
-
-def get_cycle(year: int) -> AssessmentCycle:
-    return get_object_or_404(AssessmentCycle, year=year)
 
 
 def _count(model, **filters) -> Coalesce:
@@ -522,8 +518,18 @@ def session_has_data(session: EvaluationSession) -> bool:
     return Ballot.objects.filter(session=session).exists()
 
 
+def rater_groups_in_use(cycle: AssessmentCycle) -> set[str]:
+    """Rater groups of ballots that count (any session not voided): the plan keeps their weights."""
+    return set(
+        Ballot.objects.filter(session__cycle=cycle)
+        .exclude(session__status=SessionStatus.VOID)
+        .values_list("rater_group", flat=True)
+        .distinct()
+    )
+
+
 def counted_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:
-    """The sessions whose marks the rules count: not void, not a rehearsal (plans.inputs agrees)."""
+    """The sessions whose marks the rules count: not void, not a rehearsal (results.inputs agrees)."""
     return EvaluationSession.objects.filter(cycle=cycle).exclude(
         Q(status=SessionStatus.VOID) | Q(rehearsal=True)
     )

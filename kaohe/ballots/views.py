@@ -26,6 +26,7 @@ from kaohe.ballots.forms import (
     template_choices,
 )
 from kaohe.ballots.models import BallotTemplate, SessionStatus
+from kaohe.plans.selectors import get_cycle
 
 
 def public_base(request: HttpRequest | None) -> str:
@@ -48,7 +49,7 @@ def _add_errors(form, error: ValidationError) -> None:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def session_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     context = {
         "cycle": cycle,
         "sessions": selectors.cycle_sessions(cycle),
@@ -71,8 +72,8 @@ def _form_page(
 
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def session_create_view(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     if request.method == "GET":
         return _form_page(request, cycle, SessionForm(cycle=cycle))
     form = SessionForm(request.POST, cycle=cycle)
@@ -90,7 +91,7 @@ def session_create(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     if request.method == "GET":
         return _form_page(
@@ -130,7 +131,7 @@ def _detail(
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def session_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     return _detail(request, cycle, selectors.get_session(cycle, pk))
 
 
@@ -146,7 +147,7 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 @require_POST
 def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """Generate codes and answer with their file at once: the only time the codes exist in plaintext."""
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     form = CodesForm(request.POST, groups=selectors.session_groups(session))
     if form.is_valid():
@@ -169,7 +170,7 @@ def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 def _transition(request: HttpRequest, year: int, pk: int, action, done: str) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     try:
         action(actor=request.user, session=session)
@@ -182,26 +183,26 @@ def _transition(request: HttpRequest, year: int, pk: int, action, done: str) -> 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_open(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def session_open_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _transition(request, year, pk, actions.session_open, _("测评已开始。"))
 
 
 def _close_and_seal(*, actor, session):
     session = actions.session_close(actor=actor, session=session)
     if not session.rehearsal:
-        actions.session_seal(actor=actor, session=session)
+        actions.session_archive(actor=actor, session=session)
 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_close(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def session_close_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _transition(request, year, pk, _close_and_seal, _("测评已结束。"))
 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_seal(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _transition(request, year, pk, actions.session_seal, _("测评会已封存。"))
+def session_archive_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    return _transition(request, year, pk, actions.session_archive, _("测评会已封存。"))
 
 
 @role_required(*CYCLE_EDITORS)
@@ -218,8 +219,8 @@ def session_purge(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def session_void(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def session_void_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     form = VoidForm(request.POST)
     if form.is_valid():
@@ -235,8 +236,8 @@ def session_void(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_GET
-def session_tally(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def session_tally_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
     try:
         tally = selectors.session_tally(session)
@@ -249,7 +250,7 @@ def session_tally(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         return JsonResponse(tally.as_json(), json_dumps_params={"ensure_ascii": False})
     seal_ok = None
     if session.status == SessionStatus.SEALED:
-        from kaohe.ballots.seal import session_digest
+        from kaohe.ballots.digest import session_digest
 
         seal_ok = session_digest(session.pk) == session.seal
     context = {
@@ -297,7 +298,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def template_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(BallotTemplate, pk=pk)
     form = TemplateCopyForm(request.POST)
     if form.is_valid():

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django_tasks.base import Task
 
+from kaohe.accounts.actors import Actor
 from kaohe.jobs.models import Job, JobKind
-from kaohe.jobs.tasks import TASKS
-from kaohe.plans.models import AssessmentCycle
 
 
 class JobBusy(Exception):
@@ -22,13 +20,14 @@ class JobBusy(Exception):
 
 def job_start(
     *,
-    actor: Any,
+    actor: Actor,
     kind: JobKind,
-    cycle: AssessmentCycle | None = None,
+    task: Task[[str], None],
+    cycle: models.Model | None = None,
     upload: UploadedFile | None = None,
     note: str = "",
 ) -> Job:
-    """Record the job and enqueue its task; raises ``JobBusy`` while a compute of ``cycle`` is unfinished."""
+    """Record the job and enqueue ``task`` (the app's task that runs it, given the job's id); raises ``JobBusy`` while a compute of ``cycle`` is unfinished."""
     Job.objects.expire_stale()
     try:
         with transaction.atomic():
@@ -46,7 +45,7 @@ def job_start(
             raise
         raise JobBusy(busy) from error
     try:
-        TASKS[kind].enqueue(str(job.pk))
+        task.enqueue(str(job.pk))
     except Exception:
         job.file.delete(save=False)
         job.delete()

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.org.forms import validate_move_start, validate_unit_parent
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
@@ -52,14 +53,14 @@ def position_state(position: Position) -> dict[str, Any]:
 # --- categories -------------------------------------------------------------------------------------------
 
 
-def category_create(*, actor: Any, name: str, order: int = 0) -> UnitCategory:
+def category_create(*, actor: Actor, name: str, order: int = 0) -> UnitCategory:
     with transaction.atomic():
         category = UnitCategory.objects.create(name=name, order=order)
         audit_record(actor=actor, action="category.create", obj=category, after=category_state(category))
     return category
 
 
-def category_update(*, actor: Any, category: UnitCategory, name: str, order: int) -> UnitCategory:
+def category_update(*, actor: Actor, category: UnitCategory, name: str, order: int) -> UnitCategory:
     with transaction.atomic():
         before = category_state(category)
         category.name, category.order = name, order
@@ -74,7 +75,7 @@ def category_update(*, actor: Any, category: UnitCategory, name: str, order: int
 
 
 def unit_create(
-    *, actor: Any, code: str, name: str, category: UnitCategory, parent: Unit | None = None
+    *, actor: Actor, code: str, name: str, category: UnitCategory, parent: Unit | None = None
 ) -> Unit:
     """A unit and its leadership team."""
     with transaction.atomic():
@@ -85,7 +86,7 @@ def unit_create(
 
 
 def unit_update(
-    *, actor: Any, unit: Unit, code: str, name: str, category: UnitCategory, parent: Unit | None
+    *, actor: Actor, unit: Unit, code: str, name: str, category: UnitCategory, parent: Unit | None
 ) -> Unit:
     with transaction.atomic():
         validate_unit_parent(unit=unit, parent=parent)
@@ -103,7 +104,7 @@ def unit_update(
 
 def cadre_create(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     name: str,
     unit: Unit,
@@ -132,7 +133,7 @@ def cadre_create(
 
 def cadre_update(
     *,
-    actor: Any,
+    actor: Actor,
     cadre: Cadre,
     code: str,
     name: str,
@@ -152,7 +153,7 @@ def cadre_update(
 
 def cadre_move(
     *,
-    actor: Any,
+    actor: Actor,
     cadre: Cadre,
     unit: Unit,
     title: str,
@@ -186,7 +187,7 @@ def cadre_move(
     return position
 
 
-def position_update(*, actor: Any, position: Position, title: str, principal: bool) -> Position:
+def position_update(*, actor: Actor, position: Position, title: str, principal: bool) -> Position:
     """The title and principal flag of a position (a cadre's current one, from the views)."""
     with transaction.atomic():
         before = position_state(position)

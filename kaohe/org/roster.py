@@ -23,14 +23,16 @@ from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
+from kaohe.bulk import lock_roster, update_rows
 from kaohe.org.models import (
     Cadre,
     LeadershipTeam,
@@ -40,6 +42,8 @@ from kaohe.org.models import (
     pinyin_full,
     pinyin_initials,
 )
+from kaohe.workbook.archive import Limits
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import (
     CellError,
     Problem,
@@ -78,9 +82,6 @@ CADRE_COLUMNS = (
 )
 
 BATCH = 1000
-CLI_ACTOR = "命令行"
-# The key of the PostgreSQL advisory lock that serialises roster imports (any fixed 64-bit number).
-ROSTER_LOCK = 0x6B616F6865_0001
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -147,6 +148,10 @@ class CadreRow:
     end: datetime.date | None
 
 
+# A province has ≈5,000 units and 50,000 cadres: four times that, and the rows' XML with room to spare.
+ROSTER_LIMITS = Limits(expanded_bytes=512 * 1024 * 1024, sheet_rows=200_000, total_rows=250_000)
+
+
 @dataclass
 class RosterFile:
     units: list[UnitRow]
@@ -163,7 +168,7 @@ def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFil
     A file that cannot be opened raises ``WorkbookError``; None means a sheet or a required column is
     missing, so that checking the rows against each other and the database would mislead.
     """
-    with open_workbook(io.BytesIO(data), max_bytes=max_bytes) as book:
+    with open_workbook(io.BytesIO(data), max_bytes=max_bytes, limits=ROSTER_LIMITS) as book:
         unit_sheet = book.sheet(
             UNIT_SHEET, problems, required=UNIT_REQUIRED, optional=UNIT_OPTIONAL, must_exist=True
         )
@@ -495,7 +500,7 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 def roster_import(
     *,
-    actor: Any,
+    actor: Actor,
     source: IO[bytes] | bytes,
     file_name: str,
     max_bytes: int | None = None,
@@ -506,14 +511,14 @@ def roster_import(
     problems = Problems()
     roster = read_roster(data, problems, max_bytes=limit)
     if roster is None:
-        raise WorkbookError(sorted_problems(problems))
+        raise WorkbookError(sorted_problems(problems), problems.total)
     today = timezone.localdate()
     with transaction.atomic():
         lock_roster()
         stored = Stored.load()
         check_roster(roster, stored, problems, today=today)
         if problems:
-            raise WorkbookError(sorted_problems(problems))
+            raise WorkbookError(sorted_problems(problems), problems.total)
         result = _Writer(roster, stored, today).write()
         audit_record(
             actor=actor,
@@ -529,45 +534,6 @@ def roster_import(
             },
         )
     return result
-
-
-def lock_roster() -> None:
-    """Wait for any other import that writes the roster (roster or cycle workbook) to commit, so that this one
-    checks and writes against its result.
-
-    Two imports that both read the roster before either wrote would both create the same new category or
-    unit (an IntegrityError) or both move a cadre (two current positions, or one change lost). On SQLite
-    every transaction begins IMMEDIATE (settings.py), which takes the write lock first and so serialises
-    them already.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK])
-
-
-def update_rows(model: type[models.Model], fields: list[str], objects: list[Any]) -> None:
-    """Save ``fields`` of each object by primary key with one executemany.
-
-    Django's bulk_update builds a CASE expression per field over the whole batch: 50,000 changed cadres
-    took minutes and 600 MB that way, against a few seconds here.
-    """
-    if not objects:
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 — names from the model, values as parameters
-    with connection.cursor() as cursor:
-        for first in range(0, len(objects), 5000):
-            cursor.executemany(
-                sql,
-                [
-                    [column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns]
-                    + [obj.pk]
-                    for obj in objects[first : first + 5000]
-                ],
-            )
 
 
 @dataclass
@@ -768,7 +734,7 @@ def _sheet(book: XlsxWorkbook, name: str, columns: Iterable[str], widths: Iterab
         cell = WriteOnlyCell(sheet, value=column)
         cell.font = _HEADER_FONT
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     return sheet
 
 
@@ -827,10 +793,10 @@ def write_roster(target: Any) -> tuple[int, int]:
     for code, name, category, parent_id in (
         Unit.objects.order_by("code").values_list("code", "name", "category__name", "parent_id").iterator()
     ):
-        units.append([code, name, category, unit_codes.get(parent_id) if parent_id else None])
+        append_row(units, [code, name, category, unit_codes.get(parent_id) if parent_id else None])
         unit_count += 1
     for row in _cadre_rows(cadres, unit_codes):
-        cadres.append(row)
+        append_row(cadres, row)
         cadre_count += 1
     book.save(target)
     return unit_count, cadre_count

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaohe.accounts.access import ROSTER_EDITORS, role_required
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
-from kaohe.org import roster
+from kaohe.org import roster, tasks
 from kaohe.workbook.sheets import too_big_message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,11 +38,16 @@ class RosterUploadForm(forms.Form):
 
 @role_required(*ROSTER_EDITORS)
 @require_http_methods(["GET", "POST"])
-def roster_import(request: HttpRequest) -> HttpResponse:
+def roster_import_view(request: HttpRequest) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES) if request.method == "POST" else RosterUploadForm()
     if form.is_bound and form.is_valid():
         # A province's roster takes a while: the task queue imports it, the job page shows the outcome.
-        job = job_start(actor=request.user, kind=JobKind.ROSTER_IMPORT, upload=form.cleaned_data["file"])
+        job = job_start(
+            actor=request.user,
+            kind=JobKind.ROSTER_IMPORT,
+            task=tasks.roster_import_job,
+            upload=form.cleaned_data["file"],
+        )
         return redirect(job)
     return render(request, "org/roster_import.html", {"form": form})
 

@@ -153,7 +153,7 @@ def unit_detail(request, pk: int):
 
 @role_required(*ROSTER_EDITORS)
 @require_http_methods(["GET", "POST"])
-def unit_create(request):
+def unit_create_view(request):
     form = UnitForm(request.POST or None, initial={"parent": request.GET.get("parent", "")})
     if request.method == "POST" and form.is_valid():
         unit = actions.unit_create(actor=request.user, **form.cleaned_data)
@@ -247,7 +247,7 @@ def cadre_detail(request, pk: int):
 
 @role_required(*ROSTER_EDITORS)
 @require_http_methods(["GET", "POST"])
-def cadre_create(request):
+def cadre_create_view(request):
     form = CadreCreateForm(request.POST or None, initial={"unit": request.GET.get("unit", "")})
     if request.method == "POST" and form.is_valid():
         cadre = actions.cadre_create(actor=request.user, **form.cleaned_data)
@@ -270,7 +270,7 @@ def cadre_edit(request, pk: int):
 
 @role_required(*ROSTER_EDITORS)
 @require_http_methods(["GET", "POST"])
-def cadre_move(request, pk: int):
+def cadre_move_view(request, pk: int):
     cadre = selectors.get_cadre(request.user, pk)
     form = CadreMoveForm(request.POST or None, cadre=cadre)
     if request.method == "POST" and form.is_valid():
@@ -315,7 +315,7 @@ def category_list(request):
 
 @role_required(*ROSTER_EDITORS)
 @require_http_methods(["GET", "POST"])
-def category_create(request):
+def category_create_view(request):
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         category = actions.category_create(actor=request.user, **form.cleaned_data)

@@ -29,6 +29,7 @@ from kaohe.performance.forms import (
 )
 from kaohe.performance.models import AdjustmentStatus
 from kaohe.performance.views import add_errors, cycle_context, file_response
+from kaohe.plans.selectors import get_cycle
 
 PAGE_SIZE = 50
 
@@ -61,7 +62,7 @@ def _evidence_name(prefix: str, record) -> str:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def adjustment_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     adjustments = selectors.cycle_adjustments(request.user, cycle)
     form = AdjustmentFilterForm(request.GET)
     form.is_valid()
@@ -84,7 +85,7 @@ def adjustment_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def adjustment_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = AdjustmentForm(request.POST or None, request.FILES or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -109,8 +110,8 @@ def adjustment_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def adjustment_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def adjustment_decide_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     adjustment = selectors.get_adjustment(request.user, cycle, pk)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
@@ -131,7 +132,7 @@ def adjustment_decide(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def adjustment_evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
-    adjustment = selectors.get_adjustment(request.user, selectors.get_cycle(year), pk)
+    adjustment = selectors.get_adjustment(request.user, get_cycle(request.user, year), pk)
     if not adjustment.evidence:
         raise Http404
     return file_response(adjustment.evidence, _evidence_name("加减分佐证", adjustment))
@@ -143,7 +144,7 @@ def adjustment_evidence(request: HttpRequest, year: int, pk: int) -> FileRespons
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def veto_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = VetoFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -161,7 +162,7 @@ def veto_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def veto_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = VetoForm(request.POST or None, request.FILES or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,8 +185,8 @@ def veto_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def veto_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def veto_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     veto = selectors.get_veto(request.user, cycle, pk)
     try:
         actions.veto_delete(actor=request.user, veto=veto)
@@ -199,7 +200,7 @@ def veto_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def veto_evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
-    veto = selectors.get_veto(request.user, selectors.get_cycle(year), pk)
+    veto = selectors.get_veto(request.user, get_cycle(request.user, year), pk)
     if not veto.evidence:
         raise Http404
     return file_response(veto.evidence, _evidence_name("一票否决佐证", veto))
@@ -211,7 +212,7 @@ def veto_evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def sanction_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = SanctionFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -235,7 +236,7 @@ def sanction_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 def sanction_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = SanctionForm(request.POST or None, initial={"year": cycle.year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,8 +251,8 @@ def sanction_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def sanction_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def sanction_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     sanction = selectors.get_sanction(request.user, pk)
     try:
         actions.sanction_delete(actor=request.user, cycle=cycle, sanction=sanction)

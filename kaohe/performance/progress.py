@@ -9,7 +9,7 @@ Who sees what (deny by default; the view gives 403 to the other roles):
 - a department clerk: the units of the categories where their department owns indicators, counting only the
   scores on those indicators.
 
-What counts is what ``kaohe.plans.inputs`` gives the rules engine:
+What counts is what ``kaohe.results.inputs`` gives the rules engine:
 - an indicator of the unit's category that year is scored when it has the assessor's ``Verification`` or,
   failing that, the department's ``IndicatorScore``;
 - 指标考评 of a category without indicators, and 公众评议 / 领导评价 without collected data (responses,
@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -36,8 +37,8 @@ from django.utils.translation import gettext_noop as N_
 
 from kaohe.accounts.models import Role
 from kaohe.performance.models import IndicatorScore, LeaderRating, SelfEvaluation, Verification
-from kaohe.plans.inputs import cycle_rule_settings
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup, Indicator
+from kaohe.plans.rule_settings import cycle_rule_settings
 from kaohe.rules.errors import InputError
 from kaohe.rules.model import Component, RuleSettings
 from kaohe.surveys.models import SurveyResponse
@@ -264,7 +265,10 @@ def _fetch(queryset: QuerySet) -> list[tuple]:
     Skips Django's per-row converters, which cost more than the queries themselves on the ~30,000 rows of a
     province-scale page. Only for columns whose raw value is used as is (ids, counts) or only tested for None.
     """
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `__in` an empty list: a clerk whose department owns nothing that year
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

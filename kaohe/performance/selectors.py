@@ -29,22 +29,9 @@ from kaohe.performance.models import (
     Verification,
     Veto,
 )
-from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup, Indicator, Phase
-
-# Inputs are taken while the cycle is being carried out and evaluated; from 公示 on they are fixed.
-INPUT_PHASES = (Phase.IMPLEMENTATION, Phase.EVALUATION)
-
+from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup, Indicator
 
 # --- cycles -----------------------------------------------------------------------------------------------
-
-
-def current_cycle() -> AssessmentCycle | None:
-    """The latest cycle in 实施 or 评定: the one whose inputs the landing page is about."""
-    return AssessmentCycle.objects.filter(phase__in=INPUT_PHASES).order_by("-year").first()
-
-
-def get_cycle(year: int) -> AssessmentCycle:
-    return get_object_or_404(AssessmentCycle, year=year)
 
 
 def _assessed_units(cycle: AssessmentCycle) -> QuerySet[AssessedUnit]:

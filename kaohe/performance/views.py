@@ -34,7 +34,9 @@ from kaohe.performance.models import (
     Verification,
 )
 from kaohe.performance.scoresheet import read_score_sheet, write_score_sheet
+from kaohe.plans import gate
 from kaohe.plans.models import AssessmentCycle, Indicator, Target
+from kaohe.plans.selectors import cycle_open_for, get_cycle
 from kaohe.workbook.sheets import WorkbookError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +44,7 @@ EVIDENCE_READERS = (Role.ORGANISER, Role.ASSESSOR, Role.LIAISON)
 
 
 def cycle_context(cycle: AssessmentCycle) -> dict[str, Any]:
-    return {"cycle": cycle, "closed_reason": actions.closed_reason(cycle)}
+    return {"cycle": cycle, "closed_reason": gate.refusal(cycle, gate.Activity.INPUTS)}
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -171,7 +173,7 @@ TASKS = {
 @role_required(*INPUT_ROLES)
 @require_GET
 def inputs_home(request: HttpRequest) -> HttpResponse:
-    cycle = selectors.current_cycle()
+    cycle = cycle_open_for(gate.Activity.INPUTS)
     tasks: list[dict] = []
     note = ""
     if cycle is not None:
@@ -185,7 +187,7 @@ def inputs_home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.LIAISON)
 @require_GET
 def self_evaluation_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     assessed = selectors.liaison_unit(request.user, cycle)
     indicators = list(selectors.liaison_indicators(request.user, cycle).order_by("code"))
     evaluations = {
@@ -205,7 +207,7 @@ def self_evaluation_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(Role.LIAISON)
 @require_http_methods(["GET", "POST"])
 def self_evaluation_edit(request: HttpRequest, year: int, indicator_pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     indicator = selectors.get_liaison_indicator(request.user, cycle, indicator_pk)
     assessed = selectors.liaison_unit(request.user, cycle)
     evaluation = selectors.visible_self_evaluations(request.user, cycle).filter(indicator=indicator).first()
@@ -251,7 +253,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @role_required(Role.LIAISON)
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence(request.user, pk)
     evaluation = evidence.self_evaluation
     try:
@@ -321,7 +323,7 @@ def _grid_context(request, cycle, groups, **extra) -> dict[str, Any]:
 @role_required(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def score_grid(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     if request.method == "GET":
         return render(
             request,
@@ -375,7 +377,7 @@ def score_grid(request: HttpRequest, year: int) -> HttpResponse:
 def score_sheet(request: HttpRequest, year: int) -> HttpResponse:
     import tempfile
 
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     scores = {(s.unit_id, s.indicator_id): s.score for s in selectors.clerk_scores(request.user, cycle)}
     spool = tempfile.TemporaryFile()  # FileResponse closes it
     write_score_sheet(
@@ -396,7 +398,7 @@ class ScoreUploadForm(forms.Form):
 @role_required(Role.CLERK)
 @require_POST
 def score_upload(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     form = ScoreUploadForm(request.POST, request.FILES)
     sheet_problems: list[dict] = []
     problems: list[str] = []
@@ -451,7 +453,7 @@ def score_upload(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(Role.ASSESSOR)
 @require_GET
 def verification_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     units = list(selectors.assessor_units(request.user, cycle))
     per_category = dict(
         Indicator.objects.filter(cycle=cycle, category_id__in={a.category_id for a in units})
@@ -498,15 +500,15 @@ def _verification_page(request, cycle, assessed, bound: tuple[int, VerificationF
 @role_required(Role.ASSESSOR)
 @require_GET
 def verification_unit(request: HttpRequest, year: int, unit_pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     assessed = selectors.get_assessor_unit(request.user, cycle, unit_pk)
     return _verification_page(request, cycle, assessed)
 
 
 @role_required(Role.ASSESSOR)
 @require_POST
-def verification_set(request: HttpRequest, year: int, unit_pk: int, indicator_pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def verification_set_view(request: HttpRequest, year: int, unit_pk: int, indicator_pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     assessed = selectors.get_assessor_unit(request.user, cycle, unit_pk)
     indicator = selectors.get_assessor_indicator(request.user, cycle, assessed, indicator_pk)
     form = VerificationForm(request.POST, prefix=f"i{indicator.pk}")
@@ -533,7 +535,7 @@ def verification_set(request: HttpRequest, year: int, unit_pk: int, indicator_pk
 @role_required(Role.LEADER)
 @require_GET
 def rating_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     ratings = {r.unit_id: r for r in selectors.own_leader_ratings(request.user, cycle)}
     rows = [
         {"assessed": a, "rating": ratings.get(a.unit_id)} for a in selectors.leader_units(request.user, cycle)
@@ -545,7 +547,7 @@ def rating_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(Role.LEADER)
 @require_http_methods(["GET", "POST"])
 def rating_edit(request: HttpRequest, year: int, unit_pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     assessed = selectors.get_leader_unit(request.user, cycle, unit_pk)
     rating = selectors.own_leader_ratings(request.user, cycle).filter(unit_id=assessed.unit_id).first()
     initial = {"score": rating.score.normalize(), "comment": rating.comment} if rating else {}

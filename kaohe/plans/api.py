@@ -80,7 +80,7 @@ def list_cycles(request: HttpRequest):
 
 
 @router.get("/{year}", response=CycleDetailOut)
-def get_cycle(request: HttpRequest, year: int):
+def show_cycle(request: HttpRequest, year: int):
     _require(request)
     cycle = selectors.get_cycle(request.user, year)
     cycle.counts = selectors.cycle_counts(cycle)

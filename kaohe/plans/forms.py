@@ -36,7 +36,6 @@ from kaohe.rules.validation import check_settings
 from kaohe.workbook import layout
 from kaohe.workbook.sheets import CellError
 
-FROZEN_MESSAGE = _("已进入评定阶段，考核方案已锁定")
 HUNDRED = Decimal(100)
 
 # --- the plan ---------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ class Phase(models.TextChoices):
 
 
 PHASE_ORDER = [p.value for p in Phase]
-FROZEN_PHASES = (Phase.EVALUATION, Phase.PUBLIC_NOTICE, Phase.COMPLETED)
 
 
 class AssessmentCycle(models.Model):
@@ -44,7 +43,9 @@ class AssessmentCycle(models.Model):
     @property
     def plan_frozen(self) -> bool:
         """The plan is fixed once the cycle enters 评定."""
-        return self.phase in FROZEN_PHASES
+        from kaohe.plans.gate import Activity, allows
+
+        return not allows(self, Activity.PLAN)
 
 
 class AssessmentPlan(models.Model):
@@ -76,7 +77,7 @@ class AssessedUnit(models.Model):
     category = models.ForeignKey("org.UnitCategory", verbose_name=_("单位类别"), on_delete=models.PROTECT)
     advanced = models.BooleanField(_("先进单位"), default=False)
     # Given directly (imported from a workbook, or entered when not collected in the app). Collected
-    # data, where there is any, takes precedence: see plans.inputs.
+    # data, where there is any, takes precedence: see results.inputs.
     indicator_score = models.DecimalField(
         _("指标考评"), max_digits=7, decimal_places=4, null=True, blank=True
     )

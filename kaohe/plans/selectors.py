@@ -6,6 +6,7 @@ sees no cycle at all, and an object of another cycle is a 404, so ids cannot be 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,10 +15,10 @@ from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from kaohe.accounts.access import CYCLE_READERS
 from kaohe.accounts.models import Role, User
 from kaohe.org import selectors as org_selectors
 from kaohe.org.models import UnitCategory
+from kaohe.plans.gate import Activity, phases_allowing
 from kaohe.plans.models import (
     AssessedCadre,
     AssessedUnit,
@@ -32,21 +33,22 @@ from kaohe.workbook import layout
 HUNDRED = Decimal(100)
 
 
-def visible_cycles(user) -> QuerySet[AssessmentCycle]:
-    if user.has_role(*CYCLE_READERS):
+def visible_cycles(user: Any) -> QuerySet[AssessmentCycle]:
+    """Every cycle for an active account with a role, each of which works in cycles (what of a cycle a role
+    sees is its own pages' and selectors' business); none for anyone else."""
+    if user.has_role(*Role.values):
         return AssessmentCycle.objects.all()
     return AssessmentCycle.objects.none()
 
 
-def get_cycle(user, year: int) -> AssessmentCycle:
-    """The cycle of `year` if `user` may see cycles; 404 otherwise."""
+def get_cycle(user: Any, year: int) -> AssessmentCycle:
+    """The one getter of a cycle by its year for every app: 404 when there is none or `user` may not see it."""
     return get_object_or_404(visible_cycles(user), year=year)
 
 
-def current_cycle() -> AssessmentCycle | None:
-    """The latest cycle that is not completed, else the latest one."""
-    open_cycle = AssessmentCycle.objects.exclude(phase="completed").order_by("-year").first()
-    return open_cycle or AssessmentCycle.objects.order_by("-year").first()
+def cycle_open_for(activity: Activity) -> AssessmentCycle | None:
+    """The latest cycle whose phase allows `activity` (plans.gate): for inputs, the cycle under way."""
+    return AssessmentCycle.objects.filter(phase__in=phases_allowing(activity)).order_by("-year").first()
 
 
 def previous_cycle(year: int) -> AssessmentCycle | None:
@@ -87,16 +89,14 @@ def plan_rows(cycle: AssessmentCycle) -> list[SettingRow]:
     ]
 
 
+# Which rater groups a cycle's ballots use, asked of the app that keeps ballots: it sits above the cycle and
+# registers its answer when it starts (ballots/apps.py), so the plan never drops a group still in use.
+RATER_GROUPS_IN_USE: list[Callable[[AssessmentCycle], set[str]]] = []
+
+
 def used_rater_groups(cycle: AssessmentCycle) -> set[str]:
     """Rater groups of ballots that count (any session not voided)."""
-    from kaohe.ballots.models import Ballot, SessionStatus
-
-    return set(
-        Ballot.objects.filter(session__cycle=cycle)
-        .exclude(session__status=SessionStatus.VOID)
-        .values_list("rater_group", flat=True)
-        .distinct()
-    )
+    return set().union(*(groups_of(cycle) for groups_of in RATER_GROUPS_IN_USE))
 
 
 # --- participants -----------------------------------------------------------------------------------------

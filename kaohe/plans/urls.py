@@ -5,23 +5,23 @@ from kaohe.plans import views
 app_name = "plans"
 urlpatterns = [
     path("", views.cycle_list, name="cycle_list"),
-    path("new/", views.cycle_create, name="cycle_create"),
+    path("new/", views.cycle_create_view, name="cycle_create"),
     path("<int:year>/", views.cycle_detail, name="cycle_detail"),
     path("<int:year>/edit/", views.cycle_edit, name="cycle_edit"),
-    path("<int:year>/advance/", views.cycle_advance, name="cycle_advance"),
+    path("<int:year>/advance/", views.cycle_advance_view, name="cycle_advance"),
     path("<int:year>/plan/", views.plan_detail, name="plan_detail"),
     path("<int:year>/plan/edit/", views.plan_edit, name="plan_edit"),
     path("<int:year>/participants/units/", views.unit_list, name="unit_list"),
-    path("<int:year>/participants/enrol/", views.participants_enrol, name="participants_enrol"),
+    path("<int:year>/participants/enrol/", views.participants_enrol_view, name="participants_enrol"),
     path("<int:year>/participants/units/<int:pk>/mark/", views.unit_mark, name="unit_mark"),
     path("<int:year>/participants/units/<int:pk>/remove/", views.unit_remove, name="unit_remove"),
     path("<int:year>/participants/cadres/", views.cadre_list, name="cadre_list"),
     path("<int:year>/participants/cadres/<int:pk>/", views.cadre_edit, name="cadre_edit"),
     path("<int:year>/participants/cadres/<int:pk>/remove/", views.cadre_remove, name="cadre_remove"),
     path("<int:year>/indicators/", views.indicator_list, name="indicator_list"),
-    path("<int:year>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path("<int:year>/indicators/new/", views.indicator_create_view, name="indicator_create"),
     path("<int:year>/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
-    path("<int:year>/indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path("<int:year>/indicators/<int:pk>/delete/", views.indicator_delete_view, name="indicator_delete"),
     path("<int:year>/indicators/import/", views.indicator_import, name="indicator_import"),
     path("<int:year>/indicators/export/", views.indicator_export, name="indicator_export"),
     path("<int:year>/targets/", views.target_grid, name="target_grid"),
@@ -29,15 +29,7 @@ urlpatterns = [
     path("<int:year>/targets/import/", views.target_import, name="target_import"),
     path("<int:year>/targets/export/", views.target_export, name="target_export"),
     path("<int:year>/groups/", views.group_list, name="group_list"),
-    path("<int:year>/groups/new/", views.group_create, name="group_create"),
+    path("<int:year>/groups/new/", views.group_create_view, name="group_create"),
     path("<int:year>/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
-    path("<int:year>/groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
-]
-
-# The cycle as an assessment workbook (plans.transfer_views).
-from kaohe.plans import transfer_views  # noqa: E402
-
-urlpatterns += [
-    path("workbook/", transfer_views.workbook_import, name="workbook_import"),
-    path("<int:year>/workbook/", transfer_views.workbook_export, name="workbook_export"),
+    path("<int:year>/groups/<int:pk>/delete/", views.group_delete_view, name="group_delete"),
 ]

@@ -26,9 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import CYCLE_EDITORS, CYCLE_READERS, role_required
 from kaohe.org.models import UnitCategory
-from kaohe.plans import actions, books, selectors
+from kaohe.plans import actions, gate, indicator_workbook, selectors
 from kaohe.plans.forms import (
-    FROZEN_MESSAGE,
     PLAN_SECTIONS,
     AssessedCadreForm,
     AssessedUnitForm,
@@ -60,8 +59,8 @@ def _context(request: HttpRequest, cycle: AssessmentCycle, section: str, **extra
 
 def _frozen(request: HttpRequest, cycle: AssessmentCycle, to: str, *args: Any) -> HttpResponse | None:
     """A redirect with the refusal when the plan is frozen; None when it may still change."""
-    if cycle.plan_frozen:
-        messages.error(request, FROZEN_MESSAGE)
+    if refused := gate.refusal(cycle, gate.Activity.PLAN):
+        messages.error(request, refused)
         return redirect(to, cycle.year, *args)
     return None
 
@@ -99,7 +98,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
-def cycle_create(request: HttpRequest) -> HttpResponse:
+def cycle_create_view(request: HttpRequest) -> HttpResponse:
     latest = AssessmentCycle.objects.order_by("-year").first()
     initial = {"year": latest.year + 1 if latest else timezone.localdate().year}
     if latest is not None:
@@ -123,14 +122,14 @@ def _links(cycle: AssessmentCycle) -> list[tuple[str, str]]:
     links = []
     for label, name in (
         (_("录入进度"), "performance:progress"),
-        (_("绩效预览"), "performance:preview"),
+        (_("绩效预览"), "results:preview"),
         (_("公众评议"), "surveys:survey_list"),
         (_("民主测评"), "ballots:session_list"),
         (_("考核结果"), "results:home"),
         (_("加减分"), "performance:adjustment_list"),
         (_("一票否决"), "performance:veto_list"),
         (_("处分"), "performance:sanction_list"),
-        (_("导出考核工作簿"), "plans:workbook_export"),
+        (_("导出考核工作簿"), "cycle_workbook:export"),
     ):
         try:
             links.append((label, reverse(name, args=[cycle.year])))
@@ -172,7 +171,7 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def cycle_advance(request: HttpRequest, year: int) -> HttpResponse:
+def cycle_advance_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     try:
         actions.cycle_advance(
@@ -280,7 +279,7 @@ def unit_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def participants_enrol(request: HttpRequest, year: int) -> HttpResponse:
+def participants_enrol_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     if refused := _frozen(request, cycle, "plans:unit_list"):
         return refused
@@ -436,7 +435,7 @@ def indicator_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
-def indicator_create(request: HttpRequest, year: int) -> HttpResponse:
+def indicator_create_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     if refused := _frozen(request, cycle, "plans:indicator_list"):
         return refused
@@ -478,7 +477,7 @@ def indicator_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def indicator_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def indicator_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     indicator = selectors.get_indicator(request.user, cycle, pk)
     try:
@@ -512,7 +511,7 @@ def indicator_export(request: HttpRequest, year: int) -> FileResponse:
         )
         for i in selectors.indicators(cycle).order_by("category__order", "category__name", "code")
     ]
-    return _xlsx(lambda out: books.write_indicators(rows, out), f"{cycle.year}年度考核指标.xlsx")
+    return _xlsx(lambda out: indicator_workbook.write_indicators(rows, out), f"{cycle.year}年度考核指标.xlsx")
 
 
 def _import(
@@ -578,8 +577,8 @@ def target_edit(request: HttpRequest, year: int, unit: int, indicator: int) -> H
     item = get_object_or_404(selectors.assessed_units(cycle), unit_id=unit)
     chosen: Indicator = get_object_or_404(selectors.indicators(cycle), pk=indicator, category=item.category)
     back = f"{reverse('plans:target_grid', args=[cycle.year])}?category={item.category_id}"
-    if cycle.plan_frozen:
-        messages.error(request, FROZEN_MESSAGE)
+    if refused := gate.refusal(cycle, gate.Activity.PLAN):
+        messages.error(request, refused)
         return redirect(back)
     target = Target.objects.filter(cycle=cycle, unit_id=unit, indicator=chosen).first()
     initial = {}
@@ -631,7 +630,7 @@ def target_export(request: HttpRequest, year: int) -> FileResponse:
                     t.deadline if t else None,
                 )
             )
-    return _xlsx(lambda out: books.write_targets(rows, out), f"{cycle.year}年度目标任务.xlsx")
+    return _xlsx(lambda out: indicator_workbook.write_targets(rows, out), f"{cycle.year}年度目标任务.xlsx")
 
 
 # --- groups -----------------------------------------------------------------------------------------------
@@ -648,7 +647,7 @@ def group_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
-def group_create(request: HttpRequest, year: int) -> HttpResponse:
+def group_create_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     form = GroupForm(request.POST or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
@@ -683,7 +682,7 @@ def group_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def group_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def group_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     group = selectors.get_group(request.user, cycle, pk)
     actions.group_delete(actor=request.user, group=group)

@@ -6,7 +6,7 @@ What a person sees is the *current* final result of a cycle: the ``FinalResult``
 
 The acknowledgement (确认收到, with 本人意见 同意 / 有异议 and a text) is an entry of the audit chain, action
 ``result.acknowledge`` on the ``FinalResult``: the chain already records who, when and what, append-only,
-and a re-sealed result is a new ``FinalResult`` that needs its own acknowledgement. ``result_acknowledge``
+and a re-sealed result is a new ``FinalResult`` that needs its own acknowledgement. ``actions.result_acknowledge``
 locks the final result's row, so two submissions of one person cannot both pass the once-only check.
 
 Nobody reads anyone else's result here: a cadre gets the final results whose ``cadre`` is their own, a
@@ -21,15 +21,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import Role
-from kaohe.audit.actions import audit_record
 from kaohe.audit.models import AuditEntry
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
 from kaohe.results.models import FinalResult, Kind, ResultVoid, Seal
@@ -141,48 +137,6 @@ def acknowledgements(final_ids: list[int]) -> dict[int, Acknowledgement]:
 def acknowledgement_of(final: FinalResult) -> Acknowledgement | None:
     entry = _ack_entries().filter(object_id=str(final.pk)).first()
     return None if entry is None else Acknowledgement.from_entry(entry)
-
-
-def result_acknowledge(*, actor: Any, final: FinalResult, opinion: str, text: str = "") -> Acknowledgement:
-    """Record that ``actor`` received ``final`` and their 本人意见: once per final result, audited."""
-    text = text.strip()
-    if opinion not in Opinion.LABELS:
-        raise ValidationError(_("本人意见：请选择「同意」或「有异议」。"))
-    if opinion == Opinion.OBJECT and not text:
-        raise ValidationError(_("本人意见：选择「有异议」时请写明异议内容。"))
-    if len(text) > TEXT_MAX:
-        raise ValidationError(
-            _("意见内容：最多 %(max)d 个字，现有 %(count)d 个字。") % {"max": TEXT_MAX, "count": len(text)}
-        )
-    with transaction.atomic():
-        # The row lock serialises two submissions of the same result (PostgreSQL); SQLite writes one at a time.
-        locked = FinalResult.objects.select_for_update().select_related("cycle").get(pk=final.pk)
-        if latest_seal_ids().get(locked.cycle_id) != locked.seal_id:
-            raise ValidationError(_("这份考核结果已被新的定档结果取代，请刷新页面后确认新的结果。"))
-        if (locked.seal_id, locked.kind, locked.code) in voided_codes([locked.seal_id]):
-            raise ValidationError(_("这份考核结果已宣布无效，待重新考核后再确认。"))
-        if acknowledgement_of(locked) is not None:
-            raise ValidationError(
-                _("%(year)s年度的考核结果已经确认过，不能重复确认。") % {"year": locked.cycle.year}
-            )
-        name = getattr(actor, "full_name", "") or actor.get_username()
-        entry = audit_record(
-            actor=actor,
-            action=ACK_ACTION,
-            obj=locked,
-            object_type=ACK_OBJECT,
-            after={
-                "opinion": opinion,
-                "text": text,
-                "by": name,
-                "year": locked.cycle.year,
-                "seal": locked.seal_id,
-                "kind": locked.kind,
-                "code": locked.code,
-                "grade": locked.grade,
-            },
-        )
-    return Acknowledgement.from_entry(entry)
 
 
 # --- what one person sees ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
 from kaohe.plans.selectors import get_cycle
-from kaohe.results import feedback
+from kaohe.results import actions, feedback
 from kaohe.results.models import Kind
 
 PAGE_SIZE = 100
@@ -92,7 +92,7 @@ def feedback_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = AcknowledgementForm(request.POST)
     if form.is_valid():
         try:
-            feedback.result_acknowledge(
+            actions.result_acknowledge(
                 actor=request.user,
                 final=final,
                 opinion=form.cleaned_data["opinion"],

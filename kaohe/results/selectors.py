@@ -6,6 +6,7 @@ cycle. The heavy columns of a run (``inputs``, ``document``) are never loaded by
 
 from __future__ import annotations
 
+import datetime
 import json
 import zlib
 from collections import Counter, defaultdict
@@ -579,3 +580,66 @@ def shown_groups(democratic: dict[str, Any] | None) -> dict[str, Decimal]:
 
 
 GRADES_ALL = (*CADRE_GRADES, *TEAM_GRADES[1:], UNGRADED, PENDING)
+
+
+# --- the seal: what stops it, and what it covers ---------------------------------------------------------
+
+FINALISED_MESSAGE = "本年度考核结果已定档封存；如需重新考核，请先宣布有关结果无效"
+
+
+def finalisation_problems(cycle: AssessmentCycle, state: ResultsState, today: datetime.date) -> list[str]:
+    """Everything that stops finalising, each naming what and the numbers; empty when it may go ahead."""
+    if state.finalised:
+        return [FINALISED_MESSAGE]
+    problems = grading_problems(cycle, state)
+    if state.run is None:
+        return problems
+    notice = latest_notice(cycle, state.run)
+    if notice is None:
+        problems.append(f"第{state.run.version}次计算的拟定优秀名单尚未公示")
+        return problems
+    if today <= notice.ends_on:
+        problems.append(f"公示期至 {notice.ends_on} 结束，尚未期满（{notice.working_days} 个工作日）")
+    open_objections = notice.objections.filter(handled_at__isnull=True).count()
+    if open_objections:
+        problems.append(f"公示期间收到的反映还有 {open_objections} 条尚未处理")
+    published = [(e["kind"], e["code"]) for e in notice.excellent]
+    proposed = [(e["kind"], e["code"]) for e in proposed_excellent(cycle, state.run)]
+    if set(published) != set(proposed):
+        problems.append("公示后拟定优秀名单有变化（领导小组的决定有改动），请重新公示")
+    return problems
+
+
+def final_rows(cycle: AssessmentCycle, run: ComputeRun) -> list[dict[str, Any]]:
+    """The current run's results with the active decisions applied: what a seal covers."""
+    decisions = active_decisions(cycle)
+    rows = []
+    for r in Result.objects.filter(run=run).order_by("position").values(
+        "id", "kind", "code", "name", "unit_id", "unit__code", "cadre_id", "pool", "composite", "rank",
+        "pool_size", "grade", "flags", "explanation",
+    ):  # fmt: skip
+        decision = decisions.get((r["kind"], r["code"]))
+        rows.append(
+            {
+                "result_id": r["id"],
+                "unit_id": r["unit_id"],
+                "cadre_id": r["cadre_id"],
+                "kind": r["kind"],
+                "code": r["code"],
+                "name": r["name"],
+                "unit": r["unit__code"],
+                "pool": r["pool"],
+                "composite": None if r["composite"] is None else f"{r['composite']:.2f}",
+                "rank": r["rank"],
+                "pool_size": r["pool_size"],
+                "grade": final_grade(r["grade"], decision),
+                "computed_grade": r["grade"],
+                "flags": r["flags"],
+                "manual": decision is not None,
+                "manual_reason": ""
+                if decision is None
+                else f"{decision_label(decision)}：{decision.reason}".rstrip("："),
+                "explanation": r["explanation"],
+            }
+        )
+    return rows

@@ -7,14 +7,14 @@ R = "cycles/<int:year>/results/"
 urlpatterns = [
     path(R, views.home, name="home"),
     path(f"{R}compute/", views.compute, name="compute"),
-    path(f"{R}compare/", views.compare, name="compare"),
+    path(f"{R}compare/", views.compare_view, name="compare"),
     path(f"{R}review/", views.review, name="review"),
     path(f"{R}notice/", views.notice, name="notice"),
     path(f"{R}notice/<int:pk>/objections/", views.objection_create, name="objection_create"),
-    path(f"{R}objections/<int:pk>/handle/", views.objection_handle, name="objection_handle"),
-    path(f"{R}decisions/<int:pk>/withdraw/", views.decision_withdraw, name="decision_withdraw"),
+    path(f"{R}objections/<int:pk>/handle/", views.objection_handle_view, name="objection_handle"),
+    path(f"{R}decisions/<int:pk>/withdraw/", views.decision_withdraw_view, name="decision_withdraw"),
     path(f"{R}runs/<int:version>/export.xlsx", views.export, name="export"),
-    path(f"{R}runs/<int:version>/quota/", views.quota_approve, name="quota_approve"),
+    path(f"{R}runs/<int:version>/quota/", views.quota_approve_view, name="quota_approve"),
     path(f"{R}runs/<int:version>/finalise/", views.finalise, name="finalise"),
     path(f"{R}runs/<int:version>/void/", views.void, name="void"),
     path(f"{R}runs/<int:version>/<int:pk>/", views.result_detail, name="result_detail"),
@@ -39,4 +39,11 @@ urlpatterns += [
     ),
     path("dossiers/cadres/<int:pk>/", dossier_views.cadre_dossier_page, name="cadre_dossier"),
     path("dossiers/teams/<int:pk>/", dossier_views.team_dossier_page, name="team_dossier"),
+]
+
+# The live preview of unit performance while inputs come in (preview_views).
+from kaohe.results import preview_views  # noqa: E402
+
+urlpatterns += [
+    path("cycles/<int:year>/preview/", preview_views.preview, name="preview"),
 ]

@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from kaohe.audit.models import AuditEntry
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import canonical, selectors
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.results.models import FinalResult, Result
 from kaohe.rules import assess, assessment_document
 from kaohe.rules.errors import InputError

@@ -35,7 +35,7 @@ from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
-from kaohe.results import actions, selectors
+from kaohe.results import actions, selectors, tasks
 from kaohe.results.exports import write_run_workbook
 from kaohe.results.forms import (
     ComputeForm,
@@ -112,7 +112,7 @@ def home(request: HttpRequest, year: int) -> HttpResponse:
         else None
     )
     today = timezone.localdate()
-    problems = actions.finalisation_problems(cycle, state, today) if state.run else []
+    problems = selectors.finalisation_problems(cycle, state, today) if state.run else []
     notice = selectors.latest_notice(cycle, state.run) if state.run else None
     context = _context(
         request,
@@ -142,7 +142,13 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
         return redirect(_home(cycle))
     # A province takes about half a minute: the worker computes, the job page follows it.
     try:
-        job = job_start(actor=request.user, kind=JobKind.COMPUTE, cycle=cycle, note=form.cleaned_data["note"])
+        job = job_start(
+            actor=request.user,
+            kind=JobKind.COMPUTE,
+            task=tasks.compute_job,
+            cycle=cycle,
+            note=form.cleaned_data["note"],
+        )
     except JobBusy as busy:
         messages.error(request, _("本年度考核正在计算（排队中或进行中），请等这次计算完成后再重新计算。"))
         return redirect(busy.job)
@@ -151,7 +157,7 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*RESULT_READERS)
 @require_GET
-def compare(request: HttpRequest, year: int) -> HttpResponse:
+def compare_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     runs = list(selectors.runs(cycle))
     versions = [run.version for run in runs]
@@ -403,7 +409,7 @@ def decide(request: HttpRequest, year: int, version: int, pk: int) -> HttpRespon
 
 @role_required(*RESULT_DECIDERS)
 @require_POST
-def decision_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def decision_withdraw_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     decision = get_object_or_404(Decision, cycle=cycle, pk=pk)
     try:
@@ -417,7 +423,7 @@ def decision_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*RESULT_DECIDERS)
 @require_POST
-def quota_approve(request: HttpRequest, year: int, version: int) -> HttpResponse:
+def quota_approve_view(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
     form = QuotaApprovalForm(request.POST)
@@ -501,7 +507,7 @@ def objection_create(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*RESULT_MANAGERS)
 @require_POST
-def objection_handle(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def objection_handle_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     objection = get_object_or_404(
         Objection.objects.select_related("notice__cycle"), notice__cycle=cycle, pk=pk
@@ -530,7 +536,7 @@ def finalise(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
     try:
-        seal = actions.results_finalise(actor=request.user, cycle=cycle, run=run, today=timezone.localdate())
+        seal = actions.results_seal(actor=request.user, cycle=cycle, run=run, today=timezone.localdate())
     except ValidationError as error:
         _errors(request, error)
     else:

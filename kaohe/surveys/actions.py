@@ -17,9 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.org.models import Unit, UnitCategory
-from kaohe.plans.models import AssessedUnit, AssessmentCycle, Phase
+from kaohe.plans.gate import Activity, check_phase, lock_cycle, phases_allowing
+from kaohe.plans.models import AssessedUnit, AssessmentCycle
 from kaohe.surveys.forms import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -35,10 +37,9 @@ from kaohe.surveys.models import (
     SurveyMode,
     SurveyResponse,
 )
-from kaohe.surveys.selectors import ANSWER_PHASES, device_hash
+from kaohe.surveys.selectors import device_hash
 
 # From 公示 on the cycle's inputs are fixed: no new survey, setting or opening.
-FIXED_PHASES = (Phase.PUBLIC_NOTICE, Phase.COMPLETED)
 
 
 def survey_state(survey: PublicSurvey) -> dict[str, Any]:
@@ -57,23 +58,11 @@ def _text(value: Any) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def _lock_cycle(cycle: AssessmentCycle) -> AssessmentCycle:
-    # A phase change cannot slip between the check and the write.
-    locked = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-    if locked.phase in FIXED_PHASES:
-        raise ValidationError(
-            _("%(cycle)s已进入%(phase)s阶段，公众评议不能再新增或修改。")
-            % {"cycle": locked.name, "phase": locked.get_phase_display()},
-            code="fixed",
-        )
-    return locked
-
-
 def _new_token() -> str:
     return secrets.token_urlsafe(16)  # 128 bits: the link cannot be guessed
 
 
-def _create(actor: Any, cycle: AssessmentCycle, unit: Unit, mode: str) -> PublicSurvey:
+def _create(actor: Actor, cycle: AssessmentCycle, unit: Unit, mode: str) -> PublicSurvey:
     survey = PublicSurvey.objects.create(cycle=cycle, unit=unit, mode=mode, token=_new_token())
     audit_record(actor=actor, action="survey.create", obj=survey, after=survey_state(survey))
     return survey
@@ -84,11 +73,11 @@ def _check_mode(mode: str) -> None:
         raise ValidationError(_("方式「%(mode)s」无效") % {"mode": mode}, code="mode")
 
 
-def survey_create(*, actor: Any, cycle: AssessmentCycle, unit: Unit, mode: str) -> PublicSurvey:
+def survey_create(*, actor: Actor, cycle: AssessmentCycle, unit: Unit, mode: str) -> PublicSurvey:
     """One survey of a unit assessed in the cycle; a unit has at most one per cycle."""
     _check_mode(mode)
     with transaction.atomic():
-        cycle = _lock_cycle(cycle)
+        cycle = lock_cycle(cycle, Activity.SURVEYS)
         if not AssessedUnit.objects.filter(cycle=cycle, unit=unit).exists():
             raise ValidationError(
                 _("%(unit)s不是%(cycle)s的参加考核单位") % {"unit": unit.name, "cycle": cycle.name},
@@ -100,12 +89,12 @@ def survey_create(*, actor: Any, cycle: AssessmentCycle, unit: Unit, mode: str) 
 
 
 def survey_bulk_create(
-    *, actor: Any, cycle: AssessmentCycle, category: UnitCategory, mode: str
+    *, actor: Actor, cycle: AssessmentCycle, category: UnitCategory, mode: str
 ) -> list[PublicSurvey]:
     """A survey for every unit of `category` (that year) that has none yet; the units that have one are kept."""
     _check_mode(mode)
     with transaction.atomic():
-        cycle = _lock_cycle(cycle)
+        cycle = lock_cycle(cycle, Activity.SURVEYS)
         surveyed = PublicSurvey.objects.filter(cycle=cycle).values("unit_id")
         units = (
             Unit.objects.filter(assessments__cycle=cycle, assessments__category=category)
@@ -117,7 +106,7 @@ def survey_bulk_create(
 
 def survey_update(
     *,
-    actor: Any,
+    actor: Actor,
     survey: PublicSurvey,
     mode: str,
     question: str,
@@ -135,7 +124,7 @@ def survey_update(
     if errors:
         raise ValidationError(list(errors.values()), code="values")
     with transaction.atomic():
-        cycle = _lock_cycle(survey.cycle)
+        cycle = lock_cycle(survey.cycle, Activity.SURVEYS)
         locked = PublicSurvey.objects.select_for_update().select_related("unit").get(pk=survey.pk)
         before = survey_state(locked)
         values = (Decimal(satisfied_value), Decimal(basic_value), Decimal(unsatisfied_value))
@@ -159,17 +148,13 @@ def survey_update(
         return locked
 
 
-def survey_set_open(*, actor: Any, survey: PublicSurvey, is_open: bool) -> PublicSurvey:
+def survey_set_open(*, actor: Actor, survey: PublicSurvey, is_open: bool) -> PublicSurvey:
     """Open or close a survey. Opening needs the cycle in 实施 or 评定 and, in codes mode, some codes."""
     with transaction.atomic():
-        cycle = AssessmentCycle.objects.select_for_update().get(pk=survey.cycle_id)
+        cycle = lock_cycle(survey.cycle)
         locked = PublicSurvey.objects.select_for_update().select_related("unit").get(pk=survey.pk)
-        if is_open and cycle.phase not in ANSWER_PHASES:
-            raise ValidationError(
-                _("%(cycle)s处于%(phase)s阶段，公众评议只能在实施或评定阶段开放。")
-                % {"cycle": cycle.name, "phase": cycle.get_phase_display()},
-                code="phase",
-            )
+        if is_open:
+            check_phase(cycle, Activity.ANSWERS)
         if (
             is_open
             and locked.mode == SurveyMode.CODES
@@ -186,10 +171,10 @@ def survey_set_open(*, actor: Any, survey: PublicSurvey, is_open: bool) -> Publi
         return locked
 
 
-def survey_delete(*, actor: Any, survey: PublicSurvey) -> None:
+def survey_delete(*, actor: Actor, survey: PublicSurvey) -> None:
     """Delete a survey nobody has answered yet (its codes go with it)."""
     with transaction.atomic():
-        _lock_cycle(survey.cycle)
+        lock_cycle(survey.cycle, Activity.SURVEYS)
         locked = PublicSurvey.objects.select_for_update().select_related("unit").get(pk=survey.pk)
         if SurveyResponse.objects.filter(survey=locked).exists():
             raise ValidationError(_("已有公众作答的评议不能删除。"), code="answered")
@@ -201,14 +186,14 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def survey_codes_generate(*, actor: Any, survey: PublicSurvey, count: int) -> int:
+def survey_codes_generate(*, actor: Actor, survey: PublicSurvey, count: int) -> int:
     """Add a batch of `count` one-time codes to a codes-mode survey; returns the batch number."""
     if not 1 <= count <= MAX_CODES:
         raise ValidationError(
             _("生成数量「%(count)s」超出 1–%(max)s") % {"count": count, "max": MAX_CODES}, code="count"
         )
     with transaction.atomic():
-        _lock_cycle(survey.cycle)
+        lock_cycle(survey.cycle, Activity.SURVEYS)
         locked = PublicSurvey.objects.select_for_update().select_related("unit").get(pk=survey.pk)
         if locked.mode != SurveyMode.CODES:
             raise ValidationError(_("公开链接方式的评议不使用评议码。"), code="mode")
@@ -274,7 +259,7 @@ def survey_answer(
         current = (
             PublicSurvey.objects.filter(pk=survey.pk).values_list("is_open", "mode", "cycle__phase").first()
         )
-        if current is None or not current[0] or current[2] not in ANSWER_PHASES:
+        if current is None or not current[0] or current[2] not in phases_allowing(Activity.ANSWERS):
             raise refusal_closed()
         mode = current[1]
         if mode == SurveyMode.CODES:

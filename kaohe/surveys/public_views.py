@@ -101,7 +101,7 @@ def _form_page(
 @never_cache
 @ensure_csrf_cookie
 @require_http_methods(["GET", "POST"])
-def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
+def survey_answer_view(request: HttpRequest, token: str) -> HttpResponse:
     survey = selectors.get_public_survey(token)
     if not selectors.taking_answers(survey):
         return _refused(request, survey, actions.refusal_closed().message)

@@ -14,19 +14,14 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import salted_hmac
 
+from kaohe.decimals import mean
 from kaohe.org.models import UnitCategory
-from kaohe.plans.inputs import mean
-from kaohe.plans.models import AssessedUnit, AssessmentCycle, Phase
+from kaohe.plans.gate import Activity, allows
+from kaohe.plans.models import AssessedUnit, AssessmentCycle
 from kaohe.surveys.models import PublicSurvey, Satisfaction, SurveyCode, SurveyDevice, SurveyResponse
 
 MIN_RESPONSES = 3
-# Answers are taken while the cycle is carried out and evaluated, as every other input.
-ANSWER_PHASES = (Phase.IMPLEMENTATION, Phase.EVALUATION)
 CHOICES = (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED)
-
-
-def get_cycle(year: int) -> AssessmentCycle:
-    return get_object_or_404(AssessmentCycle, year=year)
 
 
 def _count(model, **filters) -> Coalesce:
@@ -160,7 +155,7 @@ def get_public_survey(token: str) -> PublicSurvey:
 
 
 def taking_answers(survey: PublicSurvey) -> bool:
-    return survey.is_open and survey.cycle.phase in ANSWER_PHASES
+    return survey.is_open and allows(survey.cycle, Activity.ANSWERS)
 
 
 def device_hash(survey: PublicSurvey, cookie: str) -> str:

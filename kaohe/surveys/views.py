@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.plans.selectors import get_cycle
 from kaohe.surveys import actions, selectors, slips
 from kaohe.surveys.forms import (
     CodeGenerateForm,
@@ -61,14 +62,14 @@ def _list_context(request: HttpRequest, cycle, create_form=None, bulk_form=None)
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def survey_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     return render(request, "surveys/survey_list.html", _list_context(request, cycle))
 
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def survey_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def survey_create_view(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     form = SurveyCreateForm(request.POST, units=selectors.units_without_survey(cycle))
     if form.is_valid():
         try:
@@ -89,8 +90,8 @@ def survey_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def survey_bulk_create(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def survey_bulk_create_view(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     form = SurveyBulkForm(request.POST, categories=selectors.assessed_categories(cycle))
     if form.is_valid():
         category = form.cleaned_data["category"]
@@ -141,7 +142,7 @@ def _detail_context(request: HttpRequest, cycle, survey: PublicSurvey, **forms) 
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def survey_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
     return render(request, "surveys/survey_detail.html", _detail_context(request, cycle, survey))
 
@@ -149,7 +150,7 @@ def survey_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_POST
 def survey_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
     # An unbound copy keeps the page's facts as stored while the form shows what was typed.
     form = SurveySettingsForm(
@@ -170,7 +171,7 @@ def survey_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_POST
 def survey_toggle(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
     wanted = request.POST.get("open")
     if wanted not in ("1", "0"):
@@ -188,8 +189,8 @@ def survey_toggle(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_POST
-def survey_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def survey_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
     try:
         actions.survey_delete(actor=request.user, survey=survey)
@@ -203,7 +204,7 @@ def survey_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_POST
 def code_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
     form = CodeGenerateForm(request.POST)
     if form.is_valid():
@@ -250,7 +251,7 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def codes_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+    cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
     found, _used, suffix = _slips(request, survey)
     content = slips.slips_pdf(
@@ -264,8 +265,8 @@ def codes_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*CYCLE_EDITORS)
 @require_GET
-def codes_xlsx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(year)
+def codes_xlsx_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
     found, used, suffix = _slips(request, survey)
     content = slips.codes_xlsx(unit=survey.unit.name, slips=found, used=used)

@@ -1,14 +1,28 @@
-"""The organiser's account pages: list, create, edit, deactivate/reactivate, reset a password."""
+"""The system administrator's account pages: list, create, edit, deactivate/reactivate, reset a password."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import PASSWORD
+from kaohe.accounts import actions
 from kaohe.accounts.models import Role, User
 from kaohe.audit.models import AuditEntry
 
-CAST = ["organiser", "committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider"]
-NOT_ORGANISERS = [name for name in CAST if name != "organiser"]
+CAST = [
+    "sysadmin",
+    "organiser",
+    "secadmin",
+    "auditadmin",
+    "committee",
+    "assessor",
+    "clerk",
+    "liaison",
+    "leader",
+    "cadre",
+    "outsider",
+]
+NOT_SYSADMINS = [name for name in CAST if name != "sysadmin"]
 NEW_PASSWORD = "Plum-blossom-2025"
 
 
@@ -41,13 +55,13 @@ def errors_of(response) -> str:
 # Access
 
 
-def test_organiser_opens_every_account_page(client_for, cast):
-    client = client_for("organiser")
+def test_sysadmin_opens_every_account_page(client_for, cast):
+    client = client_for("sysadmin")
     for url in page_urls(cast):
         assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.parametrize("name", NOT_ORGANISERS)
+@pytest.mark.parametrize("name", NOT_SYSADMINS)
 def test_other_roles_are_refused_every_account_page(client_for, cast, name):
     client = client_for(name)
     for url in page_urls(cast):
@@ -77,21 +91,21 @@ def test_anonymous_visitor_is_sent_to_login_from_every_account_page(client_for, 
     assert User.objects.get(pk=cast["leader"].pk).is_active
 
 
-def test_a_deactivated_organiser_is_refused(client_for, cast):
-    client = client_for("organiser")
-    User.objects.filter(pk=cast["organiser"].pk).update(is_active=False)
+def test_a_deactivated_sysadmin_is_refused(client_for, cast):
+    client = client_for("sysadmin")
+    User.objects.filter(pk=cast["sysadmin"].pk).update(is_active=False)
     response = client.get(reverse("accounts:user_list"))
     assert response.status_code == 302  # the session no longer authenticates an inactive account
 
 
 def test_unknown_account_is_404(client_for, cast):
-    response = client_for("organiser").get(reverse("accounts:user_edit", args=[999999]))
+    response = client_for("sysadmin").get(reverse("accounts:user_edit", args=[999999]))
     assert response.status_code == 404
 
 
-def test_the_account_list_is_in_the_organisers_navigation_only(client_for, cast):
+def test_the_account_list_is_in_the_sysadmins_navigation_only(client_for, cast):
     url = reverse("accounts:user_list")
-    assert url in client_for("organiser").get(reverse("home")).content.decode()
+    assert url in client_for("sysadmin").get(reverse("home")).content.decode()
     assert url not in client_for("committee").get(reverse("home")).content.decode()
 
 
@@ -99,7 +113,7 @@ def test_the_account_list_is_in_the_organisers_navigation_only(client_for, cast)
 
 
 def test_list_shows_every_account_with_its_scope(client_for, cast):
-    html = client_for("organiser").get(reverse("accounts:user_list")).content.decode()
+    html = client_for("sysadmin").get(reverse("accounts:user_list")).content.decode()
     for name in CAST:
         assert f">{name}</a>" in html
     assert "东城街道" in html  # the liaison's unit
@@ -109,14 +123,14 @@ def test_list_shows_every_account_with_its_scope(client_for, cast):
 
 
 def test_list_filters_by_role(client_for, cast):
-    html = client_for("organiser").get(reverse("accounts:user_list"), {"role": "liaison"}).content.decode()
+    html = client_for("sysadmin").get(reverse("accounts:user_list"), {"role": "liaison"}).content.decode()
     assert ">liaison</a>" in html
     assert ">outsider</a>" in html
     assert ">clerk</a>" not in html
 
 
 def test_list_searches_username_name_and_scope(client_for, cast):
-    client = client_for("organiser")
+    client = client_for("sysadmin")
     html = client.get(reverse("accounts:user_list"), {"q": "西山"}).content.decode()
     assert ">outsider</a>" in html
     assert ">liaison</a>" not in html
@@ -127,13 +141,13 @@ def test_list_searches_username_name_and_scope(client_for, cast):
 
 def test_list_filters_by_status(client_for, cast):
     User.objects.filter(pk=cast["leader"].pk).update(is_active=False)
-    html = client_for("organiser").get(reverse("accounts:user_list"), {"status": "inactive"}).content.decode()
+    html = client_for("sysadmin").get(reverse("accounts:user_list"), {"status": "inactive"}).content.decode()
     assert ">leader</a>" in html
     assert ">clerk</a>" not in html
 
 
 def test_htmx_filter_swaps_only_the_table(client_for, cast):
-    response = client_for("organiser").get(
+    response = client_for("sysadmin").get(
         reverse("accounts:user_list"), {"role": "clerk"}, headers={"HX-Request": "true"}
     )
     html = response.content.decode()
@@ -143,7 +157,7 @@ def test_htmx_filter_swaps_only_the_table(client_for, cast):
 
 
 def test_list_takes_a_fixed_number_of_queries(client_for, cast, django_assert_max_num_queries, roster):
-    client = client_for("organiser")
+    client = client_for("sysadmin")
     for i in range(20):
         User.objects.create_user(username=f"extra{i}", role=Role.ASSESSOR).assessment_groups.add(
             roster["group"]
@@ -154,7 +168,7 @@ def test_list_takes_a_fixed_number_of_queries(client_for, cast, django_assert_ma
 
 def test_list_is_paginated(client_for, cast):
     User.objects.bulk_create(User(username=f"bulk{i:03}", role=Role.LEADER) for i in range(60))
-    client = client_for("organiser")
+    client = client_for("sysadmin")
     html = client.get(reverse("accounts:user_list"), {"role": "leader"}).content.decode()
     assert "1 / 2" in html
     assert "page=2" in html
@@ -166,8 +180,8 @@ def test_list_is_paginated(client_for, cast):
 # Creating
 
 
-def test_organiser_creates_a_leader_who_can_then_log_in(client_for, client, cast):
-    response = client_for("organiser").post(reverse("accounts:user_create"), create_data())
+def test_sysadmin_creates_a_leader_who_can_then_log_in(client_for, client, cast):
+    response = client_for("sysadmin").post(reverse("accounts:user_create"), create_data())
     user = User.objects.get(username="newbie")
     assert response.status_code == 302
     assert response.url == reverse("accounts:user_edit", args=[user.pk])
@@ -177,31 +191,27 @@ def test_organiser_creates_a_leader_who_can_then_log_in(client_for, client, cast
     assert client.login(username="newbie", password=NEW_PASSWORD)
 
 
-def test_organiser_creates_a_liaison_of_a_unit(client_for, cast, roster):
+def test_sysadmin_creates_a_liaison_of_a_unit(client_for, cast, roster):
     unit = roster["units"]["b"]
-    client_for("organiser").post(
-        reverse("accounts:user_create"), create_data(role=Role.LIAISON, unit=unit.pk)
-    )
+    client_for("sysadmin").post(reverse("accounts:user_create"), create_data(role=Role.LIAISON, unit=unit.pk))
     assert User.objects.get(username="newbie").unit == unit
 
 
-def test_organiser_creates_a_clerk_of_a_department(client_for, cast, roster):
-    client_for("organiser").post(
+def test_sysadmin_creates_a_clerk_of_a_department(client_for, cast, roster):
+    client_for("sysadmin").post(
         reverse("accounts:user_create"), create_data(role=Role.CLERK, department=roster["department"].pk)
     )
     assert User.objects.get(username="newbie").department == roster["department"]
 
 
-def test_organiser_creates_an_account_for_a_cadre(client_for, cast, roster):
+def test_sysadmin_creates_an_account_for_a_cadre(client_for, cast, roster):
     cadre = roster["cadres"]["c1"]
-    client_for("organiser").post(
-        reverse("accounts:user_create"), create_data(role=Role.CADRE, cadre=cadre.pk)
-    )
+    client_for("sysadmin").post(reverse("accounts:user_create"), create_data(role=Role.CADRE, cadre=cadre.pk))
     assert User.objects.get(username="newbie").cadre == cadre
 
 
-def test_organiser_creates_an_assessor_in_an_assessment_group(client_for, cast, roster):
-    client_for("organiser").post(
+def test_sysadmin_creates_an_assessor_in_an_assessment_group(client_for, cast, roster):
+    client_for("sysadmin").post(
         reverse("accounts:user_create"),
         create_data(role=Role.ASSESSOR, assessment_groups=[roster["group"].pk]),
     )
@@ -210,7 +220,7 @@ def test_organiser_creates_an_assessor_in_an_assessment_group(client_for, cast, 
 
 
 def test_scope_fields_that_do_not_fit_the_role_are_not_kept(client_for, cast, roster):
-    client_for("organiser").post(
+    client_for("sysadmin").post(
         reverse("accounts:user_create"),
         create_data(
             role=Role.LEADER,
@@ -233,7 +243,7 @@ def test_scope_fields_that_do_not_fit_the_role_are_not_kept(client_for, cast, ro
     ],
 )
 def test_a_role_without_its_scope_is_refused(client_for, cast, role, message):
-    response = client_for("organiser").post(reverse("accounts:user_create"), create_data(role=role))
+    response = client_for("sysadmin").post(reverse("accounts:user_create"), create_data(role=role))
     assert response.status_code == 200
     assert message in errors_of(response)
     assert not User.objects.filter(username="newbie").exists()
@@ -241,7 +251,7 @@ def test_a_role_without_its_scope_is_refused(client_for, cast, role, message):
 
 def test_a_second_account_for_the_same_cadre_is_refused(client_for, cast, roster):
     cadre = roster["cadres"]["a2"]  # the cast's cadre already has it
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_create"), create_data(role=Role.CADRE, cadre=cadre.pk)
     )
     assert "干部 李明（GB002）已有账号“cadre”" in errors_of(response)
@@ -249,7 +259,7 @@ def test_a_second_account_for_the_same_cadre_is_refused(client_for, cast, roster
 
 
 def test_a_duplicate_username_is_refused_whatever_its_case(client_for, cast):
-    client = client_for("organiser")
+    client = client_for("sysadmin")
     for username in ("clerk", "Clerk"):
         response = client.post(reverse("accounts:user_create"), create_data(username=username))
         assert f"用户名“{username}”已被使用" in errors_of(response)
@@ -257,7 +267,7 @@ def test_a_duplicate_username_is_refused_whatever_its_case(client_for, cast):
 
 
 def test_a_username_with_spaces_or_symbols_is_refused(client_for, cast):
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_create"), create_data(username="zhang san!")
     )
     assert response.status_code == 200
@@ -274,7 +284,7 @@ def test_a_username_with_spaces_or_symbols_is_refused(client_for, cast):
     ],
 )
 def test_a_weak_password_is_refused_in_chinese(client_for, cast, password, message):
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_create"), create_data(password1=password, password2=password)
     )
     assert message in errors_of(response)
@@ -282,7 +292,7 @@ def test_a_weak_password_is_refused_in_chinese(client_for, cast, password, messa
 
 
 def test_mismatched_passwords_are_refused(client_for, cast):
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_create"), create_data(password2=NEW_PASSWORD + "x")
     )
     assert "输入的两个密码不一致" in errors_of(response)
@@ -290,9 +300,9 @@ def test_mismatched_passwords_are_refused(client_for, cast):
 
 
 def test_creating_an_account_is_audited_without_the_password(client_for, cast):
-    client_for("organiser").post(reverse("accounts:user_create"), create_data())
+    client_for("sysadmin").post(reverse("accounts:user_create"), create_data())
     entry = AuditEntry.objects.get(action="user.create")
-    assert entry.actor == cast["organiser"]
+    assert entry.actor == cast["sysadmin"]
     assert entry.after["username"] == "newbie"
     assert entry.after["role"] == Role.LEADER
     stored = str(entry.before) + str(entry.after)
@@ -304,9 +314,9 @@ def test_creating_an_account_is_audited_without_the_password(client_for, cast):
 # Editing
 
 
-def test_organiser_changes_a_liaisons_unit(client_for, cast, roster):
+def test_sysadmin_changes_a_liaisons_unit(client_for, cast, roster):
     liaison = cast["liaison"]
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_edit", args=[liaison.pk]),
         {"full_name": "新名字", "role": Role.LIAISON, "unit": roster["units"]["c"].pk},
     )
@@ -321,16 +331,14 @@ def test_organiser_changes_a_liaisons_unit(client_for, cast, roster):
 
 def test_the_edit_form_shows_the_current_scope(client_for, cast, roster):
     html = (
-        client_for("organiser")
-        .get(reverse("accounts:user_edit", args=[cast["assessor"].pk]))
-        .content.decode()
+        client_for("sysadmin").get(reverse("accounts:user_edit", args=[cast["assessor"].pk])).content.decode()
     )
     assert f'value="{roster["group"].pk}" id="id_assessment_groups_0" checked' in html
 
 
 def test_changing_a_role_moves_the_scope(client_for, cast, roster):
     assessor = cast["assessor"]
-    client_for("organiser").post(
+    client_for("sysadmin").post(
         reverse("accounts:user_edit", args=[assessor.pk]),
         {"role": Role.CLERK, "department": roster["department"].pk},
     )
@@ -342,7 +350,7 @@ def test_changing_a_role_moves_the_scope(client_for, cast, roster):
 
 def test_editing_a_liaison_without_a_unit_is_refused(client_for, cast):
     liaison = cast["liaison"]
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_edit", args=[liaison.pk]), {"role": Role.LIAISON}
     )
     assert "单位联络员必须选择所属单位" in errors_of(response)
@@ -352,7 +360,7 @@ def test_editing_a_liaison_without_a_unit_is_refused(client_for, cast):
 
 def test_moving_a_cadre_account_to_a_cadre_who_has_one_is_refused(client_for, cast, roster):
     other = User.objects.create_user(username="other", role=Role.CADRE, cadre=roster["cadres"]["b1"])
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_edit", args=[other.pk]),
         {"role": Role.CADRE, "cadre": roster["cadres"]["a2"].pk},
     )
@@ -362,26 +370,32 @@ def test_moving_a_cadre_account_to_a_cadre_who_has_one_is_refused(client_for, ca
 
 
 def test_a_cadre_account_keeps_its_own_cadre_on_edit(client_for, cast, roster):
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_edit", args=[cast["cadre"].pk]),
         {"role": Role.CADRE, "cadre": roster["cadres"]["a2"].pk, "full_name": "李明"},
     )
     assert response.status_code == 302
 
 
-def test_organiser_cannot_change_their_own_role(client_for, cast):
-    organiser = cast["organiser"]
-    response = client_for("organiser").post(
-        reverse("accounts:user_edit", args=[organiser.pk]), {"role": Role.LEADER}
+def test_sysadmin_cannot_change_their_own_role(client_for, cast):
+    sysadmin = cast["sysadmin"]
+    response = client_for("sysadmin").post(
+        reverse("accounts:user_edit", args=[sysadmin.pk]), {"role": Role.LEADER}
     )
-    assert "不能修改自己账号的角色" in errors_of(response)
-    organiser.refresh_from_db()
-    assert organiser.role == Role.ORGANISER
+    assert "管理员账号由安全管理员管理" in errors_of(response)
+    sysadmin.refresh_from_db()
+    assert sysadmin.role == Role.SYSADMIN
+
+
+def test_an_organiser_cannot_change_their_own_role(cast):
+    organiser = cast["organiser"]
+    with pytest.raises(ValidationError, match="不能修改自己账号的角色"):
+        actions.user_update(actor=organiser, user=organiser, role=Role.LEADER)
 
 
 def test_an_edit_that_changes_nothing_writes_no_audit(client_for, cast):
     clerk = cast["clerk"]
-    client_for("organiser").post(
+    client_for("sysadmin").post(
         reverse("accounts:user_edit", args=[clerk.pk]),
         {"role": Role.CLERK, "department": clerk.department_id, "full_name": clerk.full_name},
     )
@@ -391,20 +405,20 @@ def test_an_edit_that_changes_nothing_writes_no_audit(client_for, cast):
 # The permission to type paper ballots
 
 
-def test_organiser_lets_a_clerk_type_paper_ballots_and_it_is_audited(client_for, cast):
+def test_sysadmin_lets_a_clerk_type_paper_ballots_and_it_is_audited(client_for, cast):
     clerk = cast["clerk"]
     data = {"role": Role.CLERK, "department": clerk.department_id, "full_name": clerk.full_name}
     edit = reverse("accounts:user_edit", args=[clerk.pk])
 
-    client_for("organiser").post(edit, {**data, "may_type_paper_ballots": "on"})
+    client_for("sysadmin").post(edit, {**data, "may_type_paper_ballots": "on"})
 
     assert User.objects.get(pk=clerk.pk).has_perm("ballots.type_paper_ballots")
     entry = AuditEntry.objects.get(action="user.update")
     assert (entry.before["may_type_paper_ballots"], entry.after["may_type_paper_ballots"]) == (False, True)
-    html = client_for("organiser").get(edit).content.decode()
+    html = client_for("sysadmin").get(edit).content.decode()
     assert 'id="id_may_type_paper_ballots" checked' in html
 
-    client_for("organiser").post(edit, data)
+    client_for("sysadmin").post(edit, data)
 
     assert not User.objects.get(pk=clerk.pk).has_perm("ballots.type_paper_ballots")
     entry = AuditEntry.objects.filter(action="user.update").latest("seq")
@@ -412,7 +426,7 @@ def test_organiser_lets_a_clerk_type_paper_ballots_and_it_is_audited(client_for,
 
 
 def test_an_assessor_may_be_created_as_a_typist(client_for, cast, roster):
-    client_for("organiser").post(
+    client_for("sysadmin").post(
         reverse("accounts:user_create"),
         create_data(role=Role.ASSESSOR, assessment_groups=[roster["group"].pk], may_type_paper_ballots="on"),
     )
@@ -422,7 +436,7 @@ def test_an_assessor_may_be_created_as_a_typist(client_for, cast, roster):
 
 @pytest.mark.parametrize("role", [Role.LEADER, Role.COMMITTEE])
 def test_the_permission_is_not_kept_for_a_role_that_may_not_type(client_for, cast, role):
-    client_for("organiser").post(
+    client_for("sysadmin").post(
         reverse("accounts:user_create"), create_data(role=role, may_type_paper_ballots="on")
     )
     assert not User.objects.get(username="newbie").has_perm("ballots.type_paper_ballots")
@@ -431,10 +445,10 @@ def test_the_permission_is_not_kept_for_a_role_that_may_not_type(client_for, cas
 def test_a_typist_moved_to_a_role_that_may_not_type_loses_the_permission(client_for, cast, roster):
     clerk = cast["clerk"]
     edit = reverse("accounts:user_edit", args=[clerk.pk])
-    client_for("organiser").post(
+    client_for("sysadmin").post(
         edit, {"role": Role.CLERK, "department": clerk.department_id, "may_type_paper_ballots": "on"}
     )
-    client_for("organiser").post(
+    client_for("sysadmin").post(
         edit, {"role": Role.LIAISON, "unit": roster["units"]["a"].pk, "may_type_paper_ballots": "on"}
     )
     assert not User.objects.get(pk=clerk.pk).has_perm("ballots.type_paper_ballots")
@@ -443,16 +457,16 @@ def test_a_typist_moved_to_a_role_that_may_not_type_loses_the_permission(client_
 # Deactivating and reactivating
 
 
-def test_organiser_deactivates_and_reactivates_an_account(client_for, client, cast):
+def test_sysadmin_deactivates_and_reactivates_an_account(client_for, client, cast):
     leader = cast["leader"]
-    organiser = client_for("organiser")
+    organiser = client_for("sysadmin")
     url = reverse("accounts:user_set_active", args=[leader.pk])
     assert organiser.post(url, {"active": "0"}).status_code == 302
     leader.refresh_from_db()
     assert not leader.is_active
     organiser.logout()
     assert not client.login(username="leader", password=PASSWORD)
-    client.force_login(cast["organiser"])
+    client.force_login(cast["sysadmin"])
     client.post(url, {"active": "1"})
     leader.refresh_from_db()
     assert leader.is_active
@@ -469,25 +483,25 @@ def test_a_deactivated_account_is_logged_out_of_its_session(client_for, cast):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_organiser_cannot_deactivate_themselves(client_for, cast):
-    organiser = cast["organiser"]
-    client = client_for("organiser")
+def test_sysadmin_cannot_deactivate_themselves(client_for, cast):
+    sysadmin = cast["sysadmin"]
+    client = client_for("sysadmin")
     response = client.post(
-        reverse("accounts:user_set_active", args=[organiser.pk]), {"active": "0"}, follow=True
+        reverse("accounts:user_set_active", args=[sysadmin.pk]), {"active": "0"}, follow=True
     )
-    assert "不能停用自己的账号" in response.content.decode()
-    organiser.refresh_from_db()
-    assert organiser.is_active
+    assert "管理员账号由安全管理员管理" in response.content.decode()
+    sysadmin.refresh_from_db()
+    assert sysadmin.is_active
 
 
 def test_set_active_refuses_get(client_for, cast):
-    response = client_for("organiser").get(reverse("accounts:user_set_active", args=[cast["leader"].pk]))
+    response = client_for("sysadmin").get(reverse("accounts:user_set_active", args=[cast["leader"].pk]))
     assert response.status_code == 405
 
 
 def test_there_is_no_way_to_delete_an_account(client_for, cast):
     html = (
-        client_for("organiser").get(reverse("accounts:user_edit", args=[cast["leader"].pk])).content.decode()
+        client_for("sysadmin").get(reverse("accounts:user_edit", args=[cast["leader"].pk])).content.decode()
     )
     assert "删除" not in html.replace("账号不能删除", "")
 
@@ -495,8 +509,8 @@ def test_there_is_no_way_to_delete_an_account(client_for, cast):
 # Resetting a password
 
 
-def test_organiser_resets_a_password(client_for, client, cast):
-    response = client_for("organiser").post(
+def test_sysadmin_resets_a_password(client_for, client, cast):
+    response = client_for("sysadmin").post(
         reverse("accounts:user_password", args=[cast["clerk"].pk]),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
@@ -509,7 +523,7 @@ def test_organiser_resets_a_password(client_for, client, cast):
 
 
 def test_a_weak_new_password_is_refused_in_chinese(client_for, client, cast):
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_password", args=[cast["clerk"].pk]), {"password1": "123", "password2": "123"}
     )
     html = response.content.decode()
@@ -522,24 +536,24 @@ def test_a_weak_new_password_is_refused_in_chinese(client_for, client, cast):
 
 
 def test_a_new_password_like_the_username_is_refused(client_for, cast):
-    response = client_for("organiser").post(
+    response = client_for("sysadmin").post(
         reverse("accounts:user_password", args=[cast["leader"].pk]),
         {"password1": "leader1234", "password2": "leader1234"},
     )
     assert "密码跟 用户名 太相似了" in response.content.decode()
 
 
-def test_organiser_resetting_their_own_password_stays_logged_in(client_for, cast):
-    client = client_for("organiser")
+def test_sysadmin_resetting_their_own_password_stays_logged_in(client_for, cast):
+    client = client_for("sysadmin")
     client.post(
-        reverse("accounts:user_password", args=[cast["organiser"].pk]),
+        reverse("accounts:user_password", args=[cast["sysadmin"].pk]),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert client.get(reverse("accounts:user_list")).status_code == 200
 
 
 def test_pages_carry_no_inline_script_or_style(client_for, cast):
-    client = client_for("organiser")
+    client = client_for("sysadmin")
     for url in page_urls(cast):
         html = client.get(url).content.decode()
         assert "<script>" not in html and "style=" not in html and " onclick=" not in html

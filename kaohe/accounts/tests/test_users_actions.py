@@ -14,7 +14,7 @@ PASSWORD = "Plum-blossom-2025"
 
 def test_user_create_refuses_a_liaison_without_a_unit(cast):
     with pytest.raises(ValidationError) as refused:
-        actions.user_create(actor=cast["organiser"], username="x1", password=PASSWORD, role=Role.LIAISON)
+        actions.user_create(actor=cast["sysadmin"], username="x1", password=PASSWORD, role=Role.LIAISON)
     assert refused.value.message_dict == {"unit": ["单位联络员必须选择所属单位。"]}
     assert not User.objects.filter(username="x1").exists()
     assert not AuditEntry.objects.exists()
@@ -22,19 +22,19 @@ def test_user_create_refuses_a_liaison_without_a_unit(cast):
 
 def test_user_create_refuses_an_unknown_role(cast):
     with pytest.raises(ValidationError) as refused:
-        actions.user_create(actor=cast["organiser"], username="x1", password=PASSWORD, role="root")
+        actions.user_create(actor=cast["sysadmin"], username="x1", password=PASSWORD, role="root")
     assert "角色“root”不存在" in refused.value.message_dict["role"][0]
 
 
 def test_user_create_refuses_a_duplicate_username(cast):
     with pytest.raises(ValidationError) as refused:
-        actions.user_create(actor=cast["organiser"], username="LEADER", password=PASSWORD, role=Role.LEADER)
+        actions.user_create(actor=cast["sysadmin"], username="LEADER", password=PASSWORD, role=Role.LEADER)
     assert refused.value.message_dict == {"username": ["用户名“LEADER”已被使用。"]}
 
 
 def test_user_create_refuses_a_weak_password_in_chinese(cast):
     with pytest.raises(ValidationError) as refused:
-        actions.user_create(actor=cast["organiser"], username="x1", password="abc", role=Role.LEADER)
+        actions.user_create(actor=cast["sysadmin"], username="x1", password="abc", role=Role.LEADER)
     assert "密码太短，至少需要 10 个字符。" in refused.value.message_dict["password1"]
     assert not User.objects.filter(username="x1").exists()
 
@@ -42,7 +42,7 @@ def test_user_create_refuses_a_weak_password_in_chinese(cast):
 def test_user_create_refuses_a_second_account_for_a_cadre(cast, roster):
     with pytest.raises(ValidationError) as refused:
         actions.user_create(
-            actor=cast["organiser"],
+            actor=cast["sysadmin"],
             username="x1",
             password=PASSWORD,
             role=Role.CADRE,
@@ -53,7 +53,7 @@ def test_user_create_refuses_a_second_account_for_a_cadre(cast, roster):
 
 def test_user_create_audits_the_scope_and_never_the_password(cast, roster):
     user = actions.user_create(
-        actor=cast["organiser"],
+        actor=cast["sysadmin"],
         username="x1",
         password=PASSWORD,
         role=Role.ASSESSOR,
@@ -81,7 +81,7 @@ def test_user_create_audits_the_scope_and_never_the_password(cast, roster):
 
 def test_user_set_password_audits_no_secret(cast):
     clerk = cast["clerk"]
-    actions.user_set_password(actor=cast["organiser"], user=clerk, password=PASSWORD)
+    actions.user_set_password(actor=cast["sysadmin"], user=clerk, password=PASSWORD)
     clerk.refresh_from_db()
     entry = AuditEntry.objects.get()
     assert (entry.before, entry.after) == (None, None)
@@ -92,21 +92,21 @@ def test_user_set_password_refuses_a_weak_password_and_keeps_the_old(cast):
     clerk = cast["clerk"]
     old_hash = clerk.password
     with pytest.raises(ValidationError):
-        actions.user_set_password(actor=cast["organiser"], user=clerk, password="1234567890")
+        actions.user_set_password(actor=cast["sysadmin"], user=clerk, password="1234567890")
     clerk.refresh_from_db()
     assert clerk.password == old_hash
 
 
 def test_user_set_active_twice_writes_one_audit_record(cast):
     for _ in range(2):
-        actions.user_set_active(actor=cast["organiser"], user=cast["leader"], active=False)
+        actions.user_set_active(actor=cast["sysadmin"], user=cast["leader"], active=False)
     assert AuditEntry.objects.filter(action="user.deactivate").count() == 1
 
 
 def test_user_update_rolls_back_entirely_when_refused(cast, roster):
     assessor = cast["assessor"]
     with pytest.raises(ValidationError):
-        actions.user_update(actor=cast["organiser"], user=assessor, role=Role.LIAISON, full_name="改名")
+        actions.user_update(actor=cast["sysadmin"], user=assessor, role=Role.LIAISON, full_name="改名")
     assessor.refresh_from_db()
     assert assessor.full_name == "assessor"
     assert assessor.role == Role.ASSESSOR

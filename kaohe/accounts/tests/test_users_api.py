@@ -1,16 +1,28 @@
-"""The accounts API: the list for the organiser, `me` for anyone logged in."""
+"""The accounts API: the list for the system administrator, `me` for anyone logged in."""
 
 import pytest
 
 from kaohe.accounts.models import Role, User
 
-CAST = ["organiser", "committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider"]
+CAST = [
+    "sysadmin",
+    "organiser",
+    "secadmin",
+    "auditadmin",
+    "committee",
+    "assessor",
+    "clerk",
+    "liaison",
+    "leader",
+    "cadre",
+    "outsider",
+]
 USERS = "/api/accounts/users"
 ME = "/api/accounts/me"
 
 
-def test_organiser_lists_every_account_with_its_scope(client_for, cast, roster):
-    body = client_for("organiser").get(USERS).json()
+def test_sysadmin_lists_every_account_with_its_scope(client_for, cast, roster):
+    body = client_for("sysadmin").get(USERS).json()
     assert body["count"] == len(CAST)
     accounts = {item["username"]: item for item in body["items"]}
     assert set(accounts) == set(CAST)
@@ -28,8 +40,8 @@ def test_organiser_lists_every_account_with_its_scope(client_for, cast, roster):
     assert all("password" not in item for item in body["items"])
 
 
-def test_organiser_filters_the_list_by_role_status_and_search(client_for, cast):
-    client = client_for("organiser")
+def test_sysadmin_filters_the_list_by_role_status_and_search(client_for, cast):
+    client = client_for("sysadmin")
     liaisons = client.get(USERS, {"role": "liaison"}).json()["items"]
     assert sorted(item["username"] for item in liaisons) == ["liaison", "outsider"]
     User.objects.filter(username="leader").update(is_active=False)
@@ -40,13 +52,13 @@ def test_organiser_filters_the_list_by_role_status_and_search(client_for, cast):
 
 
 def test_the_list_is_paginated(client_for, cast):
-    body = client_for("organiser").get(USERS, {"limit": 3, "offset": 3}).json()
+    body = client_for("sysadmin").get(USERS, {"limit": 3, "offset": 3}).json()
     assert body["count"] == len(CAST)
     assert len(body["items"]) == 3
 
 
 def test_the_list_takes_a_fixed_number_of_queries(client_for, cast, roster, django_assert_max_num_queries):
-    client = client_for("organiser")
+    client = client_for("sysadmin")
     for i in range(20):
         User.objects.create_user(username=f"extra{i}", role=Role.ASSESSOR).assessment_groups.add(
             roster["group"]
@@ -55,7 +67,7 @@ def test_the_list_takes_a_fixed_number_of_queries(client_for, cast, roster, djan
         assert client.get(USERS).status_code == 200
 
 
-@pytest.mark.parametrize("name", [name for name in CAST if name != "organiser"])
+@pytest.mark.parametrize("name", [name for name in CAST if name != "sysadmin"])
 def test_other_roles_are_refused_the_list(client_for, cast, name):
     assert client_for(name).get(USERS).status_code == 403
 
@@ -79,7 +91,7 @@ def test_me_gives_each_role_its_scope(client_for, cast, roster):
     assert client_for("cadre").get(ME).json()["scope"]["cadre"]["code"] == "GB002"
     groups = client_for("assessor").get(ME).json()["scope"]["assessment_groups"]
     assert [group["name"] for group in groups] == ["第一考核组"]
-    organiser = client_for("organiser").get(ME).json()["scope"]
+    organiser = client_for("sysadmin").get(ME).json()["scope"]
     assert organiser == {"unit": None, "department": None, "cadre": None, "assessment_groups": []}
 
 

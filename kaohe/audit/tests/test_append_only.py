@@ -4,6 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.accounts.models import Role, User
 from kaohe.audit.actions import audit_record, audit_verify
 from kaohe.audit.models import AuditEntry, AuditHead
@@ -17,7 +18,7 @@ postgres_only = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 def test_audit_record_outside_a_transaction_raises():
     with pytest.raises(RuntimeError, match="inside a transaction"):
-        audit_record(actor="system", action="unit.update", object_type="org.unit", object_id="1")
+        audit_record(actor=SystemActor("system"), action="unit.update", object_type="org.unit", object_id="1")
     assert not AuditEntry.objects.exists()
     assert not AuditHead.objects.exists()
 
@@ -25,11 +26,11 @@ def test_audit_record_outside_a_transaction_raises():
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_write_leaves_no_audit_entry():
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        audit_record(actor="system", action="unit.update", object_type="org.unit", object_id="1")
+        audit_record(actor=SystemActor("system"), action="unit.update", object_type="org.unit", object_id="1")
         1 / 0  # noqa: B018
     assert not AuditEntry.objects.exists()
     with transaction.atomic():
-        audit_record(actor="system", action="unit.update", object_type="org.unit", object_id="1")
+        audit_record(actor=SystemActor("system"), action="unit.update", object_type="org.unit", object_id="1")
     assert AuditEntry.objects.get().seq == 1
     assert audit_verify() is None
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.actions import audit_record, audit_verify
 from kaohe.audit.models import AuditEntry, AuditHead
 
@@ -58,7 +59,7 @@ def database_url(role: str) -> str:
 @pytest.mark.parametrize("statement", REFUSED)
 def test_the_app_role_cannot_cut_or_rewrite_the_audit_log(app_role, statement):
     with transaction.atomic():
-        audit_record(actor="system", action="unit.update", object_type="org.unit", object_id="1")
+        audit_record(actor=SystemActor("system"), action="unit.update", object_type="org.unit", object_id="1")
     with connect_as(app_role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute(statement)
     assert AuditEntry.objects.count() == 1 and AuditHead.objects.get().seq == 1
@@ -79,7 +80,7 @@ def test_the_app_role_owns_nothing_and_reads_and_writes_rows(app_role):
 @postgres_only
 def test_the_app_appends_to_the_audit_log_as_that_role_and_the_database_advances_the_head(app_role):
     with transaction.atomic():
-        audit_record(actor="system", action="unit.update", object_type="org.unit", object_id="1")
+        audit_record(actor=SystemActor("system"), action="unit.update", object_type="org.unit", object_id="1")
     script = (
         "from django.db import transaction\n"
         "from kaohe.audit.actions import audit_record\n"
@@ -110,7 +111,7 @@ def test_the_app_appends_to_the_audit_log_as_that_role_and_the_database_advances
 @postgres_only
 def test_an_entry_that_does_not_follow_the_head_is_refused_by_the_database(app_role):
     with transaction.atomic():
-        audit_record(actor="system", action="unit.update", object_type="org.unit", object_id="1")
+        audit_record(actor=SystemActor("system"), action="unit.update", object_type="org.unit", object_id="1")
     with connect_as(app_role) as conn, pytest.raises(psycopg.errors.IntegrityConstraintViolation):
         conn.execute(
             "INSERT INTO audit_auditentry (seq, at, actor_name, action, object_type, object_id, object_repr,"

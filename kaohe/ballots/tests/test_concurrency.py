@@ -113,7 +113,7 @@ def test_10000_codes_submitted_concurrently_store_exactly_10000_ballots(world):
 
 
 def test_closing_while_ballots_arrive_seals_exactly_the_ballots_stored(world):
-    from kaohe.ballots.seal import session_digest
+    from kaohe.ballots.digest import session_digest
 
     session = world["session"]
     made = actions.session_codes_generate(actor=world["organiser"], session=session, counts={"下级": 400})
@@ -137,5 +137,5 @@ def test_closing_while_ballots_arrive_seals_exactly_the_ballots_stored(world):
     assert set(outcomes) <= {"stored", "本次测评已结束"}
     assert Ballot.objects.filter(session=session).count() == stored
     assert BallotToken.objects.filter(session=session, used=True).count() == stored
-    sealed = actions.session_seal(actor=world["organiser"], session=session)
+    sealed = actions.session_archive(actor=world["organiser"], session=session)
     assert sealed.seal == session_digest(session.pk)

@@ -101,7 +101,8 @@ def test_a_clerk_granted_on_the_account_page_types_and_one_not_granted_is_refuse
     session = paper_world["session"]
     clerk = paper_world["cast"]["clerk"]
     other = make_user("clerk2", "clerk", department=clerk.department)
-    client_for("organiser").post(
+    # Accounts are the system administrator's (三员).
+    client_for("sysadmin").post(
         reverse("accounts:user_edit", args=[clerk.pk]),
         {"role": "clerk", "department": clerk.department_id, "may_type_paper_ballots": "on"},
     )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots import actions, codes, selectors
+from kaohe.ballots.digest import session_digest
 from kaohe.ballots.models import (
     Ballot,
     BallotItemAnswer,
@@ -13,10 +14,9 @@ from kaohe.ballots.models import (
     Mark,
     SessionStatus,
 )
-from kaohe.ballots.seal import session_digest
 from kaohe.ballots.tests.conftest import filled, make_spec, template
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessmentPlan, Phase
+from kaohe.results.inputs import cycle_assessment_input
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +211,7 @@ def test_closing_then_sealing_writes_the_seal_to_the_audit_log(world):
     for code in world["codes"]["下级"][:3]:
         actions.ballot_submit(code=code, data=filled(session))
     actions.session_close(actor=organiser, session=session)
-    sealed = actions.session_seal(actor=organiser, session=session)
+    sealed = actions.session_archive(actor=organiser, session=session)
     assert sealed.status == SessionStatus.SEALED
     assert len(sealed.seal) == 64 and sealed.seal == session_digest(session.pk)
     entry = AuditEntry.objects.get(action="ballot_session.seal")
@@ -242,18 +242,18 @@ def test_closing_rewrites_the_ballots_without_changing_them(world):
 
 def test_refusals_of_closing_sealing_and_reopening(world):
     session, organiser = world["session"], world["organiser"]
-    assert refusal(lambda: actions.session_seal(actor=organiser, session=session)) == [
+    assert refusal(lambda: actions.session_archive(actor=organiser, session=session)) == [
         "测评会「第一场」进行中，只有已结束的测评会可以封存"
     ]
     actions.session_close(actor=organiser, session=session)
     assert refusal(lambda: actions.session_close(actor=organiser, session=session)) == [
         "测评会「第一场」已结束，只有进行中的测评会可以结束"
     ]
-    actions.session_seal(actor=organiser, session=session)
+    actions.session_archive(actor=organiser, session=session)
     assert refusal(lambda: actions.session_open(actor=organiser, session=session)) == [
         "测评会「第一场」已封存，只有未开始的测评会可以开始"
     ]
-    assert refusal(lambda: actions.session_seal(actor=organiser, session=session)) == [
+    assert refusal(lambda: actions.session_archive(actor=organiser, session=session)) == [
         "测评会「第一场」已封存，只有已结束的测评会可以封存"
     ]
 
@@ -262,7 +262,7 @@ def test_a_sealed_session_can_only_be_voided_with_a_reason_and_then_stops_counti
     session, organiser = world["session"], world["organiser"]
     actions.ballot_submit(code=world["codes"]["下级"][0], data=filled(session))
     actions.session_close(actor=organiser, session=session)
-    actions.session_seal(actor=organiser, session=session)
+    actions.session_archive(actor=organiser, session=session)
     assert len(cycle_assessment_input(world["cycle"]).marks) == 4
     assert refusal(lambda: actions.session_void(actor=organiser, session=session, reason=" ")) == [
         "请填写作废原因"
@@ -342,7 +342,7 @@ def test_a_rehearsal_cannot_be_sealed_and_only_a_rehearsal_can_be_purged(cast, r
     actions.session_codes_generate(actor=organiser, session=rehearsal, counts={"上级": 1})
     actions.session_open(actor=organiser, session=rehearsal)
     actions.session_close(actor=organiser, session=rehearsal)
-    assert refusal(lambda: actions.session_seal(actor=organiser, session=rehearsal)) == [
+    assert refusal(lambda: actions.session_archive(actor=organiser, session=rehearsal)) == [
         "演练测评会不能封存；演练结束后请清除演练数据"
     ]
     actions.session_void(actor=organiser, session=rehearsal, reason="不用了")

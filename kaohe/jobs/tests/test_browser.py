@@ -8,6 +8,7 @@ from kaohe.accounts.models import Role, User
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import Job, JobKind, JobStatus
 from kaohe.plans.models import AssessmentCycle
+from kaohe.results.tasks import compute_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +17,7 @@ def test_the_job_page_shows_the_end_of_a_job_without_a_reload(page, live_server,
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     organiser = User.objects.create_user(username="organiser", password=PASSWORD, role=Role.ORGANISER)
     cycle = AssessmentCycle.objects.create(year=2025, name="2025年度考核")
-    job = job_start(actor=organiser, kind=JobKind.COMPUTE, cycle=cycle)
+    job = job_start(actor=organiser, kind=JobKind.COMPUTE, task=compute_job, cycle=cycle)
 
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "organiser")

@@ -16,8 +16,10 @@ from kaohe.audit.models import AuditEntry
 from kaohe.jobs.actions import JobBusy, job_start
 from kaohe.jobs.models import Job, JobKind, JobStatus
 from kaohe.org.models import Unit
+from kaohe.org.tasks import roster_import_job
 from kaohe.org.tests.test_roster_books import new_roster
 from kaohe.plans.models import AssessmentCycle
+from kaohe.results.tasks import compute_job
 from kaohe.rules.errors import InputError
 
 ROLES = ["organiser", "committee", "assessor", "clerk", "liaison", "leader", "cadre", "outsider"]
@@ -34,7 +36,7 @@ def queued(settings, cast):
     """A compute of 2025 started by the organiser, left in the queue (no worker runs it)."""
     settings.TASKS = DUMMY
     cycle = AssessmentCycle.objects.get(year=2025)
-    return job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, cycle=cycle)
+    return job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, task=compute_job, cycle=cycle)
 
 
 def roster_upload(data: bytes | None = None) -> SimpleUploadedFile:
@@ -44,7 +46,9 @@ def roster_upload(data: bytes | None = None) -> SimpleUploadedFile:
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_starter_and_organisers_may_open_a_job(client_for, cast, settings, role):
     settings.TASKS = DUMMY
-    job = job_start(actor=cast["clerk"], kind=JobKind.ROSTER_IMPORT, upload=roster_upload())
+    job = job_start(
+        actor=cast["clerk"], kind=JobKind.ROSTER_IMPORT, task=roster_import_job, upload=roster_upload()
+    )
     response = client_for(role).get(job.get_absolute_url())
     assert response.status_code == (200 if role in {"clerk", "organiser"} else 404)
 
@@ -101,7 +105,7 @@ def test_a_compute_that_cannot_run_is_a_finished_job_with_its_reasons(client_for
     def incomplete(cycle):
         raise InputError(["单位「DW01」缺少指标得分：ZB3", "干部「GB002」没有平时考核成绩"])
 
-    monkeypatch.setattr("kaohe.results.actions.cycle_assessment_input", incomplete)
+    monkeypatch.setattr("kaohe.results.actions.compute.cycle_assessment_input", incomplete)
     response = client_for("organiser").post(
         reverse("results:compute", args=[2025]), {"note": ""}, follow=True
     )
@@ -119,7 +123,7 @@ def test_an_unexpected_error_fails_the_job_saves_nothing_and_is_logged(client_fo
 
     # The audit record is the last write of the import's transaction: everything before it is rolled back.
     monkeypatch.setattr("kaohe.org.roster.audit_record", broken)
-    with caplog.at_level(logging.ERROR, logger="kaohe.jobs.tasks"):
+    with caplog.at_level(logging.ERROR, logger="kaohe.jobs.runner"):
         response = client_for("organiser").post(
             reverse("org:roster_import"), {"file": roster_upload()}, follow=True
         )
@@ -143,13 +147,13 @@ def test_a_second_compute_of_a_cycle_is_refused_while_the_first_is_queued(client
 
 def test_the_database_refuses_two_active_computes_of_one_cycle(queued, cast):
     with pytest.raises(JobBusy) as busy:
-        job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, cycle=queued.cycle)
+        job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, task=compute_job, cycle=queued.cycle)
     assert busy.value.job == queued
 
 
 def test_a_finished_compute_does_not_hold_back_the_next(queued, cast):
     Job.objects.filter(pk=queued.pk).update(status=JobStatus.DONE)
-    again = job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, cycle=queued.cycle)
+    again = job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, task=compute_job, cycle=queued.cycle)
     assert again.status == JobStatus.QUEUED
 
 
@@ -159,14 +163,19 @@ def test_a_lost_job_fails_after_hours_and_no_longer_holds_back_a_compute(client_
     )
     html = client_for("organiser").get(queued.get_absolute_url()).content.decode()
     assert "失败" in html and "后台进程可能已中断" in html
-    job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, cycle=queued.cycle)
+    job_start(actor=cast["organiser"], kind=JobKind.COMPUTE, task=compute_job, cycle=queued.cycle)
     assert Job.objects.active().count() == 1
 
 
 def test_the_upload_is_kept_for_the_worker_under_imports_named_by_the_job(settings, cast):
     settings.TASKS = DUMMY
     data = new_roster()
-    job = job_start(actor=cast["organiser"], kind=JobKind.ROSTER_IMPORT, upload=roster_upload(data))
+    job = job_start(
+        actor=cast["organiser"],
+        kind=JobKind.ROSTER_IMPORT,
+        task=roster_import_job,
+        upload=roster_upload(data),
+    )
     assert job.file.name == f"imports/{job.pk}.xlsx" and job.file_name == "名册.xlsx"
     assert (settings.MEDIA_ROOT / job.file.name).read_bytes() == data
 

@@ -35,7 +35,7 @@ def test_the_database_worker_runs_a_queued_roster_import(client_for, database_qu
     assert "排队中" in response.content.decode()
     job = Job.objects.get()
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "kaohe.jobs.tasks.roster_import"
+    assert queued.task_path == "kaohe.org.tasks.roster_import_job"
     assert queued.args_kwargs == {"args": [str(job.pk)], "kwargs": {}}
     assert (tmp_path / job.file.name).exists() and not Unit.objects.filter(code="DW10").exists()
 

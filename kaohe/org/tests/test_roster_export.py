@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS, Counts, roster_import, write_roster, write_template
 from kaohe.org.tests.test_roster_books import new_roster, roster_book
 from kaohe.org.tests.test_roster_import import snapshot
@@ -33,9 +34,9 @@ def test_the_export_has_bold_frozen_headers_and_set_widths(roster):
 
 
 def test_the_export_writes_parents_dates_and_current_positions(roster):
-    roster_import(actor="test", source=new_roster(), file_name="a.xlsx")
+    roster_import(actor=SystemActor("test"), source=new_roster(), file_name="a.xlsx")
     roster_import(
-        actor="test",
+        actor=SystemActor("test"),
         source=roster_book(cadres=[["GB002", "李明", "女", "1980-05", "DW02", "镇长", "否", "2024-06-01"]]),
         file_name="b.xlsx",
     )
@@ -62,7 +63,7 @@ def test_a_cadre_without_a_current_position_is_exported_without_a_unit_and_with_
 
 def test_a_roster_with_cadres_without_positions_exports_and_reimports_with_no_change(roster):
     roster_import(
-        actor="test",
+        actor=SystemActor("test"),
         source=roster_book(
             cadres=[
                 ["GB005", "钱伟", None, None, None, None, None, None, "2024-01-31"],  # left
@@ -75,7 +76,7 @@ def test_a_roster_with_cadres_without_positions_exports_and_reimports_with_no_ch
     write_roster(file)
     before = snapshot()[:-1]
 
-    result = roster_import(actor="test", source=file.getvalue(), file_name="export.xlsx")
+    result = roster_import(actor=SystemActor("test"), source=file.getvalue(), file_name="export.xlsx")
 
     assert (result.units, result.cadres, result.moves, result.ended) == (
         Counts(unchanged=3), Counts(unchanged=6), 0, 0,
@@ -96,3 +97,16 @@ def test_the_template_explains_every_column_and_has_empty_roster_sheets():
     notes = " ".join(row[3] for row in guide if row[3] and not row[1])
     assert "按编码更新" in notes
     assert book["单位"].max_row == 1 and book["干部"].max_row == 1
+
+
+def test_a_unit_or_cadre_named_like_a_formula_is_exported_as_text(roster):
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    roster["units"]["a"].__class__.objects.filter(pk=roster["units"]["a"].pk).update(name=HOSTILE_TEXT)
+    roster["cadres"]["a1"].__class__.objects.filter(pk=roster["cadres"]["a1"].pk).update(name="=1+1")
+    file = io.BytesIO()
+    write_roster(file)
+    assert formula_cells(file.getvalue()) == []
+    book = openpyxl.load_workbook(io.BytesIO(file.getvalue()))
+    assert HOSTILE_TEXT in [row[1] for row in book["单位"].iter_rows(values_only=True)]
+    assert "=1+1" in [row[1] for row in book["干部"].iter_rows(values_only=True)]

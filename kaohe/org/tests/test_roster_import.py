@@ -11,6 +11,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
 from kaohe.org import roster as roster_module
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run(data: bytes, name: str = "名册.xlsx", **kwargs):
-    return roster_import(actor="test", source=data, file_name=name, **kwargs)
+    return roster_import(actor=SystemActor("test"), source=data, file_name=name, **kwargs)
 
 
 def snapshot() -> tuple:

@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from kaohe.performance import actions, selectors
+from kaohe.performance import actions
 from kaohe.performance.tests.conftest import D, set_phase
+from kaohe.plans.gate import Activity
 from kaohe.plans.models import AssessmentCycle, Phase
+from kaohe.plans.selectors import cycle_open_for
 
 HOME = reverse("performance:inputs_home")
 
@@ -23,13 +25,13 @@ def test_without_a_cycle_in_implementation_or_evaluation_the_page_says_so(world,
 
 
 def test_the_current_cycle_is_the_latest_in_implementation_or_evaluation(world):
-    assert selectors.current_cycle() == world["cycle"]
+    assert cycle_open_for(Activity.INPUTS) == world["cycle"]
     AssessmentCycle.objects.create(year=2026, name="2026年度考核", phase=Phase.PREPARATION)
-    assert selectors.current_cycle() == world["cycle"]
+    assert cycle_open_for(Activity.INPUTS) == world["cycle"]
     set_phase(world["cycle"], Phase.EVALUATION)
-    assert selectors.current_cycle() == world["cycle"]
+    assert cycle_open_for(Activity.INPUTS) == world["cycle"]
     set_phase(world["cycle"], Phase.COMPLETED)
-    assert selectors.current_cycle() is None
+    assert cycle_open_for(Activity.INPUTS) is None
 
 
 def test_the_liaison_sees_their_self_evaluation_progress(world, client_for):

@@ -10,6 +10,7 @@ from kaohe.audit.models import AuditEntry
 from kaohe.performance import actions
 from kaohe.performance.models import Evidence, SelfEvaluation
 from kaohe.performance.tests.conftest import JPG, PDF, PNG, D, office_file, set_phase, upload
+from kaohe.plans.gate import PhaseClosed
 from kaohe.plans.models import Phase
 
 
@@ -281,7 +282,7 @@ def test_self_evaluation_is_refused_outside_implementation_and_evaluation(world,
 
 def test_a_refused_save_leaves_no_stored_file_behind(world, settings):
     set_phase(world["cycle"], Phase.PUBLIC_NOTICE)
-    with pytest.raises(actions.InputsClosed):
+    with pytest.raises(PhaseClosed):
         actions.self_evaluation_save(
             actor=world["cast"]["liaison"],
             cycle=world["cycle"],

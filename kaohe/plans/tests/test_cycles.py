@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
 from kaohe.plans import actions
 from kaohe.plans.models import (
@@ -134,7 +135,7 @@ def test_a_year_without_a_cycle_is_not_found_on_every_page(full_cycle, client_fo
 
 def test_objects_of_another_cycle_are_not_found_under_this_years_address(full_cycle, client_for):
     other = actions.cycle_create(
-        actor="test", year=2026, name="2026年度考核", copy_indicators=True, copy_groups=True
+        actor=SystemActor("test"), year=2026, name="2026年度考核", copy_indicators=True, copy_groups=True
     )
     indicator = other.indicators.get()
     group = other.groups.get()

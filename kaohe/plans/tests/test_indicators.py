@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
 from kaohe.performance.models import IndicatorScore
 from kaohe.plans import actions
@@ -100,7 +101,7 @@ def test_an_indicator_code_is_unique_within_its_category_only(roster, cycle, tow
     assert organiser.post(reverse("plans:indicator_create", args=[2025]), data(depts)).status_code == 302
     with pytest.raises(ValidationError, match="指标编码「A01」在「乡镇街道」中已存在"):
         actions.indicator_create(
-            actor="t", cycle=cycle, category=towns, code="A01", name="x", weight=Decimal(1)
+            actor=SystemActor("t"), cycle=cycle, category=towns, code="A01", name="x", weight=Decimal(1)
         )
 
 

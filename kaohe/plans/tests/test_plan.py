@@ -142,7 +142,7 @@ def test_the_bottom_ratio_is_on_the_form_off_by_default_and_stored_by_field(rost
     assert post(organiser, **{"末位比例": "10%"}).status_code == 302
     cycle = AssessmentCycle.objects.get(year=2025)
     assert AssessmentPlan.objects.get(cycle=cycle).settings == {"bottom_ratio": "10%"}
-    from kaohe.plans.inputs import cycle_rule_settings
+    from kaohe.plans.rule_settings import cycle_rule_settings
 
     assert str(cycle_rule_settings(cycle).bottom_ratio) == "0.1"
     edit = organiser.get(reverse(URL, args=[2025])).content.decode()

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from kaohe.plans import transfer
+from kaohe.accounts.actors import SystemActor
+from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.plans.models import AssessmentCycle, Phase
 from kaohe.rules.model import AssessmentInput, Cadre, CadrePool, Mark, RuleSettings, TeamPool, Unit
 
@@ -47,7 +48,7 @@ def world_input(**changes) -> AssessmentInput:
 
 
 def import_world(data: AssessmentInput) -> AssessmentCycle:
-    transfer.cycle_import(data=data, actor="测试", file_name="world.xlsx")
+    cycle_workbook.cycle_import(data=data, actor=SystemActor("测试"), file_name="world.xlsx")
     return AssessmentCycle.objects.get(year=data.settings.year)
 
 

@@ -7,6 +7,7 @@ Earlier years: 李明 and 东城街道's team have 往年等次 for 2023 and 202
 
 import datetime
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.performance.models import PriorGrade
 from kaohe.results import actions
 from kaohe.results.models import Result
@@ -52,10 +53,10 @@ def decide(cast, cycle, run):
 
 
 def seal_cycle(cast, cycle):
-    run = actions.run_compute(actor="测试", cycle=cycle)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=cycle)
     decide(cast, cycle, run)
     actions.notice_publish(actor=cast["organiser"], cycle=cycle, run=run, starts_on=MONDAY, working_days=5)
-    return actions.results_finalise(actor=cast["organiser"], cycle=cycle, run=run, today=AFTER_NOTICE)
+    return actions.results_seal(actor=cast["organiser"], cycle=cycle, run=run, today=AFTER_NOTICE)
 
 
 def sealed_world(world, cast, roster):

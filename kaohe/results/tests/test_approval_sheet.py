@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.anchors import anchors_read
 from kaohe.audit.models import AuditEntry
 from kaohe.results import actions
@@ -119,7 +120,7 @@ def test_the_page_is_printable_and_has_the_same_rows(client_for, sealed, roster)
 
 
 def test_before_finalisation_the_sheet_is_a_draft_with_the_decisions_so_far(world, cast, roster):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     sheet = approval_sheet(world, roster["units"]["a"])
     assert not sheet.finalised and "拟定" in sheet.status
     assert [row.grade for row in sheet.cadres] == ["待定", "待定"]

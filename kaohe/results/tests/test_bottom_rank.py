@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.plans.models import AssessmentCycle, AssessmentPlan, Phase
 from kaohe.results import actions
 from kaohe.results.dossier import cadre_dossier
@@ -30,7 +31,7 @@ def world(cast):
 
 @pytest.fixture
 def run(world):
-    return actions.run_compute(actor="测试", cycle=world)
+    return actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
 
 
 def flagged(run):

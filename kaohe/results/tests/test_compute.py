@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
-from kaohe.plans import transfer
+from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import actions, canonical, selectors
 from kaohe.results.management.commands.assess import Command as Assess
@@ -22,7 +23,9 @@ from kaohe.workbook.tests.test_worked_examples import example_4, public_examples
 def imported(sheets, tmp_path):
     path = tmp_path / "book.xlsx"
     path.write_bytes(xlsx(sheets).getvalue())
-    transfer.cycle_import(data=read_assessment_workbook(path), actor="测试", file_name=path.name)
+    cycle_workbook.cycle_import(
+        data=read_assessment_workbook(path), actor=SystemActor("测试"), file_name=path.name
+    )
     return path
 
 
@@ -54,8 +57,8 @@ def test_compute_matches_assess_on_the_worked_examples(tmp_path, book):
 def test_each_run_is_stored_with_its_version_digest_inputs_and_rows(tmp_path):
     imported(generated_book(), tmp_path)
     cycle = AssessmentCycle.objects.get(year=2025)
-    first = actions.run_compute(actor="测试", cycle=cycle)
-    second = actions.run_compute(actor="测试", cycle=cycle)
+    first = actions.compute_run_create(actor=SystemActor("测试"), cycle=cycle)
+    second = actions.compute_run_create(actor=SystemActor("测试"), cycle=cycle)
     assert (first.version, second.version) == (1, 2)
     assert first.input_digest == second.input_digest
     document = selectors.run_document(second)
@@ -68,7 +71,7 @@ def test_each_run_is_stored_with_its_version_digest_inputs_and_rows(tmp_path):
 
 @pytest.mark.django_db
 def test_a_run_cannot_be_changed_once_written(world):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     run.note = "改动"
     with pytest.raises(ValueError, match="不能修改"):
         run.save()
@@ -81,7 +84,7 @@ def test_a_run_cannot_be_changed_once_written(world):
 
 @pytest.mark.django_db
 def test_the_digest_does_not_depend_on_the_order_of_the_data(world):
-    from kaohe.plans.inputs import cycle_assessment_input
+    from kaohe.results.inputs import cycle_assessment_input
 
     data = cycle_assessment_input(world)
     rows = canonical.input_rows(data)
@@ -92,7 +95,7 @@ def test_the_digest_does_not_depend_on_the_order_of_the_data(world):
 
 @pytest.mark.django_db
 def test_encoding_packs_the_rows_as_given_and_digests_them_sorted(world, monkeypatch):
-    from kaohe.plans.inputs import cycle_assessment_input
+    from kaohe.results.inputs import cycle_assessment_input
 
     rows = canonical.input_rows(cycle_assessment_input(world))
     shuffled = {k: list(reversed(v)) if isinstance(v, list) else v for k, v in rows.items()}
@@ -113,7 +116,7 @@ def test_encoding_packs_the_rows_as_given_and_digests_them_sorted(world, monkeyp
 
 @pytest.mark.django_db
 def test_result_rows_hold_the_values_of_the_document(world):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     document = selectors.run_document(run)
     rows = Result.objects.filter(run=run).order_by("position").select_related("unit", "cadre")
     for r, row in zip(document["results"], rows, strict=True):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
 from kaohe.plans.models import AssessmentCycle, Phase
 from kaohe.results import actions, selectors
@@ -46,7 +47,7 @@ def publish(cast, cycle, run, starts_on=MONDAY, days=5):
 
 
 def finalise(cast, cycle, run, today=datetime.date(2026, 1, 12)):
-    return actions.results_finalise(actor=cast["organiser"], cycle=cycle, run=run, today=today)
+    return actions.results_seal(actor=cast["organiser"], cycle=cycle, run=run, today=today)
 
 
 def refusal(call):
@@ -56,13 +57,13 @@ def refusal(call):
 
 
 def test_a_tie_on_the_quota_line_is_pending(world):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     assert result(run, "GB001").grade == result(run, "GB002").grade == "待定"
     assert result(run, "DW01", "team").grade == "优秀"
 
 
 def test_publishing_and_finalising_are_refused_while_a_tie_remains(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     message = refusal(lambda: publish(cast, world, run))
     assert "名额池「全部」（干部）仍有待定 2 个：张思佳、李明" in message
     message = refusal(lambda: finalise(cast, world, run))
@@ -70,7 +71,7 @@ def test_publishing_and_finalising_are_refused_while_a_tie_remains(world, cast):
 
 
 def test_resolving_a_tie_offers_only_excellent_or_the_default_grade(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     message = refusal(
         lambda: actions.decision_record(
             actor=cast["committee"],
@@ -98,7 +99,7 @@ def test_resolving_a_tie_offers_only_excellent_or_the_default_grade(world, cast)
 
 
 def test_an_override_needs_a_reason(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     message = refusal(
         lambda: actions.decision_record(
             actor=cast["committee"],
@@ -115,7 +116,7 @@ def test_an_override_needs_a_reason(world, cast):
 
 
 def test_an_override_is_kept_through_later_runs_and_shown_as_manual(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     actions.decision_record(
         actor=cast["committee"],
         cycle=world,
@@ -125,7 +126,7 @@ def test_an_override_is_kept_through_later_runs_and_shown_as_manual(world, cast)
         grade="基本称职",
         reason="年内受到通报批评",
     )
-    later = actions.run_compute(actor="测试", cycle=world)
+    later = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     [decided] = selectors.decided_results(world, [result(later, "GB005")], set())
     assert decided.grade == "基本称职" and decided.manual
     assert decided.decision.reason == "年内受到通报批评"
@@ -133,11 +134,11 @@ def test_an_override_is_kept_through_later_runs_and_shown_as_manual(world, cast)
 
 
 def test_a_decision_is_invalidated_with_a_notice_when_the_tie_is_gone(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run)
     AssessmentCycle.objects.filter(pk=world.pk).update(phase=Phase.IMPLEMENTATION)
     import_world(world_input(regular={"GB001": 96, "GB002": 95, "GB003": 90, "GB004": 85, "GB005": 80}))
-    later = actions.run_compute(actor="测试", cycle=world)
+    later = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     assert result(later, "GB001").grade == "优秀"
     decision = Decision.objects.get(code="GB002", status=DecisionStatus.INVALIDATED)
     assert decision.notice == "第2次计算中「李明」已不是待定（计算等次：称职），决定失效"
@@ -148,7 +149,7 @@ def test_a_decision_is_invalidated_with_a_notice_when_the_tie_is_gone(world, cas
 def test_a_decision_is_invalidated_when_the_target_is_gone_or_changed_pool(world, cast):
     from kaohe.rules.model import CadrePool
 
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     actions.decision_record(
         actor=cast["committee"],
         cycle=world,
@@ -170,14 +171,14 @@ def test_a_decision_is_invalidated_when_the_target_is_gone_or_changed_pool(world
             }
         )
     )
-    actions.run_compute(actor="测试", cycle=world)
+    actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     decision = Decision.objects.get(code="GB005")
     assert decision.status == DecisionStatus.INVALIDATED
     assert "名额池由「全部」变为「DW03」" in decision.notice
 
 
 def test_excellent_above_the_quota_needs_a_recorded_approval(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run, winner="GB001", loser="GB002")
     actions.decision_record(
         actor=cast["committee"],
@@ -210,7 +211,7 @@ def test_excellent_above_the_quota_needs_a_recorded_approval(world, cast):
 
 
 def test_an_approval_is_refused_where_the_pool_is_within_its_quota(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     message = refusal(
         lambda: actions.quota_approve(
             actor=cast["committee"], cycle=world, run=run, kind="team", pool="全部", reason="x"
@@ -220,7 +221,7 @@ def test_an_approval_is_refused_where_the_pool_is_within_its_quota(world, cast):
 
 
 def test_finalising_waits_for_the_notice_period_and_handled_objections(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run)
     message = refusal(lambda: finalise(cast, world, run))
     assert "第1次计算的拟定优秀名单尚未公示" in message
@@ -258,7 +259,7 @@ def test_working_days_skip_the_weekend():
 
 
 def test_a_changed_decision_after_publishing_needs_a_new_notice(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run)
     publish(cast, world, run)
     resolve_ties(cast, world, run, winner="GB002", loser="GB001")
@@ -267,31 +268,31 @@ def test_a_changed_decision_after_publishing_needs_a_new_notice(world, cast):
 
 
 def test_a_finalised_cycle_refuses_computing_and_deciding(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run)
     publish(cast, world, run)
     finalise(cast, world, run)
-    assert "已定档封存" in refusal(lambda: actions.run_compute(actor="测试", cycle=world))
+    assert "已定档封存" in refusal(lambda: actions.compute_run_create(actor=SystemActor("测试"), cycle=world))
     assert "已定档封存" in refusal(lambda: resolve_ties(cast, world, run))
     assert "已定档封存" in refusal(lambda: finalise(cast, world, run))
 
 
 def test_a_stale_page_cannot_decide_on_an_old_run(world, cast):
-    old = actions.run_compute(actor="测试", cycle=world)
-    actions.run_compute(actor="测试", cycle=world)
+    old = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
+    actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     message = refusal(lambda: resolve_ties(cast, world, old))
     assert "已重新计算（现为第2次）" in message
 
 
 def test_publishing_is_refused_before_evaluation(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run)
     AssessmentCycle.objects.filter(pk=world.pk).update(phase=Phase.IMPLEMENTATION)
     assert "尚未进入评定阶段" in refusal(lambda: publish(cast, world, run))
 
 
 def test_voiding_a_cadre_keeps_the_old_result_and_asks_for_a_new_run(world, cast, roster):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run)
     publish(cast, world, run)
     seal = finalise(cast, world, run)
@@ -322,7 +323,7 @@ def test_voiding_a_cadre_keeps_the_old_result_and_asks_for_a_new_run(world, cast
     )
     # The old results stay, the new run follows; decisions carry over.
     assert FinalResult.objects.filter(seal=seal).count() == 8
-    later = actions.run_compute(actor="测试", cycle=world, note="重新考核")
+    later = actions.compute_run_create(actor=SystemActor("测试"), cycle=world, note="重新考核")
     state = selectors.results_state(world)
     assert state.run == later and not state.voided and not state.finalised
     assert selectors.voided_in(run) == {("cadre", "GB005")}
@@ -332,7 +333,7 @@ def test_voiding_a_cadre_keeps_the_old_result_and_asks_for_a_new_run(world, cast
 
 
 def test_voiding_a_unit_covers_its_team_and_its_cadres(world, cast, roster):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     void = actions.result_void(
         actor=cast["organiser"],
         cycle=world,
@@ -346,7 +347,7 @@ def test_voiding_a_unit_covers_its_team_and_its_cadres(world, cast, roster):
 
 
 def test_voiding_the_whole_cycle_covers_every_result(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     void = actions.result_void(
         actor=cast["organiser"], cycle=world, run=run, scope=VoidScope.CYCLE, reason="数据失实"
     )

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.org.models import Position
 from kaohe.performance.models import PriorGrade
 from kaohe.results import actions
@@ -164,7 +165,7 @@ def test_a_voided_year_is_shown_as_void(client_for, sealed, cast, roster):
 
 
 def test_only_finalised_cycles_count(client_for, world, roster):
-    actions.run_compute(actor="测试", cycle=world)
+    actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     assert cadre_dossier(roster["cadres"]["a2"]).years == []
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import make_user
+from kaohe.accounts.actors import SystemActor
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_verify
 from kaohe.audit.models import AuditEntry
@@ -117,7 +118,7 @@ def test_the_outsider_sees_only_their_own_units_team(client_for, sealed):
 
 
 def test_before_finalisation_the_result_is_not_yet_determined(client_for, world, cast):
-    actions.run_compute(actor="测试", cycle=world)
+    actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     for role in ("cadre", "liaison"):
         page = client_for(role).get(mine_url()).content.decode()
         assert "考核结果尚未确定" in page
@@ -125,7 +126,7 @@ def test_before_finalisation_the_result_is_not_yet_determined(client_for, world,
 
 
 def test_a_result_cannot_be_confirmed_before_it_is_final(client_for, world, cast, roster):
-    actions.run_compute(actor="测试", cycle=world)
+    actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     assert not FinalResult.objects.exists()
     assert (
         client_for("cadre")
@@ -176,9 +177,9 @@ def test_a_cadre_confirms_with_their_opinion_once_and_it_is_audited(client_for, 
 
 def test_the_action_refuses_a_second_acknowledgement(sealed, cast):
     final = final_of(sealed, "GB002")
-    feedback.result_acknowledge(actor=cast["cadre"], final=final, opinion="object", text="排名有误")
+    actions.result_acknowledge(actor=cast["cadre"], final=final, opinion="object", text="排名有误")
     with pytest.raises(ValidationError, match="不能重复确认"):
-        feedback.result_acknowledge(actor=cast["cadre"], final=final, opinion="agree")
+        actions.result_acknowledge(actor=cast["cadre"], final=final, opinion="agree")
     ack = feedback.acknowledgement_of(final)
     assert ack.objected and ack.text == "排名有误" and ack.opinion_label == "有异议"
 
@@ -199,7 +200,7 @@ def test_an_opinion_must_be_chosen(client_for, sealed):
 
 def test_an_overlong_opinion_is_refused_with_its_length(sealed, cast):
     with pytest.raises(ValidationError, match="最多 1000 个字，现有 1001 个字"):
-        feedback.result_acknowledge(
+        actions.result_acknowledge(
             actor=cast["cadre"], final=final_of(sealed, "GB002"), opinion="object", text="异" * 1001
         )
 
@@ -213,22 +214,22 @@ def test_a_liaison_confirms_the_teams_result(client_for, sealed, cast):
 def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):
     """After a void, a new run and a new seal, the person confirms the new final result again."""
     old = final_of(sealed, "GB002")
-    feedback.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
+    actions.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
     cycle = sealed.cycle
     actions.result_void(
         actor=cast["organiser"], cycle=cycle, run=sealed.run, scope=VoidScope.CADRE,
         cadre=roster["cadres"]["c2"], reason="考核结果失实",
     )  # fmt: skip
-    later = actions.run_compute(actor="测试", cycle=cycle)
+    later = actions.compute_run_create(actor=SystemActor("测试"), cycle=cycle)
     actions.notice_publish(
         actor=cast["organiser"], cycle=cycle, run=later, starts_on=datetime.date(2026, 1, 12), working_days=5
     )
-    second = actions.results_finalise(
+    second = actions.results_seal(
         actor=cast["organiser"], cycle=cycle, run=later, today=datetime.date(2026, 1, 19)
     )
     new = final_of(second, "GB002")
     with pytest.raises(ValidationError, match="已被新的定档结果取代"):
-        feedback.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
+        actions.result_acknowledge(actor=cast["cadre"], final=old, opinion="agree")
     [item] = feedback.own_feedback(cast["cadre"])
     assert item.final == new and item.acknowledgement is None and item.can_acknowledge
 
@@ -237,12 +238,10 @@ def test_a_replaced_seal_needs_a_new_acknowledgement(sealed, cast, roster):
 
 
 def test_organisers_see_who_confirmed_who_objected_and_who_not_yet(client_for, sealed, cast):
-    feedback.result_acknowledge(
+    actions.result_acknowledge(
         actor=cast["cadre"], final=final_of(sealed, "GB002"), opinion="object", text="排名有误"
     )
-    feedback.result_acknowledge(
-        actor=cast["liaison"], final=final_of(sealed, "DW01", "team"), opinion="agree"
-    )
+    actions.result_acknowledge(actor=cast["liaison"], final=final_of(sealed, "DW01", "team"), opinion="agree")
     listing = feedback.acknowledgement_list(sealed.cycle)
     assert listing.counts == {"objected": 1, "agreed": 1, "waiting": 6}
     states = {row.final.code: row.state for row in listing.rows}

@@ -10,7 +10,7 @@ from django.db import connection
 
 from kaohe.audit.actions import audit_verify
 from kaohe.audit.models import AuditEntry
-from kaohe.results import feedback
+from kaohe.results import actions, feedback
 from kaohe.results.models import FinalResult
 from kaohe.results.tests.sealed_data import sealed_world
 
@@ -43,7 +43,7 @@ def test_concurrent_confirmations_of_one_result_store_exactly_one(sealed, cast):
         try:
             barrier.wait()
             try:
-                feedback.result_acknowledge(
+                actions.result_acknowledge(
                     actor=cast["cadre"], final=final, opinion="agree", text=f"第{n}个窗口"
                 )
                 outcome = "stored"

@@ -4,10 +4,11 @@ import dataclasses
 
 import pytest
 
+from kaohe.accounts.actors import SystemActor
+from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.performance.models import Sanction
-from kaohe.plans import transfer
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessmentCycle
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.results.tests.conftest import world_input
 from kaohe.results.tests.sealed_data import sealed_world
 
@@ -20,7 +21,7 @@ def sealed(world, cast, roster):
 def next_year():
     data = world_input()
     data = dataclasses.replace(data, settings=dataclasses.replace(data.settings, year=2026))
-    transfer.cycle_import(data=data, actor="测试", file_name="2026.xlsx")
+    cycle_workbook.cycle_import(data=data, actor=SystemActor("测试"), file_name="2026.xlsx")
     return AssessmentCycle.objects.get(year=2026)
 
 

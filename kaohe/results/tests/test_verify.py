@@ -6,6 +6,7 @@ import zlib
 import pytest
 from django.db import connection
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.plans.models import AssessedCadre
 from kaohe.results import actions
 from kaohe.results.models import ComputeRun, FinalResult, Result
@@ -15,7 +16,7 @@ from kaohe.results.tests.test_decisions import finalise, publish, resolve_ties
 
 @pytest.fixture
 def sealed(world, cast):
-    run = actions.run_compute(actor="测试", cycle=world)
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     resolve_ties(cast, world, run)
     publish(cast, world, run, starts_on=datetime.date(2026, 1, 5))
     return finalise(cast, world, run)

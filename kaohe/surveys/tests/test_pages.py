@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from kaohe.audit.models import AuditEntry
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessedUnit, Phase
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.surveys import actions, selectors
 from kaohe.surveys.models import PublicSurvey, SurveyCode, SurveyMode, SurveyResponse
 from kaohe.surveys.tests.conftest import ROLES

@@ -2,10 +2,12 @@
 and confirm a restore from backup (docs/operations.md, 审计日志)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from kaohe.audit import anchors
 from kaohe.audit.actions import audit_verify
-from kaohe.audit.models import AuditEntry
+from kaohe.audit.models import UNKEYED, AuditEntry
+from kaohe.crypto.modes import CryptoError
 
 
 class Command(BaseCommand):
@@ -50,7 +52,10 @@ class Command(BaseCommand):
             extra = [anchors.parse_printed(text) for text in printed]
         except ValueError as error:
             raise CommandError(str(error), returncode=2) from error
-        broken = audit_verify()
+        try:
+            broken = audit_verify()
+        except CryptoError as error:
+            raise CommandError(f"无法校验审计链：{error}", returncode=1) from None
         if broken is not None:
             raise CommandError(f"审计链已损坏：{broken}", returncode=1)
         finding = anchors.anchors_check(extra)
@@ -58,6 +63,14 @@ class Command(BaseCommand):
             raise CommandError(f"审计链已损坏：{finding.message}{finding.advice}", returncode=1)
         count = AuditEntry.objects.count()
         self.stdout.write(self.style.SUCCESS(f"审计链完整，共 {count} 条记录；{finding.message}"))
+        by_algorithm = dict(
+            AuditEntry.objects.values_list("algorithm").annotate(n=Count("pk")).order_by("algorithm")
+        )
+        if by_algorithm:
+            parts = "，".join(f"{algorithm} {n} 条" for algorithm, n in by_algorithm.items())
+            self.stdout.write(f"校验算法：{parts}")
+        if by_algorithm.get(UNKEYED):
+            self.stdout.write(f"其中 {by_algorithm[UNKEYED]} 条写于启用密钥之前，由其后有密钥的记录保护。")
         for anchor in anchors.anchors_read():
             if anchor.restored_to is not None:
                 self.stdout.write(f"已确认的恢复：{anchor.label}，恢复后保留到第 {anchor.restored_to} 条")

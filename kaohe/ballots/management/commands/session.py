@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from kaohe.accounts.actors import CLI
 from kaohe.ballots import actions, selectors, slips
 from kaohe.ballots.forms import parse_groups
 from kaohe.ballots.models import BallotTemplate, EvaluationSession, TemplateKind
@@ -25,7 +26,6 @@ from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 
 INPUT_ERROR = 2
-CLI_ACTOR = "kaohe session"
 
 
 class Command(BaseCommand):
@@ -70,12 +70,12 @@ class Command(BaseCommand):
         assert session is not None
         try:
             if action == "open":
-                actions.session_open(actor=CLI_ACTOR, session=session)
+                actions.session_open(actor=CLI, session=session)
                 self.stdout.write(f"测评会 {session.pk}「{session.name}」已开始")
             elif action == "close":
-                session = actions.session_close(actor=CLI_ACTOR, session=session)
+                session = actions.session_close(actor=CLI, session=session)
                 if not session.rehearsal:
-                    session = actions.session_seal(actor=CLI_ACTOR, session=session)
+                    session = actions.session_archive(actor=CLI, session=session)
                     self.stdout.write(
                         f"测评会 {session.pk}「{session.name}」已结束并封存；封存哈希 {session.seal}"
                     )
@@ -157,12 +157,10 @@ class Command(BaseCommand):
         ).rstrip("/")
         try:
             with transaction.atomic():  # the session and its codes, or nothing
-                session = actions.session_create(actor=CLI_ACTOR, cycle=cycle, spec=spec)
+                session = actions.session_create(actor=CLI, cycle=cycle, spec=spec)
                 made = []
                 if out is not None and any(n for _, n in groups):
-                    made = actions.session_codes_generate(
-                        actor=CLI_ACTOR, session=session, counts=dict(groups)
-                    )
+                    made = actions.session_codes_generate(actor=CLI, session=session, counts=dict(groups))
         except ValidationError as error:
             self.fail(error.messages)
             return

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kaohe.accounts.actors import CLI
 from kaohe.org import roster
 from kaohe.workbook.sheets import WorkbookError
 
@@ -33,14 +34,16 @@ class Command(BaseCommand):
         began = time.monotonic()
         try:
             with path.open("rb") as source:
-                result = roster.roster_import(actor=roster.CLI_ACTOR, source=source, file_name=path.name)
+                result = roster.roster_import(actor=CLI, source=source, file_name=path.name)
         except OSError as error:
             raise CommandError(f"无法读取文件「{path}」：{error.strerror}", returncode=2) from None
         except WorkbookError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
+            if error.more:
+                self.stderr.write(error.more)
             raise CommandError(
-                f"名册未导入：共 {len(error.problems)} 个问题，未保存任何数据。", returncode=2
+                f"名册未导入：共 {error.total} 个问题，未保存任何数据。", returncode=2
             ) from None
         for label, counts in (("单位", result.units), ("干部", result.cadres)):
             self.stdout.write(

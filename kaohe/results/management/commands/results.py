@@ -17,8 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
+from kaohe.accounts.actors import CLI
 from kaohe.plans.models import AssessmentCycle
-from kaohe.plans.transfer import CLI_ACTOR
 from kaohe.results import actions, selectors
 from kaohe.results.exports import write_run_workbook
 from kaohe.results.management.commands.assess import _json, _summary, _write_atomically
@@ -79,8 +79,8 @@ class Command(BaseCommand):
     def handle_compute(self, cycle: AssessmentCycle, as_json: bool, note: str) -> None:
         began = time.monotonic()
         try:
-            computed = actions.compute(cycle)
-            run = actions.run_compute(actor=CLI_ACTOR, cycle=cycle, note=note, computed=computed)
+            computed = actions.assess_cycle(cycle)
+            run = actions.compute_run_create(actor=CLI, cycle=cycle, note=note, computed=computed)
         except ValidationError as error:
             self.fail(error.messages)
         if as_json:

@@ -1,0 +1,37 @@
+"""The crypto the settings choose: the mode's suite, the key provider, and envelope helpers bound to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from kaohe.crypto import envelope
+from kaohe.crypto.keys import KeyProvider
+from kaohe.crypto.modes import Suite, suite
+
+_providers: dict[tuple[str, str], KeyProvider] = {}
+
+
+def active_suite() -> Suite:
+    """The algorithms new records are written with (CRYPTO_MODE)."""
+    return suite(settings.CRYPTO_MODE)
+
+
+def key_provider() -> KeyProvider:
+    """The provider CRYPTO_KEY_PROVIDER names, built once per configuration by its `from_settings`."""
+    cache_key = (settings.CRYPTO_KEY_PROVIDER, str(settings.CRYPTO_KEY_FILE))
+    provider = _providers.get(cache_key)
+    if provider is None:
+        provider = import_string(settings.CRYPTO_KEY_PROVIDER).from_settings(settings)
+        _providers[cache_key] = provider
+    return provider
+
+
+def seal(plaintext: bytes, *, aad: bytes) -> str:
+    """Encrypt one confidential record under the active mode (envelope: its own data key, wrapped)."""
+    return envelope.seal(plaintext, aad=aad, provider=key_provider(), algorithm=active_suite().aead)
+
+
+def open_sealed(text: str, *, aad: bytes) -> bytes:
+    """Decrypt a record `seal` wrote, under whichever mode it was written."""
+    return envelope.open_sealed(text, aad=aad, provider=key_provider())

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "kaohe.cycle_workbook"
+    label = "cycle_workbook"
