@@ -9,10 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from kaohe.feedback.models import Letter, LetterKind, Rectification, RectificationUpdate, ResultAction
 from kaohe.reports.documents import ORGANISATION, render
+from kaohe.workbook.cells import append_row
 
 REQUIREMENT = (
     "请对照反馈的问题认真研究制定整改措施，明确责任人和整改时限，于收到本意见书之日起30日内"
@@ -48,20 +48,12 @@ def letter_docx(letter: Letter) -> bytes:
     return render("feedback", [letter_context(letter)])[0]
 
 
-def _text_cell(sheet: Any, value: Any) -> WriteOnlyCell:
-    """A cell written as what it is: user text stays text, never a formula (「=…」 included)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
-    return cell
-
-
 def _workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
-    sheet.append(headers)
+    append_row(sheet, headers)
     for row in rows:
-        sheet.append([_text_cell(sheet, v) for v in row])
+        append_row(sheet, row)  # user text stays text, never a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
