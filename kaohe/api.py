@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
+from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
 from kaohe.integrity.api import router as integrity_router
 from kaohe.interviews.api import router as interviews_router
@@ -34,6 +35,7 @@ api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
 api.add_router("/records/", records_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/feedback/", feedback_router)
 api.add_router("/integrity/", integrity_router)
 api.add_router("/interviews/", interviews_router)
 api.add_router("/fieldwork/", fieldwork_router)

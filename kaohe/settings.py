@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kaohe.demo",
     "kaohe.filestore",
     "kaohe.reports",
+    "kaohe.feedback",
     "kaohe.integrity",
     "kaohe.interviews",
     "kaohe.records",
@@ -248,6 +249,8 @@ AUDIT_ANCHOR_FILE = Path(os.environ.get("KAOHE_AUDIT_ANCHOR_FILE", VAR_DIR / "au
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(30 * 1024 * 1024)))
 # Evidence files (佐证材料): the most one file may weigh.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# 结果运用: days after the seal within which a flagged result should have its action recorded.
+FEEDBACK_ACTION_DAYS = int(os.environ.get("FEEDBACK_ACTION_DAYS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

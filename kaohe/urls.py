@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("kaohe.surveys.urls")),
     path("", include("kaohe.results.urls")),
     path("", include("kaohe.reports.urls")),
+    path("", include("kaohe.feedback.urls")),
     path("", include("kaohe.integrity.urls")),
     path("", include("kaohe.interviews.urls")),
     path("s/", include("kaohe.surveys.public_urls")),

@@ -23,6 +23,7 @@ KINDS = {
     "cadre": "领导干部综合分析报告",
     "cycle": "年度考核分析报告",
     "register": "年度考核登记表",
+    "feedback": "考核结果反馈意见书",
 }
 
 _ANALYSIS = {
@@ -87,6 +88,20 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "last": None,
             }
         ],
+    },
+    "feedback": {
+        "year": None,
+        "title": None,
+        "organisation": None,
+        "recipient": None,
+        "subject": None,
+        "unit": None,
+        "grade": None,
+        "achievements": [None],
+        "problems": [{"number": None, "text": None}],
+        "suggestions": [None],
+        "requirement": None,
+        "date": None,
     },
 }
 
@@ -248,6 +263,34 @@ def _register() -> Any:
     return document
 
 
+def _feedback() -> Any:
+    document = Document()
+    _font(document)
+    _title(document, "{{ title }}")
+    document.add_paragraph("{{ recipient }}：")
+    document.add_paragraph(
+        "根据{{ year }}年度考核工作安排，考核组对{{ subject }}进行了年度考核。"
+        "经考核工作领导小组审定，{{ subject }}{{ year }}年度考核等次为「{{ grade }}」。现将考核中反映的"
+        "主要问题和改进建议反馈如下。"
+    )
+    _heading(document, "一、主要成绩")
+    document.add_paragraph("{%p for line in achievements %}")
+    document.add_paragraph("{{ line }}")
+    document.add_paragraph("{%p endfor %}")
+    _heading(document, "二、存在的问题")
+    document.add_paragraph("{%p for p in problems %}")
+    document.add_paragraph("{{ p.number }}. {{ p.text }}")
+    document.add_paragraph("{%p endfor %}")
+    _heading(document, "三、改进意见建议")
+    document.add_paragraph("{%p for line in suggestions %}")
+    document.add_paragraph("{{ line }}")
+    document.add_paragraph("{%p endfor %}")
+    _heading(document, "四、整改要求")
+    document.add_paragraph("{{ requirement }}")
+    document.add_paragraph("{{ organisation }}（盖章）　　{{ date }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return document
+
+
 @cache
 def default_template(kind: str) -> bytes:
     builders = {
@@ -255,6 +298,7 @@ def default_template(kind: str) -> bytes:
         "cadre": lambda: _analysis("cadre"),
         "cycle": _cycle,
         "register": _register,
+        "feedback": _feedback,
     }
     document = builders[kind]()
     buffer = io.BytesIO()

@@ -447,6 +447,21 @@ def preview_context(kind: str) -> dict[str, Any]:
             "problems": [{"text": "示例"}],
             "charts": [],
         }
+    if kind == "feedback":
+        return {
+            "year": 2025,
+            "title": f"{sample}考核结果反馈意见书",
+            "organisation": ORGANISATION,
+            "recipient": f"{sample}示例单位主要负责人",
+            "subject": f"{sample}示例单位领导班子",
+            "unit": "示例单位",
+            "grade": "好",
+            "achievements": [f"{sample}主要成绩的示例文字。"],
+            "problems": [{"number": 1, "text": f"{sample}存在问题的示例文字。"}],
+            "suggestions": [f"{sample}意见建议的示例文字。"],
+            "requirement": "示例整改要求",
+            "date": "2025年12月31日",
+        }
     return {
         "year": 2025,
         "organisation": ORGANISATION,

@@ -21,6 +21,7 @@ class TemplateKind(models.TextChoices):
     CADRE = "cadre", _("领导干部综合分析报告")
     CYCLE = "cycle", _("年度考核分析报告")
     REGISTER = "register", _("年度考核登记表")
+    FEEDBACK = "feedback", _("考核结果反馈意见书")
 
 
 class DocumentTemplate(models.Model):

@@ -55,6 +55,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
     [("kaohe.cycle_workbook",), ("kaohe.integrity",), ("kaohe.interviews",)],
     [("kaohe.reports",)],  # Word documents: analysis reports, the cycle report, 登记表
     [("kaohe.fieldwork",)],  # the assessment groups' work plan: schedules, checklists (reads reports), 回避
+    [("kaohe.feedback",)],  # after the grade: feedback letters, 整改, the 结果运用 ledger
     [("kaohe.demo",)],  # demo data of every app
     [
         (

@@ -56,6 +56,9 @@ class Command(BaseCommand):
                         from kaohe.demo.fieldwork import demo_fieldwork_load  # the groups' work plan
 
                         demo_fieldwork_load(seed=seed)
+                        from kaohe.demo.feedback import demo_feedback_load  # letters, 整改, 结果运用
+
+                        demo_feedback_load()
             except DemoNotEmpty as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(

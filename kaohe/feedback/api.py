@@ -1,0 +1,330 @@
+"""Feedback letters, rectification and the ledger over JSON: the pages' selectors and write functions."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from kaohe.accounts.models import Role
+from kaohe.feedback import actions, documents, selectors
+from kaohe.feedback.models import Letter, Rectification, ResultAction
+from kaohe.feedback.views import LETTER_READERS, RECTIFICATION_ROLES
+from kaohe.plans.models import AssessmentCycle
+from kaohe.reports.views import _docx
+
+router = Router(tags=["feedback"])
+
+
+class LetterOut(Schema):
+    id: int
+    year: int
+    kind: str
+    unit: str
+    cadre: str | None
+    grade: str
+    status: str
+    recipient: str
+    sent_at: datetime.datetime | None
+    read_at: datetime.datetime | None
+    talk_on: datetime.date | None
+    talk_by: str
+    achievements: list[str]
+    problems: list[str]
+    suggestions: list[str]
+
+
+class PrepareIn(Schema):
+    kind: str
+
+
+class TalkIn(Schema):
+    talk_on: datetime.date
+    talk_by: str
+
+
+class ItemOut(Schema):
+    id: int
+    year: int
+    unit: str
+    letter: int
+    number: int
+    problem: str
+    owner: str
+    measures: str
+    deadline: datetime.date | None
+    status: str
+    reopen_reason: str
+
+
+class ItemIn(Schema):
+    owner: str
+    measures: str
+    deadline: datetime.date
+    progress: str = ""
+    done: bool = False
+
+
+class VerifyIn(Schema):
+    close: bool
+    reason: str = ""
+
+
+class ActionIn(Schema):
+    code: str  # a unit's or a cadre's code
+    action: str
+    decided_by: str
+    decided_on: datetime.date
+    document_no: str = ""
+    held_on: datetime.date | None = None
+    held_by: str = ""
+    coefficient: Decimal | None = None
+    note: str = ""
+
+
+class ActionOut(Schema):
+    id: int
+    year: int
+    kind: str
+    unit: str
+    cadre: str | None
+    basis: str
+    action: str
+    document_no: str
+    held_on: datetime.date | None
+    held_by: str
+    coefficient: Decimal | None
+    decided_by: str
+    decided_on: datetime.date
+
+
+class UnhandledOut(Schema):
+    kind: str
+    code: str
+    name: str
+    unit: str
+    grade: str
+    due: list[str]
+    days: int
+
+
+def _role(request: HttpRequest, roles: tuple[str, ...]) -> None:
+    if not request.user.has_role(*roles):
+        raise HttpError(403, "无权访问")
+
+
+def _cycle(year: int) -> AssessmentCycle:
+    cycle = AssessmentCycle.objects.filter(year=year).first()
+    if cycle is None:
+        raise HttpError(404, f"没有 {year} 年度的考核")
+    return cycle
+
+
+def _refused(error: ValidationError) -> HttpError:
+    return HttpError(400, "；".join(error.messages))
+
+
+def _letter(letter: Letter) -> dict:
+    return {
+        "id": letter.pk,
+        "year": letter.cycle.year,
+        "kind": letter.kind,
+        "unit": letter.unit.code,
+        "cadre": letter.cadre.code if letter.cadre_id else None,
+        "grade": letter.grade,
+        "status": letter.status,
+        "recipient": letter.recipient_name,
+        "sent_at": letter.sent_at,
+        "read_at": letter.read_at,
+        "talk_on": letter.talk_on,
+        "talk_by": letter.talk_by,
+        "achievements": letter.achievements,
+        "problems": letter.problems,
+        "suggestions": letter.suggestions,
+    }
+
+
+def _item(item: Rectification) -> dict:
+    return {
+        "id": item.pk,
+        "year": item.cycle.year,
+        "unit": item.unit.code,
+        "letter": item.letter_id,
+        "number": item.number,
+        "problem": item.problem,
+        "owner": item.owner,
+        "measures": item.measures,
+        "deadline": item.deadline,
+        "status": item.status,
+        "reopen_reason": item.reopen_reason,
+    }
+
+
+def _action(a: ResultAction) -> dict:
+    return {
+        "id": a.pk,
+        "year": a.cycle.year,
+        "kind": a.kind,
+        "unit": a.unit.code,
+        "cadre": a.cadre.code if a.cadre_id else None,
+        "basis": a.basis,
+        "action": a.action,
+        "document_no": a.document_no,
+        "held_on": a.held_on,
+        "held_by": a.held_by,
+        "coefficient": a.coefficient,
+        "decided_by": a.decided_by,
+        "decided_on": a.decided_on,
+    }
+
+
+# --- letters ------------------------------------------------------------------------------------------------
+
+
+@router.get("/{int:year}/letters", response=list[LetterOut])
+def letter_list(request: HttpRequest, year: int):
+    _role(request, LETTER_READERS)
+    return [_letter(letter) for letter in selectors.visible_letters(request.user, _cycle(year))]
+
+
+@router.post("/{int:year}/letters/prepare")
+def letters_prepare(request: HttpRequest, year: int, payload: PrepareIn) -> dict:
+    _role(request, selectors.LETTER_MANAGERS)
+    try:
+        return {
+            "prepared": actions.letters_prepare(actor=request.user, cycle=_cycle(year), kind=payload.kind)
+        }
+    except ValidationError as error:
+        raise _refused(error) from None
+
+
+@router.get("/{int:year}/letters/{int:pk}", response=LetterOut)
+def letter_get(request: HttpRequest, year: int, pk: int):
+    _role(request, LETTER_READERS)
+    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    if letter.recipient_id == request.user.pk:
+        letter = actions.letter_read(actor=request.user, letter=letter)
+    return _letter(letter)
+
+
+@router.get("/{int:year}/letters/{int:pk}/docx")
+def letter_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    _role(request, LETTER_READERS)
+    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    if letter.recipient_id == request.user.pk:
+        actions.letter_read(actor=request.user, letter=letter)
+    return _docx(documents.letter_docx(letter), f"{letter}.docx")
+
+
+@router.post("/{int:year}/letters/{int:pk}/send", response=LetterOut)
+def letter_send(request: HttpRequest, year: int, pk: int):
+    _role(request, selectors.LETTER_MANAGERS)
+    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    try:
+        return _letter(actions.letter_send(actor=request.user, letter=letter))
+    except ValidationError as error:
+        raise _refused(error) from None
+
+
+@router.post("/{int:year}/letters/{int:pk}/talk", response=LetterOut)
+def letter_talk(request: HttpRequest, year: int, pk: int, payload: TalkIn):
+    _role(request, (Role.ORGANISER, Role.ASSESSOR))
+    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    if not selectors.may_talk(request.user, letter):
+        raise HttpError(403, "无权记录反馈谈话")
+    try:
+        return _letter(
+            actions.letter_talk_record(
+                actor=request.user, letter=letter, held_on=payload.talk_on, talk_by=payload.talk_by
+            )
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+
+
+# --- rectification ------------------------------------------------------------------------------------------
+
+
+@router.get("/rectifications", response=list[ItemOut])
+def rectification_list(request: HttpRequest, status: str = ""):
+    _role(request, RECTIFICATION_ROLES)
+    items = selectors.visible_rectifications(request.user)
+    if status:
+        items = items.filter(status=status)
+    return [_item(item) for item in items]
+
+
+@router.get("/rectifications/{int:pk}", response=ItemOut)
+def rectification_get(request: HttpRequest, pk: int):
+    _role(request, RECTIFICATION_ROLES)
+    return _item(selectors.get_rectification(request.user, pk))
+
+
+@router.post("/rectifications/{int:pk}", response=ItemOut)
+def rectification_update(
+    request: HttpRequest,
+    pk: int,
+    payload: Form[ItemIn],
+    file: UploadedFile | None = File(None),  # noqa: B008 (ninja's way)
+):
+    _role(request, (Role.LIAISON, Role.CADRE))
+    item = selectors.get_rectification(request.user, pk)
+    if not selectors.may_update(request.user, item):
+        raise HttpError(403, "无权修改这一整改事项")
+    try:
+        return _item(
+            actions.rectification_update(actor=request.user, item=item, upload=file, **payload.dict())
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+
+
+@router.post("/rectifications/{int:pk}/verify", response=ItemOut)
+def rectification_verify(request: HttpRequest, pk: int, payload: VerifyIn):
+    _role(request, (Role.ORGANISER, Role.ASSESSOR))
+    item = selectors.get_rectification(request.user, pk)
+    if not selectors.may_close(request.user, item):
+        raise HttpError(403, "无权销号")
+    try:
+        if payload.close:
+            return _item(actions.rectification_close(actor=request.user, item=item))
+        return _item(actions.rectification_reopen(actor=request.user, item=item, reason=payload.reason))
+    except ValidationError as error:
+        raise _refused(error) from None
+
+
+# --- the ledger ---------------------------------------------------------------------------------------------
+
+
+@router.get("/{int:year}/actions", response=list[ActionOut])
+def action_list(request: HttpRequest, year: int):
+    _role(request, selectors.LEDGER_READERS)
+    return [_action(a) for a in selectors.visible_actions(request.user, _cycle(year))]
+
+
+@router.post("/{int:year}/actions", response=ActionOut)
+def action_record(request: HttpRequest, year: int, payload: ActionIn):
+    _role(request, selectors.LEDGER_WRITERS)
+    cycle = _cycle(year)
+    data = payload.dict()
+    code = data.pop("code").strip()
+    unit, cadre = selectors.subject_by_code(cycle, code)
+    if unit is None:
+        raise HttpError(400, f"编码：没有编码为「{code}」的单位或干部。")
+    try:
+        return _action(
+            actions.result_action_record(actor=request.user, cycle=cycle, unit=unit, cadre=cadre, **data)
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+
+
+@router.get("/{int:year}/actions/unhandled", response=list[UnhandledOut])
+def action_unhandled(request: HttpRequest, year: int, days: int | None = None):
+    _role(request, selectors.LEDGER_READERS)
+    return selectors.unhandled_flags(_cycle(year), days=days)

@@ -1,0 +1,242 @@
+"""Who reads which letter, rectification item and ledger entry: deny by default, 404 outside the scope.
+
+- Letters: the organiser and the committee all; an assessor those of the units their groups cover in the
+  cycle; the recipient (a team's 主要负责人, the cadre) their own once sent. A unit's liaison does not read
+  the letter: they see that it was sent (``letter_sent_to_unit``) and handle its rectification items.
+- Rectification items: the organiser and the committee all; an assessor their groups' units; a liaison their
+  own unit's team items; a cadre the items of their own letter. Updating: the liaison of the unit (team
+  items) or the cadre (their own); closing and reopening: the organiser or an assessor of the unit's group.
+- The ledger: the organiser and the committee; a cadre reads the actions on their own results (dossier).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kaohe.accounts.models import Role
+from kaohe.feedback import points
+from kaohe.feedback.models import (
+    Letter,
+    LetterKind,
+    LetterStatus,
+    Rectification,
+    RectificationStatus,
+    ResultAction,
+)
+from kaohe.org.models import Cadre, Unit
+from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentGroup
+from kaohe.results.feedback import flag_labels, latest_seal
+from kaohe.results.models import FinalResult
+
+LETTER_MANAGERS = (Role.ORGANISER,)
+LEDGER_READERS = (Role.ORGANISER, Role.COMMITTEE)
+LEDGER_WRITERS = (Role.ORGANISER,)
+
+
+def action_days() -> int:
+    """Days after the seal within which a flagged result should have its action recorded (setting)."""
+    return int(settings.FEEDBACK_ACTION_DAYS)
+
+
+def group_unit_ids(user, cycle_id: int | None = None) -> set[int]:
+    rows = AssessmentGroup.units.through.objects.filter(assessmentgroup__members=user)
+    if cycle_id is not None:
+        rows = rows.filter(assessmentgroup__cycle_id=cycle_id)
+    return set(rows.values_list("unit_id", flat=True))
+
+
+def _group_pairs(user) -> Q:
+    """(cycle, unit) pairs the assessor's groups cover, as a filter."""
+    pairs = AssessmentGroup.units.through.objects.filter(assessmentgroup__members=user).values_list(
+        "assessmentgroup__cycle_id", "unit_id"
+    )
+    q = Q(pk__in=[])
+    for cycle_id, unit_id in pairs:
+        q |= Q(cycle_id=cycle_id, unit_id=unit_id)
+    return q
+
+
+# --- letters ------------------------------------------------------------------------------------------------
+
+
+def visible_letters(user, cycle: AssessmentCycle) -> QuerySet[Letter]:
+    letters = Letter.objects.filter(cycle=cycle).select_related("unit", "cadre", "cycle", "recipient")
+    if user.has_role(Role.ORGANISER, Role.COMMITTEE):
+        return letters
+    if user.has_role(Role.ASSESSOR):
+        return letters.filter(unit_id__in=group_unit_ids(user, cycle.pk))
+    return letters.filter(status=LetterStatus.SENT, recipient=user)
+
+
+def get_letter(user, cycle: AssessmentCycle, pk: int) -> Letter:
+    letter = visible_letters(user, cycle).filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def received_letters(user) -> QuerySet[Letter]:
+    return Letter.objects.filter(status=LetterStatus.SENT, recipient=user).select_related(
+        "cycle", "unit", "cadre"
+    )
+
+
+def letter_sent_to_unit(user) -> QuerySet[Letter]:
+    """What a liaison sees of their unit's team letters: that they were sent, when, to whom (no content)."""
+    if not user.has_role(Role.LIAISON) or user.unit_id is None:
+        return Letter.objects.none()
+    return (
+        Letter.objects.filter(kind=LetterKind.TEAM, unit_id=user.unit_id, status=LetterStatus.SENT)
+        .only("id", "cycle__year", "sent_at", "recipient_name", "read_at", "talk_on")
+        .select_related("cycle")
+    )
+
+
+def may_talk(user, letter: Letter) -> bool:
+    return user.has_role(Role.ORGANISER) or (
+        user.has_role(Role.ASSESSOR) and letter.unit_id in group_unit_ids(user, letter.cycle_id)
+    )
+
+
+# --- rectification ------------------------------------------------------------------------------------------
+
+
+def visible_rectifications(user) -> QuerySet[Rectification]:
+    items = Rectification.objects.select_related("cycle", "unit", "letter", "letter__unit", "letter__cadre")
+    if user.has_role(Role.ORGANISER, Role.COMMITTEE):
+        return items
+    if user.has_role(Role.ASSESSOR):
+        return items.filter(_group_pairs(user))
+    if user.has_role(Role.LIAISON) and user.unit_id:
+        return items.filter(unit_id=user.unit_id, letter__kind=LetterKind.TEAM)
+    if user.has_role(Role.CADRE) and user.cadre_id:
+        return items.filter(letter__kind=LetterKind.CADRE, letter__cadre_id=user.cadre_id)
+    return items.none()
+
+
+def get_rectification(user, pk: int) -> Rectification:
+    item = visible_rectifications(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def may_update(user, item: Rectification) -> bool:
+    if item.status == RectificationStatus.CLOSED:
+        return False
+    if item.letter.kind == LetterKind.TEAM:
+        return user.has_role(Role.LIAISON) and user.unit_id == item.unit_id
+    return user.has_role(Role.CADRE) and user.cadre_id == item.letter.cadre_id
+
+
+def may_close(user, item: Rectification) -> bool:
+    return user.has_role(Role.ORGANISER) or (
+        user.has_role(Role.ASSESSOR) and item.unit_id in group_unit_ids(user, item.cycle_id)
+    )
+
+
+def open_rectifications(unit: Unit, year: int) -> QuerySet[Rectification]:
+    """The items of ``unit`` from ``year`` and earlier not yet closed (销号): what next year's interview
+    outlines, profiles and plan carry forward. The caller has already checked who may read ``unit``."""
+    return (
+        Rectification.objects.filter(unit=unit, cycle__year__lte=year)
+        .exclude(status=RectificationStatus.CLOSED)
+        .select_related("cycle", "letter", "letter__unit", "letter__cadre")
+        .order_by("cycle__year", "number")
+    )
+
+
+def overdue_rectifications(user, today: datetime.date | None = None) -> QuerySet[Rectification]:
+    """Open items past their deadline that the user handles or verifies: the to-do list."""
+    today = today or timezone.localdate()
+    return (
+        visible_rectifications(user)
+        .exclude(status=RectificationStatus.CLOSED)
+        .filter(deadline__lt=today)
+        .order_by("deadline", "pk")
+    )
+
+
+# --- the ledger ---------------------------------------------------------------------------------------------
+
+
+def visible_actions(user, cycle: AssessmentCycle) -> QuerySet[ResultAction]:
+    if not user.has_role(*LEDGER_READERS):
+        return ResultAction.objects.none()
+    return ResultAction.objects.filter(cycle=cycle).select_related("unit", "cadre", "recorded_by")
+
+
+def cadre_actions(cadre_id: int) -> QuerySet[ResultAction]:
+    """The actions on one cadre's results, every year (for the dossier, whose access is already checked)."""
+    return ResultAction.objects.filter(kind=LetterKind.CADRE, cadre_id=cadre_id).select_related("cycle")
+
+
+def unit_actions(unit_id: int) -> QuerySet[ResultAction]:
+    return ResultAction.objects.filter(kind=LetterKind.TEAM, unit_id=unit_id).select_related("cycle")
+
+
+def unhandled_flags(
+    cycle: AssessmentCycle, *, days: int | None = None, today: datetime.date | None = None
+) -> list[dict]:
+    """Sealed results calling for an action (``points.due``) with none recorded, ``days`` after the seal.
+
+    Empty before the seal is that old: the list is of what is late, not of what is merely pending."""
+    seal = latest_seal(cycle)
+    if seal is None:
+        return []
+    days = action_days() if days is None else days
+    today = today or timezone.localdate()
+    sealed_on = timezone.localtime(seal.created_at).date()
+    if (today - sealed_on).days < days:
+        return []
+    handled_cadres = set(
+        ResultAction.objects.filter(cycle=cycle, kind=LetterKind.CADRE).values_list("cadre_id", flat=True)
+    )
+    handled_units = set(
+        ResultAction.objects.filter(cycle=cycle, kind=LetterKind.TEAM).values_list("unit_id", flat=True)
+    )
+    rows = []
+    for final in (
+        FinalResult.objects.filter(seal=seal).select_related("unit").order_by("-kind", "unit__code", "code")
+    ):
+        calls = points.due(
+            final.grade, final.flags, dict(zip(final.flags, flag_labels(final.flags), strict=True))
+        )
+        if not calls:
+            continue
+        handled = (
+            final.cadre_id in handled_cadres
+            if final.kind == LetterKind.CADRE
+            else final.unit_id in handled_units
+        )
+        if handled:
+            continue
+        rows.append(
+            {
+                "kind": final.kind,
+                "code": final.code,
+                "name": final.name,
+                "unit": final.unit.name,
+                "unit_id": final.unit_id,
+                "cadre_id": final.cadre_id,
+                "grade": final.grade,
+                "due": calls,
+                "days": (today - sealed_on).days,
+            }
+        )
+    return rows
+
+
+def subject_by_code(cycle: AssessmentCycle, code: str) -> tuple[Unit | None, Cadre | None]:
+    """A ledger entry's subject from a code: a cadre (with their unit that year) or a unit's team."""
+    code = code.strip()
+    cadre = Cadre.objects.filter(code=code).select_related("current_unit").first()
+    if cadre is None:
+        return Unit.objects.filter(code=code).first(), None
+    assessed = AssessedCadre.objects.filter(cycle=cycle, cadre=cadre).select_related("unit").first()
+    return (assessed.unit if assessed else cadre.current_unit), cadre
