@@ -20,6 +20,8 @@ def navigation(request):
         items.append((_("我的考核结果"), reverse("results:feedback_mine")))
     if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.CADRE):
         items.append((_("报告与登记表"), reverse("reports:home")))
+    if user.has_role(*access.CLEARANCE_ANSWERERS):
+        items.append((_("党风廉政意见"), reverse("results:clearance_inbox")))
     if user.has_role(*access.ROSTER_READERS):
         items.append((_("单位"), reverse("org:unit_list")))
     if user.has_role(*access.CADRE_READERS):
