@@ -16,7 +16,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from kaohe.accounts.access import CLEARANCE_ANSWERERS, CLEARANCE_READERS, CLEARANCE_RESOLVERS, CLEARANCE_SENDERS
+from kaohe.accounts.access import (
+    CLEARANCE_ANSWERERS,
+    CLEARANCE_READERS,
+    CLEARANCE_RESOLVERS,
+    CLEARANCE_SENDERS,
+)
 from kaohe.plans.selectors import get_cycle
 from kaohe.results import actions, clearance, selectors
 from kaohe.results.views import RESULT_READERS
@@ -268,7 +273,9 @@ def clearance_answer(request: HttpRequest, pk: int, payload: ClearanceAnswerIn):
         raise HttpError(403, "当前账号无权执行此操作")
     item = clearance.get_request_for_answer(request.user, pk)
     try:
-        r = actions.clearance_answer(actor=request.user, request=item, answer=payload.answer, note=payload.note)
+        r = actions.clearance_answer(
+            actor=request.user, request=item, answer=payload.answer, note=payload.note
+        )
     except ValidationError as error:
         raise _refused(error) from error
     return ClearanceRequestOut(

@@ -44,13 +44,22 @@ def problems(cycle: AssessmentCycle, proposed: list[dict[str, Any]]) -> list[str
     return clearance_problems((Candidate(e["kind"], e["code"], e["name"]) for e in proposed), opinions)
 
 
-def candidates(cycle: AssessmentCycle, run: ComputeRun | None, proposed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def candidates(
+    cycle: AssessmentCycle, run: ComputeRun | None, proposed: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The proposed 优秀 beside their request (or None), for the committee's page."""
     found = requests(cycle)
     rows = [{**e, "request": found.pop((e["kind"], e["code"]), None), "proposed": True} for e in proposed]
     # Asked about earlier but no longer proposed (a decision changed the grade): kept visible.
     rows += [
-        {"kind": r.kind, "code": r.code, "name": r.name, "unit_name": r.unit_name, "request": r, "proposed": False}
+        {
+            "kind": r.kind,
+            "code": r.code,
+            "name": r.name,
+            "unit_name": r.unit_name,
+            "request": r,
+            "proposed": False,
+        }
         for r in found.values()
     ]
     return rows

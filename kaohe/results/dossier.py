@@ -39,7 +39,6 @@ class DossierYear:
     final_id: int | None = None
     clearance: str = ""  # the 党风廉政意见 asked before 公示 and the committee's decision on it
 
-
     @property
     def imported(self) -> bool:
         return self.source == "prior"

@@ -355,7 +355,8 @@ class ClearanceRequest(models.Model):
             models.UniqueConstraint(fields=["cycle", "kind", "code"], name="clearance_once_per_target"),
             models.CheckConstraint(
                 name="clearance_answered_with_time",
-                condition=Q(answer="", answered_at__isnull=True) | (~Q(answer="") & Q(answered_at__isnull=False)),
+                condition=Q(answer="", answered_at__isnull=True)
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
             ),
             models.CheckConstraint(
                 name="clearance_resolved_with_reason",

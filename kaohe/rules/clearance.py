@@ -33,7 +33,9 @@ class Candidate:
     name: str
 
 
-def clearance_problems(candidates: Iterable[Candidate], opinions: Mapping[tuple[str, str], Opinion]) -> list[str]:
+def clearance_problems(
+    candidates: Iterable[Candidate], opinions: Mapping[tuple[str, str], Opinion]
+) -> list[str]:
     """One message per kind of problem, naming the people; empty when 公示 may go ahead."""
     unsent: list[str] = []
     unanswered: list[str] = []
@@ -57,7 +59,5 @@ def clearance_problems(candidates: Iterable[Candidate], opinions: Mapping[tuple[
     if undecided:
         problems.append(f"党风廉政意见有反映或不同意，领导小组尚未决定：{'、'.join(undecided)}")
     if withdrawn:
-        problems.append(
-            f"领导小组已决定不确定为优秀，请先调整其等次：{'、'.join(withdrawn)}"
-        )
+        problems.append(f"领导小组已决定不确定为优秀，请先调整其等次：{'、'.join(withdrawn)}")
     return problems

@@ -114,6 +114,10 @@ def clearance_resolve(
         request.resolved_by, request.resolved_at = actor, timezone.now()
         request.save(update_fields=["resolution", "resolution_note", "resolved_by", "resolved_at"])
         audit_record(
-            actor=actor, action="clearance.resolve", obj=request, before=before, after=clearance_state(request)
+            actor=actor,
+            action="clearance.resolve",
+            obj=request,
+            before=before,
+            after=clearance_state(request),
         )
     return request

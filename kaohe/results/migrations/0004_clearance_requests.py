@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_assessmentplan_clearance_required'),
+        ('plans', '0003_plan_clearance_required'),
         ('results', '0003_run_document_quotas'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
