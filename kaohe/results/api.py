@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kaohe.accounts.access import (
@@ -231,7 +231,7 @@ def clearance_send(request: HttpRequest, year: int):
         created = actions.clearance_request(actor=request.user, cycle=cycle, run=selectors.current_run(cycle))
     except ValidationError as error:
         raise _refused(error) from error
-    return 201, [_clearance_out(r) for r in created]
+    return Status(201, [_clearance_out(r) for r in created])
 
 
 @router.post("/{year}/clearance/{pk}/resolve", response=ClearanceOut)

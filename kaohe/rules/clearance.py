@@ -53,9 +53,9 @@ def clearance_problems(
             withdrawn.append(c.name)
     problems = []
     if unsent:
-        problems.append(f"拟定优秀 {len(unsent)} 人尚未征求党风廉政意见：{'、'.join(unsent)}")
+        problems.append(f"拟定优秀 {len(unsent)} 个尚未征求党风廉政意见：{'、'.join(unsent)}")
     if unanswered:
-        problems.append(f"纪检监察机关尚未回复党风廉政意见 {len(unanswered)} 人：{'、'.join(unanswered)}")
+        problems.append(f"纪检监察机关尚未回复党风廉政意见 {len(unanswered)} 个：{'、'.join(unanswered)}")
     if undecided:
         problems.append(f"党风廉政意见有反映或不同意，领导小组尚未决定：{'、'.join(undecided)}")
     if withdrawn:
