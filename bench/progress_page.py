@@ -236,6 +236,7 @@ def main() -> None:
         kaohe(url, "demo", "--scale", "province")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
+    os.environ.setdefault("KAOHE_DEV", "1")  # the demo secret and plain HTTP; DEBUG is turned off below
     sys.path.insert(0, str(ROOT))
 
     import warnings

@@ -1,7 +1,9 @@
 """Kaohe's one settings module, driven by environment variables.
 
-Defaults give a development instance on embedded SQLite under var/. Production sets at least
-DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); see docs/operations.md.
+Without settings this is production and refuses to start until SECRET_KEY is set; KAOHE_DEV=1 (as
+`make run` does) gives a development instance on embedded SQLite under var/, with debug pages and plain
+HTTP. Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL); see
+docs/operations.md.
 """
 
 import os
@@ -22,11 +24,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Production unless development mode is asked for (`make run` and the tests set KAOHE_DEV=1): no debug
+# pages, a secret of the operator's own, cookies over HTTPS only and HSTS.
+DEV = env_bool("KAOHE_DEV", False)
+DEBUG = env_bool("DEBUG", DEV)
 DEMO_SECRET_KEY = "kaohe-demo-secret-key-do-not-use-in-production"  # noqa: S105
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
-    raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 环境变量（不能使用演示密钥）。")
+SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY if DEV else "")
+if not DEV and SECRET_KEY in ("", DEMO_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "生产环境必须设置 SECRET_KEY 环境变量（不能使用演示密钥）；开发时请设置 KAOHE_DEV=1。"
+    )
+# Production expects TLS at the proxy; serving plain HTTP must be asked for (`kaohe check --deploy` warns).
+PLAIN_HTTP = env_bool("KAOHE_PLAIN_HTTP", DEV)
+# The proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); from any other
+# peer the connecting address is the client's. Used by login throttling (kaohe/accounts/throttle.py).
+TRUSTED_PROXIES = env_list("KAOHE_TRUSTED_PROXIES", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -151,9 +163,11 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "考核")
 CRYPTO_MODE = os.environ.get("CRYPTO_MODE", "standard")
 CRYPTO_KEY_PROVIDER = os.environ.get("CRYPTO_KEY_PROVIDER", "kaohe.crypto.keys.KeyFileProvider")
 CRYPTO_KEY_FILE = Path(os.environ.get("CRYPTO_KEY_FILE", VAR_DIR / "kaohe.key"))
-# Failed logins allowed per username and per address in LOGIN_THROTTLE_WINDOW seconds.
+# Login attempts allowed for one account from one client address in LOGIN_THROTTLE_WINDOW seconds.
 LOGIN_THROTTLE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+# Beyond that, an account failing from many addresses is only slowed down, by at most this many seconds.
+LOGIN_SLOWDOWN_MAX = float(os.environ.get("LOGIN_SLOWDOWN_MAX", "3"))
 # Public surveys (公众评议): the address phones reach, printed on the QR slips (default: the organiser's own),
 # and the submissions (open link) or wrong codes allowed per address per survey per hour.
 SURVEY_PUBLIC_BASE_URL = os.environ.get("SURVEY_PUBLIC_BASE_URL", "")
@@ -237,12 +251,12 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    # Behind a TLS-terminating proxy (docs/operations.md).
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+if not PLAIN_HTTP:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/operations.md).
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 
 # Everything is served by the app itself: nothing from a CDN, no inline scripts.
 CONTENT_SECURITY_POLICY = {

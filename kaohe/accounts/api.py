@@ -5,11 +5,12 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kaohe.accounts import access
 from kaohe.accounts.forms import UserFilterForm, account_list
 from kaohe.accounts.models import Role, User
+from kaohe.api_paging import LimitOffset
 
 router = Router(tags=["accounts"])
 
@@ -70,7 +71,7 @@ class Account(Me):
 
 
 @router.get("/users", response=list[Account], summary="账号列表（系统管理员）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_users(request: HttpRequest, role: str = "", status: str = "", q: str = ""):
     if not request.user.has_role(*access.ACCOUNT_MANAGERS):
         raise HttpError(403, "无权查看账号。")

@@ -1,4 +1,4 @@
-"""The demo's three administrators (三员), beside the business demo accounts that org.demo makes."""
+"""The demo's three administrators (三员), beside the business demo accounts that kaohe.demo makes."""
 
 from __future__ import annotations
 

@@ -27,18 +27,14 @@ class ThrottledLoginForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request)
-        if throttle.login_locked(username, address):
+        if not throttle.login_attempt(username, address):  # recorded first: parallel attempts cannot race
             raise forms.ValidationError(
                 self.error_messages["locked"],
                 code="locked",
                 params={"minutes": max(1, settings.LOGIN_THROTTLE_WINDOW // 60)},
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.login_failed(username, address)
-            raise
-        throttle.login_succeeded(username)
+        cleaned = super().clean()  # a wrong password leaves the attempt counted
+        throttle.login_succeeded(username, address)
         return cleaned
 
 

@@ -529,7 +529,7 @@ def rater_groups_in_use(cycle: AssessmentCycle) -> set[str]:
 
 
 def counted_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:
-    """The sessions whose marks the rules count: not void, not a rehearsal (plans.inputs agrees)."""
+    """The sessions whose marks the rules count: not void, not a rehearsal (results.inputs agrees)."""
     return EvaluationSession.objects.filter(cycle=cycle).exclude(
         Q(status=SessionStatus.VOID) | Q(rehearsal=True)
     )

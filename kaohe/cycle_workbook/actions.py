@@ -41,6 +41,7 @@ from kaohe.accounts.actors import Actor, user_of
 from kaohe.audit.actions import audit_record
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionKind, SessionStatus
 from kaohe.bulk import insert_rows, large_sqlite_cache, lock_roster, random_ids
+from kaohe.org.codes import code_clashes
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory, pinyin_full, pinyin_initials
 from kaohe.performance.models import (
     Adjustment,
@@ -149,6 +150,8 @@ def _length_problems(data: AssessmentInput) -> list[Problem]:
 def check_import(data: AssessmentInput) -> None:
     """What the engine would refuse, and what the database cannot hold; raises with every problem."""
     problems = _length_problems(data)
+    clashes = code_clashes(unit_codes=(u.code for u in data.units), cadre_codes=(c.code for c in data.cadres))
+    problems += [Problem("", None, None, None, message) for message in clashes]
     if problems:
         raise WorkbookError(problems)
     errors = validation.check(data)

@@ -18,7 +18,7 @@ def _cycle_import(job: Job) -> dict[str, Any]:
         with job.file.open("rb") as source:
             summary = actions.cycle_import_file(source=source, actor=job.started_by, file_name=job.file_name)
     except WorkbookError as error:
-        return {"problems": [problem.as_row() for problem in error.problems]}
+        return error.job_outcome()
     except InputError as error:
         return {"problems": problem_rows(error.messages)}
     return {"summary": summary.document()}

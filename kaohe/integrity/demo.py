@@ -25,8 +25,8 @@ from django.db import transaction
 from kaohe.ballots import actions as ballot_actions
 from kaohe.ballots.models import Ballot, BallotTemplate, Mark, SessionKind, TemplateKind
 from kaohe.integrity.actions import analysis_run
-from kaohe.plans.inputs import cycle_assessment_input
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.results.inputs import cycle_assessment_input
 from kaohe.rules.arithmetic import integer_weights
 from kaohe.rules.engine import assess
 from kaohe.rules.model import Component, Kind
@@ -121,7 +121,7 @@ def _sitting(
             [Mark(ballot=ballot, cadre_id=cadre, choice=choice) for cadre, choice in marks]
         )
     ballot_actions.session_close(actor=actor, session=session)
-    ballot_actions.session_seal(actor=actor, session=session)
+    ballot_actions.session_archive(actor=actor, session=session)
 
 
 def _team_sitting(cycle: AssessmentCycle, actor: Any, unit: Any, groups: list[tuple[str, int]]) -> None:
@@ -142,7 +142,7 @@ def _team_sitting(cycle: AssessmentCycle, actor: Any, unit: Any, groups: list[tu
         ballot = Ballot.objects.create(session=session, number=f"B{number:04d}", rater_group=group)
         Mark.objects.create(ballot=ballot, unit=unit, choice="良好" if number in (7, 15) else "优秀")
     ballot_actions.session_close(actor=actor, session=session)
-    ballot_actions.session_seal(actor=actor, session=session)
+    ballot_actions.session_archive(actor=actor, session=session)
 
 
 def _boundary(cycle: AssessmentCycle, exclude: set[int]) -> None:

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kaohe.accounts.access import CADRE_READERS, ROSTER_EDITORS, ROSTER_READERS
+from kaohe.api_paging import PageNumber
 from kaohe.org import actions, selectors
 from kaohe.org.forms import CadreCreateForm, CadreForm, CadreMoveForm, PositionForm, UnitForm
 from kaohe.org.models import Cadre, Position, Unit, UnitCategory
@@ -25,7 +26,7 @@ from kaohe.org.views import CADRE_RECORD_READERS, attach_current_positions
 router = Router(tags=["org"])
 
 
-class PagedBy50(PageNumberPagination):
+class PagedBy50(PageNumber):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=50, max_page_size=200, **kwargs)
 

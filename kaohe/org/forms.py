@@ -22,14 +22,29 @@ from kaohe.org.models import Cadre, Gender, Position, Unit, UnitCategory
 validate_code_format = RegexValidator(r"^\S+$", message=_("编码“%(value)s”不能包含空格"), code="code_format")
 
 
+# Codes are unique across units and cadres together (the database holds it too: org migration 0002).
+
+
 def validate_unit_code_free(code: str, *, exclude_pk: int | None = None) -> None:
     if Unit.objects.filter(code=code).exclude(pk=exclude_pk).exists():
         raise ValidationError(_("单位编码 %(code)s 已存在"), code="duplicate", params={"code": code})
+    if Cadre.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("编码 %(code)s 已是一名干部的编码（单位和干部的编码不能相同）"),
+            code="duplicate",
+            params={"code": code},
+        )
 
 
 def validate_cadre_code_free(code: str, *, exclude_pk: int | None = None) -> None:
     if Cadre.objects.filter(code=code).exclude(pk=exclude_pk).exists():
         raise ValidationError(_("干部编码 %(code)s 已存在"), code="duplicate", params={"code": code})
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("编码 %(code)s 已是一个单位的编码（单位和干部的编码不能相同）"),
+            code="duplicate",
+            params={"code": code},
+        )
 
 
 def validate_category_name_free(name: str, *, exclude_pk: int | None = None) -> None:

@@ -15,6 +15,11 @@ def pinyin_full(text: str) -> str:
     return "".join(lazy_pinyin(text)).lower()
 
 
+def without_nul(q: str) -> str:
+    """A search text PostgreSQL can compare: it refuses NUL characters in text (``?q=%00`` was a 500)."""
+    return q.replace("\x00", "").strip()
+
+
 class UnitCategory(models.Model):
     name = models.CharField(_("类别名称"), max_length=50, unique=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
@@ -48,7 +53,7 @@ class ScoringDepartment(models.Model):
 
 class UnitQuerySet(models.QuerySet):
     def search(self, q: str) -> "UnitQuerySet":
-        q = q.strip()
+        q = without_nul(q)
         if not q:
             return self
         return self.filter(
@@ -107,7 +112,7 @@ class Gender(models.TextChoices):
 
 class CadreQuerySet(models.QuerySet):
     def search(self, q: str) -> "CadreQuerySet":
-        q = q.strip()
+        q = without_nul(q)
         if not q:
             return self
         lowered = q.lower()

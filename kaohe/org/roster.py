@@ -42,6 +42,8 @@ from kaohe.org.models import (
     pinyin_full,
     pinyin_initials,
 )
+from kaohe.workbook.archive import Limits
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import (
     CellError,
     Problem,
@@ -146,6 +148,10 @@ class CadreRow:
     end: datetime.date | None
 
 
+# A province has ≈5,000 units and 50,000 cadres: four times that, and the rows' XML with room to spare.
+ROSTER_LIMITS = Limits(expanded_bytes=512 * 1024 * 1024, sheet_rows=200_000, total_rows=250_000)
+
+
 @dataclass
 class RosterFile:
     units: list[UnitRow]
@@ -162,7 +168,7 @@ def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFil
     A file that cannot be opened raises ``WorkbookError``; None means a sheet or a required column is
     missing, so that checking the rows against each other and the database would mislead.
     """
-    with open_workbook(io.BytesIO(data), max_bytes=max_bytes) as book:
+    with open_workbook(io.BytesIO(data), max_bytes=max_bytes, limits=ROSTER_LIMITS) as book:
         unit_sheet = book.sheet(
             UNIT_SHEET, problems, required=UNIT_REQUIRED, optional=UNIT_OPTIONAL, must_exist=True
         )
@@ -505,14 +511,14 @@ def roster_import(
     problems = Problems()
     roster = read_roster(data, problems, max_bytes=limit)
     if roster is None:
-        raise WorkbookError(sorted_problems(problems))
+        raise WorkbookError(sorted_problems(problems), problems.total)
     today = timezone.localdate()
     with transaction.atomic():
         lock_roster()
         stored = Stored.load()
         check_roster(roster, stored, problems, today=today)
         if problems:
-            raise WorkbookError(sorted_problems(problems))
+            raise WorkbookError(sorted_problems(problems), problems.total)
         result = _Writer(roster, stored, today).write()
         audit_record(
             actor=actor,
@@ -728,7 +734,7 @@ def _sheet(book: XlsxWorkbook, name: str, columns: Iterable[str], widths: Iterab
         cell = WriteOnlyCell(sheet, value=column)
         cell.font = _HEADER_FONT
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     return sheet
 
 
@@ -787,10 +793,10 @@ def write_roster(target: Any) -> tuple[int, int]:
     for code, name, category, parent_id in (
         Unit.objects.order_by("code").values_list("code", "name", "category__name", "parent_id").iterator()
     ):
-        units.append([code, name, category, unit_codes.get(parent_id) if parent_id else None])
+        append_row(units, [code, name, category, unit_codes.get(parent_id) if parent_id else None])
         unit_count += 1
     for row in _cadre_rows(cadres, unit_codes):
-        cadres.append(row)
+        append_row(cadres, row)
         cadre_count += 1
     book.save(target)
     return unit_count, cadre_count

@@ -17,7 +17,7 @@ def _roster_import(job: Job) -> dict[str, Any]:
         with job.file.open("rb") as source:
             result = roster.roster_import(actor=job.started_by, source=source, file_name=job.file_name)
     except WorkbookError as error:
-        return {"problems": [problem.as_row() for problem in error.problems]}
+        return error.job_outcome()
     return {"result": result.summary()}
 
 

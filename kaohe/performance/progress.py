@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -264,7 +265,10 @@ def _fetch(queryset: QuerySet) -> list[tuple]:
     Skips Django's per-row converters, which cost more than the queries themselves on the ~30,000 rows of a
     province-scale page. Only for columns whose raw value is used as is (ids, counts) or only tested for None.
     """
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `__in` an empty list: a clerk whose department owns nothing that year
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

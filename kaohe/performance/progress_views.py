@@ -32,6 +32,7 @@ from kaohe.performance.progress import (
 from kaohe.performance.views import XLSX, cycle_context
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup
 from kaohe.plans.selectors import get_cycle
+from kaohe.workbook.cells import append_row
 
 PAGE_SIZE = 100
 
@@ -137,7 +138,8 @@ def write_chase_sheet(target, report: Progress, *, base: str) -> None:
     for department in report.departments_to_chase:
         for indicator in department.indicators:
             if indicator.missing:
-                sheet.append(
+                append_row(
+                    sheet,
                     [
                         _("归口部门"),
                         department.code,
@@ -148,11 +150,12 @@ def write_chase_sheet(target, report: Progress, *, base: str) -> None:
                         indicator.missing,
                         department.name,
                         root + department.url if department.url else _("考核办（未指定归口部门）"),
-                    ]
+                    ],
                 )
     for unit in report.units_to_chase:
         for item in unit.chase:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     _("单位"),
                     unit.code,
@@ -162,6 +165,6 @@ def write_chase_sheet(target, report: Progress, *, base: str) -> None:
                     item.count,
                     item.who,
                     root + item.url,
-                ]
+                ],
             )
     book.save(target)

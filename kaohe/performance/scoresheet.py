@@ -23,12 +23,15 @@ from openpyxl.utils import get_column_letter
 
 from kaohe.performance.forms import parse_score
 from kaohe.plans.models import AssessedUnit, Indicator
+from kaohe.workbook.archive import Limits
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import Problems, open_workbook, show
 
 SHEET = "部门评分"
 GUIDE_SHEET = "指标说明"
 UNIT_CODE, UNIT_NAME = "单位编码", "单位名称"
 MAX_BYTES = 10 * 1024 * 1024  # a department's sheet has hundreds of rows, not millions
+LIMITS = Limits(expanded_bytes=128 * 1024 * 1024, sheet_rows=50_000, total_rows=100_000)
 
 _BOLD = Font(bold=True)
 _NOT_SCORED = PatternFill("solid", fgColor="DDDDDD")
@@ -55,7 +58,7 @@ def write_score_sheet(
     for position, width in enumerate([14, 28, *[12] * len(codes)], start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = "C2"
-    sheet.append([_bold(sheet, name) for name in (UNIT_CODE, UNIT_NAME, *codes)])
+    append_row(sheet, [_bold(sheet, name) for name in (UNIT_CODE, UNIT_NAME, *codes)])
     for assessed in units:
         row: list[Any] = [assessed.unit.code, assessed.unit.name]
         for code in codes:
@@ -67,20 +70,21 @@ def write_score_sheet(
             else:
                 score = scores.get((assessed.unit_id, indicator.pk))
                 row.append(None if score is None else float(score))
-        sheet.append(row)
+        append_row(sheet, row)
     guide = book.create_sheet(GUIDE_SHEET)
     for position, width in enumerate([12, 30, 14, 8, 60], start=1):
         guide.column_dimensions[get_column_letter(position)].width = width
     guide.append([_bold(guide, name) for name in ("指标编码", "指标名称", "单位类别", "权重", "评分方法")])
     for indicator in indicators:
-        guide.append(
+        append_row(
+            guide,
             [
                 indicator.code,
                 indicator.name,
                 indicator.category.name,
                 float(indicator.weight),
                 indicator.method,
-            ]
+            ],
         )
     guide.append([])
     guide.append(
@@ -106,7 +110,7 @@ def read_score_sheet(
     by_category = {(i.category_id, i.code): i for i in indicators}
     problems = Problems()
     cells: Cells = {}
-    with open_workbook(source, max_bytes=MAX_BYTES) as book:
+    with open_workbook(source, max_bytes=MAX_BYTES, limits=LIMITS) as book:
         sheet = book.sheet(
             SHEET, problems, required=(UNIT_CODE, *codes), optional=(UNIT_NAME,), must_exist=True
         )

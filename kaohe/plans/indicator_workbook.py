@@ -18,10 +18,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from kaohe.workbook.archive import Limits
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.layout import INDICATORS_SHEET
 from kaohe.workbook.sheets import CellError, Problems, date, open_workbook, positive, show, text
 
 MAX_BYTES = 20 * 1024 * 1024
+# Indicators and targets: a few thousand rows a cycle.
+LIMITS = Limits(expanded_bytes=256 * 1024 * 1024, sheet_rows=200_000, total_rows=400_000)
 INDICATOR_SHEET = INDICATORS_SHEET.name  # 指标
 INDICATOR_COLUMNS = (*(c.name for c in INDICATORS_SHEET.columns), "归口部门", "评分方法")
 INDICATOR_REQUIRED = INDICATORS_SHEET.required_columns
@@ -72,7 +76,7 @@ def read_indicators(source: IO[bytes], problems: Problems) -> list[IndicatorRow]
     """The rows of the 指标 sheet; a bad or missing cell is a problem and reads as None (or blank)."""
     rows: list[IndicatorRow] = []
     before = len(problems)
-    with open_workbook(source, max_bytes=MAX_BYTES) as book:
+    with open_workbook(source, max_bytes=MAX_BYTES, limits=LIMITS) as book:
         sheet = book.sheet(
             INDICATOR_SHEET,
             problems,
@@ -100,7 +104,7 @@ def read_indicators(source: IO[bytes], problems: Problems) -> list[IndicatorRow]
 def read_targets(source: IO[bytes], problems: Problems) -> list[TargetRow]:
     rows: list[TargetRow] = []
     before = len(problems)
-    with open_workbook(source, max_bytes=MAX_BYTES) as book:
+    with open_workbook(source, max_bytes=MAX_BYTES, limits=LIMITS) as book:
         sheet = book.sheet(
             TARGET_SHEET,
             problems,
@@ -153,7 +157,7 @@ def _sheet(book: XlsxWorkbook, name: str, columns: tuple[str, ...], widths: tupl
         cell = WriteOnlyCell(sheet, value=column)
         cell.font = _HEADER_FONT
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     return sheet
 
 
@@ -162,7 +166,7 @@ def write_indicators(rows: list[tuple[Any, ...]], destination: IO[bytes]) -> Non
     book = XlsxWorkbook(write_only=True)
     sheet = _sheet(book, INDICATOR_SHEET, INDICATOR_COLUMNS, (14, 12, 30, 8, 16, 50))
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     book.save(destination)
 
 
@@ -176,5 +180,5 @@ def write_targets(rows: list[tuple[Any, ...]], destination: IO[bytes]) -> None:
             cell = WriteOnlyCell(sheet, value=cells[-1])
             cell.number_format = "yyyy-mm-dd"
             cells[-1] = cell
-        sheet.append(cells)
+        append_row(sheet, cells)
     book.save(destination)

@@ -80,7 +80,7 @@ class AssessedUnit(models.Model):
     category = models.ForeignKey("org.UnitCategory", verbose_name=_("单位类别"), on_delete=models.PROTECT)
     advanced = models.BooleanField(_("先进单位"), default=False)
     # Given directly (imported from a workbook, or entered when not collected in the app). Collected
-    # data, where there is any, takes precedence: see plans.inputs.
+    # data, where there is any, takes precedence: see results.inputs.
     indicator_score = models.DecimalField(
         _("指标考评"), max_digits=7, decimal_places=4, null=True, blank=True
     )

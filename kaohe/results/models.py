@@ -2,7 +2,7 @@
 
 The life of a cycle's results, and the model that records each step:
 
-- ``ComputeRun`` — one run of the rules engine over the cycle's data (``plans.inputs.cycle_assessment_input``).
+- ``ComputeRun`` — one run of the rules engine over the cycle's data (``results.inputs.cycle_assessment_input``).
   Versioned 1, 2, … per cycle and immutable once written (``save`` refuses updates; QuerySet ``update``
   is refused too). It keeps the inputs it was computed from (``inputs``: zlib-compressed canonical JSON,
   see ``kaohe.results.canonical``), their sha256 (``input_digest``), and the engine's JSON document

@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from kaohe.qrslips import CODE_FONT, PER_PAGE, cjk_font, draw_pages, draw_qr, draw_title, fit, wrap
+from kaohe.workbook.cells import append_row
 
 QR_SIZE = 32 * mm
 
@@ -85,7 +86,7 @@ def codes_xlsx(*, unit: str, slips: Sequence[Slip], used: Sequence[bool]) -> byt
     sheet = book.create_sheet("评议码")
     sheet.append(["序号", "单位", "评议码", "链接", "批次", "状态"])
     for number, (slip, is_used) in enumerate(zip(slips, used, strict=True), start=1):
-        sheet.append([number, unit, slip.code, slip.url, slip.batch, "已使用" if is_used else "未使用"])
+        append_row(sheet, [number, unit, slip.code, slip.url, slip.batch, "已使用" if is_used else "未使用"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -8,7 +8,11 @@ CHECK = "import django; django.setup(); from django.conf import settings; print(
 
 
 def run_with(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "KAOHE_DEV", "KAOHE_PLAIN_HTTP"}
+    }
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", CHECK],
         env={**clean, "DJANGO_SETTINGS_MODULE": "kaohe.settings", **env},
@@ -38,5 +42,57 @@ def test_production_starts_with_its_own_secret_and_database_url():
 
 
 def test_the_embedded_default_is_sqlite():
-    result = run_with({})
+    result = run_with({"KAOHE_DEV": "1"})
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+SECURITY = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+)
+SECRET = {"SECRET_KEY": "a-real-secret-for-this-test-only-0123456789", "ALLOWED_HOSTS": "kaohe.example"}
+
+
+def run_code(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "KAOHE_DEV", "KAOHE_PLAIN_HTTP"}
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "kaohe.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_with_nothing_set_the_app_is_production_and_refuses_to_start_without_a_secret():
+    result = run_code(SECURITY, {})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "KAOHE_DEV" in result.stderr
+
+
+def test_production_has_no_debug_pages_secure_cookies_and_hsts_without_asking():
+    result = run_code(SECURITY, SECRET)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "True"]
+
+
+def test_development_mode_is_asked_for_and_gives_debug_pages_over_plain_http():
+    result = run_code(SECURITY, {"KAOHE_DEV": "1"})
+    assert result.stdout.split() == ["True", "False", "False", "False"]
+
+
+def test_plain_http_in_production_is_explicit_and_the_deploy_check_warns_about_it():
+    check = [sys.executable, "-m", "kaohe", "check", "--deploy"]
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "KAOHE_DEV", "KAOHE_PLAIN_HTTP"}}
+    plain = subprocess.run(  # noqa: S603
+        check, env={**clean, **SECRET, "KAOHE_PLAIN_HTTP": "1"}, capture_output=True, text=True, check=False
+    )
+    assert "kaohe.W001" in plain.stdout + plain.stderr
+    secure = subprocess.run(  # noqa: S603
+        check, env={**clean, **SECRET}, capture_output=True, text=True, check=False
+    )
+    assert "kaohe.W001" not in secure.stdout + secure.stderr

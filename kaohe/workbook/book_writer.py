@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from kaohe.rules.model import AssessmentInput, RuleSettings
 from kaohe.workbook import layout
+from kaohe.workbook.cells import append_row
 from kaohe.workbook.sheets import ratio
 
 HEADER_FONT = Font(bold=True)
@@ -142,9 +143,9 @@ class _Writer:
             cell = WriteOnlyCell(ws, value=column.name)
             cell.font = HEADER_FONT
             header.append(cell)
-        ws.append(header)
+        append_row(ws, header)
         for row in rows:
-            ws.append(row)
+            append_row(ws, row)
 
     def write(self, data: AssessmentInput) -> None:
         self.sheet(layout.SETTINGS_SHEET, _settings(data.settings))

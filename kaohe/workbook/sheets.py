@@ -49,12 +49,20 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import IO, Any, NoReturn, TypeVar
+from xml.parsers import expat
 
 import python_calamine
+
+from kaohe.workbook.archive import Limits, Scan, TooLarge, scan
+from kaohe.workbook.archive import column_letters as archive_column_letters
 
 T = TypeVar("T")
 
 MAX_BYTES = 200 * 1024 * 1024
+# What a workbook may inflate to, well above a province (≈5,000 units, 50,000 cadres, 1.5 M ballot marks in
+# 29 MB that inflate to about 400 MB); each import may pass its own, smaller Limits.
+LIMITS = Limits(expanded_bytes=2 * 1024**3, sheet_rows=1_048_576, total_rows=6_000_000)
+MAX_PROBLEMS = 500  # kept and shown; the rest are counted
 YES = ("是", "Y")
 NO = ("否", "N")
 
@@ -90,11 +98,27 @@ class Problem:
 
 
 class WorkbookError(Exception):
-    """A workbook that cannot be used; ``problems`` lists everything wrong with it."""
+    """A workbook that cannot be used; ``problems`` lists what is wrong with it, the first ``MAX_PROBLEMS``
+    of ``total`` (a hostile file may hold millions; the command line and the job page show the count)."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    def __init__(self, problems: Iterable[Problem], total: int | None = None) -> None:
+        found = list(problems)
+        self.total = max(total or 0, len(found))
+        self.problems = found[:MAX_PROBLEMS]
+        lines = [str(p) for p in self.problems]
+        if self.more:
+            lines.append(self.more)
+        super().__init__("\n".join(lines))
+
+    def job_outcome(self) -> dict[str, Any]:
+        """What a job page shows: the first problems as rows and how many there were in all."""
+        return {"problems": [problem.as_row() for problem in self.problems], "problem_total": self.total}
+
+    @property
+    def more(self) -> str:
+        """A line saying how many problems are not listed, or ""."""
+        hidden = self.total - len(self.problems)
+        return f"……共 {self.total:,} 个问题，仅列出前 {len(self.problems):,} 个" if hidden > 0 else ""
 
 
 class CellError(ValueError):
@@ -105,14 +129,17 @@ class Problems:
     """Collects problems while reading; ``check()`` raises them all together."""
 
     def __init__(self) -> None:
-        self.items: list[Problem] = []
+        self.items: list[Problem] = []  # the first MAX_PROBLEMS
+        self.total = 0
 
     def add(self, sheet: str, row: int | None, column: str | None, value: object, message: str) -> None:
-        self.items.append(Problem(sheet, row, column, value, message))
+        self.total += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(sheet, row, column, value, message))
 
     def check(self) -> None:
         if self.items:
-            raise WorkbookError(self.items)
+            raise WorkbookError(self.items, self.total)
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.items)
@@ -440,8 +467,9 @@ class Sheet:
 class Workbook:
     """An open xlsx file. Use ``open_workbook``."""
 
-    def __init__(self, book: python_calamine.CalamineWorkbook) -> None:
+    def __init__(self, book: python_calamine.CalamineWorkbook, found: Scan | None = None) -> None:
         self._book = book
+        self._scan = found or Scan()
         self.sheet_names: list[str] = [name.strip() for name in book.sheet_names]
         self._names = dict(zip(self.sheet_names, book.sheet_names, strict=True))
 
@@ -502,11 +530,34 @@ class Workbook:
             problems.add(name, 1, None, column, f"缺少列「{column}」")
         if missing:
             return None
+        self._refuse_formulas(name, index, problems)
         return Sheet(name, rows, index, problems)
 
+    def _refuse_formulas(self, name: str, index: dict[str, int], problems: Problems) -> None:
+        """A formula in a column the import reads: the file holds only its last cached value, which need
+        not be what Excel shows. Formulas in other columns (a clerk's 合计) are ignored."""
+        formulas = self._scan.formulas.get(name, {})
+        counts = self._scan.formula_counts.get(name, {})
+        for column, position in index.items():
+            letters = archive_column_letters(position + 1)
+            rows = formulas.get(letters, [])
+            for row in rows:
+                problems.add(
+                    name, row, column, None, f"单元格 {letters}{row} 是公式，导入不读公式，请粘贴为数值"
+                )
+            hidden = counts.get(letters, 0) - len(rows)
+            if hidden > 0:
+                problems.add(
+                    name, None, column, None, f"{letters} 列另有 {hidden:,} 个公式单元格，请粘贴为数值"
+                )
 
-def open_workbook(source: str | os.PathLike[str] | IO[bytes], *, max_bytes: int = MAX_BYTES) -> Workbook:
-    """Open an xlsx file from a path or a binary file object; refuse anything else with a WorkbookError."""
+
+def open_workbook(
+    source: str | os.PathLike[str] | IO[bytes], *, max_bytes: int = MAX_BYTES, limits: Limits = LIMITS
+) -> Workbook:
+    """Open an xlsx file from a path or a binary file object; refuse anything else with a WorkbookError.
+
+    The file is inflated once within ``limits`` (archive.scan) before the reader loads it."""
     if isinstance(source, str | os.PathLike):
         try:
             size = os.path.getsize(source)
@@ -536,7 +587,14 @@ def open_workbook(source: str | os.PathLike[str] | IO[bytes], *, max_bytes: int 
         _refuse("不是 Excel 工作簿（.xlsx）文件，或文件已损坏")
     buffer.seek(0)
     try:
-        return Workbook(python_calamine.CalamineWorkbook.from_filelike(buffer))
+        found = scan(buffer, limits)
+    except TooLarge as error:
+        _refuse(str(error))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, expat.ExpatError):
+        _refuse("不是 Excel 工作簿（.xlsx）文件，或文件已损坏")
+    buffer.seek(0)
+    try:
+        return Workbook(python_calamine.CalamineWorkbook.from_filelike(buffer), found)
     except python_calamine.CalamineError as error:
         _refuse(f"无法读取工作簿，文件可能已损坏（{error}）")
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.analytics.simulate import Plant, make_session
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionRaterGroup, SessionStatus
 from kaohe.org.models import Cadre
@@ -50,5 +51,5 @@ def analysed_cycle(cast: dict[str, Any]) -> AssessmentCycle:
     for i in range(12):
         name = f"测评会{i:02d}"
         add_session(cycle, name, rng, frozenset({Plant.LENIENT}) if name == LENIENT else frozenset())
-    results_actions.run_compute(actor="测试", cycle=cycle)
+    results_actions.compute_run_create(actor=SystemActor("测试"), cycle=cycle)
     return cycle

@@ -427,3 +427,16 @@ def test_a_list_filter_that_is_not_an_id_is_refused_in_chinese(client_for, roste
     response = client_for("organiser").get("/api/org/cadres", {"unit": "DW01"})
     assert response.status_code == 422
     assert response.json()["detail"] == "参数 unit 应为整数 id，不能是 DW01"
+
+
+@pytest.mark.parametrize("path", ["/api/org/units", "/api/org/cadres"])
+def test_a_search_with_a_nul_character_is_no_500_on_postgresql_either(client_for, roster, path):
+    response = client_for("organiser").get(path, {"q": "东\x00城"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["org:unit_list", "org:cadre_list"])
+def test_a_list_page_searched_with_a_nul_character_is_no_500(client_for, roster, name):
+    from django.urls import reverse
+
+    assert client_for("organiser").get(reverse(name), {"q": "\x00"}).status_code == 200

@@ -97,3 +97,16 @@ def test_the_template_explains_every_column_and_has_empty_roster_sheets():
     notes = " ".join(row[3] for row in guide if row[3] and not row[1])
     assert "按编码更新" in notes
     assert book["单位"].max_row == 1 and book["干部"].max_row == 1
+
+
+def test_a_unit_or_cadre_named_like_a_formula_is_exported_as_text(roster):
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    roster["units"]["a"].__class__.objects.filter(pk=roster["units"]["a"].pk).update(name=HOSTILE_TEXT)
+    roster["cadres"]["a1"].__class__.objects.filter(pk=roster["cadres"]["a1"].pk).update(name="=1+1")
+    file = io.BytesIO()
+    write_roster(file)
+    assert formula_cells(file.getvalue()) == []
+    book = openpyxl.load_workbook(io.BytesIO(file.getvalue()))
+    assert HOSTILE_TEXT in [row[1] for row in book["单位"].iter_rows(values_only=True)]
+    assert "=1+1" in [row[1] for row in book["干部"].iter_rows(values_only=True)]

@@ -156,3 +156,48 @@ def test_the_export_download_holds_the_current_roster(client_for):
     assert [row[0] for row in book["干部"].iter_rows(min_row=2, values_only=True)] == [
         "GB001", "GB002", "GB003", "GB004", "GB005",
     ]  # fmt: skip
+
+
+def hostile_roster(copies: int) -> bytes:
+    """The attack: one cadre row repeated ``copies`` times; a few KB that inflate to megabytes."""
+    from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS
+    from kaohe.workbook.tests.hostile import book, repeated
+
+    cadre = ("GB900", "周海", "男", "1980-05", "DW01", "科员", "否", "2024-01-01", None)
+    return book(
+        {
+            "单位": [UNIT_COLUMNS, ("DW01", "东城街道", "乡镇街道", None)],
+            "干部": repeated(CADRE_COLUMNS, cadre, copies),
+        }
+    )
+
+
+def test_an_expanding_roster_is_refused_by_its_rows_and_nothing_is_saved(client_for, roster, monkeypatch):
+    from kaohe.org import roster as roster_module
+    from kaohe.workbook.archive import Limits
+
+    monkeypatch.setattr(roster_module, "ROSTER_LIMITS", Limits(64 * 1024**2, 2_000, 3_000))
+    before = (Unit.objects.count(), Cadre.objects.count())
+    response = client_for("organiser").post(
+        reverse("org:roster_import"), upload(hostile_roster(5_000)), follow=True
+    )
+    job = Job.objects.get()
+    assert [p["message"] for p in job.outcome["problems"]] == [
+        "工作表「干部」超过 2,000 行，超出本导入的上限"
+    ]
+    assert "超过 2,000 行" in response.content.decode()
+    assert (Unit.objects.count(), Cadre.objects.count()) == before
+
+
+def test_a_roster_with_thousands_of_problems_keeps_the_first_and_shows_the_count(client_for, roster):
+    import json
+
+    response = client_for("organiser").post(
+        reverse("org:roster_import"), upload(hostile_roster(1_500)), follow=True
+    )
+    job = Job.objects.get()
+    assert job.outcome["problem_total"] >= 1_499  # every copy after the first repeats the code
+    assert len(job.outcome["problems"]) == 500
+    assert len(json.dumps(job.outcome)) < 200_000
+    assert f'data-problem-total="{job.outcome["problem_total"]}"' in response.content.decode()
+    assert not Cadre.objects.filter(code="GB900").exists()

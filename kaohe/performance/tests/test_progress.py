@@ -275,3 +275,23 @@ def test_the_page_shows_a_hundred_units_while_the_totals_count_them_all(client_f
     second = client_for("organiser").get(progress_url("?page=2")).content.decode()
     assert second.count("data-unit=") == 23 and 'data-unit="DW03"' in second
     assert 'data-unit="DW01"' not in second
+
+
+def test_a_unit_named_like_a_formula_is_written_to_the_list_to_chase_as_text(client_for, data):
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    data["units"]["b"].__class__.objects.filter(pk=data["units"]["b"].pk).update(name=HOSTILE_TEXT)
+    content = b"".join(client_for("organiser").get(chase_url()).streaming_content)
+    assert formula_cells(content) == []
+    assert HOSTILE_TEXT in [row[2] for row in load_workbook(io.BytesIO(content)).active.values]
+
+
+def test_a_clerk_whose_department_owns_no_indicator_that_year_sees_an_empty_page_and_list(world, client_for):
+    from kaohe.plans.models import AssessmentCycle, Phase
+
+    AssessmentCycle.objects.filter(year=2024).update(phase=Phase.IMPLEMENTATION)
+    client = client_for("clerk")
+    assert client.get(reverse("performance:progress", args=[2024])).status_code == 200
+    response = client.get(reverse("performance:progress_chase", args=[2024]))
+    assert response.status_code == 200
+    assert len(list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)) == 1

@@ -309,3 +309,13 @@ def test_the_grid_page_costs_a_fixed_number_of_queries(world, client_for, django
     client.post(GRID, {cell(world, "a", "economy"): "81", cell(world, "c", "service"): "70"})
     with django_assert_max_num_queries(12):
         client.get(GRID)
+
+
+def test_a_unit_named_like_a_formula_is_written_to_the_sheet_as_text(world, client_for):
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    world["units"]["a"].__class__.objects.filter(pk=world["units"]["a"].pk).update(name=HOSTILE_TEXT)
+    response = client_for("clerk").get(SHEET)
+    content = b"".join(response.streaming_content)
+    assert formula_cells(content) == []
+    assert HOSTILE_TEXT in [row[1] for row in load_workbook(io.BytesIO(content))["部门评分"].values]

@@ -195,3 +195,28 @@ def test_the_target_export_lists_every_cell_and_imports_back(setup, client_for):
         reverse("plans:target_import", args=[2025]), {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue())}
     )
     assert "新增 4 条，更新 0 条，未变 1 条" in response.content.decode()
+
+
+def test_target_text_that_reads_like_a_formula_is_exported_as_text(setup, client_for):
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    Target.objects.create(
+        cycle=setup["cycle"],
+        unit=setup["units"]["a"],
+        indicator=setup["a01"],
+        content=HOSTILE_TEXT,
+        amount="=2",
+    )
+    response = client_for("leader").get(reverse("plans:target_export", args=[2025]))
+    content = b"".join(response.streaming_content)
+    assert formula_cells(content) == []
+    rows = list(load_workbook(io.BytesIO(content))["目标任务"].values)
+    assert rows[1][4:6] == (HOSTILE_TEXT, "=2")
+
+
+def test_an_indicator_named_like_a_formula_is_exported_as_text(setup, organiser):
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    Indicator.objects.filter(pk=setup["a01"].pk).update(name=HOSTILE_TEXT)
+    response = organiser.get(reverse("plans:indicator_export", args=[2025]))
+    assert formula_cells(b"".join(response.streaming_content)) == []

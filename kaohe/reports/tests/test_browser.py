@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
+from kaohe.accounts.actors import SystemActor
 from kaohe.reports.models import AnalysisReport, ReportDiscussion
 from kaohe.results import actions as results_actions
 
@@ -20,7 +21,7 @@ def login(page, live_server, username):
 
 
 def test_group_drafts_discusses_and_submits_and_the_organiser_accepts(page, live_server, world, cast):
-    results_actions.run_compute(actor="测试", cycle=world)
+    results_actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
 
     login(page, live_server, "assessor")
     page.get_by_role("link", name="报告与登记表").click()

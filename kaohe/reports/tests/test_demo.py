@@ -5,6 +5,7 @@ import io
 import docx
 import pytest
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.reports.demo import demo_reports_load
 from kaohe.reports.models import AnalysisReport, Register
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_documents(world, cast, roster):
-    results_actions.run_compute(actor="测试", cycle=world)
+    results_actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     previous = AssessmentCycle.objects.create(year=2024, name="2024年度考核", phase="completed")
     cadre = roster["cadres"]["a2"]
     AssessedCadre.objects.create(cycle=previous, cadre=cadre, unit=roster["units"]["a"], post="办事处主任")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
 from kaohe.reports import actions, documents
 from kaohe.reports.models import AnalysisReport, Register, ReportVersion
@@ -26,7 +27,7 @@ def text_of(content: bytes) -> str:
 
 @pytest.fixture
 def computed(world):
-    results_actions.run_compute(actor="测试", cycle=world)
+    results_actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     return world
 
 

@@ -87,3 +87,10 @@ def test_a_code_is_read_back_however_it_was_typed():
     assert normalise_code("K7QM2XHP01I3ABCD") == "K7QM2XHP0113ABCD"  # I read as 1
     for bad in ("", "K7QM", "K7QM2XHP0123ABCDE", "K7QM2XHP0123ABC!", "K7QM2XHP0123ABCU"):
         assert normalise_code(bad) is None
+
+
+def test_a_unit_named_like_a_formula_is_written_to_the_codes_sheet_as_text():
+    from conftest import HOSTILE_TEXT, formula_cells
+
+    content = slips.codes_xlsx(unit=HOSTILE_TEXT, slips=some_slips(1), used=[False])
+    assert formula_cells(content) == []

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         try:
             summary = cycle_workbook.cycle_import_file(source=path, actor=CLI, file_name=path.name)
         except WorkbookError as error:
-            self.fail([str(problem) for problem in error.problems])
+            self.fail([str(problem) for problem in error.problems] + ([error.more] if error.more else []))
         except InputError as error:
             self.fail(error.messages)
         except OSError as error:

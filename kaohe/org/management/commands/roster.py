@@ -40,8 +40,10 @@ class Command(BaseCommand):
         except WorkbookError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
+            if error.more:
+                self.stderr.write(error.more)
             raise CommandError(
-                f"名册未导入：共 {len(error.problems)} 个问题，未保存任何数据。", returncode=2
+                f"名册未导入：共 {error.total} 个问题，未保存任何数据。", returncode=2
             ) from None
         for label, counts in (("单位", result.units), ("干部", result.cadres)):
             self.stdout.write(

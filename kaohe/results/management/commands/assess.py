@@ -50,7 +50,7 @@ class Command(BaseCommand):
         try:
             assessment = assess(read_assessment_workbook(book))
         except WorkbookError as error:
-            self.fail([str(problem) for problem in error.problems])
+            self.fail([str(problem) for problem in error.problems] + ([error.more] if error.more else []))
         except InputError as error:
             self.fail(error.messages)
         if output:

@@ -1,0 +1,102 @@
+"""How the JSON API answers what it refuses: always ``{"detail": "<中文说明>", "errors": {field: [...]}}``.
+
+- 422: a body or parameter that does not fit the schema; ``detail`` one line naming each field, ``errors``
+  the messages by field (the same shape the write functions' refusals use).
+- 400: a request body that cannot be parsed at all (multipart without a boundary, a truncated upload).
+- 401, 403, 404: not signed in, not allowed, not found (``detail`` only).
+``document`` adds these answers to every operation of the OpenAPI schema, so that clients (and the fuzzer,
+kaohe/tests/test_api_fuzz.py) know every status an operation may return.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, ValidationError
+
+
+class ApiError(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+_MESSAGES = {
+    "missing": "这个字段是必填项。",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "string_too_long": "过长",
+    "literal_error": "不是有效的选项",
+    "enum": "不是有效的选项",
+}
+_PLACES = {"body", "query", "path", "form", "header", "cookie", "file", "payload"}
+
+
+def _field(location: list[Any]) -> str:
+    names = [str(part) for part in location if str(part) not in _PLACES]
+    return ".".join(names) or "non_field_errors"
+
+
+def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        message = _MESSAGES.get(str(error.get("type")), str(error.get("msg", "无效")))
+        errors.setdefault(_field(list(error.get("loc", ()))), []).append(message)
+    detail = "；".join(f"{field}：{message}" for field, messages in errors.items() for message in messages)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def _unreadable(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": f"请求体无法解析：{exc}"}, status=400)
+
+
+def _not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": "不存在，或不在当前账号的范围内"}, status=404)
+
+
+def _unauthenticated(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": "请先登录"}, status=401)
+
+
+def install(api: NinjaAPI) -> None:
+    api.add_exception_handler(ValidationError, partial(_validation_error, api=api))
+    api.add_exception_handler(AuthenticationError, partial(_unauthenticated, api=api))
+    api.add_exception_handler(Http404, partial(_not_found, api=api))
+    for unreadable in (MultiPartParserError, UnreadablePostError):
+        api.add_exception_handler(unreadable, partial(_unreadable, api=api))
+
+
+_ANSWERS = {
+    "400": "请求体无法解析",
+    "401": "未登录",
+    "403": "当前账号无权执行此操作",
+    "404": "不存在，或不在当前账号的范围内",
+    "422": "参数或请求体不符合要求",
+}
+
+
+def document(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with the refusals above listed under every operation that does not list its own."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["ApiError"] = ApiError.model_json_schema()
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in _ANSWERS.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return schema
