@@ -109,6 +109,8 @@ def cast(roster):
         "leader": make_user("leader", Role.LEADER),
         "cadre": make_user("cadre", Role.CADRE, cadre=roster["cadres"]["a2"]),
         "outsider": make_user("outsider", Role.LIAISON, unit=roster["units"]["b"]),
+        # The discipline-inspection body: answers the 党风廉政意见 asked of it, sees nothing else.
+        "discipline": make_user("discipline", Role.DISCIPLINE),
         # 三员: they run the system and see no business data.
         "sysadmin": make_user("sysadmin", Role.SYSADMIN),
         "secadmin": make_user("secadmin", Role.SECADMIN),

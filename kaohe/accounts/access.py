@@ -37,6 +37,13 @@ INPUT_ROLES = (Role.ORGANISER, Role.LIAISON, Role.CLERK, Role.ASSESSOR, Role.LEA
 # group is checked by interviews.selectors); summaries under the k rule also for the committee and leaders.
 INTERVIEW_RECORD_READERS = (Role.ORGANISER, Role.ASSESSOR)
 INTERVIEW_SUMMARY_READERS = (Role.ORGANISER, Role.ASSESSOR, Role.COMMITTEE, Role.LEADER)
+# 党风廉政意见: the organiser sends the proposed 优秀 to the discipline-inspection body, which sees only that
+# request list (name, unit, post: never a score or a ballot figure) and answers; the committee decides on
+# what is not 无反映. The discipline-inspection account appears in no other row of this module.
+CLEARANCE_SENDERS = (Role.ORGANISER,)
+CLEARANCE_ANSWERERS = (Role.DISCIPLINE,)
+CLEARANCE_READERS = (Role.ORGANISER, Role.COMMITTEE)
+CLEARANCE_RESOLVERS = (Role.ORGANISER, Role.COMMITTEE)
 
 
 def role_required(*roles: str):

@@ -26,6 +26,8 @@ def navigation(request):
         items.append((_("考核组工作"), reverse("fieldwork:home")))
     if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.LIAISON, Role.CADRE, Role.LEADER):
         items.append((_("反馈与整改"), reverse("feedback:home")))
+    if user.has_role(*access.CLEARANCE_ANSWERERS):
+        items.append((_("党风廉政意见"), reverse("results:clearance_inbox")))
     if user.has_role(*access.ROSTER_READERS):
         items.append((_("单位"), reverse("org:unit_list")))
     if user.has_role(*access.CADRE_READERS):

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("单位联络员")
     LEADER = "leader", _("领导")
     CADRE = "cadre", _("干部")
+    DISCIPLINE = "discipline", _("纪检监察机关")
     # 三员 (等保 level 3): they run the system and hold no business data; see access.py.
     SYSADMIN = "sysadmin", _("系统管理员")
     SECADMIN = "secadmin", _("安全管理员")

@@ -702,10 +702,12 @@ def _current_cycle(world: _World, previous: Any) -> CycleSummary:
         cycle_advance,
         cycle_update,
         participants_enrol,
+        plan_clearance_set,
         plan_update,
     )
     from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
     from kaohe.results.actions import compute_run_create
+    from kaohe.results.demo import clearance_demo_load
     from kaohe.results.models import Result
     from kaohe.rules.model import PENDING
 
@@ -728,6 +730,7 @@ def _current_cycle(world: _World, previous: Any) -> CycleSummary:
         settings=_plan_settings(),
         notes=PLAN_NOTES.format(city=roster_demo.CITY, year=year),
     )
+    plan_clearance_set(actor=organiser, cycle=cycle, required=True)  # 党风廉政意见 before 公示
     enrolled = participants_enrol(actor=organiser, cycle=cycle, units=Unit.objects.all())
 
     assessed_units = {
@@ -840,6 +843,7 @@ def _current_cycle(world: _World, previous: Any) -> CycleSummary:
 
     run = compute_run_create(actor=organiser, cycle=cycle, note="全部测评会封存后的第一次计算")
     pending = Result.objects.filter(run=run, grade=PENDING).count()
+    clearance_demo_load(cycle=cycle, run=run, organiser=organiser, discipline=world.users["demo-jijian"])
     summary = CycleSummary(
         previous_results=world.previous_results,
         current_units=enrolled.units,

@@ -502,6 +502,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo-liaison", "liaison", "联络员演示账号"),
     DemoAccount("demo-leader", "leader", "领导演示账号"),
     DemoAccount("demo-cadre", "cadre", ""),  # named after the cadre it is linked to
+    DemoAccount("demo-jijian", "discipline", "纪检监察演示账号"),
 )
 
 
@@ -546,6 +547,8 @@ def _scope(user: Any) -> str:
     if user.role == "cadre" and user.cadre:
         unit = user.cadre.current_unit
         return f"本人：{user.cadre.name}" + (f"（{unit.name}）" if unit else "")
+    if user.role == "discipline":
+        return "征求党风廉政意见的人选（姓名、单位、职务）"
     return ""
 
 

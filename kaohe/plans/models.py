@@ -60,6 +60,9 @@ class AssessmentPlan(models.Model):
     cycle = models.OneToOneField(AssessmentCycle, on_delete=models.CASCADE, related_name="plan")
     settings = models.JSONField(_("参数"), default=dict, blank=True)
     notes = models.TextField(_("方案说明"), blank=True)
+    # 党风廉政意见: when set, 公示 and the seal wait for the discipline-inspection body's answer on every
+    # proposed 优秀 (kaohe.results.clearance).
+    clearance_required = models.BooleanField(_("优秀人选须征求党风廉政意见"), default=False)
 
     class Meta:
         verbose_name = _("考核工作方案")

@@ -19,7 +19,7 @@ from kaohe.org.models import Cadre, Position, Unit
 from kaohe.performance.models import PriorGrade
 from kaohe.plans.models import AssessedCadre
 from kaohe.results.feedback import final_decision_text, flag_labels, latest_seal_ids, voided_codes
-from kaohe.results.models import FinalResult, Kind
+from kaohe.results.models import ClearanceRequest, FinalResult, Kind
 
 
 @dataclass
@@ -37,6 +37,7 @@ class DossierYear:
     manual_reason: str = ""
     void: bool = False
     final_id: int | None = None
+    clearance: str = ""  # the 党风廉政意见 asked before 公示 and the committee's decision on it
 
     @property
     def imported(self) -> bool:
@@ -62,12 +63,30 @@ class Dossier:
         }
 
 
+def clearance_text(r: ClearanceRequest) -> str:
+    """The dossier's line on a 党风廉政意见: the answer and the committee's decision (the body's note stays
+    on the committee's page)."""
+    if not r.answer:
+        return f"已征求党风廉政意见（{r.requested_at:%Y-%m-%d}），未回复"
+    text = f"党风廉政意见：{r.get_answer_display()}"
+    if r.resolution:
+        text += f"；领导小组决定：{r.get_resolution_display()}（{r.resolution_note}）"
+    return text
+
+
 def _years(
     finals: QuerySet[FinalResult], priors: QuerySet[PriorGrade], posts: dict[int, str]
 ) -> list[DossierYear]:
     seals = latest_seal_ids()
     finals = finals.filter(seal_id__in=list(seals.values())).select_related("cycle", "unit")
     voided = voided_codes(set(seals.values()))
+    finals = list(finals)
+    opinions = {
+        (r.cycle_id, r.kind, r.code): clearance_text(r)
+        for r in ClearanceRequest.objects.filter(
+            cycle_id__in={f.cycle_id for f in finals}, code__in={f.code for f in finals}
+        )
+    }
     years: dict[int, DossierYear] = {}
     for f in finals:
         years[f.cycle.year] = DossierYear(
@@ -84,6 +103,7 @@ def _years(
             manual_reason=final_decision_text(f),
             void=(f.seal_id, f.kind, f.code) in voided,
             final_id=f.pk,
+            clearance=opinions.get((f.cycle_id, f.kind, f.code), ""),
         )
     for prior in priors:
         years.setdefault(prior.year, DossierYear(year=prior.year, grade=prior.grade, source="prior"))

@@ -304,6 +304,70 @@ class Objection(models.Model):
         return f"{self.subject}：{self.content[:30]}"
 
 
+class ClearanceAnswer(models.TextChoices):
+    """The discipline-inspection body's 党风廉政意见 on one person."""
+
+    CLEAR = "clear", _("无反映")
+    CHECK = "check", _("有反映需核实")
+    REFUSE = "refuse", _("不同意")
+
+
+class ClearanceResolution(models.TextChoices):
+    """The committee's decision on an answer other than 无反映."""
+
+    KEEP = "keep", _("经核实，维持拟定优秀")
+    WITHDRAW = "withdraw", _("不确定为优秀")
+
+
+class ClearanceRequest(models.Model):
+    """党风廉政意见: the organiser asks the discipline-inspection body about one proposed 优秀 (name, unit,
+    post — never a score); the body answers with a note; the committee decides on 有反映需核实 and 不同意.
+    One row per target and cycle; the audit log keeps every change (``clearance.*``)."""
+
+    cycle = models.ForeignKey("plans.AssessmentCycle", on_delete=models.PROTECT, related_name="clearances")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("姓名或名称"), max_length=100)
+    unit_name = models.CharField(_("单位"), max_length=200)
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("征求时间"))
+    answer = models.CharField(_("廉政意见"), max_length=8, choices=ClearanceAnswer.choices, blank=True)
+    answer_note = models.TextField(_("意见说明"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    resolution = models.CharField(
+        _("领导小组决定"), max_length=8, choices=ClearanceResolution.choices, blank=True
+    )
+    resolution_note = models.TextField(_("决定理由"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "id"]
+        verbose_name = _("党风廉政意见")
+        verbose_name_plural = _("党风廉政意见")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "kind", "code"], name="clearance_once_per_target"),
+            models.CheckConstraint(
+                name="clearance_answered_with_time",
+                condition=Q(answer="", answered_at__isnull=True)
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="clearance_resolved_with_reason",
+                condition=Q(resolution="") | ~Q(resolution_note=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.name} 党风廉政意见"
+
+
 class Seal(ImmutableModel):
     cycle = models.ForeignKey("plans.AssessmentCycle", on_delete=models.PROTECT, related_name="seals")
     run = models.ForeignKey(ComputeRun, on_delete=models.PROTECT, related_name="seals")

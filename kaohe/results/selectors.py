@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessmentCycle
-from kaohe.results import canonical
+from kaohe.results import canonical, clearance
 from kaohe.results.models import (
     ComputeRun,
     Decision,
@@ -437,6 +437,7 @@ def grading_problems(cycle: AssessmentCycle, state: ResultsState) -> list[str]:
                 f"名额池「{p.label}」（{p.kind_label}）优秀 {p.excellent} 个，超过优秀名额 {p.quota} 个"
                 f"（理论名额 {p.theoretical}），未经领导小组批准超额"
             )
+    problems += clearance.problems(cycle, proposed_excellent(cycle, run))
     return problems
 
 

@@ -47,3 +47,15 @@ from kaohe.results import preview_views  # noqa: E402
 urlpatterns += [
     path("cycles/<int:year>/preview/", preview_views.preview, name="preview"),
 ]
+
+# 党风廉政意见 (clearance_views): the committee's page in a cycle, the discipline-inspection body's own list.
+from kaohe.results import clearance_views  # noqa: E402
+
+urlpatterns += [
+    path(f"{R}clearance/", clearance_views.clearance_page, name="clearance"),
+    path(f"{R}clearance/required/", clearance_views.clearance_required_view, name="clearance_required"),
+    path(f"{R}clearance/send/", clearance_views.clearance_send, name="clearance_send"),
+    path(f"{R}clearance/<int:pk>/resolve/", clearance_views.clearance_resolve_view, name="clearance_resolve"),
+    path("clearance/", clearance_views.clearance_inbox, name="clearance_inbox"),
+    path("clearance/<int:pk>/answer/", clearance_views.clearance_answer_view, name="clearance_answer"),
+]

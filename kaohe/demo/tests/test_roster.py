@@ -208,6 +208,7 @@ def test_demo_accounts_have_their_roles(loaded):
         "demo-sysadmin": Role.SYSADMIN,
         "demo-secadmin": Role.SECADMIN,
         "demo-auditadmin": Role.AUDITADMIN,
+        "demo-jijian": Role.DISCIPLINE,
     }
 
 

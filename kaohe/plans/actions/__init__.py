@@ -23,7 +23,7 @@ from kaohe.plans.actions.participants import (
     assessed_unit_update,
     participants_enrol,
 )
-from kaohe.plans.actions.plan import plan_update
+from kaohe.plans.actions.plan import plan_clearance_set, plan_update
 from kaohe.plans.actions.states import (
     PHASE_DATES,
     assessed_cadre_state,
@@ -49,6 +49,7 @@ __all__ = [
     "cycle_create",
     "cycle_update",
     "next_phase",
+    "plan_clearance_set",
     "plan_update",
     "Enrolment",
     "assessed_cadre_remove",

@@ -36,3 +36,22 @@ def plan_update(
             plan.save()
             audit_record(actor=actor, action="plan.update", obj=plan, before=before, after=after)
     return plan
+
+
+def plan_clearance_set(*, actor: Actor, cycle: AssessmentCycle, required: bool) -> AssessmentPlan:
+    """Whether 公示 waits for the 党风廉政意见 on every proposed 优秀 (a plan setting: fixed from 评定 on)."""
+    with transaction.atomic():
+        lock_cycle(cycle, Activity.PLAN)
+        plan, _created = AssessmentPlan.objects.select_for_update().get_or_create(cycle=cycle)
+        if plan.clearance_required != required:
+            before = {"clearance_required": plan.clearance_required}
+            plan.clearance_required = required
+            plan.save(update_fields=["clearance_required"])
+            audit_record(
+                actor=actor,
+                action="plan.clearance",
+                obj=plan,
+                before=before,
+                after={"clearance_required": required},
+            )
+    return plan

@@ -3,6 +3,7 @@
 ``from kaohe.results import actions`` reaches every write function, as callers have always written it.
 """
 
+from kaohe.results.actions.clearance import clearance_answer, clearance_request, clearance_resolve
 from kaohe.results.actions.compute import RESULT_COLUMNS, Computed, assess_cycle, compute_run_create
 from kaohe.results.actions.decisions import decision_record, decision_withdraw, quota_approve
 from kaohe.results.actions.feedback import result_acknowledge
@@ -12,6 +13,9 @@ from kaohe.results.actions.seal import results_seal
 from kaohe.results.actions.void import result_void
 
 __all__ = [
+    "clearance_answer",
+    "clearance_request",
+    "clearance_resolve",
     "BATCH",
     "add_working_days",
     "notice_working_days",
