@@ -27,7 +27,7 @@ from kaohe.fieldwork.forms import (
 from kaohe.fieldwork.models import ConflictDeclaration, VisitAssignment
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessmentCycle
-from kaohe.plans.selectors import current_cycle
+from kaohe.plans.selectors import visible_cycles
 from kaohe.workbook.sheets import WorkbookError
 
 PER_PAGE = 50
@@ -47,8 +47,8 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 @role_required(*READERS)
 def home(request: HttpRequest) -> HttpResponse:
-    """The current cycle's progress page."""
-    cycle = current_cycle()
+    """The latest cycle's progress page."""
+    cycle = visible_cycles(request.user).order_by("-year").first()
     if cycle is None:
         raise Http404("还没有年度考核")
     return redirect("fieldwork:progress", cycle.year)
