@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
@@ -77,6 +78,10 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, partial(_validation_error, api=api))
     api.add_exception_handler(AuthenticationError, partial(_unauthenticated, api=api))
     api.add_exception_handler(Http404, partial(_not_found, api=api))
+    # A number in the path no row can have (a year of 21 digits): SQLite raises OverflowError, PostgreSQL a
+    # DataError ("integer out of range"). Nothing by that number exists.
+    for out_of_range in (OverflowError, DataError):
+        api.add_exception_handler(out_of_range, partial(_not_found, api=api))
     for unreadable in (MultiPartParserError, UnreadablePostError):
         api.add_exception_handler(unreadable, partial(_unreadable, api=api))
 

@@ -261,7 +261,7 @@ def test_the_command_makes_an_administrator_who_must_change_the_password(db, mon
     user = User.objects.get(username="zhang-sys")
     assert user.role == Role.SYSADMIN and user.must_change_password
     entry = AuditEntry.objects.get(action="user.create")
-    assert entry.actor is None and entry.actor_name == "kaohe admins"
+    assert entry.actor is None and entry.actor_name == "命令行"
     call_command("admins", "list")
     assert "系统管理员\tzhang-sys\t张三\t启用" in capsys.readouterr().out
 

@@ -16,10 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from kaohe.accounts.actors import CLI
 from kaohe.accounts.models import ADMIN_ROLES, Role, User
 from kaohe.accounts.security import administrator_create
-
-ACTOR = "kaohe admins"
 
 
 class Command(BaseCommand):
@@ -46,7 +45,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 user = administrator_create(
-                    actor=ACTOR, username=username, role=role, password=password, full_name=full_name
+                    actor=CLI, username=username, role=role, password=password, full_name=full_name
                 )
         except ValidationError as error:
             raise CommandError("；".join(error.messages), returncode=1) from None
