@@ -11,6 +11,7 @@ from kaohe.accounts.api import router as accounts_router
 from kaohe.integrity.api import router as integrity_router
 from kaohe.org.api import router as org_router
 from kaohe.plans.api import router as plans_router
+from kaohe.profiles.api import router as profiles_router
 from kaohe.reports.api import router as reports_router
 from kaohe.results.api import router as results_router
 
@@ -21,3 +22,4 @@ api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/integrity/", integrity_router)
+api.add_router("/profiles/", profiles_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kaohe.filestore",
     "kaohe.reports",
     "kaohe.integrity",
+    "kaohe.profiles",
 ]
 
 MIDDLEWARE = [

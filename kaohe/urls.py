@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("kaohe.results.urls")),
     path("", include("kaohe.reports.urls")),
     path("", include("kaohe.integrity.urls")),
+    path("", include("kaohe.profiles.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
     path("jobs/", include("kaohe.jobs.urls")),
