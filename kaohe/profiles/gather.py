@@ -22,7 +22,7 @@ from kaohe.org.models import Cadre, Position, Unit, UnitCategory
 from kaohe.performance.models import PriorGrade
 from kaohe.plans.models import AssessedUnit, AssessmentCycle
 from kaohe.profiles import stats
-from kaohe.results.feedback import flag_labels, latest_seal_ids, voided_codes
+from kaohe.results.feedback import final_decision_text, flag_labels, latest_seal_ids, voided_codes
 from kaohe.results.models import FinalResult, Kind, Result, Seal
 
 TOP = "优秀"  # the first choice of both 总体评价 scales: the share compared across years
@@ -149,7 +149,7 @@ def years_of(kind: str, *, cadre: Cadre | None = None, unit: Unit | None = None,
             pool_size=f.pool_size,
             flags=flag_labels(f.flags),
             explanation=safe_explanation(f, demo, k),
-            manual_reason=f.manual_reason if f.manual else "",
+            manual_reason=final_decision_text(f),  # as fed back
             void=(f.seal_id, f.kind, f.code) in voided,
         )
         y.composite_spread, y.democratic_spread = spreads.get((f.seal_id, f.pool), (None, None))

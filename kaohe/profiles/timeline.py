@@ -21,7 +21,7 @@ from django.utils import timezone
 from kaohe.org.models import Cadre, Position, Unit
 from kaohe.performance.models import Adjustment, PriorGrade, Sanction, Veto
 from kaohe.profiles.gather import safe_explanation
-from kaohe.results.feedback import acknowledgements, flag_labels, latest_seal_ids
+from kaohe.results.feedback import acknowledgements, final_decision_text, flag_labels, latest_seal_ids
 from kaohe.results.models import Decision, FinalResult, Kind, Objection, ResultVoid
 
 OWN = "own"
@@ -110,7 +110,7 @@ def _grades(s: Subject) -> list[Entry]:
         if flags:
             detail = f"{detail}（{flags}）"
         if f.manual:
-            detail = f"{detail}\n{f.manual_reason}"
+            detail = f"{detail}\n{final_decision_text(f)}"  # as fed back
         score = f"，综合得分{f.composite}" if f.composite is not None else ""
         rank = f"，排名{f.rank}/{f.pool_size}" if f.rank else ""
         out.append(Entry(f.cycle.year, _day(f.seal.created_at), "grade", f"{f.cycle.year}年度考核等次：{f.grade}{score}{rank}", detail))
