@@ -44,7 +44,9 @@ def cadre_profile(request: HttpRequest, pk: int):
 @router.get("/teams/{pk}", response=dict[str, Any])
 def team_profile(request: HttpRequest, pk: int):
     unit = _checked(selectors.profile_unit, request, pk)
-    return serialize.team_profile(gather.team_profile(unit, k=selectors.min_group(), today=timezone.localdate()))
+    return serialize.team_profile(
+        gather.team_profile(unit, k=selectors.min_group(), today=timezone.localdate())
+    )
 
 
 def _timeline(request: HttpRequest, subject: Subject, filters: TimelineFilter) -> list[dict[str, Any]]:

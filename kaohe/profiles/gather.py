@@ -16,7 +16,13 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from kaohe.ballots.models import BallotItemAnswer, SessionRaterGroup, SessionStatus, SessionTarget, TemplateKind
+from kaohe.ballots.models import (
+    BallotItemAnswer,
+    SessionRaterGroup,
+    SessionStatus,
+    SessionTarget,
+    TemplateKind,
+)
 from kaohe.ballots.templates_seed import ASPECT_CHOICES, CADRE_ASPECTS, TEAM_ASPECTS
 from kaohe.org.models import Cadre, Position, Unit, UnitCategory
 from kaohe.performance.models import PriorGrade
@@ -167,7 +173,9 @@ def years_of(kind: str, *, cadre: Cadre | None = None, unit: Unit | None = None,
                     if g.get("valid", 0) > 0
                 }
         years[y.year] = y
-    priors = PriorGrade.objects.filter(cadre=cadre) if kind == Kind.CADRE else PriorGrade.objects.filter(unit=unit)
+    priors = (
+        PriorGrade.objects.filter(cadre=cadre) if kind == Kind.CADRE else PriorGrade.objects.filter(unit=unit)
+    )
     for prior in priors:
         years.setdefault(prior.year, Year(year=prior.year, grade=prior.grade, source="prior"))
     return [years[y] for y in sorted(years)]
@@ -383,10 +391,21 @@ def _age(birth: date | None, on: date) -> int | None:
 def _member(p: Position, on: date) -> Member:
     end = p.end or on
     tenure = round((end - p.start).days / 365.25, 1) if p.start else None
-    return Member(p.cadre.name, p.cadre.code, p.title, p.principal, p.start, p.end, _age(p.cadre.birth_month, on), tenure)
+    return Member(
+        p.cadre.name,
+        p.cadre.code,
+        p.title,
+        p.principal,
+        p.start,
+        p.end,
+        _age(p.cadre.birth_month, on),
+        tenure,
+    )
 
 
-def _term_view(term: stats.Term | None, by_holder: dict[tuple, Position], years: list[Year], today: date) -> TermView | None:
+def _term_view(
+    term: stats.Term | None, by_holder: dict[tuple, Position], years: list[Year], today: date
+) -> TermView | None:
     if term is None:
         return None
     through = today.year
@@ -459,8 +478,17 @@ def _team_years(units: list[int], years: set[int], k: int) -> dict[tuple[int, in
         FinalResult.objects.filter(kind=Kind.TEAM, seal_id__in=seal_ids, unit_id__in=units)
         .select_related("result")
         .only(
-            "seal_id", "cycle_id", "unit_id", "kind", "code", "grade", "composite", "rank", "pool_size",
-            "pool", "result__democratic",
+            "seal_id",
+            "cycle_id",
+            "unit_id",
+            "kind",
+            "code",
+            "grade",
+            "composite",
+            "rank",
+            "pool_size",
+            "pool",
+            "result__democratic",
         )
     )
     voided = voided_codes(set(seal_ids))
@@ -513,10 +541,16 @@ def category_comparison(category: UnitCategory, year: int, *, k: int, history: i
             if now.top_share is not None and before.top_share is not None:
                 share_change = stats.change(before.top_share, now.top_share)
         rows.append(ComparisonRow(unit, now, before, composite_change, share_change))
-    rows.sort(key=lambda r: (r.now is None or r.now.composite is None, -(r.now.composite or 0) if r.now else 0))
+    rows.sort(
+        key=lambda r: (r.now is None or r.now.composite is None, -(r.now.composite or 0) if r.now else 0)
+    )
     past = []
     for y in sorted(span):
-        values = [v.composite for (uid, yy), v in figures.items() if yy == y and v.composite is not None and not v.void]
+        values = [
+            v.composite
+            for (uid, yy), v in figures.items()
+            if yy == y and v.composite is not None and not v.void
+        ]
         if values:
             past.append({"year": y, "count": len(values), "spread": stats.spread(values)})
     return Comparison(category, year, rows, past, k)

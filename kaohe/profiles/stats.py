@@ -62,7 +62,9 @@ def share_interval(p: float, n: int, population: int | None = None, *, z: float 
     return Interval(p, math.sqrt(max(variance, 0.0)), z)
 
 
-def mean_interval(mean: float, sd: float, n: int, population: int | None = None, *, z: float = Z95) -> Interval:
+def mean_interval(
+    mean: float, sd: float, n: int, population: int | None = None, *, z: float = Z95
+) -> Interval:
     """The interval for a mean of ``n`` values with sample standard deviation ``sd``."""
     if n <= 0:
         raise ValueError("有效票数必须大于 0")
@@ -91,7 +93,9 @@ class Change:
     @property
     def beyond_noise(self) -> bool:
         """The change's interval excludes 0 (a change of exactly 0 is never beyond noise)."""
-        return abs(self.difference) > self.half_width and not math.isclose(self.difference, 0.0, abs_tol=1e-12)
+        return abs(self.difference) > self.half_width and not math.isclose(
+            self.difference, 0.0, abs_tol=1e-12
+        )
 
     @property
     def word(self) -> str:

@@ -113,9 +113,23 @@ def _grades(s: Subject) -> list[Entry]:
             detail = f"{detail}\n{final_decision_text(f)}"  # as fed back
         score = f"，综合得分{f.composite}" if f.composite is not None else ""
         rank = f"，排名{f.rank}/{f.pool_size}" if f.rank else ""
-        out.append(Entry(f.cycle.year, _day(f.seal.created_at), "grade", f"{f.cycle.year}年度考核等次：{f.grade}{score}{rank}", detail))
-    priors = PriorGrade.objects.filter(cadre=s.cadre) if s.kind == Kind.CADRE else PriorGrade.objects.filter(unit=s.unit)
-    out += [Entry(p.year, None, "grade", f"{p.year}年度考核等次：{p.grade}", "往年等次（导入）") for p in priors]
+        out.append(
+            Entry(
+                f.cycle.year,
+                _day(f.seal.created_at),
+                "grade",
+                f"{f.cycle.year}年度考核等次：{f.grade}{score}{rank}",
+                detail,
+            )
+        )
+    priors = (
+        PriorGrade.objects.filter(cadre=s.cadre)
+        if s.kind == Kind.CADRE
+        else PriorGrade.objects.filter(unit=s.unit)
+    )
+    out += [
+        Entry(p.year, None, "grade", f"{p.year}年度考核等次：{p.grade}", "往年等次（导入）") for p in priors
+    ]
     return out
 
 
@@ -143,7 +157,10 @@ def _target(s: Subject) -> Q:
 def _sanctions(s: Subject) -> list[Entry]:
     if s.kind != Kind.CADRE:
         return []
-    return [Entry(x.year, None, "sanction", f"处分：{x.name}", x.note) for x in Sanction.objects.filter(cadre=s.cadre)]
+    return [
+        Entry(x.year, None, "sanction", f"处分：{x.name}", x.note)
+        for x in Sanction.objects.filter(cadre=s.cadre)
+    ]
 
 
 def _vetoes(s: Subject) -> list[Entry]:
@@ -227,7 +244,9 @@ SOURCES: list[tuple[str, str, Callable[[Subject], list[Entry]]]] = [
 ]
 
 
-def timeline(s: Subject, *, notes: bool, kinds: set[str] | None = None, year: int | None = None) -> list[Entry]:
+def timeline(
+    s: Subject, *, notes: bool, kinds: set[str] | None = None, year: int | None = None
+) -> list[Entry]:
     """The subject's entries the reader may see (``notes``: the organisation's too), newest first."""
     entries: list[Entry] = []
     for kind, audience, source in SOURCES:

@@ -11,8 +11,19 @@ from kaohe.profiles import gather
 from kaohe.results.models import Objection, PublicNotice
 from kaohe.results.tests.sealed_data import OVERRIDE_REASON
 
-ROLES = ("organiser", "committee", "leader", "assessor", "clerk", "liaison", "cadre", "outsider", "sysadmin",
-         "secadmin", "auditadmin")
+ROLES = (
+    "organiser",
+    "committee",
+    "leader",
+    "assessor",
+    "clerk",
+    "liaison",
+    "cadre",
+    "outsider",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+)
 # The cast: the assessor's group covers unit A; the cadre is 李明 (a2, unit A).
 CADRE_ACCESS = {
     "a2": {"organiser": 200, "committee": 200, "leader": 200, "assessor": 200, "cadre": 200},
@@ -58,7 +69,9 @@ def test_every_role_gets_a_cadres_profile_and_timeline_or_a_refusal(client_for, 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("which", sorted(TEAM_ACCESS))
-def test_every_role_gets_a_teams_profile_and_timeline_or_a_refusal(client_for, two_years, roster, role, which):
+def test_every_role_gets_a_teams_profile_and_timeline_or_a_refusal(
+    client_for, two_years, roster, role, which
+):
     expected = TEAM_ACCESS[which].get(role, 403)
     client = client_for(role)
     for url in team_urls(roster["units"][which]):
@@ -149,7 +162,9 @@ def test_the_timeline_filters_by_year_and_prints_to_word(client_for, two_years, 
 # --- k ----------------------------------------------------------------------------------------------------
 
 
-def test_a_rater_group_below_k_hides_the_groups_and_the_explanation_that_names_them(client_for, two_years, roster):
+def test_a_rater_group_below_k_hides_the_groups_and_the_explanation_that_names_them(
+    client_for, two_years, roster
+):
     # 张思佳 has 3 上级 and 2 同级 ballots: with k = 3 the 同级 group is too small.
     data = client_for("organiser").get(f"/api/profiles/cadres/{roster['cadres']['a1'].pk}").json()
     year = next(y for y in data["years"] if y["year"] == 2025)
@@ -180,7 +195,9 @@ def answer_aspects(cycle, cadre, per_group):
         if choice is None:
             continue
         for item in ("德", "能", "勤", "绩", "廉"):
-            BallotItemAnswer.objects.create(ballot=ballot, cadre=cadre, template=template, item=item, choice=choice)
+            BallotItemAnswer.objects.create(
+                ballot=ballot, cadre=cadre, template=template, item=item, choice=choice
+            )
 
 
 def test_aspects_by_rater_group_are_shown_all_or_none(two_years, roster, settings):
@@ -235,8 +252,14 @@ def test_the_share_interval_uses_the_expected_raters(client_for, two_years, rost
 def test_the_team_profile_names_the_previous_term_and_its_years(client_for, two_years, roster):
     unit = roster["units"]["a"]
     old = Cadre.objects.create(code="GB099", name="孙前任", birth_month=date(1965, 1, 1))
-    Position.objects.create(cadre=old, unit=unit, title="党工委书记", principal=True, start=date(2019, 1, 1),
-                            end=date(2021, 2, 28))
+    Position.objects.create(
+        cadre=old,
+        unit=unit,
+        title="党工委书记",
+        principal=True,
+        start=date(2019, 1, 1),
+        end=date(2021, 2, 28),
+    )
     data = client_for("organiser").get(f"/api/profiles/teams/{unit.pk}").json()
     assert data["current_term"]["principal"] == "张思佳"
     assert [m["name"] for m in data["current_term"]["members"]] == ["张思佳", "李明"]
@@ -250,7 +273,9 @@ def test_the_team_profile_names_the_previous_term_and_its_years(client_for, two_
 
 
 def test_a_team_without_a_recorded_predecessor_says_so(client_for, two_years, roster):
-    page = client_for("organiser").get(reverse("profiles:team", args=[roster["units"]["c"].pk])).content.decode()
+    page = (
+        client_for("organiser").get(reverse("profiles:team", args=[roster["units"]["c"].pk])).content.decode()
+    )
     assert "没有可识别的上届班子" in page
 
 

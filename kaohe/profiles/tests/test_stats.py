@@ -18,7 +18,6 @@ from kaohe.profiles.stats import (
     spread,
 )
 
-
 # --- intervals --------------------------------------------------------------------------------------------
 
 
@@ -27,7 +26,10 @@ def test_share_interval_with_half_the_population_voting_matches_the_worked_numbe
     interval = share_interval(0.6, 50, 100)
     assert interval.se == pytest.approx(0.0492366, abs=1e-7)
     assert interval.half_width == pytest.approx(0.0965019, abs=1e-6)
-    assert (interval.low, interval.high) == (pytest.approx(0.5034981, abs=1e-6), pytest.approx(0.6965019, abs=1e-6))
+    assert (interval.low, interval.high) == (
+        pytest.approx(0.5034981, abs=1e-6),
+        pytest.approx(0.6965019, abs=1e-6),
+    )
 
 
 def test_share_interval_without_a_known_population_is_the_wider_textbook_one():
@@ -70,7 +72,9 @@ def test_a_change_inside_the_combined_interval_is_noise():
     # 0.60 → 0.66 from 50 of 100 each year: se of the difference = sqrt(2)·… ≈ 0.0688 → ±0.1349
     result = change(share_interval(0.60, 50, 100), share_interval(0.66, 50, 100))
     assert result.difference == pytest.approx(0.06)
-    assert result.half_width == pytest.approx(1.959964 * math.sqrt(0.00242424 + 0.66 * 0.34 / 50 * 50 / 99), abs=1e-5)
+    assert result.half_width == pytest.approx(
+        1.959964 * math.sqrt(0.00242424 + 0.66 * 0.34 / 50 * 50 / 99), abs=1e-5
+    )
     assert not result.beyond_noise
     assert result.word == "变化在误差范围内"
 
