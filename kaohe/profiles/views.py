@@ -46,10 +46,11 @@ def _filters(request: HttpRequest, notes: bool) -> tuple[set[str], int | None]:
 def _timeline_response(request: HttpRequest, subject: Subject, title: str) -> HttpResponse:
     notes = selectors.reads_notes(request.user)
     kinds, year = _filters(request, notes)
-    entries = timeline(subject, notes=notes, kinds=kinds or None, year=year)
+    everything = timeline(subject, notes=notes)
+    entries = [e for e in everything if (not kinds or e.kind in kinds) and (year is None or e.year == year)]
     if request.GET.get("format") == "docx":
         return _docx(title, entries)
-    years = sorted({e.year for e in timeline(subject, notes=notes)}, reverse=True)
+    years = sorted({e.year for e in everything}, reverse=True)
     context = {
         "title": title,
         "entries": entries,

@@ -300,3 +300,27 @@ def test_the_comparison_chooser_redirects_to_the_chosen_category(client_for, two
     response = client_for("leader").get(reverse("profiles:comparison") + f"?category={towns.pk}&year=2025")
     assert response.status_code == 302
     assert response["Location"] == reverse("profiles:category_comparison", args=[towns.pk, 2025])
+
+
+# --- queries ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [("profiles:cadre", 14), ("profiles:team", 14), ("profiles:cadre_timeline", 16)],
+)
+def test_profile_pages_take_a_fixed_number_of_queries(
+    client_for, two_years, roster, django_assert_max_num_queries, name, limit
+):
+    subject = roster["units"]["a"] if name == "profiles:team" else roster["cadres"]["a1"]
+    client = client_for("organiser")
+    with django_assert_max_num_queries(limit):
+        assert client.get(reverse(name, args=[subject.pk])).status_code == 200
+
+
+def test_the_comparison_takes_a_fixed_number_of_queries(
+    client_for, two_years, roster, django_assert_max_num_queries
+):
+    client = client_for("organiser")
+    with django_assert_max_num_queries(12):
+        client.get(reverse("profiles:category_comparison", args=[roster["categories"]["towns"].pk, 2025]))
