@@ -8,13 +8,16 @@ small group's away), and the explanation, which names each group's score, only w
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.db.models.fields.json import KT
 
 from kaohe.ballots.models import (
     BallotItemAnswer,
@@ -105,26 +108,43 @@ def _expected(year_targets: set[tuple[int, str, int]]) -> dict[tuple[int, str, i
     return found
 
 
-def _spreads(finals: list[FinalResult], kind: str) -> dict[tuple[int, str], tuple[dict | None, dict | None]]:
+def _pool_spread(run_id: int, digest: str, kind: str, pool: str, k: int) -> tuple[dict | None, dict | None]:
+    """The spread of composite and democratic scores in one pool of one run (democratic scores of targets
+    with k valid ballots or more only: a pool's lowest or highest would otherwise show a thin one's score).
+
+    A run and its results never change (``results.models.ImmutableModel``), so the figures are cached under
+    the run's id and input digest: the same inputs give the same results."""
+    key = "profiles:spread:" + hashlib.sha256(f"{run_id}:{digest}:{kind}:{pool}:{k}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        rows = Result.objects.filter(run_id=run_id, kind=kind, pool=pool).values_list(
+            "composite", KT("democratic__score"), KT("democratic__valid")
+        )
+        composites, democratic = [], []
+        for composite, score, valid in rows:
+            if composite is not None:
+                composites.append(float(composite))
+            if score is not None and valid is not None and int(valid) >= k:
+                democratic.append(float(score))
+        found = (stats.spread(composites), stats.spread(democratic))
+        cache.set(key, found, timeout=None)
+    return found
+
+
+def _spreads(
+    finals: list[FinalResult], kind: str, k: int
+) -> dict[tuple[int, str], tuple[dict | None, dict | None]]:
     """The spread of composite and democratic scores in each (seal, pool) the subject was ranked in."""
     pairs = {(f.seal_id, f.pool) for f in finals}
     if not pairs:
         return {}
-    runs = dict(Seal.objects.filter(pk__in={s for s, _ in pairs}).values_list("pk", "run_id"))
-    wanted = Q()
-    for seal_id, pool in pairs:
-        wanted |= Q(run_id=runs[seal_id], pool=pool)
-    composites: dict[tuple[int, str], list[float]] = defaultdict(list)
-    democratic: dict[tuple[int, str], list[float]] = defaultdict(list)
-    seal_of_run = {run: seal for seal, run in runs.items()}
-    rows = Result.objects.filter(wanted, kind=kind).values_list("run_id", "pool", "composite", "democratic")
-    for run_id, pool, composite, demo in rows:
-        key = (seal_of_run[run_id], pool)
-        if composite is not None:
-            composites[key].append(float(composite))
-        if demo and demo.get("valid"):
-            democratic[key].append(float(Decimal(str(demo["score"]))))
-    return {key: (stats.spread(composites[key]), stats.spread(democratic[key])) for key in pairs}
+    runs = {
+        pk: (run_id, digest)
+        for pk, run_id, digest in Seal.objects.filter(pk__in={s for s, _ in pairs}).values_list(
+            "pk", "run_id", "run__input_digest"
+        )
+    }
+    return {(seal, pool): _pool_spread(*runs[seal], kind, pool, k) for seal, pool in pairs}
 
 
 def years_of(kind: str, *, cadre: Cadre | None = None, unit: Unit | None = None, k: int) -> list[Year]:
@@ -136,7 +156,7 @@ def years_of(kind: str, *, cadre: Cadre | None = None, unit: Unit | None = None,
         .order_by("cycle__year")
     )
     voided = voided_codes({f.seal_id for f in finals})
-    spreads = _spreads(finals, kind)
+    spreads = _spreads(finals, kind, k)
     target_id = cadre.pk if cadre is not None else unit.pk  # type: ignore[union-attr]
     expected = _expected({(f.cycle_id, kind, target_id) for f in finals})
     years: dict[int, Year] = {}
@@ -469,7 +489,7 @@ class Comparison:
     k: int
 
 
-def _team_years(units: list[int], years: set[int], k: int) -> dict[tuple[int, int], Year]:
+def _team_years(units: Any, years: set[int], k: int) -> dict[tuple[int, int], Year]:
     """Each unit's team result of each year (the current seal), with its 优秀 share's interval."""
     seals = latest_seal_ids()
     cycles = dict(AssessmentCycle.objects.filter(year__in=years).values_list("pk", "year"))
@@ -519,18 +539,29 @@ def _team_years(units: list[int], years: set[int], k: int) -> dict[tuple[int, in
     return found
 
 
+def _history(units: Any, years: set[int]) -> list[dict[str, Any]]:
+    """The spread of the units' team composites in each of ``years`` (current seals, voided left out)."""
+    seals = latest_seal_ids()
+    cycles = dict(AssessmentCycle.objects.filter(year__in=years).values_list("pk", "year"))
+    seal_ids = [seals[c] for c in cycles if c in seals]
+    voided = voided_codes(set(seal_ids))
+    values: dict[int, list[float]] = defaultdict(list)
+    rows = FinalResult.objects.filter(
+        kind=Kind.TEAM, seal_id__in=seal_ids, unit_id__in=units, composite__isnull=False
+    ).values_list("seal_id", "cycle_id", "code", "composite")
+    for seal_id, cycle_id, code, composite in rows:
+        if (seal_id, Kind.TEAM, code) not in voided:
+            values[cycles[cycle_id]].append(float(composite))
+    return [{"year": y, "count": len(values[y]), "spread": stats.spread(values[y])} for y in sorted(values)]
+
+
 def category_comparison(category: UnitCategory, year: int, *, k: int, history: int = 5) -> Comparison:
     """The category's units in ``year`` (those assessed in it that year), beside their own previous year,
     and the category's own spread over the last ``history`` years. Counties against counties is this
     comparison on the category of counties: each by its own results."""
-    units = list(
-        Unit.objects.filter(
-            pk__in=AssessedUnit.objects.filter(cycle__year=year, category=category).values("unit_id")
-        ).order_by("code")
-    )
-    ids = [u.pk for u in units]
-    span = set(range(year - history + 1, year + 1))
-    figures = _team_years(ids, span, k)
+    assessed = AssessedUnit.objects.filter(cycle__year=year, category=category).values("unit_id")
+    units = list(Unit.objects.filter(pk__in=assessed).order_by("code"))
+    figures = _team_years(assessed, {year, year - 1}, k)
     rows = []
     for unit in units:
         now, before = figures.get((unit.pk, year)), figures.get((unit.pk, year - 1))
@@ -544,13 +575,5 @@ def category_comparison(category: UnitCategory, year: int, *, k: int, history: i
     rows.sort(
         key=lambda r: (r.now is None or r.now.composite is None, -(r.now.composite or 0) if r.now else 0)
     )
-    past = []
-    for y in sorted(span):
-        values = [
-            v.composite
-            for (uid, yy), v in figures.items()
-            if yy == y and v.composite is not None and not v.void
-        ]
-        if values:
-            past.append({"year": y, "count": len(values), "spread": stats.spread(values)})
+    past = _history(assessed, set(range(year - history + 1, year + 1)))
     return Comparison(category, year, rows, past, k)

@@ -55,6 +55,21 @@ def year(y: Year) -> dict[str, Any]:
     }
 
 
+def brief(y: Year) -> dict[str, Any]:
+    """A year as a comparison row needs it."""
+    return {
+        "grade": y.grade,
+        "composite": y.composite,
+        "rank": y.rank,
+        "pool_size": y.pool_size,
+        "democratic": y.democratic,
+        "valid": y.valid,
+        "expected": y.expected,
+        "top_share": interval(y.top_share),
+        "void": y.void,
+    }
+
+
 def member(m: Member) -> dict[str, Any]:
     return {
         "name": m.name,
@@ -126,8 +141,8 @@ def comparison(c: Comparison) -> dict[str, Any]:
             {
                 "unit": r.unit.code,
                 "name": r.unit.name,
-                "now": year(r.now) if r.now else None,
-                "before": year(r.before) if r.before else None,
+                "now": brief(r.now) if r.now else None,
+                "before": brief(r.before) if r.before else None,
                 "composite_change": r.composite_change,
                 "share_change": change(r.share_change),
             }

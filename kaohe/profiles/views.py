@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,9 +13,11 @@ from django.views.decorators.http import require_GET
 from kaohe.accounts.access import role_required
 from kaohe.org.models import UnitCategory
 from kaohe.plans.models import AssessmentCycle
-from kaohe.profiles import gather, selectors, serialize
+from kaohe.profiles import gather, selectors
 from kaohe.profiles.timeline import Subject, kinds_for, timeline
 from kaohe.results.models import Kind
+
+COMPARISON_PAGE = 100  # rows a page: a province's category has thousands of units
 
 
 @require_GET
@@ -122,16 +125,16 @@ def comparison_page(request: HttpRequest) -> HttpResponse:
 def category_comparison_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     category = selectors.comparison_category(request.user, pk)
     comparison = gather.category_comparison(category, year, k=selectors.min_group())
-    data = serialize.comparison(comparison)
+    page = Paginator(comparison.rows, COMPARISON_PAGE).get_page(request.GET.get("page"))
     chart = {
-        "names": [r["name"] for r in data["rows"]],
-        "now": [r["now"]["composite"] if r["now"] else None for r in data["rows"]],
-        "before": [r["before"]["composite"] if r["before"] else None for r in data["rows"]],
+        "names": [r.unit.name for r in page],
+        "now": [r.now.composite if r.now else None for r in page],
+        "before": [r.before.composite if r.before else None for r in page],
         "year": year,
-        "history": data["history"],
     }
     context = {
         "comparison": comparison,
+        "page": page,
         "chart": chart,
         "categories": UnitCategory.objects.all(),
         "years": list(AssessmentCycle.objects.order_by("-year").values_list("year", flat=True)),

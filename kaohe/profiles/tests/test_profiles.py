@@ -322,5 +322,5 @@ def test_the_comparison_takes_a_fixed_number_of_queries(
     client_for, two_years, roster, django_assert_max_num_queries
 ):
     client = client_for("organiser")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         client.get(reverse("profiles:category_comparison", args=[roster["categories"]["towns"].pk, 2025]))
