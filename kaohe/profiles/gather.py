@@ -9,6 +9,7 @@ small group's away), and the explanation, which names each group's score, only w
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KT, KeyTextTransform
 
 from kaohe.ballots.models import (
     BallotItemAnswer,
@@ -81,13 +82,12 @@ class Year:
     democratic_spread: dict[str, float] | None = None
 
 
-def _expected(year_targets: set[tuple[int, str, int]]) -> dict[tuple[int, str, int], int]:
-    """应到 of each (cycle, kind, target id): the expected raters of the counted sessions that asked about it."""
-    if not year_targets:
+def _expected(cycles: set[int], *, units: Any = (), cadres: Any = ()) -> dict[tuple[int, str, int], int]:
+    """应到 of each (cycle, kind, target id): the expected raters of the counted sessions that asked about it.
+
+    ``units`` and ``cadres`` are ids or a subquery of ids (a category's thousands of units)."""
+    if not cycles:
         return {}
-    cycles = {c for c, _, _ in year_targets}
-    units = {t for _, kind, t in year_targets if kind == Kind.TEAM}
-    cadres = {t for _, kind, t in year_targets if kind == Kind.CADRE}
     sessions = Q(session__cycle_id__in=cycles, session__status__in=COUNTED, session__rehearsal=False)
     expected_of: dict[int, int] = defaultdict(int)
     for session_id, n in SessionRaterGroup.objects.filter(sessions).values_list("session_id", "expected"):
@@ -158,7 +158,12 @@ def years_of(kind: str, *, cadre: Cadre | None = None, unit: Unit | None = None,
     voided = voided_codes({f.seal_id for f in finals})
     spreads = _spreads(finals, kind, k)
     target_id = cadre.pk if cadre is not None else unit.pk  # type: ignore[union-attr]
-    expected = _expected({(f.cycle_id, kind, target_id) for f in finals})
+    cycle_ids = {f.cycle_id for f in finals}
+    expected = (
+        _expected(cycle_ids, cadres=[target_id])
+        if kind == Kind.CADRE
+        else _expected(cycle_ids, units=[target_id])
+    )
     years: dict[int, Year] = {}
     for f in finals:
         demo = f.result.democratic
@@ -471,9 +476,16 @@ def team_profile(unit: Unit, *, k: int, today: date) -> TeamProfile:
 # --- comparisons ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class UnitRef:
+    pk: int
+    code: str
+    name: str
+
+
 @dataclass
 class ComparisonRow:
-    unit: Unit
+    unit: UnitRef
     now: Year | None
     before: Year | None
     composite_change: float | None
@@ -490,52 +502,67 @@ class Comparison:
 
 
 def _team_years(units: Any, years: set[int], k: int) -> dict[tuple[int, int], Year]:
-    """Each unit's team result of each year (the current seal), with its 优秀 share's interval."""
+    """Each unit's team result of each year (the current seal), with its 优秀 share's interval.
+
+    Read as plain values with the democratic figures taken out of the JSON by the database: a province's
+    category has thousands of units, and model instances and JSON parsing would be most of the time."""
     seals = latest_seal_ids()
     cycles = dict(AssessmentCycle.objects.filter(year__in=years).values_list("pk", "year"))
     seal_ids = [seals[c] for c in cycles if c in seals]
-    finals = list(
-        FinalResult.objects.filter(kind=Kind.TEAM, seal_id__in=seal_ids, unit_id__in=units)
-        .select_related("result")
-        .only(
+    rows = list(
+        FinalResult.objects.filter(kind=Kind.TEAM, seal_id__in=seal_ids, unit_id__in=units).values_list(
             "seal_id",
             "cycle_id",
             "unit_id",
-            "kind",
             "code",
             "grade",
             "composite",
             "rank",
             "pool_size",
             "pool",
-            "result__democratic",
+            KeyTextTransform("score", "result__democratic"),
+            KeyTextTransform("valid", "result__democratic"),
+            # Not the 优秀 key itself: Django escapes a non-ASCII key in the JSON path, which SQLite misreads.
+            KeyTextTransform("shares", "result__democratic"),
         )
     )
     voided = voided_codes(set(seal_ids))
-    expected = _expected({(f.cycle_id, Kind.TEAM, f.unit_id) for f in finals})
+    expected = _expected({cycle_id for _, cycle_id, *_ in rows}, units=units)
     found: dict[tuple[int, int], Year] = {}
-    for f in finals:
-        demo = f.result.democratic
-        valid = demo.get("valid", 0) if demo else 0
+    for (
+        seal_id,
+        cycle_id,
+        unit_id,
+        code,
+        grade,
+        composite,
+        rank,
+        pool_size,
+        pool,
+        score,
+        valid,
+        shares,
+    ) in rows:
         y = Year(
-            year=cycles[f.cycle_id],
-            grade=f.grade,
+            year=cycles[cycle_id],
+            grade=grade,
             source="final",
-            pool=f.pool,
-            composite=_dec(f.composite),
-            rank=f.rank,
-            pool_size=f.pool_size,
-            void=(f.seal_id, f.kind, f.code) in voided,
+            pool=pool,
+            composite=_dec(composite),
+            rank=rank,
+            pool_size=pool_size,
+            void=(seal_id, Kind.TEAM, code) in voided,
         )
-        if demo and valid >= k:
-            y.democratic = _dec(demo.get("score"))
-            y.valid = valid
-            n_expected = expected.get((f.cycle_id, Kind.TEAM, f.unit_id)) or None
-            y.expected = n_expected if n_expected and n_expected >= valid else None
-            share = demo.get("shares", {}).get(TOP)
-            if share is not None:
-                y.top_share = stats.share_interval(float(Decimal(str(share))), valid, y.expected)
-        found[(f.unit_id, y.year)] = y
+        n_valid = int(valid) if valid is not None else 0
+        if score is not None and n_valid >= k:
+            y.democratic = _dec(score)
+            y.valid = n_valid
+            n_expected = expected.get((cycle_id, Kind.TEAM, unit_id)) or None
+            y.expected = n_expected if n_expected and n_expected >= n_valid else None
+            top = json.loads(shares).get(TOP) if shares else None
+            if top is not None:
+                y.top_share = stats.share_interval(float(Decimal(str(top))), n_valid, y.expected)
+        found[(unit_id, y.year)] = y
     return found
 
 
@@ -560,7 +587,10 @@ def category_comparison(category: UnitCategory, year: int, *, k: int, history: i
     and the category's own spread over the last ``history`` years. Counties against counties is this
     comparison on the category of counties: each by its own results."""
     assessed = AssessedUnit.objects.filter(cycle__year=year, category=category).values("unit_id")
-    units = list(Unit.objects.filter(pk__in=assessed).order_by("code"))
+    units = [
+        UnitRef(*row)
+        for row in Unit.objects.filter(pk__in=assessed).order_by("code").values_list("pk", "code", "name")
+    ]
     figures = _team_years(assessed, {year, year - 1}, k)
     rows = []
     for unit in units:

@@ -322,5 +322,18 @@ def test_the_comparison_takes_a_fixed_number_of_queries(
     client_for, two_years, roster, django_assert_max_num_queries
 ):
     client = client_for("organiser")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(reverse("profiles:category_comparison", args=[roster["categories"]["towns"].pk, 2025]))
+
+
+def test_the_pools_spread_leaves_out_democratic_scores_from_fewer_than_k_ballots(
+    client_for, two_years, roster, settings
+):
+    url = f"/api/profiles/cadres/{roster['cadres']['a1'].pk}"
+    year = next(y for y in client_for("organiser").get(url).json()["years"] if y["year"] == 2025)
+    # The pool 全部: composites 91.11, 91.11, 87, 82, 80; democratic scores only 张思佳's and 李明's (5 ballots).
+    assert year["composite_spread"] == {"min": 80.0, "q1": 82.0, "median": 87.0, "q3": 91.11, "max": 91.11}
+    assert year["democratic_spread"] == {"min": 90.0, "q1": 90.0, "median": 90.0, "q3": 90.0, "max": 90.0}
+    settings.BALLOT_MIN_GROUP = 6
+    year = next(y for y in client_for("organiser").get(url).json()["years"] if y["year"] == 2025)
+    assert year["democratic_spread"] is None
