@@ -45,7 +45,7 @@ def cadre_profile(request: HttpRequest, pk: int):
 def team_profile(request: HttpRequest, pk: int):
     unit = _checked(selectors.profile_unit, request, pk)
     return serialize.team_profile(
-        gather.team_profile(unit, k=selectors.min_group(), today=timezone.localdate())
+        gather.team_profile(unit, k=selectors.min_group(), today=timezone.localdate(), reader=request.user)
     )
 
 

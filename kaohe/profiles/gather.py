@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -445,7 +446,13 @@ def _term_view(
     )
 
 
-def team_profile(unit: Unit, *, k: int, today: date) -> TeamProfile:
+# A team profile's further sections: one function each, (unit, reader) → (title, template) or None. The four lists and
+# interview summaries (apps not on main when profiles were written) join here; the template is included
+# with the page's context (``profile``), and the function decides who may see it by returning None.
+TEAM_SECTIONS: list[Callable[[Unit, Any], tuple[str, str] | None]] = []
+
+
+def team_profile(unit: Unit, *, k: int, today: date, reader: Any = None) -> TeamProfile:
     positions = list(Position.objects.filter(unit=unit).select_related("cadre"))
     spans = [stats.Span(p.cadre.code, p.title, p.principal, p.start, p.end) for p in positions]
     by_holder = {(p.cadre.code, p.title, p.start, p.end): p for p in positions}
@@ -470,6 +477,7 @@ def team_profile(unit: Unit, *, k: int, today: date) -> TeamProfile:
         current=_term_view(stats.current_term(spans, today), by_holder, years, today),
         previous=_term_view(stats.predecessor_term(spans, today), by_holder, years, today),
         k=k,
+        sections=[found for section in TEAM_SECTIONS if (found := section(unit, reader)) is not None],
     )
 
 

@@ -33,7 +33,9 @@ def cadre_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*selectors.TEAM_PROFILE_READERS)
 def team_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.profile_unit(request.user, pk)
-    profile = gather.team_profile(unit, k=selectors.min_group(), today=timezone.localdate())
+    profile = gather.team_profile(
+        unit, k=selectors.min_group(), today=timezone.localdate(), reader=request.user
+    )
     context = {"profile": profile, "charts": profile.charts(), "subject_kind": "team", "subject": unit}
     return render(request, "profiles/team.html", context)
 

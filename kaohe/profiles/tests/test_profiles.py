@@ -337,3 +337,15 @@ def test_the_pools_spread_leaves_out_democratic_scores_from_fewer_than_k_ballots
     settings.BALLOT_MIN_GROUP = 6
     year = next(y for y in client_for("organiser").get(url).json()["years"] if y["year"] == 2025)
     assert year["democratic_spread"] is None
+
+
+def test_a_team_section_is_added_by_one_function_that_decides_its_readers(
+    client_for, two_years, roster, monkeypatch
+):
+    def section(unit, reader):
+        return ("四项清单完成情况", "profiles/_years.html") if reader.role == "organiser" else None
+
+    monkeypatch.setattr(gather, "TEAM_SECTIONS", [section])
+    url = reverse("profiles:team", args=[roster["units"]["a"].pk])
+    assert "四项清单完成情况" in client_for("organiser").get(url).content.decode()
+    assert "四项清单完成情况" not in client_for("committee").get(url).content.decode()
