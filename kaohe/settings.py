@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kaohe.interviews",
     "kaohe.records",
     "kaohe.fieldwork",
+    "kaohe.profiles",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("kaohe.feedback.urls")),
     path("", include("kaohe.integrity.urls")),
     path("", include("kaohe.interviews.urls")),
+    path("", include("kaohe.profiles.urls")),
     path("s/", include("kaohe.surveys.public_urls")),
     path("", include("kaohe.ballots.urls")),
     path("jobs/", include("kaohe.jobs.urls")),

@@ -32,6 +32,8 @@ def navigation(request):
         items.append((_("单位"), reverse("org:unit_list")))
     if user.has_role(*access.CADRE_READERS):
         items.append((_("干部"), reverse("org:cadre_list")))
+    if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.LEADER):  # profiles.selectors.COMPARISON_READERS
+        items.append((_("比较分析"), reverse("profiles:comparison")))
     if user.has_role(*access.ROSTER_EDITORS):
         items.append((_("名册导入导出"), reverse("org:roster_import")))
     if user.has_role(*access.ACCOUNT_MANAGERS):

@@ -1,0 +1,77 @@
+"""Profiles, timelines and comparisons over JSON: the same selectors and gatherers as the pages.
+
+``/api/profiles/cadres/{pk}`` and ``/teams/{pk}`` the profiles; ``…/timeline`` the 全程纪实 (``kind`` and
+``year`` filter); ``/compare/{category}/{year}`` a category's units against each other and last year.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from kaohe.profiles import gather, selectors, serialize
+from kaohe.profiles.timeline import Subject, kinds_for, timeline
+from kaohe.results.models import Kind
+
+router = Router(tags=["profiles"])
+
+
+class TimelineFilter(Schema):
+    kind: list[str] = []
+    year: int | None = None
+
+
+def _checked(fetch, request: HttpRequest, *args):  # noqa: ANN001, ANN202
+    try:
+        return fetch(request.user, *args)
+    except PermissionDenied:
+        raise HttpError(403, "当前账号无权执行此操作") from None
+    except Http404:
+        raise HttpError(404, "未找到") from None
+
+
+@router.get("/cadres/{pk}", response=dict[str, Any])
+def cadre_profile(request: HttpRequest, pk: int):
+    cadre = _checked(selectors.profile_cadre, request, pk)
+    return serialize.cadre_profile(gather.cadre_profile(cadre, k=selectors.min_group()))
+
+
+@router.get("/teams/{pk}", response=dict[str, Any])
+def team_profile(request: HttpRequest, pk: int):
+    unit = _checked(selectors.profile_unit, request, pk)
+    return serialize.team_profile(
+        gather.team_profile(unit, k=selectors.min_group(), today=timezone.localdate(), reader=request.user)
+    )
+
+
+def _timeline(request: HttpRequest, subject: Subject, filters: TimelineFilter) -> list[dict[str, Any]]:
+    notes = selectors.reads_notes(request.user)
+    allowed = {kind for kind, _ in kinds_for(notes)}
+    refused = [k for k in filters.kind if k not in allowed]
+    if refused:
+        raise HttpError(422, f"类别「{refused[0]}」不存在或当前账号无权查看")
+    entries = timeline(subject, notes=notes, kinds=set(filters.kind) or None, year=filters.year)
+    return [e.as_dict() for e in entries]
+
+
+@router.get("/cadres/{pk}/timeline", response=list[dict[str, Any]])
+def cadre_timeline(request: HttpRequest, pk: int, filters: Query[TimelineFilter]):
+    cadre = _checked(selectors.profile_cadre, request, pk)
+    return _timeline(request, Subject(Kind.CADRE, cadre, None, selectors.min_group()), filters)
+
+
+@router.get("/teams/{pk}/timeline", response=list[dict[str, Any]])
+def team_timeline(request: HttpRequest, pk: int, filters: Query[TimelineFilter]):
+    unit = _checked(selectors.profile_unit, request, pk)
+    return _timeline(request, Subject(Kind.TEAM, None, unit, selectors.min_group()), filters)
+
+
+@router.get("/compare/{category}/{year}", response=dict[str, Any])
+def category_comparison(request: HttpRequest, category: int, year: int):
+    found = _checked(selectors.comparison_category, request, category)
+    return serialize.comparison(gather.category_comparison(found, year, k=selectors.min_group()))

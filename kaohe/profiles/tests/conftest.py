@@ -1,0 +1,21 @@
+"""Two finalised years (2024, 2025) of the results tests' small world, for profiles and comparisons."""
+
+import dataclasses
+
+import pytest
+
+from kaohe.plans.models import AssessmentCycle, Phase
+from kaohe.results.tests.conftest import import_world, world, world_input  # noqa: F401
+from kaohe.results.tests.sealed_data import seal_cycle, sealed_world
+
+
+@pytest.fixture
+def two_years(world, cast, roster):  # noqa: F811
+    data = world_input()
+    earlier = dataclasses.replace(data, settings=dataclasses.replace(data.settings, year=2024))
+    cycle_2024 = import_world(earlier)
+    AssessmentCycle.objects.filter(pk=cycle_2024.pk).update(phase=Phase.EVALUATION)
+    cycle_2024.refresh_from_db()
+    seal_cycle(cast, cycle_2024)
+    sealed_world(world, cast, roster)
+    return {2024: cycle_2024, 2025: world}
