@@ -29,6 +29,7 @@ from kaohe.feedback.models import (
 from kaohe.org.models import Cadre, Position, Unit
 from kaohe.performance.evidence import validate_evidence
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.plans.rule_settings import cycle_rule_settings
 from kaohe.reports.models import AnalysisReport, ReportStatus
 from kaohe.results.feedback import flag_labels, latest_seal
 from kaohe.results.models import FinalResult, Result
@@ -45,6 +46,8 @@ def rater_group_names(cycle: AssessmentCycle) -> set[str]:
     results = Result.objects.filter(run=seal.run) if seal else Result.objects.filter(run__cycle=cycle)
     for democratic in results.exclude(democratic=None).values_list("democratic", flat=True):
         names.update((democratic or {}).get("groups", {}).keys())
+    # The stored rows merge small groups into 其他 (the k rule): the plan's weights name every group.
+    names.update(cycle_rule_settings(cycle).rater_group_weights)
     return names
 
 

@@ -15,6 +15,7 @@ CAST = [
     "liaison",
     "leader",
     "cadre",
+    "discipline",
     "outsider",
 ]
 USERS = "/api/accounts/users"

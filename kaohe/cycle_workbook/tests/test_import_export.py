@@ -411,7 +411,7 @@ def test_a_category_created_by_the_import_goes_after_the_existing_ones(roster):
 
 
 def test_ballot_and_mark_ids_are_random_version_4_uuids():
-    ids = cycle_workbook.random_ids(1000)
+    ids = storage.random_ids(1000)
     assert len(set(ids)) == 1000
     assert {uuid.UUID(i).version for i in ids} == {4}
     assert {uuid.UUID(i).hex for i in ids} == set(ids)

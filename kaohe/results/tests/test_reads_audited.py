@@ -4,6 +4,7 @@ read leaves no entry, and no entry holds what was read."""
 import pytest
 from django.urls import reverse
 
+from kaohe.accounts.actors import CLI
 from kaohe.audit.models import AuditEntry
 from kaohe.results import actions
 from kaohe.results.tests.test_decisions import result
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def run(world):
-    return actions.run_compute(actor="测试", cycle=world)
+    return actions.compute_run_create(actor=CLI, cycle=world)
 
 
 def reads() -> list[tuple[str, str, str]]:
@@ -61,7 +62,7 @@ def test_a_refused_read_is_not_audited(run, client_for):
 def test_the_roster_and_cycle_workbooks_are_audited_when_read(run, client_for, cast):
     client = client_for("organiser")
     assert client.get(reverse("org:roster_export")).status_code == 200
-    response = client.get(reverse("plans:workbook_export", args=[2025]))
+    response = client.get(reverse("cycle_workbook:export", args=[2025]))
     assert response.status_code in (200, 409)
     actions_read = [what for _, what, _ in reads()]
     assert actions_read[0] == "read.roster.export"
