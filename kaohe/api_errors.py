@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -70,6 +71,10 @@ def _not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRespo
     return api.create_response(request, {"detail": "不存在，或不在当前账号的范围内"}, status=404)
 
 
+def _forbidden(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "当前账号无权执行此操作"}, status=403)
+
+
 def _unauthenticated(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     return api.create_response(request, {"detail": "请先登录"}, status=401)
 
@@ -78,6 +83,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, partial(_validation_error, api=api))
     api.add_exception_handler(AuthenticationError, partial(_unauthenticated, api=api))
     api.add_exception_handler(Http404, partial(_not_found, api=api))
+    api.add_exception_handler(PermissionDenied, partial(_forbidden, api=api))
     # A number in the path no row can have (a year of 21 digits): SQLite raises OverflowError, PostgreSQL a
     # DataError ("integer out of range"). Nothing by that number exists.
     for out_of_range in (OverflowError, DataError):

@@ -171,7 +171,9 @@ def test_a_rater_group_below_k_hides_the_groups_and_the_explanation_that_names_t
     # The run's rows hold the groups as the k rule merged them (rules/disclosure.py): none below k.
     assert all(group["valid"] >= 3 for group in (year["groups"] or {}).values())
     assert "同级" not in (year["groups"] or {}) and "同级90" not in year["explanation"]
-    assert "「其他」（上级、同级合并）" in year["explanation"]  # named only as merged, never with its own score
+    assert (
+        "「其他」（上级、同级合并）" in year["explanation"]
+    )  # named only as merged, never with its own score
     assert year["democratic"] == 90.0  # the overall figure rests on 5 ballots
 
 
