@@ -121,6 +121,7 @@ def test_a_backup_restores_with_every_seal_verifying_and_an_older_one_is_named(t
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "KAOHE_"))}
     base = {
         **clean,
+        "KAOHE_DEV": "1",  # a development instance: its demo secret, and it makes its key file under var/
         "KAOHE_VAR_DIR": str(tmp_path / "var"),
         "KAOHE_AUDIT_ANCHOR_FILE": str(tmp_path / "anchors.jsonl"),
     }

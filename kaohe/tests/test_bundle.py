@@ -54,6 +54,7 @@ def offline_env(tmp: Path) -> dict[str, str]:
         "PYTHON": sys._base_executable,
         "DATABASE_URL": f"sqlite:///{tmp / 'kaohe.sqlite3'}",
         "KAOHE_VAR_DIR": str(tmp / "var"),
+        "KAOHE_DEV": "1",  # checked as a development instance: its demo secret, its key file made under var/
         "HOME": str(tmp),
     }
 
