@@ -138,7 +138,11 @@ def letters_prepare(*, actor: Any, cycle: AssessmentCycle, kind: str) -> int:
 
 
 def _locked(letter: Letter) -> Letter:
-    return Letter.objects.select_for_update().select_related("cycle", "unit", "cadre").get(pk=letter.pk)
+    return (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("cycle", "unit", "cadre")
+        .get(pk=letter.pk)
+    )
 
 
 def letter_send(*, actor: Any, letter: Letter) -> Letter:
@@ -228,7 +232,11 @@ def _text(label: str, value: str, required: bool = False, limit: int = TEXT_MAX)
 
 
 def _item_locked(item: Rectification) -> Rectification:
-    return Rectification.objects.select_for_update().select_related("letter", "cycle", "unit").get(pk=item.pk)
+    return (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("letter", "cycle", "unit")
+        .get(pk=item.pk)
+    )
 
 
 def rectification_update(
