@@ -30,7 +30,9 @@ TEXT_MAX = 5000
 
 def _locked(report: AnalysisReport) -> AnalysisReport:
     return (
-        AnalysisReport.objects.select_for_update().select_related("cycle", "unit", "cadre").get(pk=report.pk)
+        AnalysisReport.objects.select_for_update(of=("self",))
+        .select_related("cycle", "unit", "cadre")
+        .get(pk=report.pk)
     )
 
 
@@ -254,7 +256,9 @@ def register_summary_save(*, actor: Any, register: Register, summary: str) -> Re
     if len(summary) > TEXT_MAX:
         raise ValidationError(f"个人总结不能超过 {TEXT_MAX} 字（现有 {len(summary)} 字）")
     with transaction.atomic():
-        register = Register.objects.select_for_update().select_related("cycle").get(pk=register.pk)
+        register = (
+            Register.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=register.pk)
+        )
         deadline = RegisterDeadline.objects.filter(cycle=register.cycle).first()
         if deadline is not None and timezone.localdate() > deadline.summary_due:
             raise ValidationError(f"个人总结已于 {deadline.summary_due} 截止，请联系考核办")
