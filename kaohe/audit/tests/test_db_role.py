@@ -83,10 +83,11 @@ def test_the_app_appends_to_the_audit_log_as_that_role_and_the_database_advances
         audit_record(actor=SystemActor("system"), action="unit.update", object_type="org.unit", object_id="1")
     script = (
         "from django.db import transaction\n"
+        "from kaohe.accounts.actors import SystemActor\n"
         "from kaohe.audit.actions import audit_record\n"
         "for i in range(3):\n"
         "    with transaction.atomic():\n"
-        "        audit_record(actor='王运维', action='unit.update', object_type='org.unit', object_id=str(i))\n"
+        "        audit_record(actor=SystemActor('王运维'), action='unit.update', object_type='org.unit', object_id=str(i))\n"
     )
     env = {**os.environ, "DATABASE_URL": database_url(app_role), "CONN_MAX_AGE": "0"}
     subprocess.run(  # noqa: S603
