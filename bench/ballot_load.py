@@ -68,6 +68,7 @@ def app_env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",  # plain HTTP on loopback
         "STATIC_ROOT": str(STATIC),
+        "CRYPTO_KEY_FILE": str(OUT / "ballot-load.key"),  # production mode wants a key made on purpose
         "DJANGO_SETTINGS_MODULE": "kaohe.settings",
         "LOG_LEVEL": "ERROR",
     }
@@ -611,7 +612,11 @@ def run_one(args: argparse.Namespace) -> dict[str, float]:
     recreate_database(database_url)
     server = None
     try:
-        for command in (["migrate", "--no-input"], ["collectstatic", "--no-input", "--clear"]):
+        for command in (
+            ["crypto", "init-key"],
+            ["migrate", "--no-input"],
+            ["collectstatic", "--no-input", "--clear"],
+        ):
             subprocess.run(
                 [str(BIN / "kaohe"), *command], env=env, check=True, capture_output=True, timeout=600
             )

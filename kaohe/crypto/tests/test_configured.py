@@ -123,6 +123,18 @@ def test_init_key_makes_the_file_once(settings, tmp_path, capsys):
         call_command("crypto", "init-key")
 
 
+def test_a_production_install_makes_its_first_key_from_the_command_line(tmp_path):
+    """The system check refuses to start without a key, so the command that makes it must run without one."""
+    key = tmp_path / "kaohe.key"
+    env = {k: v for k, v in os.environ.items() if k not in ("KAOHE_DEV", "DEBUG")}
+    env |= {"CRYPTO_KEY_FILE": str(key), "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "kaohe.example"}
+    made = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "kaohe", "crypto", "init-key"], env=env, capture_output=True, text=True, check=False
+    )
+    assert made.returncode == 0, made.stderr
+    assert key.exists() and "已生成密钥文件" in made.stdout
+
+
 def test_status_names_the_mode_and_the_algorithms(key_file, settings, capsys):
     settings.CRYPTO_MODE = "guomi"
     call_command("crypto", "status")

@@ -9,6 +9,8 @@ from kaohe.crypto.modes import CryptoError, openssl_version
 
 
 class Command(BaseCommand):
+    # Runs before the key exists: the key check that guards every other command must not guard this one.
+    requires_system_checks: list[str] = []
     help = "密码：status 显示密码模式和密钥；init-key 生成密钥文件（已存在时不覆盖）。"
 
     def add_arguments(self, parser):
