@@ -56,8 +56,8 @@ def private_cluster():
 
 # The test's own connection sets up (migrate, the world, the codes) without waiting for the log's flush at
 # each commit: that is not what is tested, and it makes migrate slower by two thirds (55 s against 32 s on
-# a loaded machine). The cluster keeps
-# synchronous_commit on; the sitting's connections (gunicorn's, and this one from the sitting on) use it.
+# a loaded machine). The cluster keeps synchronous_commit on; the sitting's connections (gunicorn's, and
+# this one from the sitting on) use it.
 SETUP_OPTIONS = "-c synchronous_commit=off"
 
 
