@@ -3,7 +3,7 @@
 The machine's shared PostgreSQL is never touched: this test makes a cluster in a temporary directory on a
 free port (kaohe/tests/private_postgres.py; fsync and synchronous_commit on) and runs database_crash.py in
 a pytest of its own against it, since the database a pytest uses is fixed when it starts. Self-contained,
-it runs in the SQLite pass and the PostgreSQL pass alike. Without PostgreSQL's server binaries it skips on
+it runs once, in the SQLite pass (marked standalone). Without PostgreSQL's server binaries it skips on
 a developer's machine and fails in CI.
 """
 
@@ -15,9 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kaohe.tests.private_postgres import Cluster, require_bindir
 
 ROOT = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.standalone
 
 
 def test_a_database_crash_mid_sitting_keeps_every_acknowledged_ballot(tmp_path):
