@@ -160,11 +160,6 @@ def hexdigest(algorithm: str, data: bytes) -> str:
     return digest(algorithm, data).hex()
 
 
-def digest_matches(algorithm: str, data: bytes, value: str) -> bool:
-    """Whether `value` is the digest of `data` under `algorithm` (the one recorded beside it)."""
-    return std_hmac.compare_digest(hexdigest(algorithm, data), value)
-
-
 def mac(algorithm: str, key: bytes, data: bytes) -> bytes:
     if algorithm not in (Mac.HMAC_SHA256, Mac.HMAC_SM3):
         raise CryptoError(f"“{algorithm}”不是消息认证码算法。")
