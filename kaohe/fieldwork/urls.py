@@ -16,5 +16,5 @@ urlpatterns = [
     path("<int:year>/conflicts/", views.conflicts, name="conflicts"),
     path("<int:year>/schedule.<str:fmt>", views.schedule_export, name="export"),
     path("<int:year>/schedule-template.xlsx", views.schedule_template, name="template"),
-    path("<int:year>/import/", views.schedule_import, name="import"),
+    path("<int:year>/import/", views.schedule_import_view, name="import"),
 ]

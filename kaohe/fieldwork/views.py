@@ -276,14 +276,14 @@ def schedule_template(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(Role.ORGANISER)
 @require_POST
-def schedule_import(request: HttpRequest, year: int) -> HttpResponse:
+def schedule_import_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择日程工作簿（.xlsx）")
         return redirect("fieldwork:progress", year)
     try:
-        result = transfer.schedule_import(
+        result = actions.schedule_import(
             actor=request.user, cycle=cycle, data=form.cleaned_data["file"].read()
         )
     except WorkbookError as error:
