@@ -10,9 +10,7 @@ from typing import Any
 from kaohe.ballots import storage
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionKind, SessionStatus
 from kaohe.cycle_workbook.actions.state import ImportState
-from kaohe.plans.models import (
-    AssessmentCycle,
-)
+from kaohe.plans.models import AssessmentCycle
 from kaohe.workbook.sheets import Problem, WorkbookError
 
 IMPORTED_SESSION = "工作簿导入"

@@ -9,14 +9,8 @@ from typing import Any
 from kaohe.ballots.models import Ballot
 from kaohe.org.codes import code_clashes
 from kaohe.org.models import Cadre, Unit, UnitCategory
-from kaohe.performance.models import (
-    Veto,
-)
-from kaohe.plans.models import (
-    AssessedCadre,
-    AssessmentCycle,
-    Indicator,
-)
+from kaohe.performance.models import Veto
+from kaohe.plans.models import AssessedCadre, AssessmentCycle, Indicator
 from kaohe.rules import validation
 from kaohe.rules.errors import InputError
 from kaohe.rules.model import AssessmentInput

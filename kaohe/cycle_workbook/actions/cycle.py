@@ -6,16 +6,8 @@ from decimal import Decimal
 
 from kaohe.accounts.actors import user_of
 from kaohe.cycle_workbook.actions.state import BATCH, ImportState
-from kaohe.performance.models import (
-    IndicatorScore,
-    Verification,
-)
-from kaohe.plans.models import (
-    AssessedCadre,
-    AssessedUnit,
-    AssessmentCycle,
-    Indicator,
-)
+from kaohe.performance.models import IndicatorScore, Verification
+from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, Indicator
 from kaohe.records.regular import regular_scores
 from kaohe.rules.model import RuleSettings
 from kaohe.workbook import layout

@@ -41,10 +41,7 @@ from kaohe.cycle_workbook.actions.checks import check_import, frozen_problem
 from kaohe.cycle_workbook.actions.cycle import CyclePart, plan_settings
 from kaohe.cycle_workbook.actions.inputs import InputsPart
 from kaohe.cycle_workbook.actions.roster import RosterPart
-from kaohe.plans.models import (
-    AssessmentCycle,
-    AssessmentPlan,
-)
+from kaohe.plans.models import AssessmentCycle, AssessmentPlan
 from kaohe.results.inputs import collected_unit_values
 from kaohe.rules.model import AssessmentInput
 from kaohe.workbook.reader import read_assessment_workbook

@@ -6,17 +6,8 @@ from django.utils import timezone
 
 from kaohe.accounts.actors import user_of
 from kaohe.cycle_workbook.actions.state import BATCH, ImportState
-from kaohe.performance.models import (
-    Adjustment,
-    AdjustmentStatus,
-    PriorGrade,
-    Sanction,
-    Veto,
-)
-from kaohe.plans.models import (
-    AssessedCadre,
-    AssessmentCycle,
-)
+from kaohe.performance.models import Adjustment, AdjustmentStatus, PriorGrade, Sanction, Veto
+from kaohe.plans.models import AssessedCadre, AssessmentCycle
 
 
 class InputsPart(ImportState):

@@ -12,11 +12,7 @@ from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
 from kaohe.feedback.actions.guards import clean_text
-from kaohe.feedback.models import (
-    ActionKind,
-    LetterKind,
-    ResultAction,
-)
+from kaohe.feedback.models import ActionKind, LetterKind, ResultAction
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results.feedback import flag_labels, latest_seal

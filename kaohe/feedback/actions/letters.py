@@ -12,12 +12,7 @@ from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
 from kaohe.feedback import points, selectors
-from kaohe.feedback.models import (
-    Letter,
-    LetterKind,
-    LetterStatus,
-    Rectification,
-)
+from kaohe.feedback.models import Letter, LetterKind, LetterStatus, Rectification
 from kaohe.plans.models import AssessmentCycle
 from kaohe.reports.models import AnalysisReport, ReportStatus
 from kaohe.results.feedback import latest_seal

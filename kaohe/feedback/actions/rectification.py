@@ -13,11 +13,7 @@ from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
 from kaohe.feedback.actions.guards import clean_text
-from kaohe.feedback.models import (
-    Rectification,
-    RectificationStatus,
-    RectificationUpdate,
-)
+from kaohe.feedback.models import Rectification, RectificationStatus, RectificationUpdate
 from kaohe.performance.evidence import validate_evidence
 
 

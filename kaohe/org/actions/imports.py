@@ -20,23 +20,8 @@ from django.utils import timezone
 from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.bulk import lock_roster, update_rows
-from kaohe.org.models import (
-    Cadre,
-    LeadershipTeam,
-    Position,
-    Unit,
-    UnitCategory,
-    pinyin_full,
-    pinyin_initials,
-)
-from kaohe.org.roster import (
-    RosterFile,
-    Stored,
-    StoredUnit,
-    check_roster,
-    read_roster,
-    sorted_problems,
-)
+from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory, pinyin_full, pinyin_initials
+from kaohe.org.roster import RosterFile, Stored, StoredUnit, check_roster, read_roster, sorted_problems
 from kaohe.workbook.sheets import Problems, WorkbookError
 
 BATCH = 1000

@@ -11,12 +11,7 @@ from django.db import transaction
 from kaohe.audit.actions import audit_record
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.records.actions.guards import RecordsClosed, ensure_open, plain_number
-from kaohe.records.models import (
-    Grade,
-    QuarterlyGrade,
-    RecordsRule,
-    RegularOverride,
-)
+from kaohe.records.models import Grade, QuarterlyGrade, RecordsRule, RegularOverride
 from kaohe.rules.regular import QuarterGrade, reason_missing
 
 

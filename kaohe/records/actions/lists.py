@@ -21,11 +21,7 @@ from kaohe.performance.evidence import validate_evidence
 from kaohe.plans.models import AssessmentCycle
 from kaohe.records import workbook
 from kaohe.records.actions.guards import ensure_open
-from kaohe.records.models import (
-    ListEvidence,
-    ListItem,
-    ListKind,
-)
+from kaohe.records.models import ListEvidence, ListItem, ListKind
 from kaohe.records.workbook import ImportSummary
 
 

@@ -13,11 +13,7 @@ from kaohe.audit.actions import audit_record
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.records.actions.guards import ensure_open
-from kaohe.records.models import (
-    ListItem,
-    Visit,
-    VisitMethod,
-)
+from kaohe.records.models import ListItem, Visit, VisitMethod
 
 
 def visit_state(visit: Visit) -> dict[str, Any]:
