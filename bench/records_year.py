@@ -212,8 +212,8 @@ def main() -> None:
             cursor.execute("ANALYZE")
     from kaohe.accounts.models import User
     from kaohe.plans.models import AssessmentCycle
+    from kaohe.records.actions import list_items_import
     from kaohe.records.models import ListItem
-    from kaohe.records.workbook import list_items_import
 
     cycle = AssessmentCycle.objects.get(year=2025)
     organiser = User.objects.filter(role="organiser").first()

@@ -1,5 +1,9 @@
 """Paper ballots: typed twice and compared (双人录入), or imported from a workbook's 测评票 sheet.
 
+This module holds what a paper ballot is (its fields, a reading cleaned, two readings compared) and reads
+the 测评票 sheet; it touches no table. The writes are ``ballots.actions.paper``, the overview of a session's
+entries is ``ballots.selectors.paper_overview``.
+
 Who types: an organiser, or any account given the permission ``ballots.type_paper_ballots`` (a clerk of
 the 考核办 lent for the day, an assessor). The first entry in slot 甲 or 乙 makes its author that slot's
 typist for the session; the other slot must be someone else. Typists see only their own entries; the
@@ -17,26 +21,17 @@ opening and closing times govern the hall, not the typing afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from kaohe.accounts import access
-from kaohe.accounts.actors import Actor
 from kaohe.accounts.models import Role
-from kaohe.audit.actions import audit_record
-from kaohe.ballots import filling, selectors, storage
-from kaohe.ballots.models import (
-    Ballot,
-    EvaluationSession,
-    SessionKind,
-    SessionStatus,
-    TemplateKind,
-)
-from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist, TypistSlot
+from kaohe.ballots import filling
+from kaohe.ballots.models import TemplateKind
 from kaohe.workbook import layout as workbook_layout
 from kaohe.workbook.sheets import Problems, WorkbookError, open_workbook, show
 
@@ -251,71 +246,9 @@ class Overview:
         return [c for c in self.comparisons if c.state in ("only_a", "only_b")]
 
 
-def session_fields(session: EvaluationSession) -> list[Field]:
-    return paper_fields(
-        selectors.session_layout(session), [g.name for g in selectors.session_groups(session)]
-    )
-
-
-def _number_key(number: str) -> tuple:
-    # 票号 in their natural order: P2 before P10.
-    import re
-
+def number_key(number: str) -> tuple:
+    """票号 in their natural order: P2 before P10."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", number))
-
-
-def paper_overview(session: EvaluationSession, fields: list[Field] | None = None) -> Overview:
-    """Every 票号 typed in the session, compared (three queries and the layout's)."""
-    fields = fields if fields is not None else session_fields(session)
-    entries: dict[str, dict[str, dict]] = {TypistSlot.A: {}, TypistSlot.B: {}}
-    for slot, number, values in PaperEntry.objects.filter(session=session).values_list(
-        "slot", "number", "values"
-    ):
-        entries[slot][number] = values
-    decisions = dict(PaperResolution.objects.filter(session=session).values_list("number", "values"))
-    numbers = sorted(set(entries[TypistSlot.A]) | set(entries[TypistSlot.B]), key=_number_key)
-    comparisons = [
-        compare(
-            fields,
-            number,
-            entries[TypistSlot.A].get(number),
-            entries[TypistSlot.B].get(number),
-            decisions.get(number, {}),
-        )
-        for number in numbers
-    ]
-    typists = {t.slot: t.user for t in PaperTypist.objects.filter(session=session).select_related("user")}
-    return Overview(fields, comparisons, typists, {slot: len(found) for slot, found in entries.items()})
-
-
-# --- writes ---------------------------------------------------------------------------------------------
-
-
-def _lock_paper_session(session: EvaluationSession, *, open_only: bool = True) -> EvaluationSession:
-    locked = EvaluationSession.objects.select_for_update().select_related("cycle").get(pk=session.pk)
-    if locked.kind != SessionKind.PAPER:
-        raise _fail(f"测评会「{locked.name}」不是纸质测评", "kind")
-    if open_only and locked.status != SessionStatus.OPEN:
-        raise _fail(
-            f"测评会「{locked.name}」{locked.get_status_display()}，进行中的纸质测评会才能录入、裁定、计入或导入",
-            "status",
-        )
-    return locked
-
-
-def _claim(session: EvaluationSession, slot: str, actor: Actor) -> None:
-    holders = {t.slot: t for t in PaperTypist.objects.filter(session=session).select_related("user")}
-    mine = holders.get(slot)
-    if mine is not None:
-        if mine.user_id != actor.pk:
-            raise _fail(f"{TypistSlot(slot).label}已由「{mine.user}」担任", "slot_taken")
-        return
-    other = holders.get(TypistSlot.B if slot == TypistSlot.A else TypistSlot.A)
-    if other is not None and other.user_id == actor.pk:
-        raise _fail(
-            f"你已是本测评会的{TypistSlot(other.slot).label}；同一张票须由两个人分别录入", "same_typist"
-        )
-    PaperTypist.objects.create(session=session, slot=slot, user=actor)
 
 
 def clean_number(number: str) -> str:
@@ -327,120 +260,7 @@ def clean_number(number: str) -> str:
     return number
 
 
-def paper_entry_save(
-    *,
-    actor: Actor,
-    session: EvaluationSession,
-    slot: str,
-    number: str,
-    data: Mapping[str, object],
-    replace: bool = False,
-) -> PaperEntry:
-    """Store one typist's reading of one paper ballot (``replace``: correct their own earlier entry).
-
-    Correcting an entry drops the organiser's decision on that 票号, which is then compared afresh."""
-    if slot not in TypistSlot.values:
-        raise _fail(f"录入员「{slot}」无效", "slot")
-    if not can_type(actor):
-        raise _fail("你没有录入纸质测评票的权限", "permission")
-    number = clean_number(number)
-    with transaction.atomic():
-        locked = _lock_paper_session(session)
-        _claim(locked, slot, actor)
-        values = clean_values(session_fields(locked), data)
-        if Ballot.objects.filter(session=locked, number=number).exists():
-            raise _fail(f"票号「{number}」已计入测评票，不能再录入", "committed")
-        entry = PaperEntry.objects.filter(session=locked, slot=slot, number=number).first()
-        if entry is not None and not replace:
-            raise _fail(f"你已录入过票号「{number}」；如需修改，请在已录入列表中打开该票", "duplicate")
-        if entry is None and replace:
-            raise _fail(f"没有你录入的票号「{number}」", "missing")
-        if entry is None:
-            entry = PaperEntry.objects.create(session=locked, slot=slot, number=number, values=values)
-        else:
-            entry.values = values
-            entry.save(update_fields=["values"])
-            PaperResolution.objects.filter(session=locked, number=number).delete()
-        # Counts and 票号 only: what a ballot says never enters the audit log.
-        audit_record(
-            actor=actor,
-            action="paper_entry.correct" if replace else "paper_entry.create",
-            obj=locked,
-            after={"slot": slot, "number": number},
-        )
-        return entry
-
-
-def paper_entry_delete(*, actor: Actor, session: EvaluationSession, slot: str, number: str) -> None:
-    """Withdraw an entry (a 票号 mistyped): its typist, or an organiser."""
-    with transaction.atomic():
-        locked = _lock_paper_session(session)
-        entry = PaperEntry.objects.filter(session=locked, slot=slot, number=number).first()
-        if entry is None:
-            raise _fail(f"没有{TypistSlot(slot).label}录入的票号「{number}」", "missing")
-        typist = PaperTypist.objects.filter(session=locked, slot=slot).first()
-        is_typist = typist is not None and typist.user_id == getattr(actor, "pk", None)
-        if not is_typist and not actor.has_role(Role.ORGANISER):
-            raise _fail("只有该录入员本人或考核办可以删除这条录入", "permission")
-        entry.delete()
-        PaperResolution.objects.filter(session=locked, number=number).delete()
-        audit_record(
-            actor=actor, action="paper_entry.delete", obj=locked, before={"slot": slot, "number": number}
-        )
-
-
-def paper_resolve(
-    *, actor: Actor, session: EvaluationSession, number: str, picks: Mapping[str, str]
-) -> PaperResolution:
-    """Decide every difference of one 票号: ``picks[field] = "a" or "b"`` (whose reading is right)."""
-    with transaction.atomic():
-        locked = _lock_paper_session(session)
-        fields = session_fields(locked)
-        a = PaperEntry.objects.filter(session=locked, slot=TypistSlot.A, number=number).first()
-        b = PaperEntry.objects.filter(session=locked, slot=TypistSlot.B, number=number).first()
-        if a is None or b is None:
-            raise _fail(f"票号「{number}」还没有两份录入，不能裁定", "unpaired")
-        found = compare(fields, number, a.values, b.values, {})
-        if not found.differences:
-            raise _fail(f"票号「{number}」的两份录入一致，无需裁定", "agree")
-        decided: dict[str, Any] = {}
-        errors = []
-        for difference in found.differences:
-            pick = picks.get(difference.field.key, "")
-            label = (
-                f"「{difference.field.target}」的「{difference.field.question}」"
-                if difference.field.target
-                else f"「{difference.field.question}」"
-            )
-            if pick not in ("a", "b"):
-                errors.append(f"请为{label}选择以录入员甲或录入员乙的录入为准")
-                continue
-            decided[difference.field.key] = difference.a if pick == "a" else difference.b
-        if errors:
-            raise ValidationError(errors)
-        resolution, _ = PaperResolution.objects.update_or_create(
-            session=locked, number=number, defaults={"values": decided}
-        )
-        audit_record(
-            actor=actor,
-            action="paper_entry.resolve",
-            obj=locked,
-            after={"number": number, "fields": len(decided)},
-        )
-        return resolution
-
-
-@dataclass(frozen=True)
-class Committed:
-    ballots: int
-    marks: int
-    answers: int
-    entries: int
-    resolutions: int
-    pending: int
-
-
-def _rows(layout: filling.Layout, values: Mapping[str, Any]) -> tuple[list[tuple], list[tuple]]:
+def ballot_rows(layout: filling.Layout, values: Mapping[str, Any]) -> tuple[list[tuple], list[tuple]]:
     """The marks and answers of one settled reading: (unit, cadre, choice), (unit, cadre, template, item,
     choice, reason). Every ticked choice is kept, so a target ticked twice gives two marks."""
     marks, answers = [], []
@@ -457,89 +277,25 @@ def _rows(layout: filling.Layout, values: Mapping[str, Any]) -> tuple[list[tuple
     return marks, answers
 
 
-def _store(session: EvaluationSession, ballots: Iterable[tuple[str, str, list[tuple], list[tuple]]]) -> tuple:
-    stored = storage.ballots_store(
-        session.pk,
-        (storage.OpenBallot(number, group, marks, answers) for number, group, marks, answers in ballots),
-    )
-    return stored.ballots, stored.marks, stored.answers
-
-
-def paper_ballots_commit(*, actor: Actor, session: EvaluationSession) -> Committed:
-    """Every settled 票号 becomes a Ballot (with its marks and answers); its entries and decision are
-    deleted. One transaction; the rest stay for typing or deciding."""
-    with transaction.atomic():
-        locked = _lock_paper_session(session)
-        layout = selectors.session_layout(locked)
-        fields = paper_fields(layout, [g.name for g in selectors.session_groups(locked)])
-        overview = paper_overview(locked, fields)
-        ready = overview.ready
-        if not ready:
-            raise _fail("没有可计入的测评票：两份录入一致或差异已全部裁定的票才能计入", "nothing")
-        numbers = [c.number for c in ready]
-        taken = sorted(
-            Ballot.objects.filter(session=locked, number__in=numbers).values_list("number", flat=True)
-        )
-        if taken:
-            raise _fail(f"票号「{'、'.join(taken[:10])}」已计入测评票", "committed")
-        rows = []
-        for comparison in ready:
-            merged = comparison.merged or {}
-            marks, answers = _rows(layout, merged)
-            rows.append((comparison.number, merged[GROUP], marks, answers))
-        ballots, marks, answers = _store(locked, rows)
-        entries, _ = PaperEntry.objects.filter(session=locked, number__in=numbers).delete()
-        resolutions, _ = PaperResolution.objects.filter(session=locked, number__in=numbers).delete()
-        result = Committed(
-            ballots, marks, answers, entries, resolutions, len(overview.comparisons) - len(ready)
-        )
-        audit_record(
-            actor=actor,
-            action="paper_ballots.commit",
-            obj=locked,
-            after={
-                "ballots": ballots,
-                "marks": marks,
-                "answers": answers,
-                "entries_purged": entries,
-                "resolutions_purged": resolutions,
-                "pending": result.pending,
-            },
-        )
-        return result
-
-
-def paper_entries_discard(*, actor: Actor, session: EvaluationSession) -> dict[str, int]:
-    """Delete every entry, decision and typist of a paper session that are still there (after it closed,
-    or to start the typing over). Counts go to the audit log."""
-    with transaction.atomic():
-        locked = _lock_paper_session(session, open_only=False)
-        counts = {
-            "entries": PaperEntry.objects.filter(session=locked).delete()[0],
-            "resolutions": PaperResolution.objects.filter(session=locked).delete()[0],
-            "typists": PaperTypist.objects.filter(session=locked).delete()[0],
-        }
-        if not any(counts.values()):
-            raise _fail("没有待清除的录入数据", "nothing")
-        audit_record(actor=actor, action="paper_entries.discard", obj=locked, before=counts)
-        return counts
-
-
 # --- the workbook's 测评票 sheet ------------------------------------------------------------------------------
 
 
-def _read_sheet(session: EvaluationSession, source: IO[bytes] | str) -> list[tuple[str, str, list[tuple]]]:
-    """The ballots of the file's 测评票 sheets, checked against the session; raises WorkbookError listing
+def read_ballot_sheet(
+    source: IO[bytes] | str,
+    *,
+    layout: filling.Layout,
+    groups: Sequence[str],
+    codes: Mapping[int, str],
+    taken: set[str],
+) -> list[tuple[str, str, list[tuple]]]:
+    """The ballots of the file's 测评票 sheets, checked against the session (its ``layout``, rater ``groups``,
+    its targets' ``codes`` by SessionTarget id, the 票号 already ``taken``); raises WorkbookError listing
     every problem (sheet, row, column, value)."""
-    layout = selectors.session_layout(session)
-    groups = [g.name for g in selectors.session_groups(session)]
     # A code is a target of the session with 总体评价: a unit's team ballot, or a cadre's ballot.
     targets: dict[str, filling.Target] = {}
-    codes = {t.pk: (t.unit or t.cadre).code for t in selectors.session_targets(session)}
     for target in layout.targets:
         if target.kind in (TemplateKind.TEAM, TemplateKind.CADRE):
             targets[codes[target.id]] = target
-    taken = set(Ballot.objects.filter(session=session).values_list("number", flat=True))
     problems = Problems()
     columns = workbook_layout.BALLOTS_SHEET.required_columns
     ballots: dict[str, tuple[str, str, int, list[tuple]]] = {}
@@ -601,40 +357,22 @@ def _read_sheet(session: EvaluationSession, source: IO[bytes] | str) -> list[tup
     return [(number, group, marks) for number, (_, group, _, marks) in ballots.items()]
 
 
-def paper_ballots_import(
-    *, actor: Actor, session: EvaluationSession, source: IO[bytes] | str
-) -> dict[str, int]:
-    """Import the workbook's 测评票 sheet (票号, 评价人类别, 对象编码, 评价) into an open paper session:
-    all or nothing, every problem named by sheet, row, column and value (``WorkbookError``). A target
-    marked twice on one ballot is stored as the sheet says; the rules make that ballot invalid."""
-    with transaction.atomic():
-        locked = _lock_paper_session(session)
-        found = _read_sheet(locked, source)
-        ballots, marks, _ = _store(locked, ((n, g, m, []) for n, g, m in found))
-        counts = {"ballots": ballots, "marks": marks}
-        audit_record(actor=actor, action="paper_ballots.import", obj=locked, after=counts)
-        return counts
-
-
 __all__ = [
+    "GROUP",
+    "NUMBER_MAX",
     "STATES",
-    "Committed",
     "Comparison",
     "Difference",
     "Field",
     "Overview",
     "WorkbookError",
+    "ballot_rows",
     "can_type",
+    "clean_number",
     "clean_values",
     "compare",
-    "paper_ballots_commit",
-    "paper_ballots_import",
-    "paper_entries_discard",
-    "paper_entry_delete",
-    "paper_entry_save",
+    "number_key",
     "paper_fields",
-    "paper_overview",
-    "paper_resolve",
-    "session_fields",
+    "read_ballot_sheet",
     "show_value",
 ]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
 from kaohe.accounts.models import User
-from kaohe.ballots import paper, selectors
+from kaohe.ballots import actions, paper, selectors
 from kaohe.ballots.models import EvaluationSession, SessionKind, SessionStatus
 from kaohe.ballots.paper_forms import PaperEntryForm, PaperImportForm, ResolveForm
 from kaohe.ballots.paper_models import PaperEntry, TypistSlot
@@ -67,7 +67,7 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 def paper_home(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     session = _paper_session(request.user, year, pk)
     is_organiser = request.user.has_role(*CYCLE_EDITORS)
-    overview = paper.paper_overview(session)
+    overview = selectors.paper_overview(session)
     context = {
         "cycle": session.cycle,
         "session": session,
@@ -106,7 +106,7 @@ def _entry_page(
 
 def _check_slot(request: HttpRequest, session, slot: str) -> HttpResponse | None:
     """Refuse a slot held by someone else, or the second slot to its other holder (back to the home page)."""
-    typists = paper.paper_overview(session, fields=[]).typists
+    typists = selectors.paper_overview(session, fields=[]).typists
     holder = typists.get(slot)
     other = typists.get(TypistSlot.B if slot == TypistSlot.A else TypistSlot.A)
     if holder is not None and holder.pk != request.user.pk:
@@ -131,7 +131,7 @@ def paper_entry(request: HttpRequest, year: int, pk: int, slot: str) -> HttpResp
     refused = _check_slot(request, session, slot)
     if refused is not None:
         return refused
-    fields = paper.session_fields(session)
+    fields = selectors.session_fields(session)
     if request.method == "GET":
         editing = request.GET.get("number", "")
         initial = {}
@@ -148,7 +148,7 @@ def paper_entry(request: HttpRequest, year: int, pk: int, slot: str) -> HttpResp
         try:
             if editing and editing != number.strip():
                 raise ValidationError(_("修改时不能改票号；票号录错请删除这条录入后重新录入"))
-            paper.paper_entry_save(
+            actions.paper_entry_save(
                 actor=request.user,
                 session=session,
                 slot=slot,
@@ -173,7 +173,7 @@ def paper_entry_delete_view(request: HttpRequest, year: int, pk: int, slot: str)
         raise Http404("no such typist slot")
     number = request.POST.get("number", "")
     try:
-        paper.paper_entry_delete(actor=request.user, session=session, slot=slot, number=number)
+        actions.paper_entry_delete(actor=request.user, session=session, slot=slot, number=number)
     except ValidationError as error:
         _error(request, error)
     else:
@@ -190,7 +190,7 @@ def paper_resolve_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
     """Decide the differences of one 票号 (?number=)."""
     session = _paper_session(request.user, year, pk)
     number = request.GET.get("number", "") or request.POST.get("number", "")
-    overview = paper.paper_overview(session)
+    overview = selectors.paper_overview(session)
     found = next((c for c in overview.comparisons if c.number == number), None)
     if found is None or found.state not in ("conflict", "resolved"):
         raise Http404("nothing to decide for this number")
@@ -199,7 +199,7 @@ def paper_resolve_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
         form = ResolveForm(request.POST, differences=found.differences)
         if form.is_valid():
             try:
-                paper.paper_resolve(actor=request.user, session=session, number=number, picks=form.picks())
+                actions.paper_resolve(actor=request.user, session=session, number=number, picks=form.picks())
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -222,7 +222,7 @@ def paper_resolve_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
 def paper_commit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     session = _paper_session(request.user, year, pk)
     try:
-        done = paper.paper_ballots_commit(actor=request.user, session=session)
+        done = actions.paper_ballots_commit(actor=request.user, session=session)
     except ValidationError as error:
         _error(request, error)
     else:
@@ -243,7 +243,7 @@ def paper_commit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 def paper_discard(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     session = _paper_session(request.user, year, pk)
     try:
-        counts = paper.paper_entries_discard(actor=request.user, session=session)
+        counts = actions.paper_entries_discard(actor=request.user, session=session)
     except ValidationError as error:
         _error(request, error)
     else:
@@ -268,7 +268,7 @@ def paper_import(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     problems: list[str] = []
     if form.is_valid():
         try:
-            counts = paper.paper_ballots_import(
+            counts = actions.paper_ballots_import(
                 actor=request.user, session=session, source=form.cleaned_data["file"]
             )
         except WorkbookError as error:

@@ -162,7 +162,7 @@ def _admit(request: HttpRequest, typed: str) -> tuple[selectors.TokenInfo | None
         return None, "", _entry(request, typed[:40], message)
     if token.used:
         return None, "", _refused(request, actions.refusal_used().message, token.session)
-    if not actions.taking_ballots(token.session):
+    if not selectors.taking_ballots(token.session):
         from django.utils import timezone
 
         return (

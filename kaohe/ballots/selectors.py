@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from kaohe.ballots import filling
+from kaohe.ballots import filling, paper
 from kaohe.ballots.models import (
     OVERALL_CHOICES,
     Ballot,
@@ -39,6 +39,7 @@ from kaohe.ballots.models import (
     SessionTarget,
     TemplateKind,
 )
+from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist, TypistSlot
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentPlan
 from kaohe.plans.rule_settings import cycle_rule_settings, plan_rule_settings
@@ -518,6 +519,34 @@ def session_tally(session: EvaluationSession) -> Tally:
     return Tally(session, k, total, shown, [targets[key] for key in sorted(targets, key=order_of.get)])
 
 
+def template_in_use(template: BallotTemplate) -> bool:
+    """A session past its draft uses ``template``: its items are fixed."""
+    return (
+        SessionTarget.objects.filter(template=template).exclude(session__status=SessionStatus.DRAFT).exists()
+    )
+
+
+def taking_ballots(session: EvaluationSession, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (
+        session.status == SessionStatus.OPEN
+        and (session.opens_at is None or session.opens_at <= now)
+        and (session.closes_at is None or now < session.closes_at)
+    )
+
+
+def session_counts(session: EvaluationSession) -> dict[str, int]:
+    """How many ballots, envelopes, marks, answers and codes a session holds, for the audit log."""
+    return {
+        "ballots": Ballot.objects.filter(session=session).count(),
+        "sealed": BallotEnvelope.objects.filter(session=session).count(),
+        "marks": Mark.objects.filter(ballot__session=session).count(),
+        "answers": BallotItemAnswer.objects.filter(ballot__session=session).count(),
+        "codes": BallotToken.objects.filter(session=session).count(),
+        "codes_used": BallotToken.objects.filter(session=session, used=True).count(),
+    }
+
+
 def session_has_data(session: EvaluationSession) -> bool:
     return (
         Ballot.objects.filter(session=session).exists()
@@ -548,3 +577,35 @@ def counted_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:
     return EvaluationSession.objects.filter(cycle=cycle).exclude(
         Q(status=SessionStatus.VOID) | Q(rehearsal=True)
     )
+
+
+# --- paper ballots being typed ----------------------------------------------------------------------------
+
+
+def session_fields(session: EvaluationSession) -> list[paper.Field]:
+    """The fields of the session's paper ballot, in the order of the paper."""
+    return paper.paper_fields(session_layout(session), [g.name for g in session_groups(session)])
+
+
+def paper_overview(session: EvaluationSession, fields: list[paper.Field] | None = None) -> paper.Overview:
+    """Every 票号 typed in the session, compared (three queries and the layout's)."""
+    fields = fields if fields is not None else session_fields(session)
+    entries: dict[str, dict[str, dict]] = {TypistSlot.A: {}, TypistSlot.B: {}}
+    for slot, number, values in PaperEntry.objects.filter(session=session).values_list(
+        "slot", "number", "values"
+    ):
+        entries[slot][number] = values
+    decisions = dict(PaperResolution.objects.filter(session=session).values_list("number", "values"))
+    numbers = sorted(set(entries[TypistSlot.A]) | set(entries[TypistSlot.B]), key=paper.number_key)
+    comparisons = [
+        paper.compare(
+            fields,
+            number,
+            entries[TypistSlot.A].get(number),
+            entries[TypistSlot.B].get(number),
+            decisions.get(number, {}),
+        )
+        for number in numbers
+    ]
+    typists = {t.slot: t.user for t in PaperTypist.objects.filter(session=session).select_related("user")}
+    return paper.Overview(fields, comparisons, typists, {slot: len(found) for slot, found in entries.items()})

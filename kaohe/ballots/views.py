@@ -122,7 +122,7 @@ def _detail(
         "codes_form": codes_form or CodesForm(groups=groups),
         "void_form": void_form or VoidForm(),
         "entry_url": f"{public_base(request)}{reverse('ballot_public:entry')}",
-        "taking_ballots": actions.taking_ballots(session),
+        "taking_ballots": selectors.taking_ballots(session),
         "can_generate": session.status in (SessionStatus.DRAFT, SessionStatus.OPEN),
         "can_tally": session.status in selectors.TALLY_STATUSES,
     }
@@ -380,5 +380,5 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     else:
         form = TemplateForm(initial={"name": template.name, "items": items_text(template.items)})
-    context = {"template": template, "form": form, "in_use": actions.template_in_use(template)}
+    context = {"template": template, "form": form, "in_use": selectors.template_in_use(template)}
     return render(request, "ballots/template_form.html", context, status=status)

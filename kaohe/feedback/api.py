@@ -193,7 +193,7 @@ def letter_list(request: HttpRequest, year: int):
 
 
 @router.post("/{int:year}/letters/prepare")
-def letters_prepare(request: HttpRequest, year: int, payload: PrepareIn) -> dict:
+def letters_prepare_api(request: HttpRequest, year: int, payload: PrepareIn) -> dict:
     _role(request, selectors.LETTER_MANAGERS)
     try:
         return {
@@ -222,7 +222,7 @@ def letter_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @router.post("/{int:year}/letters/{int:pk}/send", response=LetterOut)
-def letter_send(request: HttpRequest, year: int, pk: int):
+def letter_send_api(request: HttpRequest, year: int, pk: int):
     _role(request, selectors.LETTER_MANAGERS)
     letter = selectors.get_letter(request.user, _cycle(year), pk)
     try:
@@ -266,7 +266,7 @@ def rectification_get(request: HttpRequest, pk: int):
 
 
 @router.post("/rectifications/{int:pk}", response=ItemOut)
-def rectification_update(
+def rectification_update_api(
     request: HttpRequest,
     pk: int,
     payload: Form[ItemIn],

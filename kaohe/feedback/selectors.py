@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kaohe.accounts.models import Role
+from kaohe.accounts.models import Role, User
+from kaohe.ballots.models import SessionRaterGroup
 from kaohe.feedback import points
 from kaohe.feedback.models import (
     Letter,
@@ -28,10 +29,11 @@ from kaohe.feedback.models import (
     RectificationStatus,
     ResultAction,
 )
-from kaohe.org.models import Cadre, Unit
+from kaohe.org.models import Cadre, Position, Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentGroup
+from kaohe.plans.rule_settings import cycle_rule_settings
 from kaohe.results.feedback import flag_labels, latest_seal
-from kaohe.results.models import FinalResult
+from kaohe.results.models import FinalResult, Result
 
 LETTER_MANAGERS = (Role.ORGANISER,)
 LEDGER_READERS = (Role.ORGANISER, Role.COMMITTEE)
@@ -240,3 +242,42 @@ def subject_by_code(cycle: AssessmentCycle, code: str) -> tuple[Unit | None, Cad
         return Unit.objects.filter(code=code).first(), None
     assessed = AssessedCadre.objects.filter(cycle=cycle, cadre=cadre).select_related("unit").first()
     return (assessed.unit if assessed else cadre.current_unit), cadre
+
+
+# --- who a letter goes to -------------------------------------------------------------------------------
+
+
+def rater_group_names(cycle: AssessmentCycle) -> set[str]:
+    """Every rater group named in the cycle: the sittings' and the computed results' (imported marks)."""
+    names = set(
+        SessionRaterGroup.objects.filter(session__cycle=cycle).values_list("name", flat=True).distinct()
+    )
+    seal = latest_seal(cycle)
+    results = Result.objects.filter(run=seal.run) if seal else Result.objects.filter(run__cycle=cycle)
+    for democratic in results.exclude(democratic=None).values_list("democratic", flat=True):
+        names.update((democratic or {}).get("groups", {}).keys())
+    # The stored rows merge small groups into 其他 (the k rule): the plan's weights name every group.
+    names.update(cycle_rule_settings(cycle).rater_group_weights)
+    return names
+
+
+def unit_principals(cycle: AssessmentCycle) -> dict[int, tuple[int, str]]:
+    """{unit id: (cadre id, name)} of each unit's 主要负责人: as assessed that year, else the current post."""
+    found: dict[int, tuple[int, str]] = {}
+    for unit_id, cadre_id, name in Position.objects.filter(principal=True, end__isnull=True).values_list(
+        "unit_id", "cadre_id", "cadre__name"
+    ):
+        found.setdefault(unit_id, (cadre_id, name))
+    for unit_id, cadre_id, name in AssessedCadre.objects.filter(cycle=cycle, principal=True).values_list(
+        "unit_id", "cadre_id", "cadre__name"
+    ):
+        found[unit_id] = (cadre_id, name)
+    return found
+
+
+def cadre_accounts(cadre_ids: set[int]) -> dict[int, User]:
+    """{cadre id: the first active account of that cadre}."""
+    accounts: dict[int, User] = {}
+    for user in User.objects.filter(cadre_id__in=cadre_ids, is_active=True).order_by("pk"):
+        accounts.setdefault(user.cadre_id, user)
+    return accounts

@@ -77,7 +77,7 @@ def letter_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.LETTER_MANAGERS)
-def letters_prepare(request: HttpRequest, year: int) -> HttpResponse:
+def letters_prepare_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     kind = request.POST.get("kind", "")
     try:
@@ -118,7 +118,7 @@ def letter_download(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.LETTER_MANAGERS)
-def letter_send(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def letter_send_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     letter = selectors.get_letter(request.user, _cycle(year), pk)
     try:
         actions.letter_send(actor=request.user, letter=letter)
@@ -190,7 +190,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.LIAISON, Role.CADRE)
-def rectification_update(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_rectification(request.user, pk)
     if not selectors.may_update(request.user, item):
         raise PermissionDenied

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
-from kaohe.fieldwork import selectors
+from kaohe.fieldwork import selectors, transfer
 from kaohe.fieldwork.models import (
     ConflictDeclaration,
     ConflictKind,
@@ -20,46 +21,12 @@ from kaohe.fieldwork.models import (
     Visit,
     VisitAssignment,
 )
+from kaohe.fieldwork.schedule import SCHEDULE_FIELDS, check_schedule
 from kaohe.plans.models import AssessmentCycle, AssessmentGroup
-
-SCHEDULE_FIELDS = (
-    "entry_on",
-    "entry_place",
-    "duty_report_on",
-    "duty_report_place",
-    "evaluation_on",
-    "evaluation_place",
-    "interviews_from",
-    "interviews_until",
-    "interview_place",
-    "documents_on",
-    "verification_on",
-    "analysis_due",
-)
 
 
 def _state(visit: Visit, fields: tuple[str, ...] = SCHEDULE_FIELDS) -> dict[str, Any]:
     return {f: getattr(visit, f) for f in fields}
-
-
-def check_schedule(values: dict[str, Any]) -> list[str]:
-    """What is wrong with one visit's dates, in Chinese (empty: nothing)."""
-    problems = []
-    start, end = values.get("interviews_from"), values.get("interviews_until")
-    if start and end and end < start:
-        problems.append("个别谈话结束日期早于开始日期")
-    entry = values.get("entry_on")
-    for field, label in (
-        ("duty_report_on", "述职会"),
-        ("evaluation_on", "测评会"),
-        ("interviews_from", "个别谈话"),
-        ("documents_on", "查阅资料"),
-        ("verification_on", "实地核验"),
-    ):
-        day = values.get(field)
-        if entry and day and day < entry:
-            problems.append(f"{label}日期（{day:%Y-%m-%d}）早于进点日期（{entry:%Y-%m-%d}）")
-    return problems
 
 
 def fieldwork_setting_update(*, actor: Any, cycle: AssessmentCycle, recusal_years: int) -> FieldworkSetting:
@@ -201,3 +168,23 @@ def conflict_declare(
             after={"unit": unit.code, "kind": kind, "detail": detail},
         )
     return declaration
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    updated: int
+
+
+def schedule_import(
+    *, actor: Any, cycle: AssessmentCycle, data: bytes, max_bytes: int = 10 * 1024 * 1024
+) -> ImportResult:
+    """Set the schedule of every unit named in the 日程 sheet (read by ``transfer.read_schedule``); any
+    problem refuses the whole file and nothing is saved."""
+    rows = transfer.read_schedule(cycle=cycle, data=data, max_bytes=max_bytes)
+    with transaction.atomic():
+        for visit, values in rows:
+            for field, value in values.items():
+                setattr(visit, field, value)
+        Visit.objects.bulk_update([v for v, _values in rows], list(SCHEDULE_FIELDS), batch_size=500)
+        audit_record(actor=actor, action="fieldwork.schedule_import", obj=cycle, after={"visits": len(rows)})
+    return ImportResult(updated=len(rows))

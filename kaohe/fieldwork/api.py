@@ -155,7 +155,7 @@ def visit_get(request: HttpRequest, year: int, pk: int):
 
 
 @router.put("/{int:year}/visits/{int:pk}/schedule", response=VisitOut)
-def visit_schedule(request: HttpRequest, year: int, pk: int, payload: ScheduleIn):
+def visit_schedule_api(request: HttpRequest, year: int, pk: int, payload: ScheduleIn):
     visit = _visit(request, year, pk)
     if not selectors.can_manage(request.user, visit.group):
         raise HttpError(403, "只有考核办和本组组长可以安排日程")
@@ -167,7 +167,7 @@ def visit_schedule(request: HttpRequest, year: int, pk: int, payload: ScheduleIn
 
 
 @router.post("/{int:year}/visits/{int:pk}/mark", response=VisitOut)
-def visit_mark(request: HttpRequest, year: int, pk: int, payload: MarkIn):
+def visit_mark_api(request: HttpRequest, year: int, pk: int, payload: MarkIn):
     visit = _visit(request, year, pk)
     if not selectors.can_mark(request.user, visit.group):
         raise HttpError(403, "只有考核办和本组成员可以标记")
@@ -179,7 +179,7 @@ def visit_mark(request: HttpRequest, year: int, pk: int, payload: MarkIn):
 
 
 @router.post("/{int:year}/visits/{int:pk}/assign", response=AssignOut)
-def visit_assign(request: HttpRequest, year: int, pk: int, payload: AssignIn):
+def visit_assign_api(request: HttpRequest, year: int, pk: int, payload: AssignIn):
     visit = _visit(request, year, pk)
     if not selectors.can_manage(request.user, visit.group):
         raise HttpError(403, "只有考核办和本组组长可以派出人员")
@@ -194,7 +194,7 @@ def visit_assign(request: HttpRequest, year: int, pk: int, payload: AssignIn):
 
 
 @router.post("/{int:year}/conflicts", response=dict)
-def conflict_declare(request: HttpRequest, year: int, payload: ConflictIn):
+def conflict_declare_api(request: HttpRequest, year: int, payload: ConflictIn):
     cycle = _reader(request, year)
     if not request.user.has_role(Role.ASSESSOR):
         raise HttpError(403, "只有考核组成员申报本人的利害关系")

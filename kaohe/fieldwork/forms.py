@@ -1,7 +1,7 @@
 from django import forms
 
-from kaohe.fieldwork.actions import SCHEDULE_FIELDS
 from kaohe.fieldwork.models import ConflictKind, MemberRole, Visit
+from kaohe.fieldwork.schedule import SCHEDULE_FIELDS
 
 
 class ScheduleForm(forms.ModelForm):

@@ -1,4 +1,5 @@
-"""The group list and schedule as .xlsx and .docx, and the schedule read back from .xlsx (refused whole).
+"""The group list and schedule as .xlsx and .docx, and the schedule read back from .xlsx (refused whole;
+written by ``actions.schedule_import``).
 
 User text is written as text (never as a formula, whatever it starts with). Reading goes through
 kaohe.workbook.sheets as the roster import does, and every problem names its row and column.
@@ -8,18 +9,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from docx import Document
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from kaohe.audit.actions import audit_record
-from kaohe.fieldwork.actions import SCHEDULE_FIELDS, check_schedule
 from kaohe.fieldwork.models import GroupMember, MemberRole, Visit
+from kaohe.fieldwork.schedule import SCHEDULE_FIELDS, check_schedule
 from kaohe.plans.models import AssessmentCycle, AssessmentGroup
 from kaohe.workbook import sheets
 
@@ -160,15 +158,12 @@ def write_template() -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    updated: int
-
-
-def schedule_import(
-    *, actor: Any, cycle: AssessmentCycle, data: bytes, max_bytes: int = 10 * 1024 * 1024
-) -> ImportResult:
-    """Set the schedule of every unit named in the 日程 sheet; any problem refuses the whole file."""
+def read_schedule(
+    *, cycle: AssessmentCycle, data: bytes, max_bytes: int = 10 * 1024 * 1024
+) -> list[tuple[Visit, dict[str, Any]]]:
+    """Every unit's visit named in the 日程 sheet with the schedule the sheet gives it; raises
+    ``sheets.WorkbookError`` naming every problem (row, column, value). Writes nothing
+    (``actions.schedule_import`` does)."""
     problems = sheets.Problems()
     visits = {v.unit.code: v for v in Visit.objects.filter(cycle=cycle).select_related("unit", "group")}
     rows: list[tuple[Visit, dict[str, Any]]] = []
@@ -210,13 +205,7 @@ def schedule_import(
     if not problems and not rows:
         problems.add(SHEET, None, None, None, "「日程」工作表只有表头，没有数据")
     problems.check()
-    with transaction.atomic():
-        for visit, values in rows:
-            for field, value in values.items():
-                setattr(visit, field, value)
-        Visit.objects.bulk_update([v for v, _values in rows], list(SCHEDULE_FIELDS), batch_size=500)
-        audit_record(actor=actor, action="fieldwork.schedule_import", obj=cycle, after={"visits": len(rows)})
-    return ImportResult(updated=len(rows))
+    return rows
 
 
 def import_error_messages(error: sheets.WorkbookError) -> list[str]:

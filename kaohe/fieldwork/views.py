@@ -96,7 +96,7 @@ def setting_update(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(Role.ORGANISER)
 @require_POST
-def visits_open(request: HttpRequest, year: int) -> HttpResponse:
+def visits_open_view(request: HttpRequest, year: int) -> HttpResponse:
     created = actions.visits_open(actor=request.user, cycle=_cycle(year))
     messages.success(request, f"已为 {created} 个单位建立考核日程。")
     return redirect("fieldwork:progress", year)
@@ -134,7 +134,7 @@ def _visit_page(request: HttpRequest, cycle: AssessmentCycle, visit, form: Sched
 
 @role_required(*READERS)
 @require_POST
-def visit_schedule(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def visit_schedule_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = _cycle(year)
     visit = selectors.get_visit(request.user, cycle, pk)
     if not selectors.can_manage(request.user, visit.group):
@@ -153,7 +153,7 @@ def visit_schedule(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*READERS)
 @require_POST
-def visit_mark(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def visit_mark_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     visit = selectors.get_visit(request.user, _cycle(year), pk)
     if not selectors.can_mark(request.user, visit.group):
         raise PermissionDenied
@@ -170,7 +170,7 @@ def visit_mark(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @role_required(*READERS)
 @require_POST
-def visit_assign(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def visit_assign_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     visit = selectors.get_visit(request.user, _cycle(year), pk)
     if not selectors.can_manage(request.user, visit.group):
         raise PermissionDenied
@@ -276,14 +276,14 @@ def schedule_template(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(Role.ORGANISER)
 @require_POST
-def schedule_import(request: HttpRequest, year: int) -> HttpResponse:
+def schedule_import_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择日程工作簿（.xlsx）")
         return redirect("fieldwork:progress", year)
     try:
-        result = transfer.schedule_import(
+        result = actions.schedule_import(
             actor=request.user, cycle=cycle, data=form.cleaned_data["file"].read()
         )
     except WorkbookError as error:

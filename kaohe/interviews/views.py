@@ -157,7 +157,7 @@ def unit_prepare(request, year: int, unit_pk: int):
 
 @require_POST
 @role_required(*selectors.RECORD_ROLES)
-def interviewee_add(request, year: int, unit_pk: int):
+def interviewee_add_view(request, year: int, unit_pk: int):
     cycle = selectors.get_cycle(request.user, year)
     unit = selectors.get_unit(request.user, cycle, unit_pk)
     form = IntervieweeForm(request.POST)
@@ -176,7 +176,7 @@ def interviewee_add(request, year: int, unit_pk: int):
 
 @require_POST
 @role_required(*selectors.RECORD_ROLES)
-def interviewee_excuse(request, year: int, pk: int):
+def interviewee_excuse_view(request, year: int, pk: int):
     cycle = selectors.get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
     form = ExcuseForm(request.POST)
@@ -198,7 +198,7 @@ def interviewee_excuse(request, year: int, pk: int):
 
 @require_POST
 @role_required(*selectors.RECORD_ROLES)
-def interviewee_remove(request, year: int, pk: int):
+def interviewee_remove_view(request, year: int, pk: int):
     cycle = selectors.get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
     try:

@@ -1,7 +1,7 @@
 """The roster's validation rules, and the forms the HTML views and the API share.
 
 The rules are plain functions raising `ValidationError` with a Chinese message that names the value, so
-the write functions in `actions.py` and the roster importer can apply the same rules without a form.
+the write functions in `actions/` (the roster import among them) can apply the same rules without a form.
 """
 
 from __future__ import annotations

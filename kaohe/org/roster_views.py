@@ -20,7 +20,7 @@ from kaohe.accounts.access import ROSTER_EDITORS, role_required
 from kaohe.audit.reads import audit_read
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
-from kaohe.org import roster, tasks
+from kaohe.org import roster_writer, tasks
 from kaohe.workbook.sheets import too_big_message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,10 +66,10 @@ def _xlsx_response(write: Callable[[IO[bytes]], object], file_name: str) -> File
 def roster_export(request: HttpRequest) -> FileResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
     audit_read(request.user, "roster.export")
-    return _xlsx_response(roster.write_roster, f"干部名册-{stamp}.xlsx")
+    return _xlsx_response(roster_writer.write_roster, f"干部名册-{stamp}.xlsx")
 
 
 @role_required(*ROSTER_EDITORS)
 @require_GET
 def roster_template(request: HttpRequest) -> FileResponse:
-    return _xlsx_response(roster.write_template, "干部名册模板.xlsx")
+    return _xlsx_response(roster_writer.write_template, "干部名册模板.xlsx")

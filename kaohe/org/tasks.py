@@ -8,14 +8,14 @@ from django_tasks import task
 
 from kaohe.jobs.models import Job
 from kaohe.jobs.runner import job_run
-from kaohe.org import roster
+from kaohe.org import actions
 from kaohe.workbook.sheets import WorkbookError
 
 
 def _roster_import(job: Job) -> dict[str, Any]:
     try:
         with job.file.open("rb") as source:
-            result = roster.roster_import(actor=job.started_by, source=source, file_name=job.file_name)
+            result = actions.roster_import(actor=job.started_by, source=source, file_name=job.file_name)
     except WorkbookError as error:
         return error.job_outcome()
     return {"result": result.summary()}

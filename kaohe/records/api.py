@@ -19,7 +19,6 @@ from kaohe.accounts.models import Role
 from kaohe.records import actions, gaps, selectors
 from kaohe.records.models import ListItem
 from kaohe.records.regular import cycle_rule, regular_source
-from kaohe.records.workbook import list_items_import
 from kaohe.workbook.sheets import WorkbookError
 
 router = Router(tags=["records"])
@@ -199,7 +198,7 @@ def import_items(request: HttpRequest, year: int, month: Form[int], file: File[U
     elif not request.user.has_role(Role.ORGANISER):
         raise HttpError(403, "当前账号无权执行此操作")
     try:
-        summary = list_items_import(
+        summary = actions.list_items_import(
             actor=request.user, cycle=cycle, month=month, data=file.read(), unit_scope=scope
         )
     except WorkbookError as error:

@@ -19,7 +19,7 @@ from kaohe.records import actions, gaps, selectors
 from kaohe.records.forms import GradeForm, ImportForm, ListItemForm, OverrideForm, VerifyForm, VisitForm
 from kaohe.records.models import Grade, ListItem, ListKind
 from kaohe.records.regular import cycle_rule, grade_scores, regular_source
-from kaohe.records.workbook import list_items_import, write_items
+from kaohe.records.workbook import write_items
 from kaohe.workbook.sheets import WorkbookError
 
 GAPS_PER_PAGE = 100
@@ -315,7 +315,7 @@ def items_import(request: HttpRequest, year: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = list_items_import(
+            summary = actions.list_items_import(
                 actor=request.user,
                 cycle=cycle,
                 month=form.cleaned_data["month"],

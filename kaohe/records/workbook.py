@@ -1,4 +1,5 @@
-"""A month's lists as .xlsx: read from a unit (or the whole province), checked whole, imported; written back.
+"""A month's lists as .xlsx: read from a unit (or the whole province) and checked whole; written back.
+The lines read are imported by ``actions.list_items_import``.
 
 The sheet 「清单」 has one line a row: 单位编码, 干部编码 (blank: the unit's own list), 月份, 清单 (任务清单、
 进度清单、问题清单、成绩清单), 内容, 完成时限, 完成日期, 发现人; the export adds 已核实. Import is all or
@@ -7,7 +8,7 @@ line is matched by unit, cadre, list and content: a line already there is update
 a new one added, and nothing is deleted, so importing the exported file again changes nothing.
 
 A province month (≈ 200,000 lines) reads through ``Sheet.tuples`` and goes in as plain tuples
-(``plans.transfer.insert_rows``: COPY on PostgreSQL), with one audit entry for the file.
+(``kaohe.bulk.insert_rows``: COPY on PostgreSQL), with one audit entry for the file.
 """
 
 from __future__ import annotations
@@ -18,17 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db import transaction
-from django.utils import timezone
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.cell import WriteOnlyCell
 
-from kaohe.audit.actions import audit_record
-from kaohe.bulk import insert_rows
-from kaohe.crypto.configured import content_digest
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
-from kaohe.records.actions import ensure_open
-from kaohe.records.models import ListItem, ListKind
+from kaohe.records.models import ListKind
 from kaohe.workbook.sheets import CellError, Problems, WorkbookError, date, integer, open_workbook, show, text
 
 SHEET = "清单"
@@ -62,12 +57,13 @@ def _parse(parse, value, row: int, column: str, problems: Problems) -> Any:
         return None
 
 
-def list_items_import(
-    *, actor: Any, cycle: AssessmentCycle, month: int, data: bytes, unit_scope: int | None = None
-) -> ImportSummary:
-    """Import a month's lists; ``unit_scope`` (a liaison's unit id) refuses lines of any other unit.
+def read_list_items(
+    *, cycle: AssessmentCycle, month: int, data: bytes, unit_scope: int | None = None
+) -> tuple[dict[tuple[int, int | None, str, str], tuple[int, Any, Any, str]], int]:
+    """A month's lines read and checked whole: {(unit, cadre, list, content): (row, due, completed, found
+    by)} and the number of rows; ``unit_scope`` (a liaison's unit id) refuses lines of any other unit.
 
-    Raises ``WorkbookError`` naming every problem; then nothing is saved.
+    Raises ``WorkbookError`` naming every problem. Writes nothing (``actions.list_items_import`` does).
     """
     problems = Problems()
     with open_workbook(io.BytesIO(data), max_bytes=MAX_BYTES) as book:
@@ -153,79 +149,13 @@ def list_items_import(
             continue
         wanted[key] = (number, due_date, completed_date, who)
     problems.check()
-    return _write(actor, cycle, month, wanted, len(rows), data)
+    return wanted, len(rows)
 
 
 def _problem(row, column, value, message):
     from kaohe.workbook.sheets import Problem
 
     return Problem(SHEET, row, column, value, message)
-
-
-def _write(actor, cycle, month, wanted, row_count: int, data: bytes) -> ImportSummary:
-    now = timezone.now()
-    with transaction.atomic():
-        ensure_open(cycle)
-        unit_ids = {key[0] for key in wanted}
-        existing = {
-            (unit_id, cadre_id, kind, content): (pk, due, completed, found_by)
-            for pk, unit_id, cadre_id, kind, content, due, completed, found_by in ListItem.objects.filter(
-                cycle=cycle, month=month, unit_id__in=unit_ids
-            ).values_list("pk", "unit_id", "cadre_id", "kind", "content", "due", "completed", "found_by")
-        }
-        new_rows, changed = [], []
-        unchanged = 0
-        for key, (_, due, completed, who) in wanted.items():
-            old = existing.get(key)
-            if old is None:
-                unit_id, cadre_id, kind, content = key
-                new_rows.append(
-                    (
-                        cycle.pk,
-                        unit_id,
-                        cadre_id,
-                        month,
-                        kind,
-                        content,
-                        due,
-                        completed,
-                        who,
-                        actor.pk,
-                        now,
-                        "",
-                    )
-                )
-            elif old[1:] != (due, completed, who):
-                changed.append(ListItem(pk=old[0], due=due, completed=completed, found_by=who))
-            else:
-                unchanged += 1
-        insert_rows(
-            ListItem,
-            (
-                "cycle", "unit", "cadre", "month", "kind", "content", "due", "completed", "found_by",
-                "entered_by", "entered_at", "verification_note",
-            ),
-            new_rows,
-        )  # fmt: skip
-        ListItem.objects.bulk_update(changed, ["due", "completed", "found_by"], batch_size=2000)
-        summary = ImportSummary(month, row_count, len(new_rows), len(changed), unchanged)
-        digested = content_digest(data)
-        audit_record(
-            actor=actor,
-            action="list_items.import",
-            object_type="plans.assessmentcycle",
-            object_id=str(cycle.pk),
-            object_repr=f"{cycle.year}年{month}月清单",
-            after={
-                "month": month,
-                "rows": row_count,
-                "created": summary.created,
-                "updated": summary.updated,
-                "digest": digested.value,
-                "digest_algorithm": digested.algorithm,
-            },
-        )
-    return summary
 
 
 def _rows(items) -> Iterator[list[Any]]:

@@ -88,7 +88,7 @@ def report_get(request: HttpRequest, year: int, pk: int):
 
 
 @router.put("/{int:year}/{int:pk}/sections", response=ReportOut)
-def report_save(request: HttpRequest, year: int, pk: int, payload: SectionsIn):
+def report_save_api(request: HttpRequest, year: int, pk: int, payload: SectionsIn):
     _role(request, (Role.ASSESSOR,))
     report = selectors.get_report(request.user, _cycle(year), pk)
     if not selectors.may_write(request.user, report):
@@ -100,7 +100,7 @@ def report_save(request: HttpRequest, year: int, pk: int, payload: SectionsIn):
 
 
 @router.post("/{int:year}/{int:pk}/submit", response=ReportOut)
-def report_submit(request: HttpRequest, year: int, pk: int, payload: SubmitIn):
+def report_submit_api(request: HttpRequest, year: int, pk: int, payload: SubmitIn):
     _role(request, (Role.ASSESSOR,))
     report = selectors.get_report(request.user, _cycle(year), pk)
     if not selectors.may_write(request.user, report):
@@ -112,7 +112,7 @@ def report_submit(request: HttpRequest, year: int, pk: int, payload: SubmitIn):
 
 
 @router.post("/{int:year}/{int:pk}/review", response=ReportOut)
-def report_review(request: HttpRequest, year: int, pk: int, payload: ReviewIn):
+def report_review_api(request: HttpRequest, year: int, pk: int, payload: ReviewIn):
     _role(request, selectors.REPORT_REVIEWERS)
     report = selectors.get_report(request.user, _cycle(year), pk)
     try:
@@ -151,7 +151,7 @@ def register_docx(request: HttpRequest, year: int, cadre_code: str) -> HttpRespo
 
 
 @router.post("/{int:year}/draft", response=list[ReportOut])
-def reports_draft(request: HttpRequest, year: int):
+def reports_draft_api(request: HttpRequest, year: int):
     _role(request, (Role.ORGANISER,))
     cycle = _cycle(year)
     made = actions.reports_draft(actor=request.user, cycle=cycle, kind=ReportKind.TEAM)
@@ -181,7 +181,7 @@ def template_docx(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @router.post("/templates/{kind}")
-def template_upload(request: HttpRequest, kind: str, file: UploadedFile = File(...)) -> dict:  # noqa: B008 (ninja's way)
+def template_upload_api(request: HttpRequest, kind: str, file: UploadedFile = File(...)) -> dict:  # noqa: B008 (ninja's way)
     _role(request, (Role.ORGANISER,))
     if file.size > templating.MAX_UPLOAD:
         raise HttpError(400, f"模板文件过大（{file.size // 1024} KB），不能超过 5 MB")

@@ -66,7 +66,7 @@ def report_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ORGANISER, Role.ASSESSOR)
-def reports_draft(request: HttpRequest, year: int) -> HttpResponse:
+def reports_draft_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     units = None if request.user.has_role(Role.ORGANISER) else selectors.group_unit_ids(request.user, cycle)
     cadres = None
@@ -108,7 +108,7 @@ def report_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ASSESSOR)
-def report_save(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def report_save_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     report = selectors.get_report(request.user, _cycle(year), pk)
     if not selectors.may_write(request.user, report):
         raise Http404
@@ -123,7 +123,7 @@ def report_save(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ASSESSOR)
-def report_submit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def report_submit_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     report = selectors.get_report(request.user, _cycle(year), pk)
     if not selectors.may_write(request.user, report):
         raise Http404
@@ -147,7 +147,7 @@ def report_submit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.REPORT_REVIEWERS)
-def report_review(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def report_review_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     report = selectors.get_report(request.user, _cycle(year), pk)
     accept = request.POST.get("decision") == "accept"
     try:
@@ -201,7 +201,7 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ORGANISER)
-def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
+def template_upload_view(request: HttpRequest, kind: str) -> HttpResponse:
     kind = _kind(kind)
     upload = request.FILES.get("file")
     if upload is None:
@@ -232,7 +232,7 @@ def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ORGANISER)
-def template_reset(request: HttpRequest, kind: str) -> HttpResponse:
+def template_reset_view(request: HttpRequest, kind: str) -> HttpResponse:
     actions.template_reset(actor=request.user, kind=_kind(kind))
     messages.success(request, f"「{KINDS[kind]}」已恢复为系统默认模板。")
     return redirect("reports:templates")
@@ -320,7 +320,7 @@ def register_download(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 @role_required(*selectors.REGISTER_MANAGERS)
-def registers_file(request: HttpRequest, year: int) -> HttpResponse:
+def registers_file_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     ids = list(AssessedCadre.objects.filter(cycle=cycle).values_list("cadre_id", flat=True))
     contents = documents.render(

@@ -239,7 +239,7 @@ def clearance_send(request: HttpRequest, year: int):
 
 
 @router.post("/{year}/clearance/{pk}/resolve", response=ClearanceOut)
-def clearance_resolve(request: HttpRequest, year: int, pk: int, payload: ClearanceResolveIn):
+def clearance_resolve_api(request: HttpRequest, year: int, pk: int, payload: ClearanceResolveIn):
     cycle = _clearance_cycle(request, year, CLEARANCE_RESOLVERS)
     try:
         r = actions.clearance_resolve(
@@ -272,7 +272,7 @@ def clearance_requests(request: HttpRequest):
 
 
 @router.post("/clearance/requests/{pk}/answer", response=ClearanceRequestOut)
-def clearance_answer(request: HttpRequest, pk: int, payload: ClearanceAnswerIn):
+def clearance_answer_api(request: HttpRequest, pk: int, payload: ClearanceAnswerIn):
     if not request.user.has_role(*CLEARANCE_ANSWERERS):
         raise HttpError(403, "当前账号无权执行此操作")
     item = clearance.get_request_for_answer(request.user, pk)

@@ -170,6 +170,13 @@ def test_no_module_imports_a_floor_above_or_beside_it():
             "from kaohe.accounts import forms\n",
         ),  # the low part of accounts reaching up
         ("kaohe.rules.engine", "from kaohe.workbook import layout\n"),  # the pure rules reading a file format
+        ("kaohe.org.actions.imports", "from kaohe.plans.models import AssessmentCycle\n"),  # the roster above
+        (
+            "kaohe.ballots.actions.sitting",
+            "from kaohe.results import selectors\n",
+        ),  # a session reading results
+        ("kaohe.ballots.actions.paper", "from kaohe.performance.models import IndicatorScore\n"),  # a peer
+        ("kaohe.cycle_workbook.actions.ballots", "from kaohe.reports import documents\n"),  # a floor above
     ],
 )
 def test_an_import_from_above_or_beside_is_caught(module, source):
@@ -194,4 +201,65 @@ def test_an_import_from_below_or_within_passes(module, source):
 def test_a_new_app_without_a_floor_is_refused():
     assert violations("kaohe.dossiers.views", "", "kaohe.dossiers") == [
         "kaohe.dossiers.views: no floor in test_layers.FLOORS"
+    ]
+
+
+# The actions packages, one module per use-case: each module sits on its app's floor, found by its prefix.
+USE_CASE_MODULES = [
+    "kaohe.org.actions.imports",
+    "kaohe.org.actions.units",
+    "kaohe.ballots.actions.sitting",
+    "kaohe.ballots.actions.submit",
+    "kaohe.ballots.actions.paper",
+    "kaohe.records.actions.lists",
+    "kaohe.cycle_workbook.actions.importing",
+    "kaohe.cycle_workbook.actions.ballots",
+    "kaohe.feedback.actions.letters",
+    "kaohe.results.actions.compute",
+    "kaohe.plans.actions.cycles",
+    "kaohe.performance.actions.scores",
+]
+
+
+@pytest.mark.parametrize("module", USE_CASE_MODULES)
+def test_an_actions_module_is_on_its_apps_floor(module):
+    assert _is_module(module)
+    app = ".".join(module.split(".")[:2])
+    assert floor_of(module) == floor_of(app) is not None
+
+
+# Modules that read or write files and read the database, but never write it: their imports are written by
+# the app's actions (and ballots only by ballots.storage), so the one writer of each table is an action.
+READERS = [
+    "kaohe.ballots.paper",
+    "kaohe.org.roster",
+    "kaohe.org.roster_writer",
+    "kaohe.records.workbook",
+    "kaohe.fieldwork.transfer",
+    "kaohe.fieldwork.schedule",
+]
+
+
+def writers_imported(module: str, source: str) -> list[str]:
+    """The writers ``module`` imports: an actions module, ballots.storage, or kaohe.bulk (rows in bulk)."""
+    return [
+        f"{module}:{line} imports {name}"
+        for line, name in imported(source, module.rpartition(".")[0])
+        if name in ("kaohe.ballots.storage", "kaohe.bulk") or name.endswith(".actions") or ".actions." in name
+    ]
+
+
+@pytest.mark.parametrize("module", READERS)
+def test_a_reading_module_imports_no_writer(module):
+    path = ROOT.parent.joinpath(*module.split(".")).with_suffix(".py")
+    assert writers_imported(module, path.read_text(encoding="utf-8")) == []
+
+
+def test_a_reading_module_that_imports_a_writer_is_caught():
+    source = "from kaohe.audit.actions import audit_record\nfrom kaohe.workbook.sheets import Problems\n"
+    assert writers_imported("kaohe.org.roster", source) == ["kaohe.org.roster:1 imports kaohe.audit.actions"]
+    source = "def f():\n    from kaohe.org import actions\n    from kaohe.bulk import update_rows\n"
+    assert writers_imported("kaohe.records.workbook", source) == [
+        "kaohe.records.workbook:2 imports kaohe.org.actions",
+        "kaohe.records.workbook:3 imports kaohe.bulk",
     ]

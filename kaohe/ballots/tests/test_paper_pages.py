@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import make_user
-from kaohe.ballots import paper
+from kaohe.ballots import actions
 from kaohe.ballots.models import Ballot, Mark
 from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist
 from kaohe.ballots.tests import test_paper
@@ -83,8 +83,8 @@ def test_an_account_with_the_permission_types_but_sees_no_comparison(paper_world
     clerk = paper_world["cast"]["clerk"]
     grant(clerk)
     type_both(paper_world, "P2", a=reading(session, 张思佳=["优秀"]), b=reading(session, 张思佳=["称职"]))
-    paper.paper_entry_delete(actor=paper_world["a"], session=session, slot="a", number="P2")
-    paper.paper_entries_discard(actor=paper_world["a"], session=session)  # frees both slots
+    actions.paper_entry_delete(actor=paper_world["a"], session=session, slot="a", number="P2")
+    actions.paper_entries_discard(actor=paper_world["a"], session=session)  # frees both slots
     client = client_for("clerk")
     home = client.get(url(paper_world, "paper_home"))
     assert home.status_code == 200
@@ -121,7 +121,7 @@ def test_a_clerk_granted_on_the_account_page_types_and_one_not_granted_is_refuse
 
 def test_a_typist_types_a_ballot_and_sees_only_their_numbers(paper_world, client_for):
     session = paper_world["session"]
-    paper.paper_entry_save(
+    actions.paper_entry_save(
         actor=paper_world["b"], session=session, slot="b", number="B-ONLY", data=reading(session)
     )
     client = client_for("organiser")
@@ -174,7 +174,7 @@ def test_a_typist_corrects_their_entry_but_cannot_change_its_number(paper_world,
 
 def test_a_slot_held_by_someone_else_sends_the_typist_back(paper_world, client_for):
     session = paper_world["session"]
-    paper.paper_entry_save(
+    actions.paper_entry_save(
         actor=paper_world["b"], session=session, slot="a", number="P1", data=reading(session)
     )
     client = client_for("organiser")
@@ -187,7 +187,7 @@ def test_a_slot_held_by_someone_else_sends_the_typist_back(paper_world, client_f
 
 def test_the_holder_of_one_slot_is_sent_back_from_the_other(paper_world, client_for):
     session = paper_world["session"]
-    paper.paper_entry_save(
+    actions.paper_entry_save(
         actor=paper_world["a"], session=session, slot="a", number="P1", data=reading(session)
     )
     response = client_for("organiser").get(url(paper_world, "paper_entry", "b"), follow=True)
@@ -237,7 +237,7 @@ def test_committing_nothing_says_why(paper_world, client_for):
 
 def test_the_organiser_deletes_an_unpaired_entry_and_discards_the_rest(paper_world, client_for):
     session = paper_world["session"]
-    paper.paper_entry_save(
+    actions.paper_entry_save(
         actor=paper_world["b"], session=session, slot="b", number="P8", data=reading(session)
     )
     client = client_for("organiser")

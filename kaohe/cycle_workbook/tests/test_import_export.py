@@ -17,6 +17,7 @@ from kaohe.ballots import storage
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionKind
 from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.cycle_workbook import export
+from kaohe.cycle_workbook.actions import importing
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
 from kaohe.performance.models import (
     Adjustment,
@@ -29,8 +30,10 @@ from kaohe.performance.models import (
 )
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentPlan, Indicator, Phase
 from kaohe.results.management.commands.assess import Command as Assess
+from kaohe.rules.errors import InputError
 from kaohe.surveys.models import PublicSurvey, SurveyResponse
 from kaohe.workbook.reader import read_assessment_workbook
+from kaohe.workbook.sheets import WorkbookError
 from kaohe.workbook.tests.books import small, with_rows, xlsx
 from kaohe.workbook.tests.generated import generated_book
 from kaohe.workbook.tests.test_worked_examples import example_4, public_examples
@@ -176,9 +179,9 @@ def test_an_import_creates_the_cycle_the_roster_it_lacks_and_the_snapshot(db):
 def test_an_import_waits_for_the_roster_lock_before_reading_the_roster(db, monkeypatch):
     # The lock itself is shown on PostgreSQL by the roster import's test of two imports at once.
     order: list[str] = []
-    monkeypatch.setattr(cycle_workbook, "lock_roster", lambda: order.append("lock"))
-    read = cycle_workbook._Import.run
-    monkeypatch.setattr(cycle_workbook._Import, "run", lambda self, *a: order.append("run") or read(self, *a))
+    monkeypatch.setattr(importing, "lock_roster", lambda: order.append("lock"))
+    read = importing._Import.run
+    monkeypatch.setattr(importing._Import, "run", lambda self, *a: order.append("run") or read(self, *a))
     import_book(small())
     assert order == ["lock", "run"]
 
@@ -314,7 +317,7 @@ def test_a_ballot_already_counted_in_another_session_is_not_imported_twice(db):
     assert EvaluationSession.objects.count() == 1
     changed = small()
     changed["测评票"][1][3] = "基本称职"
-    with pytest.raises(cycle_workbook.WorkbookError) as error:
+    with pytest.raises(WorkbookError) as error:
         import_book(changed)
     assert [str(p) for p in error.value.problems] == [
         "测评票 票号: 票号「P01」已在本年度的测评会中计入，内容与工作簿中的不同；请改用新的票号，或先作废该测评会"
@@ -359,7 +362,7 @@ def test_a_bad_book_gets_every_problem_exactly_as_kaohe_assess_and_nothing_is_sa
 def test_what_the_engine_refuses_is_refused_too(db):
     data = read_assessment_workbook(xlsx(small()))
     data.cadres.append(data.cadres[0])
-    with pytest.raises(cycle_workbook.InputError) as error:
+    with pytest.raises(InputError) as error:
         cycle_workbook.cycle_import(data=data, actor=SystemActor("测试"), file_name="x.xlsx")
     assert error.value.messages == ["编码「GB01」重复（单位和干部的编码不能相同）"]
     assert not AssessmentCycle.objects.exists()
@@ -368,7 +371,7 @@ def test_what_the_engine_refuses_is_refused_too(db):
 def test_text_too_long_for_the_database_is_named(db):
     book = small()
     book["干部"][1][1] = "名" * 51
-    with pytest.raises(cycle_workbook.WorkbookError) as error:
+    with pytest.raises(WorkbookError) as error:
         import_book(book)
     assert [str(p) for p in error.value.problems] == ["干部 姓名: 「GB01」的姓名超过50个字"]
 

@@ -50,7 +50,7 @@ def _row(code="DW01", group="第一考核组", entry="2025-12-01", evaluation="2
 
 
 def test_an_imported_schedule_sets_every_date_and_place(visit, cast, cycle):
-    result = transfer.schedule_import(actor=cast["organiser"], cycle=cycle, data=_book(_row()))
+    result = actions.schedule_import(actor=cast["organiser"], cycle=cycle, data=_book(_row()))
     assert result.updated == 1
     visit.refresh_from_db()
     assert visit.entry_on == date(2025, 12, 1) and visit.entry_place == "会议室"
@@ -64,7 +64,7 @@ def test_a_bad_file_is_refused_whole_with_row_named_messages(roster, visit, cast
         _row(code="DW02"), _row(evaluation="2025-11-01"), _row(code="DW09"), _row(code="DW02", group="第九组")
     )
     with pytest.raises(WorkbookError) as caught:
-        transfer.schedule_import(actor=cast["organiser"], cycle=cycle, data=data)
+        actions.schedule_import(actor=cast["organiser"], cycle=cycle, data=data)
     messages = [str(p) for p in caught.value.problems]
     assert "日程 第3行: 测评会日期（2025-11-01）早于进点日期（2025-12-01）" in messages
     assert any(m.startswith("日程 第4行 单位编码: 2025 年度没有该单位的考核日程") for m in messages)
@@ -74,14 +74,14 @@ def test_a_bad_file_is_refused_whole_with_row_named_messages(roster, visit, cast
 
 def test_a_bad_date_names_its_cell(visit, cast, cycle):
     with pytest.raises(WorkbookError, match="日程 第2行 进点日期"):
-        transfer.schedule_import(actor=cast["organiser"], cycle=cycle, data=_book(_row(entry="下周一")))
+        actions.schedule_import(actor=cast["organiser"], cycle=cycle, data=_book(_row(entry="下周一")))
 
 
 def test_an_empty_sheet_or_a_non_xlsx_file_is_refused(visit, cast, cycle):
     with pytest.raises(WorkbookError, match="只有表头"):
-        transfer.schedule_import(actor=cast["organiser"], cycle=cycle, data=_book())
+        actions.schedule_import(actor=cast["organiser"], cycle=cycle, data=_book())
     with pytest.raises(WorkbookError):
-        transfer.schedule_import(actor=cast["organiser"], cycle=cycle, data=b"%PDF-1.7 not a workbook")
+        actions.schedule_import(actor=cast["organiser"], cycle=cycle, data=b"%PDF-1.7 not a workbook")
 
 
 def test_the_xlsx_export_writes_user_text_as_text_and_reads_back(visit, cast, cycle, client_for):
@@ -99,7 +99,7 @@ def test_the_xlsx_export_writes_user_text_as_text_and_reads_back(visit, cast, cy
     assert people[1] == ("第一考核组", "assessor", "组长", "=1+1")
     assert book["考核组"]["D2"].data_type == "s" and book["日程"]["E2"].data_type == "s"
     # the export is a valid import
-    assert transfer.schedule_import(actor=cast["organiser"], cycle=cycle, data=response.content).updated == 1
+    assert actions.schedule_import(actor=cast["organiser"], cycle=cycle, data=response.content).updated == 1
 
 
 def test_the_docx_lists_members_and_the_schedule(visit, cast, client_for):

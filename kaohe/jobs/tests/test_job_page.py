@@ -122,7 +122,7 @@ def test_an_unexpected_error_fails_the_job_saves_nothing_and_is_logged(client_fo
         raise RuntimeError("disk on fire")
 
     # The audit record is the last write of the import's transaction: everything before it is rolled back.
-    monkeypatch.setattr("kaohe.org.roster.audit_record", broken)
+    monkeypatch.setattr("kaohe.org.actions.imports.audit_record", broken)
     with caplog.at_level(logging.ERROR, logger="kaohe.jobs.runner"):
         response = client_for("organiser").post(
             reverse("org:roster_import"), {"file": roster_upload()}, follow=True
@@ -184,7 +184,7 @@ def test_a_worker_forced_to_stop_mid_task_leaves_a_failed_job(client_for, cast, 
     def stopped(**kwargs):
         raise SystemExit(1)  # what db_worker raises on a second Ctrl+C or SIGTERM
 
-    monkeypatch.setattr("kaohe.org.roster.audit_record", stopped)
+    monkeypatch.setattr("kaohe.org.actions.imports.audit_record", stopped)
     client_for("organiser").post(reverse("org:roster_import"), {"file": roster_upload()})
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED and not job.file

@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 
 from kaohe.accounts.actors import SystemActor
-from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS, Counts, roster_import, write_roster, write_template
+from kaohe.org.actions import Counts, roster_import
+from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS
+from kaohe.org.roster_writer import write_roster, write_template
 from kaohe.org.tests.test_roster_books import new_roster, roster_book
 from kaohe.org.tests.test_roster_import import snapshot
 

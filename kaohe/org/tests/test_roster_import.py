@@ -15,8 +15,8 @@ from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
 from kaohe.crypto.modes import hexdigest
 from kaohe.org import roster as roster_module
+from kaohe.org.actions import Counts, roster_import
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
-from kaohe.org.roster import Counts, roster_import
 from kaohe.org.tests.test_roster_books import CADRE_HEADER, UNIT_HEADER, new_roster, roster_book, xlsx
 from kaohe.workbook.sheets import Problem, WorkbookError
 

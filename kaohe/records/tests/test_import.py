@@ -8,8 +8,9 @@ from openpyxl import load_workbook
 
 from kaohe.audit.models import AuditEntry
 from kaohe.crypto.modes import hexdigest
+from kaohe.records.actions import list_items_import
 from kaohe.records.models import ListItem
-from kaohe.records.workbook import list_items_import, write_items
+from kaohe.records.workbook import write_items
 from kaohe.workbook.sheets import WorkbookError
 
 from .helpers import book, item

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaohe.accounts.actors import CLI
-from kaohe.org import roster
+from kaohe.org import actions, roster_writer
 from kaohe.workbook.sheets import WorkbookError
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         began = time.monotonic()
         try:
             with path.open("rb") as source:
-                result = roster.roster_import(actor=CLI, source=source, file_name=path.name)
+                result = actions.roster_import(actor=CLI, source=source, file_name=path.name)
         except OSError as error:
             raise CommandError(f"无法读取文件「{path}」：{error.strerror}", returncode=2) from None
         except WorkbookError as error:
@@ -56,9 +56,9 @@ class Command(BaseCommand):
         self.stdout.write(f"用时 {time.monotonic() - began:.1f} 秒")
 
     def handle_export(self, path: Path) -> None:
-        units, cadres = roster.write_roster(path)
+        units, cadres = roster_writer.write_roster(path)
         self.stdout.write(f"已导出 {units} 个单位、{cadres} 名干部到 {path}")
 
     def handle_template(self, path: Path) -> None:
-        roster.write_template(path)
+        roster_writer.write_template(path)
         self.stdout.write(f"已生成名册模板 {path}")

@@ -1,4 +1,5 @@
-"""Writes of the reports app, one function per use-case: each in one transaction, with its audit record."""
+"""综合分析报告: drafted from sentence templates, edited, submitted after the group's discussion, accepted
+or sent back by the organiser."""
 
 from __future__ import annotations
 
@@ -11,21 +12,10 @@ from django.utils import timezone
 
 from kaohe.audit.actions import audit_record
 from kaohe.plans.models import AssessmentCycle
-from kaohe.reports import drafting, templating
-from kaohe.reports.defaults import KINDS, SCHEMAS
-from kaohe.reports.models import (
-    AnalysisReport,
-    DocumentTemplate,
-    Register,
-    RegisterDeadline,
-    ReportDiscussion,
-    ReportKind,
-    ReportStatus,
-    ReportVersion,
-)
+from kaohe.reports import drafting
+from kaohe.reports.actions.guards import TEXT_MAX
+from kaohe.reports.models import AnalysisReport, ReportDiscussion, ReportKind, ReportStatus, ReportVersion
 from kaohe.reports.selectors import draft_inputs
-
-TEXT_MAX = 5000
 
 
 def _locked(report: AnalysisReport) -> AnalysisReport:
@@ -202,123 +192,3 @@ def report_review(*, actor: Any, report: AnalysisReport, accept: bool, reason: s
             after={"status": report.status, "version": report.version, "reason": reason},
         )
     return report
-
-
-def template_upload(*, actor: Any, kind: str, name: str, content: bytes) -> DocumentTemplate:
-    """Check an uploaded template (macros, external links, unknown placeholders) and make it the one in use."""
-    if kind not in KINDS:
-        raise ValidationError(f"没有「{kind}」这种文档")
-    if not name.lower().endswith(".docx"):
-        raise ValidationError(f"「{name}」不是 .docx 文件")
-    try:
-        templating.check(content, SCHEMAS[kind])
-    except templating.TemplateRefused as refused:
-        raise ValidationError(refused.problems) from None
-    with transaction.atomic():
-        DocumentTemplate.objects.filter(kind=kind, active=True).update(active=False)
-        template = DocumentTemplate.objects.create(
-            kind=kind, name=name[:200], content=content, uploaded_by=actor, uploaded_at=timezone.now()
-        )
-        audit_record(
-            actor=actor,
-            action="template.upload",
-            obj=template,
-            after={"kind": kind, "name": template.name, "size": len(content)},
-        )
-    return template
-
-
-def template_reset(*, actor: Any, kind: str) -> None:
-    """Back to the default template that ships with the app (uploads are kept, inactive)."""
-    with transaction.atomic():
-        count = DocumentTemplate.objects.filter(kind=kind, active=True).update(active=False)
-        audit_record(
-            actor=actor,
-            action="template.reset",
-            object_type="reports.documenttemplate",
-            object_repr=KINDS[kind],
-            after={"kind": kind, "deactivated": count},
-        )
-
-
-def register_deadline_set(*, actor: Any, cycle: AssessmentCycle, due: datetime.date) -> RegisterDeadline:
-    with transaction.atomic():
-        deadline, _ = RegisterDeadline.objects.update_or_create(cycle=cycle, defaults={"summary_due": due})
-        audit_record(
-            actor=actor, action="register.deadline", obj=deadline, after={"summary_due": due.isoformat()}
-        )
-    return deadline
-
-
-def register_summary_save(*, actor: Any, register: Register, summary: str) -> Register:
-    """The cadre writes their 个人总结, until the cycle's deadline and before the 登记表 is filed."""
-    summary = summary.strip()
-    if len(summary) > TEXT_MAX:
-        raise ValidationError(f"个人总结不能超过 {TEXT_MAX} 字（现有 {len(summary)} 字）")
-    with transaction.atomic():
-        register = (
-            Register.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=register.pk)
-        )
-        deadline = RegisterDeadline.objects.filter(cycle=register.cycle).first()
-        if deadline is not None and timezone.localdate() > deadline.summary_due:
-            raise ValidationError(f"个人总结已于 {deadline.summary_due} 截止，请联系考核办")
-        if register.filed_at is not None:
-            raise ValidationError("登记表已归档，不能再修改")
-        before = register.summary
-        register.summary, register.summary_at = summary, timezone.now()
-        register.save(update_fields=["summary", "summary_at"])
-        audit_record(
-            actor=actor,
-            action="register.summary",
-            obj=register,
-            before={"summary": before},
-            after={"summary": summary},
-        )
-    return register
-
-
-def register_comment_save(*, actor: Any, register: Register, comment: str, leader_name: str) -> Register:
-    comment, leader_name = comment.strip(), leader_name.strip()
-    if len(comment) > TEXT_MAX:
-        raise ValidationError(f"主管领导评语不能超过 {TEXT_MAX} 字")
-    with transaction.atomic():
-        register = Register.objects.select_for_update().get(pk=register.pk)
-        if register.filed_at is not None:
-            raise ValidationError("登记表已归档，不能再修改")
-        before = {"comment": register.leader_comment, "leader": register.leader_name}
-        register.leader_comment, register.leader_name, register.commented_at = (
-            comment,
-            leader_name,
-            timezone.now(),
-        )
-        register.save(update_fields=["leader_comment", "leader_name", "commented_at"])
-        audit_record(
-            actor=actor,
-            action="register.comment",
-            obj=register,
-            before=before,
-            after={"comment": comment, "leader": leader_name},
-        )
-    return register
-
-
-def registers_file(*, actor: Any, cycle: AssessmentCycle, documents: dict[int, bytes]) -> int:
-    """Archive each cadre's 登记表 as printed, with the year; a filed one is kept as it was."""
-    now = timezone.now()
-    with transaction.atomic():
-        filed = 0
-        for cadre_id, content in documents.items():
-            register, _ = Register.objects.select_for_update().get_or_create(cycle=cycle, cadre_id=cadre_id)
-            if register.filed_at is not None:
-                continue
-            register.filed, register.filed_at = content, now
-            register.save(update_fields=["filed", "filed_at"])
-            filed += 1
-        audit_record(
-            actor=actor,
-            action="register.file",
-            object_type="reports.register",
-            object_repr=f"{cycle.year}年度考核登记表",
-            after={"filed": filed},
-        )
-    return filed

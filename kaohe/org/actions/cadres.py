@@ -1,105 +1,16 @@
-"""The roster's write functions: one per use-case, one transaction each, each writing its audit record.
-
-Callers validate input with the forms in `forms.py` first; the structural rules (no parent cycle, a move
-starts after the current position) are checked here again, so no caller can break them.
-"""
+"""Cadres and their positions, one at a time: created, corrected, moved to a new post."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 
 from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
-from kaohe.org.forms import validate_move_start, validate_unit_parent
-from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
-
-
-def category_state(category: UnitCategory) -> dict[str, Any]:
-    return {"name": category.name, "order": category.order}
-
-
-def unit_state(unit: Unit) -> dict[str, Any]:
-    return {
-        "code": unit.code,
-        "name": unit.name,
-        "category": unit.category.name,
-        "parent": unit.parent.code if unit.parent_id else None,
-    }
-
-
-def cadre_state(cadre: Cadre) -> dict[str, Any]:
-    return {
-        "code": cadre.code,
-        "name": cadre.name,
-        "gender": cadre.gender,
-        "birth_month": cadre.birth_month.strftime("%Y-%m") if cadre.birth_month else None,
-        "current_unit": cadre.current_unit.code if cadre.current_unit_id else None,
-    }
-
-
-def position_state(position: Position) -> dict[str, Any]:
-    return {
-        "unit": position.unit.code,
-        "title": position.title,
-        "principal": position.principal,
-        "start": position.start,
-        "end": position.end,
-    }
-
-
-# --- categories -------------------------------------------------------------------------------------------
-
-
-def category_create(*, actor: Actor, name: str, order: int = 0) -> UnitCategory:
-    with transaction.atomic():
-        category = UnitCategory.objects.create(name=name, order=order)
-        audit_record(actor=actor, action="category.create", obj=category, after=category_state(category))
-    return category
-
-
-def category_update(*, actor: Actor, category: UnitCategory, name: str, order: int) -> UnitCategory:
-    with transaction.atomic():
-        before = category_state(category)
-        category.name, category.order = name, order
-        after = category_state(category)
-        if after != before:
-            category.save(update_fields=["name", "order"])
-            audit_record(actor=actor, action="category.update", obj=category, before=before, after=after)
-    return category
-
-
-# --- units ------------------------------------------------------------------------------------------------
-
-
-def unit_create(
-    *, actor: Actor, code: str, name: str, category: UnitCategory, parent: Unit | None = None
-) -> Unit:
-    """A unit and its leadership team."""
-    with transaction.atomic():
-        unit = Unit.objects.create(code=code, name=name, category=category, parent=parent)
-        LeadershipTeam.objects.create(unit=unit)
-        audit_record(actor=actor, action="unit.create", obj=unit, after=unit_state(unit))
-    return unit
-
-
-def unit_update(
-    *, actor: Actor, unit: Unit, code: str, name: str, category: UnitCategory, parent: Unit | None
-) -> Unit:
-    with transaction.atomic():
-        validate_unit_parent(unit=unit, parent=parent)
-        before = unit_state(unit)
-        unit.code, unit.name, unit.category, unit.parent = code, name, category, parent
-        after = unit_state(unit)
-        if after != before:
-            unit.save()
-            audit_record(actor=actor, action="unit.update", obj=unit, before=before, after=after)
-    return unit
-
-
-# --- cadres and positions ---------------------------------------------------------------------------------
+from kaohe.org.actions.states import cadre_state, position_state
+from kaohe.org.forms import validate_move_start
+from kaohe.org.models import Cadre, Position, Unit
 
 
 def cadre_create(

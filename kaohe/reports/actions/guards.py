@@ -1,0 +1,3 @@
+"""What the reports writes share: the longest text a section, a summary or a comment may hold."""
+
+TEXT_MAX = 5000
