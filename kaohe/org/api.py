@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kaohe.accounts.access import CADRE_READERS, ROSTER_EDITORS, ROSTER_READERS
+from kaohe.api_errors import ApiError, Refused
 from kaohe.api_paging import PageNumber
 from kaohe.org import actions, selectors
 from kaohe.org.forms import CadreCreateForm, CadreForm, CadreMoveForm, PositionForm, UnitForm
@@ -174,11 +175,6 @@ class CadreMoveIn(Schema):
     start: str = Field("", description="任职时间 YYYY-MM-DD（必填），须晚于现任职务的任职时间")
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 # --- helpers ----------------------------------------------------------------------------------------------
 
 # Form field → API field, where the API names a reference by what it carries.
@@ -207,7 +203,7 @@ def _invalid(*forms: Any, extra: dict[str, list[str]] | None = None) -> Status:
 
 def _id_param(value: str, name: str) -> int:
     if not value.strip().isdigit():
-        raise HttpError(422, f"参数 {name} 应为整数 id，不能是 {value}")
+        raise Refused({name: [f"参数 {name} 应为整数 id，不能是 {value}"]})
     return int(value)
 
 
@@ -252,7 +248,7 @@ def get_unit_view(request: HttpRequest, unit_id: int):
     return selectors.get_unit(request.user, unit_id)
 
 
-@router.post("/units", response={201: UnitOut, 422: ErrorOut})
+@router.post("/units", response={201: UnitOut, 422: ApiError})
 def create_unit(request: HttpRequest, payload: UnitIn):
     _require(request, ROSTER_EDITORS)
     form = UnitForm(_unit_data(payload.model_dump()))
@@ -261,7 +257,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
     return Status(201, actions.unit_create(actor=request.user, **form.cleaned_data))
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, 422: ErrorOut})
+@router.patch("/units/{unit_id}", response={200: UnitOut, 422: ApiError})
 def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
     _require(request, ROSTER_EDITORS)
     unit = selectors.get_unit(request.user, unit_id)
@@ -304,7 +300,7 @@ def get_cadre_view(request: HttpRequest, cadre_id: int):
     return selectors.get_cadre(request.user, cadre_id)
 
 
-@router.post("/cadres", response={201: CadreDetailOut, 422: ErrorOut})
+@router.post("/cadres", response={201: CadreDetailOut, 422: ApiError})
 def create_cadre(request: HttpRequest, payload: CadreIn):
     _require(request, ROSTER_EDITORS)
     data = payload.model_dump()
@@ -315,7 +311,7 @@ def create_cadre(request: HttpRequest, payload: CadreIn):
     return Status(201, actions.cadre_create(actor=request.user, **form.cleaned_data))
 
 
-@router.patch("/cadres/{cadre_id}", response={200: CadreDetailOut, 422: ErrorOut})
+@router.patch("/cadres/{cadre_id}", response={200: CadreDetailOut, 422: ApiError})
 def update_cadre(request: HttpRequest, cadre_id: int, payload: CadrePatch):
     _require(request, ROSTER_EDITORS)
     cadre = selectors.get_cadre(request.user, cadre_id)
@@ -348,7 +344,7 @@ def update_cadre(request: HttpRequest, cadre_id: int, payload: CadrePatch):
     return cadre
 
 
-@router.post("/cadres/{cadre_id}/move", response={201: CadreDetailOut, 422: ErrorOut})
+@router.post("/cadres/{cadre_id}/move", response={201: CadreDetailOut, 422: ApiError})
 def move_cadre(request: HttpRequest, cadre_id: int, payload: CadreMoveIn):
     _require(request, ROSTER_EDITORS)
     cadre = selectors.get_cadre(request.user, cadre_id)

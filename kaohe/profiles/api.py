@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from kaohe.api_errors import Refused
 from kaohe.profiles import gather, selectors, serialize
 from kaohe.profiles.timeline import Subject, kinds_for, timeline
 from kaohe.results.models import Kind
@@ -54,7 +55,7 @@ def _timeline(request: HttpRequest, subject: Subject, filters: TimelineFilter) -
     allowed = {kind for kind, _ in kinds_for(notes)}
     refused = [k for k in filters.kind if k not in allowed]
     if refused:
-        raise HttpError(422, f"类别「{refused[0]}」不存在或当前账号无权查看")
+        raise Refused({"kind": [f"类别「{refused[0]}」不存在或当前账号无权查看"]})
     entries = timeline(subject, notes=notes, kinds=set(filters.kind) or None, year=filters.year)
     return [e.as_dict() for e in entries]
 

@@ -138,13 +138,13 @@ def report_submit(
 ) -> AnalysisReport:
     """The group records its collective discussion of the current version and submits the report."""
     attendees, conclusion = attendees.strip(), conclusion.strip()
-    problems = []
+    problems = {}  # by field, for the API; the pages show the messages
     if not attendees:
-        problems.append("请填写参加集体研究讨论的人员")
+        problems["attendees"] = "请填写参加集体研究讨论的人员"
     if not conclusion:
-        problems.append("请填写集体研究讨论的结论")
+        problems["conclusion"] = "请填写集体研究讨论的结论"
     if held_on > timezone.localdate():
-        problems.append(f"讨论日期 {held_on} 晚于今天")
+        problems["held_on"] = f"讨论日期 {held_on} 晚于今天"
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -185,7 +185,7 @@ def report_review(*, actor: Any, report: AnalysisReport, accept: bool, reason: s
     """The organiser accepts a submitted report, or returns it to the group with a reason."""
     reason = reason.strip()
     if not accept and not reason:
-        raise ValidationError("退回报告须写明理由")
+        raise ValidationError({"reason": "退回报告须写明理由"})
     with transaction.atomic():
         report = _locked(report)
         if report.status != ReportStatus.SUBMITTED:
@@ -254,7 +254,7 @@ def register_summary_save(*, actor: Any, register: Register, summary: str) -> Re
     """The cadre writes their 个人总结, until the cycle's deadline and before the 登记表 is filed."""
     summary = summary.strip()
     if len(summary) > TEXT_MAX:
-        raise ValidationError(f"个人总结不能超过 {TEXT_MAX} 字（现有 {len(summary)} 字）")
+        raise ValidationError({"summary": f"个人总结不能超过 {TEXT_MAX} 字（现有 {len(summary)} 字）"})
     with transaction.atomic():
         register = (
             Register.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=register.pk)

@@ -22,6 +22,7 @@ from kaohe.accounts.access import (
     CLEARANCE_RESOLVERS,
     CLEARANCE_SENDERS,
 )
+from kaohe.api_errors import refused
 from kaohe.audit.reads import audit_read
 from kaohe.plans.selectors import get_cycle
 from kaohe.results import actions, clearance, selectors
@@ -217,7 +218,7 @@ def _clearance_cycle(request: HttpRequest, year: int, roles: tuple[str, ...]):
 
 
 def _refused(error: ValidationError) -> HttpError:
-    return HttpError(422, "；".join(error.messages))
+    return refused(error)
 
 
 @router.get("/{year}/clearance", response=list[ClearanceOut])

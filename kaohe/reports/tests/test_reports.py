@@ -199,7 +199,7 @@ def test_api_upload_refuses_a_macro_template_and_a_non_organiser(client_for):
         archive.writestr("word/vbaProject.bin", b"macro")
     upload = SimpleUploadedFile("t.docx", buffer.getvalue())
     response = client_for("organiser").post("/api/reports/templates/team", {"file": upload})
-    assert response.status_code == 400 and "宏" in response.json()["detail"]
+    assert response.status_code == 422 and "宏" in "".join(response.json()["errors"]["file"])
     upload = SimpleUploadedFile("t.docx", documents.default_template("team"))
     assert client_for("assessor").post("/api/reports/templates/team", {"file": upload}).status_code == 403
     upload = SimpleUploadedFile("t.docx", documents.default_template("team"))
