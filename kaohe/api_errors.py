@@ -22,11 +22,37 @@ from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import field_validator
 
 
 class ApiError(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+NUL_REFUSED = "不能包含空字符（\\x00）"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class Input(Schema):
+    """The schema of a request's body or query: text with a NUL character is refused by field (a 422), as
+    the pages' forms refuse it. PostgreSQL cannot store or even compare it; its refusal answered 404."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise ValueError(NUL_REFUSED)
+        return value
 
 
 _MESSAGES = {
@@ -61,7 +87,10 @@ def _field(location: list[Any]) -> str:
 def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        message = _MESSAGES.get(str(error.get("type")), str(error.get("msg", "无效")))
+        if error.get("type") == "value_error" and "error" in error.get("ctx", {}):
+            message = str(error["ctx"]["error"])  # a validator's own message (Input's NUL refusal)
+        else:
+            message = _MESSAGES.get(str(error.get("type")), str(error.get("msg", "无效")))
         errors.setdefault(_field(list(error.get("loc", ()))), []).append(message)
     detail = "；".join(f"{field}：{message}" for field, messages in errors.items() for message in messages)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)

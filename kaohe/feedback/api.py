@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
-from kaohe.api_errors import Refused, refused
+from kaohe.api_errors import Input, Refused, refused
 from kaohe.feedback import actions, documents, selectors
 from kaohe.feedback.models import ActionKind, Letter, LetterKind, Rectification, ResultAction
 from kaohe.feedback.views import LETTER_READERS, RECTIFICATION_ROLES
@@ -42,7 +42,7 @@ class LetterOut(Schema):
     suggestions: list[str]
 
 
-class PrepareIn(Schema):
+class PrepareIn(Input):
     kind: LetterKind
 
 
@@ -50,7 +50,7 @@ class PreparedOut(Schema):
     prepared: int
 
 
-class TalkIn(Schema):
+class TalkIn(Input):
     talk_on: datetime.date
     talk_by: str
 
@@ -69,7 +69,7 @@ class RectificationOut(Schema):
     reopen_reason: str
 
 
-class RectificationIn(Schema):
+class RectificationIn(Input):
     owner: str
     measures: str
     deadline: datetime.date
@@ -77,12 +77,12 @@ class RectificationIn(Schema):
     done: bool = False
 
 
-class RectificationVerifyIn(Schema):
+class RectificationVerifyIn(Input):
     close: bool
     reason: str = ""
 
 
-class ResultActionIn(Schema):
+class ResultActionIn(Input):
     code: str  # a unit's or a cadre's code
     action: ActionKind
     decided_by: str

@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from kaohe.accounts.models import Role
-from kaohe.api_errors import Refused, refused
+from kaohe.api_errors import Input, Refused, refused
 from kaohe.fieldwork import actions, selectors
 from kaohe.fieldwork.models import ConflictKind, Visit
 from kaohe.org.models import Unit
@@ -51,7 +51,7 @@ class ProgressOut(Schema):
     visits: list[FieldVisitOut]
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(Input):
     entry_on: datetime.date | None = None
     entry_place: str = Field("", max_length=100)
     duty_report_on: datetime.date | None = None
@@ -66,12 +66,12 @@ class ScheduleIn(Schema):
     analysis_due: datetime.date | None = None
 
 
-class MarkIn(Schema):
+class MarkIn(Input):
     item: str
     done: datetime.date | None
 
 
-class AssignIn(Schema):
+class AssignIn(Input):
     username: str
     reason: str = ""
 
@@ -82,7 +82,7 @@ class AssignOut(Schema):
     reason: str
 
 
-class ConflictIn(Schema):
+class ConflictIn(Input):
     unit: str
     kind: ConflictKind
     detail: str = Field("", max_length=300)

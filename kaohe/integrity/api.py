@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from kaohe.api_errors import refused
+from kaohe.api_errors import Input, refused
 from kaohe.integrity import actions, selectors
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
@@ -39,7 +39,7 @@ class AnalysisOut(Schema):
     reviews: list[ReviewOut]
 
 
-class ReviewIn(Schema):
+class ReviewIn(Input):
     key: str
     note: str
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from kaohe.api_errors import ApiError, refused
+from kaohe.api_errors import ApiError, Input, refused
 from kaohe.interviews import actions, selectors
 from kaohe.interviews.drafting import outline_draft
 from kaohe.interviews.record import CadreEvaluation, InterviewRecord
@@ -51,13 +51,13 @@ class UnitDetailOut(UnitCoverageOut):
     people: list[PersonOut]
 
 
-class IntervieweeIn(Schema):
+class IntervieweeIn(Input):
     kind: str
     name: str
     post: str = ""
 
 
-class ExcuseIn(Schema):
+class ExcuseIn(Input):
     reason: str
 
 
@@ -71,7 +71,7 @@ class OutlineOut(Schema):
     saved: bool
 
 
-class OutlineIn(Schema):
+class OutlineIn(Input):
     text: str
 
 
@@ -125,7 +125,7 @@ class SummaryOut(Schema):
     cadres: list[CadreSummaryOut]
 
 
-class ExportIn(Schema):
+class ExportIn(Input):
     confirm: bool = Field(False, description="必须为 true：导出的是明文，将记入审计日志")
 
 

@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kaohe.accounts.access import CADRE_READERS, ROSTER_EDITORS, ROSTER_READERS
-from kaohe.api_errors import ApiError, Refused
+from kaohe.api_errors import ApiError, Input, Refused
 from kaohe.api_paging import PageNumber
 from kaohe.org import actions, selectors
 from kaohe.org.forms import CadreCreateForm, CadreForm, CadreMoveForm, PositionForm, UnitForm
@@ -77,14 +77,14 @@ class UnitOut(Schema):
 # them, so a missing or malformed value gets the same Chinese message as in the pages.
 
 
-class UnitIn(Schema):
+class UnitIn(Input):
     code: str = Field("", description="单位编码（必填）")
     name: str = Field("", description="单位名称（必填）")
     category_id: int | str | None = Field(None, description="单位类别 id（必填）")
     parent_code: str | None = Field(None, description="上级单位编码；没有上级单位时为空")
 
 
-class UnitPatch(Schema):
+class UnitPatch(Input):
     code: str | None = None
     name: str | None = None
     category_id: int | str | None = None
@@ -146,7 +146,7 @@ class CadreDetailOut(CadreOut):
         return list(cadre.positions.select_related("unit").order_by("-start", "-pk"))
 
 
-class CadreIn(Schema):
+class CadreIn(Input):
     code: str = Field("", description="干部编码（必填）")
     name: str = Field("", description="姓名（必填）")
     gender: str = Field("", description="男 / 女")
@@ -157,7 +157,7 @@ class CadreIn(Schema):
     start: str | None = Field(None, description="任职时间 YYYY-MM-DD")
 
 
-class CadrePatch(Schema):
+class CadrePatch(Input):
     """Personal fields, and the title and principal flag of the current position."""
 
     code: str | None = None
@@ -168,7 +168,7 @@ class CadrePatch(Schema):
     principal: bool | None = None
 
 
-class CadreMoveIn(Schema):
+class CadreMoveIn(Input):
     unit_code: str = Field("", description="新单位编码（必填）")
     title: str = Field("", description="新职务（必填）")
     principal: bool = False

@@ -11,10 +11,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 
-from kaohe.api_errors import Refused
+from kaohe.api_errors import Input, Refused
 from kaohe.profiles import gather, selectors, serialize
 from kaohe.profiles.timeline import Subject, kinds_for, timeline
 from kaohe.results.models import Kind
@@ -22,7 +22,7 @@ from kaohe.results.models import Kind
 router = Router(tags=["profiles"])
 
 
-class TimelineFilter(Schema):
+class TimelineFilter(Input):
     kind: list[str] = []
     year: int | None = None
 

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
-from kaohe.api_errors import ApiError, Refused, refused
+from kaohe.api_errors import ApiError, Input, Refused, refused
 from kaohe.records import actions, gaps, selectors
 from kaohe.records.models import ListItem
 from kaohe.records.regular import cycle_rule, regular_source
@@ -43,7 +43,7 @@ class ListItemOut(Schema):
     evidence: list[str]
 
 
-class ListItemIn(Schema):
+class ListItemIn(Input):
     month: int
     kind: str
     content: str
@@ -52,7 +52,7 @@ class ListItemIn(Schema):
     found_by: str = ""
 
 
-class VerifyIn(Schema):
+class VerifyIn(Input):
     note: str = ""
 
 
@@ -66,7 +66,7 @@ class VisitOut(Schema):
     items: list[int]
 
 
-class VisitIn(Schema):
+class VisitIn(Input):
     unit_code: str
     date: datetime.date
     method: str
@@ -82,13 +82,13 @@ class GradeOut(Schema):
     reason: str | None
 
 
-class GradeIn(Schema):
+class GradeIn(Input):
     quarter: int
     grade: str
     reason: str = ""
 
 
-class OverrideIn(Schema):
+class OverrideIn(Input):
     score: Decimal | None
     reason: str = ""
 

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
-from kaohe.api_errors import Refused, refused
+from kaohe.api_errors import Input, Refused, refused
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.plans.selectors import get_cycle
 from kaohe.reports import actions, documents, selectors, templating
@@ -43,17 +43,17 @@ class ReportOut(Schema):
     returned_reason: str
 
 
-class SectionsIn(Schema):
+class SectionsIn(Input):
     sections: dict[str, str]
 
 
-class SubmitIn(Schema):
+class SubmitIn(Input):
     held_on: datetime.date
     attendees: str
     conclusion: str
 
 
-class ReportReviewIn(Schema):
+class ReportReviewIn(Input):
     accept: bool
     reason: str = ""
 
@@ -80,7 +80,7 @@ def _out(r: AnalysisReport) -> dict:
     }
 
 
-class SummaryIn(Schema):
+class SummaryIn(Input):
     summary: str
 
 

@@ -153,3 +153,28 @@ def test_a_place_longer_than_its_column_is_a_422_not_a_database_error(client_for
 def test_a_fixed_word_in_the_path_is_not_taken_for_a_number(client_for, roster, method, path, answer):
     response = getattr(client_for("organiser"), method)(path)
     assert response.status_code == answer
+
+
+def test_a_nul_character_in_a_body_is_a_422_naming_the_field_on_every_database(client_for, cast, roster):
+    """PostgreSQL refuses NUL in text: the write answered 404 there (its DataError) and stored it on SQLite."""
+    from kaohe.fieldwork import actions
+    from kaohe.fieldwork.models import Visit
+
+    actions.visits_open(actor=cast["organiser"], cycle=roster["group"].cycle)
+    visit = Visit.objects.get(unit=roster["units"]["a"])
+    response = client_for("organiser").put(
+        f"/api/fieldwork/2025/visits/{visit.pk}/schedule",
+        {"entry_place": "会\x00议室"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "entry_place：不能包含空字符（\\x00）",
+        "errors": {"entry_place": ["不能包含空字符（\\x00）"]},
+    }
+    visit.refresh_from_db()
+    assert visit.entry_place == ""
+    response = client_for("organiser").put(
+        "/api/reports/2025/1/sections", {"sections": {"主要成绩": "\x00"}}, content_type="application/json"
+    )
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["sections"]
