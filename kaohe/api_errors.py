@@ -139,6 +139,18 @@ def _not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRespo
     return api.create_response(request, {"detail": "不存在，或不在当前账号的范围内"}, status=404)
 
 
+def _data_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    """PostgreSQL's refusal of a value: a number out of range finds nothing (404); a NUL character in a path
+    or query text (bodies are refused by ``Input``) is a 422."""
+    if "NUL" in str(exc):
+        return api.create_response(
+            request,
+            {"detail": f"参数{NUL_REFUSED}", "errors": {NON_FIELD: [f"参数{NUL_REFUSED}"]}},
+            status=422,
+        )
+    return _not_found(request, exc, api)
+
+
 def _forbidden(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "当前账号无权执行此操作"}, status=403)
 
@@ -155,8 +167,8 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, partial(_forbidden, api=api))
     # A number in the path no row can have (a year of 21 digits): SQLite raises OverflowError, PostgreSQL a
     # DataError ("integer out of range"). Nothing by that number exists.
-    for out_of_range in (OverflowError, DataError):
-        api.add_exception_handler(out_of_range, partial(_not_found, api=api))
+    api.add_exception_handler(OverflowError, partial(_not_found, api=api))
+    api.add_exception_handler(DataError, partial(_data_error, api=api))
     for unreadable in (MultiPartParserError, UnreadablePostError):
         api.add_exception_handler(unreadable, partial(_unreadable, api=api))
 

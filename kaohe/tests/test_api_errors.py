@@ -178,3 +178,18 @@ def test_a_nul_character_in_a_body_is_a_422_naming_the_field_on_every_database(c
         "/api/reports/2025/1/sections", {"sections": {"主要成绩": "\x00"}}, content_type="application/json"
     )
     assert response.status_code == 422 and list(response.json()["errors"]) == ["sections"]
+
+
+def test_a_nul_character_in_a_query_is_a_422_and_a_huge_number_a_404(client_for, cast, roster):
+    """On PostgreSQL both are its DataError; the NUL answered 404 (不存在) like the number. SQLite compares
+    the text and finds nothing."""
+    from django.db import connection
+
+    client = client_for("organiser")
+    response = client.get("/api/feedback/rectifications?status=a%00b")
+    if connection.vendor == "postgresql":
+        assert response.status_code == 422 and "空字符" in response.json()["detail"]
+    else:
+        assert response.status_code == 200 and response.json() == []
+    assert client.get("/api/feedback/rectifications?status=open").status_code == 200
+    assert client.get(f"/api/feedback/rectifications/{10**20}").status_code == 404
