@@ -1,7 +1,8 @@
 """How the JSON API answers what it refuses: always ``{"detail": "<中文说明>", "errors": {field: [...]}}``.
 
 - 422: a body or parameter that does not fit the schema; ``detail`` one line naming each field, ``errors``
-  the messages by field (the same shape the write functions' refusals use).
+  the messages by field. A write function's refusal (Django's ``ValidationError``) has the same shape:
+  ``raise api_errors.refused(error, "field")`` puts its messages under the field they concern.
 - 400: a request body that cannot be parsed at all (multipart without a boundary, a truncated upload).
 - 401, 403, 404: not signed in, not allowed, not found (``detail`` only).
 ``document`` adds these answers to every operation of the OpenAPI schema, so that clients (and the fuzzer,
@@ -10,20 +11,48 @@ kaohe/tests/test_api_fuzz.py) know every status an operation may return.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import field_validator
 
 
 class ApiError(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+NUL_REFUSED = "不能包含空字符（\\x00）"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class Input(Schema):
+    """The schema of a request's body or query: text with a NUL character is refused by field (a 422), as
+    the pages' forms refuse it. PostgreSQL cannot store or even compare it; its refusal answered 404."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise ValueError(NUL_REFUSED)
+        return value
 
 
 _MESSAGES = {
@@ -46,21 +75,60 @@ _MESSAGES = {
     "literal_error": "不是有效的选项",
     "enum": "不是有效的选项",
 }
+NON_FIELD = "non_field_errors"
 _PLACES = {"body", "query", "path", "form", "header", "cookie", "file", "payload"}
 
 
 def _field(location: list[Any]) -> str:
     names = [str(part) for part in location if str(part) not in _PLACES]
-    return ".".join(names) or "non_field_errors"
+    return ".".join(names) or NON_FIELD
 
 
 def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        message = _MESSAGES.get(str(error.get("type")), str(error.get("msg", "无效")))
+        if error.get("type") == "value_error" and "error" in error.get("ctx", {}):
+            message = str(error["ctx"]["error"])  # a validator's own message (Input's NUL refusal)
+        else:
+            message = _MESSAGES.get(str(error.get("type")), str(error.get("msg", "无效")))
         errors.setdefault(_field(list(error.get("loc", ()))), []).append(message)
     detail = "；".join(f"{field}：{message}" for field, messages in errors.items() for message in messages)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+class Refused(HttpError):
+    """A 422 whose messages are keyed by field; ``detail`` is the messages in one line."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__(422, "；".join(message for messages in errors.values() for message in messages))
+
+
+def refused(
+    error: DjangoValidationError, field: str = NON_FIELD, names: Mapping[str, str] | None = None
+) -> Refused:
+    """A write function's refusal as the API answers it. A field-keyed error keeps its fields (the form's
+    ``__all__`` as ``non_field_errors``); a message whose code, or the label it opens with (``"谈话人：请填写"``),
+    is one of ``names`` goes under that name's field; any other under ``field``, the input it concerns."""
+    if hasattr(error, "error_dict"):
+        return Refused(
+            {
+                NON_FIELD if name == "__all__" else name: messages
+                for name, messages in error.message_dict.items()
+            }
+        )
+    names = names or {}
+    errors: dict[str, list[str]] = {}
+    for each in error.error_list:
+        for message in each.messages:
+            label = message.split("：", 1)[0] if "：" in message else ""
+            name = names.get(each.code or "") or names.get(label) or field
+            errors.setdefault(name, []).append(message)
+    return Refused(errors)
+
+
+def _refused(request: HttpRequest, exc: Refused, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
 
 
 def _unreadable(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
@@ -69,6 +137,18 @@ def _unreadable(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResp
 
 def _not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     return api.create_response(request, {"detail": "不存在，或不在当前账号的范围内"}, status=404)
+
+
+def _data_error(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    """PostgreSQL's refusal of a value: a number out of range finds nothing (404); a NUL character in a path
+    or query text (bodies are refused by ``Input``) is a 422."""
+    if "NUL" in str(exc):
+        return api.create_response(
+            request,
+            {"detail": f"参数{NUL_REFUSED}", "errors": {NON_FIELD: [f"参数{NUL_REFUSED}"]}},
+            status=422,
+        )
+    return _not_found(request, exc, api)
 
 
 def _forbidden(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
@@ -81,13 +161,14 @@ def _unauthenticated(request: HttpRequest, exc: Exception, api: NinjaAPI) -> Htt
 
 def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, partial(_validation_error, api=api))
+    api.add_exception_handler(Refused, partial(_refused, api=api))
     api.add_exception_handler(AuthenticationError, partial(_unauthenticated, api=api))
     api.add_exception_handler(Http404, partial(_not_found, api=api))
     api.add_exception_handler(PermissionDenied, partial(_forbidden, api=api))
     # A number in the path no row can have (a year of 21 digits): SQLite raises OverflowError, PostgreSQL a
     # DataError ("integer out of range"). Nothing by that number exists.
-    for out_of_range in (OverflowError, DataError):
-        api.add_exception_handler(out_of_range, partial(_not_found, api=api))
+    api.add_exception_handler(OverflowError, partial(_not_found, api=api))
+    api.add_exception_handler(DataError, partial(_data_error, api=api))
     for unreadable in (MultiPartParserError, UnreadablePostError):
         api.add_exception_handler(unreadable, partial(_unreadable, api=api))
 
@@ -109,5 +190,6 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in _ANSWERS.items():
-                responses.setdefault(status, {"description": description, "content": reference})
+                if int(status) not in responses:  # ninja's own keys are numbers: one entry per status
+                    responses.setdefault(status, {"description": description, "content": reference})
     return schema

@@ -12,10 +12,13 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
+from kaohe.api_errors import Input, Refused, refused
 from kaohe.feedback import actions, documents, selectors
-from kaohe.feedback.models import Letter, Rectification, ResultAction
+from kaohe.feedback.models import ActionKind, Letter, LetterKind, Rectification, ResultAction
 from kaohe.feedback.views import LETTER_READERS, RECTIFICATION_ROLES
 from kaohe.plans.models import AssessmentCycle
+from kaohe.plans.selectors import get_cycle
+from kaohe.reports.api import DOCX_ANSWER
 from kaohe.reports.views import _docx
 
 router = Router(tags=["feedback"])
@@ -39,16 +42,20 @@ class LetterOut(Schema):
     suggestions: list[str]
 
 
-class PrepareIn(Schema):
-    kind: str
+class PrepareIn(Input):
+    kind: LetterKind
 
 
-class TalkIn(Schema):
+class PreparedOut(Schema):
+    prepared: int
+
+
+class TalkIn(Input):
     talk_on: datetime.date
     talk_by: str
 
 
-class ItemOut(Schema):
+class RectificationOut(Schema):
     id: int
     year: int
     unit: str
@@ -62,7 +69,7 @@ class ItemOut(Schema):
     reopen_reason: str
 
 
-class ItemIn(Schema):
+class RectificationIn(Input):
     owner: str
     measures: str
     deadline: datetime.date
@@ -70,14 +77,14 @@ class ItemIn(Schema):
     done: bool = False
 
 
-class VerifyIn(Schema):
+class RectificationVerifyIn(Input):
     close: bool
     reason: str = ""
 
 
-class ActionIn(Schema):
+class ResultActionIn(Input):
     code: str  # a unit's or a cadre's code
-    action: str
+    action: ActionKind
     decided_by: str
     decided_on: datetime.date
     document_no: str = ""
@@ -87,7 +94,7 @@ class ActionIn(Schema):
     note: str = ""
 
 
-class ActionOut(Schema):
+class ResultActionOut(Schema):
     id: int
     year: int
     kind: str
@@ -113,20 +120,39 @@ class UnhandledOut(Schema):
     days: int
 
 
+# The write functions' refusals open with the label of the field they concern: the API names it.
+_FIELDS = {
+    "谈话人": "talk_by",
+    "谈话日期": "talk_on",
+    "责任人": "owner",
+    "整改措施": "measures",
+    "整改进展": "progress",
+    "整改时限": "deadline",
+    "申请销号": "done",
+    "退回理由": "reason",
+    "运用方式": "action",
+    "决定人/机关": "decided_by",
+    "文号": "document_no",
+    "谈话人/实施人": "held_by",
+    "说明": "note",
+    "诫勉谈话": "held_on",
+    "奖金系数": "coefficient",
+    "决定日期": "decided_on",
+    **{label: "document_no" for label in (ActionKind.COMMENDATION.label, ActionKind.MERIT.label)},
+}
+
+
 def _role(request: HttpRequest, roles: tuple[str, ...]) -> None:
     if not request.user.has_role(*roles):
-        raise HttpError(403, "无权访问")
+        raise HttpError(403, "当前账号无权执行此操作")
 
 
-def _cycle(year: int) -> AssessmentCycle:
-    cycle = AssessmentCycle.objects.filter(year=year).first()
-    if cycle is None:
-        raise HttpError(404, f"没有 {year} 年度的考核")
-    return cycle
+def _cycle(request: HttpRequest, year: int) -> AssessmentCycle:
+    return get_cycle(request.user, year)
 
 
-def _refused(error: ValidationError) -> HttpError:
-    return HttpError(400, "；".join(error.messages))
+def _refused(error: ValidationError, field: str = "non_field_errors") -> HttpError:
+    return refused(error, field, _FIELDS)
 
 
 def _letter(letter: Letter) -> dict:
@@ -186,55 +212,54 @@ def _action(a: ResultAction) -> dict:
 # --- letters ------------------------------------------------------------------------------------------------
 
 
-@router.get("/{int:year}/letters", response=list[LetterOut])
+@router.get("/{year}/letters", response=list[LetterOut])
 def letter_list(request: HttpRequest, year: int):
     _role(request, LETTER_READERS)
-    return [_letter(letter) for letter in selectors.visible_letters(request.user, _cycle(year))]
+    return [_letter(letter) for letter in selectors.visible_letters(request.user, _cycle(request, year))]
 
 
-@router.post("/{int:year}/letters/prepare")
-def letters_prepare_api(request: HttpRequest, year: int, payload: PrepareIn) -> dict:
+@router.post("/{year}/letters/prepare", response=PreparedOut)
+def letters_prepare_api(request: HttpRequest, year: int, payload: PrepareIn):
     _role(request, selectors.LETTER_MANAGERS)
+    cycle = _cycle(request, year)
     try:
-        return {
-            "prepared": actions.letters_prepare(actor=request.user, cycle=_cycle(year), kind=payload.kind)
-        }
+        return {"prepared": actions.letters_prepare(actor=request.user, cycle=cycle, kind=payload.kind)}
     except ValidationError as error:
         raise _refused(error) from None
 
 
-@router.get("/{int:year}/letters/{int:pk}", response=LetterOut)
+@router.get("/{year}/letters/{pk}", response=LetterOut)
 def letter_get(request: HttpRequest, year: int, pk: int):
     _role(request, LETTER_READERS)
-    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
     if letter.recipient_id == request.user.pk:
         letter = actions.letter_read(actor=request.user, letter=letter)
     return _letter(letter)
 
 
-@router.get("/{int:year}/letters/{int:pk}/docx")
+@router.get("/{year}/letters/{pk}/docx", openapi_extra=DOCX_ANSWER)
 def letter_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     _role(request, LETTER_READERS)
-    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
     if letter.recipient_id == request.user.pk:
         actions.letter_read(actor=request.user, letter=letter)
     return _docx(documents.letter_docx(letter), f"{letter}.docx")
 
 
-@router.post("/{int:year}/letters/{int:pk}/send", response=LetterOut)
+@router.post("/{year}/letters/{pk}/send", response=LetterOut)
 def letter_send_api(request: HttpRequest, year: int, pk: int):
     _role(request, selectors.LETTER_MANAGERS)
-    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
     try:
         return _letter(actions.letter_send(actor=request.user, letter=letter))
     except ValidationError as error:
         raise _refused(error) from None
 
 
-@router.post("/{int:year}/letters/{int:pk}/talk", response=LetterOut)
+@router.post("/{year}/letters/{pk}/talk", response=LetterOut)
 def letter_talk(request: HttpRequest, year: int, pk: int, payload: TalkIn):
     _role(request, (Role.ORGANISER, Role.ASSESSOR))
-    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
     if not selectors.may_talk(request.user, letter):
         raise HttpError(403, "无权记录反馈谈话")
     try:
@@ -250,7 +275,7 @@ def letter_talk(request: HttpRequest, year: int, pk: int, payload: TalkIn):
 # --- rectification ------------------------------------------------------------------------------------------
 
 
-@router.get("/rectifications", response=list[ItemOut])
+@router.get("/rectifications", response=list[RectificationOut])
 def rectification_list(request: HttpRequest, status: str = ""):
     _role(request, RECTIFICATION_ROLES)
     items = selectors.visible_rectifications(request.user)
@@ -259,17 +284,17 @@ def rectification_list(request: HttpRequest, status: str = ""):
     return [_item(item) for item in items]
 
 
-@router.get("/rectifications/{int:pk}", response=ItemOut)
+@router.get("/rectifications/{pk}", response=RectificationOut)
 def rectification_get(request: HttpRequest, pk: int):
     _role(request, RECTIFICATION_ROLES)
     return _item(selectors.get_rectification(request.user, pk))
 
 
-@router.post("/rectifications/{int:pk}", response=ItemOut)
+@router.post("/rectifications/{pk}", response=RectificationOut)
 def rectification_update_api(
     request: HttpRequest,
     pk: int,
-    payload: Form[ItemIn],
+    payload: Form[RectificationIn],
     file: UploadedFile | None = File(None),  # noqa: B008 (ninja's way)
 ):
     _role(request, (Role.LIAISON, Role.CADRE))
@@ -284,8 +309,8 @@ def rectification_update_api(
         raise _refused(error) from None
 
 
-@router.post("/rectifications/{int:pk}/verify", response=ItemOut)
-def rectification_verify(request: HttpRequest, pk: int, payload: VerifyIn):
+@router.post("/rectifications/{pk}/verify", response=RectificationOut)
+def rectification_verify(request: HttpRequest, pk: int, payload: RectificationVerifyIn):
     _role(request, (Role.ORGANISER, Role.ASSESSOR))
     item = selectors.get_rectification(request.user, pk)
     if not selectors.may_close(request.user, item):
@@ -301,21 +326,21 @@ def rectification_verify(request: HttpRequest, pk: int, payload: VerifyIn):
 # --- the ledger ---------------------------------------------------------------------------------------------
 
 
-@router.get("/{int:year}/actions", response=list[ActionOut])
+@router.get("/{year}/actions", response=list[ResultActionOut])
 def action_list(request: HttpRequest, year: int):
     _role(request, selectors.LEDGER_READERS)
-    return [_action(a) for a in selectors.visible_actions(request.user, _cycle(year))]
+    return [_action(a) for a in selectors.visible_actions(request.user, _cycle(request, year))]
 
 
-@router.post("/{int:year}/actions", response=ActionOut)
-def action_record(request: HttpRequest, year: int, payload: ActionIn):
+@router.post("/{year}/actions", response=ResultActionOut)
+def action_record(request: HttpRequest, year: int, payload: ResultActionIn):
     _role(request, selectors.LEDGER_WRITERS)
-    cycle = _cycle(year)
+    cycle = _cycle(request, year)
     data = payload.dict()
     code = data.pop("code").strip()
     unit, cadre = selectors.subject_by_code(cycle, code)
     if unit is None:
-        raise HttpError(400, f"编码：没有编码为「{code}」的单位或干部。")
+        raise Refused({"code": [f"编码：没有编码为「{code}」的单位或干部。"]})
     try:
         return _action(
             actions.result_action_record(actor=request.user, cycle=cycle, unit=unit, cadre=cadre, **data)
@@ -324,7 +349,7 @@ def action_record(request: HttpRequest, year: int, payload: ActionIn):
         raise _refused(error) from None
 
 
-@router.get("/{int:year}/actions/unhandled", response=list[UnhandledOut])
+@router.get("/{year}/actions/unhandled", response=list[UnhandledOut])
 def action_unhandled(request: HttpRequest, year: int, days: int | None = None):
     _role(request, selectors.LEDGER_READERS)
-    return selectors.unhandled_flags(_cycle(year), days=days)
+    return selectors.unhandled_flags(_cycle(request, year), days=days)

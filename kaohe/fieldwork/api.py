@@ -9,22 +9,24 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from kaohe.accounts.models import Role
+from kaohe.api_errors import Input, Refused, refused
 from kaohe.fieldwork import actions, selectors
-from kaohe.fieldwork.models import Visit
+from kaohe.fieldwork.models import ConflictKind, Visit
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessmentCycle
+from kaohe.plans.selectors import get_cycle
 
 router = Router(tags=["fieldwork"])
 READERS = (Role.ORGANISER, Role.ASSESSOR)
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     key: str
     label: str
     due: datetime.date | None
@@ -33,43 +35,43 @@ class ItemOut(Schema):
     detail: str
 
 
-class VisitOut(Schema):
+class FieldVisitOut(Schema):
     id: int
     group: str
     unit: str
     unit_name: str
     late: int
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
 
 
 class ProgressOut(Schema):
     count: int
     page: int
     pages: int
-    visits: list[VisitOut]
+    visits: list[FieldVisitOut]
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(Input):
     entry_on: datetime.date | None = None
-    entry_place: str = ""
+    entry_place: str = Field("", max_length=100)
     duty_report_on: datetime.date | None = None
-    duty_report_place: str = ""
+    duty_report_place: str = Field("", max_length=100)
     evaluation_on: datetime.date | None = None
-    evaluation_place: str = ""
+    evaluation_place: str = Field("", max_length=100)
     interviews_from: datetime.date | None = None
     interviews_until: datetime.date | None = None
-    interview_place: str = ""
+    interview_place: str = Field("", max_length=100)
     documents_on: datetime.date | None = None
     verification_on: datetime.date | None = None
     analysis_due: datetime.date | None = None
 
 
-class MarkIn(Schema):
+class MarkIn(Input):
     item: str
     done: datetime.date | None
 
 
-class AssignIn(Schema):
+class AssignIn(Input):
     username: str
     reason: str = ""
 
@@ -80,31 +82,26 @@ class AssignOut(Schema):
     reason: str
 
 
-class ConflictIn(Schema):
+class ConflictIn(Input):
+    unit: str
+    kind: ConflictKind
+    detail: str = Field("", max_length=300)
+
+
+class ConflictOut(Schema):
+    id: int
     unit: str
     kind: str
-    detail: str = ""
 
 
 def _reader(request: HttpRequest, year: int) -> AssessmentCycle:
     if not request.user.has_role(*READERS):
-        raise HttpError(403, "无权访问")
-    cycle = AssessmentCycle.objects.filter(year=year).first()
-    if cycle is None:
-        raise HttpError(404, f"没有 {year} 年度的考核")
-    return cycle
+        raise HttpError(403, "当前账号无权执行此操作")
+    return get_cycle(request.user, year)
 
 
 def _visit(request: HttpRequest, year: int, pk: int) -> Visit:
-    cycle = _reader(request, year)
-    try:
-        return selectors.get_visit(request.user, cycle, pk)
-    except Http404:
-        raise HttpError(404, "没有该考核日程，或无权查看") from None
-
-
-def _refused(error: ValidationError) -> HttpError:
-    return HttpError(400, "；".join(error.messages))
+    return selectors.get_visit(request.user, _reader(request, year), pk)
 
 
 def _out(visit: Visit, today: datetime.date, items: tuple) -> dict:
@@ -128,7 +125,7 @@ def _out(visit: Visit, today: datetime.date, items: tuple) -> dict:
     }
 
 
-@router.get("/{int:year}/progress", response=ProgressOut)
+@router.get("/{year}/progress", response=ProgressOut)
 def progress(request: HttpRequest, year: int, page: int = 1, group: int | None = None):
     cycle = _reader(request, year)
     today = timezone.localdate()
@@ -149,12 +146,12 @@ def _annotated(request: HttpRequest, visit: Visit) -> dict:
     return _out(visit, today, checklist.items)
 
 
-@router.get("/{int:year}/visits/{int:pk}", response=VisitOut)
+@router.get("/{year}/visits/{pk}", response=FieldVisitOut)
 def visit_get(request: HttpRequest, year: int, pk: int):
     return _annotated(request, _visit(request, year, pk))
 
 
-@router.put("/{int:year}/visits/{int:pk}/schedule", response=VisitOut)
+@router.put("/{year}/visits/{pk}/schedule", response=FieldVisitOut)
 def visit_schedule_api(request: HttpRequest, year: int, pk: int, payload: ScheduleIn):
     visit = _visit(request, year, pk)
     if not selectors.can_manage(request.user, visit.group):
@@ -162,11 +159,11 @@ def visit_schedule_api(request: HttpRequest, year: int, pk: int, payload: Schedu
     try:
         actions.visit_schedule(actor=request.user, visit=visit, values=payload.dict())
     except ValidationError as error:
-        raise _refused(error) from None
+        raise refused(error) from None  # dates out of order: more than one field
     return _annotated(request, visit)
 
 
-@router.post("/{int:year}/visits/{int:pk}/mark", response=VisitOut)
+@router.post("/{year}/visits/{pk}/mark", response=FieldVisitOut)
 def visit_mark_api(request: HttpRequest, year: int, pk: int, payload: MarkIn):
     visit = _visit(request, year, pk)
     if not selectors.can_mark(request.user, visit.group):
@@ -174,37 +171,37 @@ def visit_mark_api(request: HttpRequest, year: int, pk: int, payload: MarkIn):
     try:
         actions.visit_mark(actor=request.user, visit=visit, item=payload.item, done=payload.done)
     except ValidationError as error:
-        raise _refused(error) from None
+        raise refused(error, "item" if payload.item not in selectors.MANUAL_ITEMS else "done") from None
     return _annotated(request, visit)
 
 
-@router.post("/{int:year}/visits/{int:pk}/assign", response=AssignOut)
+@router.post("/{year}/visits/{pk}/assign", response=AssignOut)
 def visit_assign_api(request: HttpRequest, year: int, pk: int, payload: AssignIn):
     visit = _visit(request, year, pk)
     if not selectors.can_manage(request.user, visit.group):
         raise HttpError(403, "只有考核办和本组组长可以派出人员")
     member = visit.group.members.filter(username=payload.username).first()
     if member is None:
-        raise HttpError(400, f"「{payload.username}」不是「{visit.group.name}」的成员")
+        raise Refused({"username": [f"「{payload.username}」不是「{visit.group.name}」的成员"]})
     try:
         a = actions.visit_assign(actor=request.user, visit=visit, user=member, reason=payload.reason)
     except ValidationError as error:
-        raise _refused(error) from None
+        raise refused(error, "reason") from None  # a member who should recuse is sent only with a reason
     return {"username": member.get_username(), "flags": a.flags, "reason": a.reason}
 
 
-@router.post("/{int:year}/conflicts", response=dict)
+@router.post("/{year}/conflicts", response=ConflictOut)
 def conflict_declare_api(request: HttpRequest, year: int, payload: ConflictIn):
     cycle = _reader(request, year)
     if not request.user.has_role(Role.ASSESSOR):
         raise HttpError(403, "只有考核组成员申报本人的利害关系")
     unit = Unit.objects.filter(code=payload.unit).first()
     if unit is None:
-        raise HttpError(400, f"没有编码为「{payload.unit}」的单位")
+        raise Refused({"unit": [f"没有编码为「{payload.unit}」的单位"]})
     try:
         d = actions.conflict_declare(
             actor=request.user, cycle=cycle, unit=unit, kind=payload.kind, detail=payload.detail
         )
     except ValidationError as error:
-        raise _refused(error) from None
+        raise refused(error, "detail") from None  # an "other" conflict must be described
     return {"id": d.pk, "unit": unit.code, "kind": d.kind}

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from kaohe.api_errors import Input, refused
 from kaohe.integrity import actions, selectors
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
@@ -38,7 +39,7 @@ class AnalysisOut(Schema):
     reviews: list[ReviewOut]
 
 
-class ReviewIn(Schema):
+class ReviewIn(Input):
     key: str
     note: str
 
@@ -84,5 +85,5 @@ def review(request: HttpRequest, year: int, payload: ReviewIn) -> ReviewOut:
     try:
         r = actions.finding_review(actor=request.user, cycle=cycle, key=payload.key, note=payload.note)
     except ValidationError as error:
-        raise HttpError(400, "；".join(error.messages)) from error
+        raise refused(error, names={"note": "note", "key": "key"}) from error
     return ReviewOut(key=r.key, note=r.note, reviewed_by=str(r.reviewed_by), reviewed_at=r.reviewed_at)

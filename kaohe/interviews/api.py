@@ -10,16 +10,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from kaohe.api_errors import ApiError, Input, refused
 from kaohe.interviews import actions, selectors
 from kaohe.interviews.drafting import outline_draft
 from kaohe.interviews.record import CadreEvaluation, InterviewRecord
 
 router = Router(tags=["interviews"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[str] = []
 
 
 class KindOut(Schema):
@@ -55,13 +51,13 @@ class UnitDetailOut(UnitCoverageOut):
     people: list[PersonOut]
 
 
-class IntervieweeIn(Schema):
+class IntervieweeIn(Input):
     kind: str
     name: str
     post: str = ""
 
 
-class ExcuseIn(Schema):
+class ExcuseIn(Input):
     reason: str
 
 
@@ -75,7 +71,7 @@ class OutlineOut(Schema):
     saved: bool
 
 
-class OutlineIn(Schema):
+class OutlineIn(Input):
     text: str
 
 
@@ -129,7 +125,7 @@ class SummaryOut(Schema):
     cadres: list[CadreSummaryOut]
 
 
-class ExportIn(Schema):
+class ExportIn(Input):
     confirm: bool = Field(False, description="必须为 true：导出的是明文，将记入审计日志")
 
 
@@ -141,10 +137,6 @@ def _require(request: HttpRequest, roles) -> None:
 def _pledged(request: HttpRequest, cycle) -> None:
     if not selectors.pledge_acknowledged(request.user, cycle):
         raise HttpError(403, "请先确认本年度个别谈话的保密和纪律承诺（POST /api/interviews/{year}/pledge）")
-
-
-def _invalid(error: ValidationError) -> Status:
-    return Status(422, {"detail": "；".join(error.messages), "errors": error.messages})
 
 
 def _coverage(unit, coverage) -> dict:
@@ -206,7 +198,7 @@ def prepare_unit(request: HttpRequest, year: int, unit_id: int):
     return {"added": actions.interviewees_prepare(actor=request.user, cycle=cycle, unit=unit)}
 
 
-@router.post("/{year}/units/{unit_id}/people", response={201: PersonOut, 422: ErrorOut})
+@router.post("/{year}/units/{unit_id}/people", response={201: PersonOut, 422: ApiError})
 def add_person(request: HttpRequest, year: int, unit_id: int, payload: IntervieweeIn):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -214,7 +206,7 @@ def add_person(request: HttpRequest, year: int, unit_id: int, payload: Interview
     try:
         person = actions.interviewee_add(actor=request.user, cycle=cycle, unit=unit, **payload.model_dump())
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error) from None
     return Status(
         201,
         {
@@ -230,7 +222,7 @@ def add_person(request: HttpRequest, year: int, unit_id: int, payload: Interview
     )
 
 
-@router.post("/{year}/people/{person_id}/excuse", response={200: dict, 422: ErrorOut})
+@router.post("/{year}/people/{person_id}/excuse", response={200: dict, 422: ApiError})
 def excuse_person(request: HttpRequest, year: int, person_id: int, payload: ExcuseIn):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -238,7 +230,7 @@ def excuse_person(request: HttpRequest, year: int, person_id: int, payload: Excu
     try:
         person = actions.interviewee_excuse(actor=request.user, interviewee=person, reason=payload.reason)
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error) from None
     return {"id": person.pk, "excused_reason": person.excused_reason}
 
 
@@ -270,7 +262,7 @@ def get_outline(request: HttpRequest, year: int, person_id: int):
     return {"text": text if text is not None else outline_draft(person), "saved": text is not None}
 
 
-@router.put("/{year}/people/{person_id}/outline", response={200: OutlineOut, 422: ErrorOut})
+@router.put("/{year}/people/{person_id}/outline", response={200: OutlineOut, 422: ApiError})
 def save_outline(request: HttpRequest, year: int, person_id: int, payload: OutlineIn):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -279,7 +271,7 @@ def save_outline(request: HttpRequest, year: int, person_id: int, payload: Outli
     try:
         actions.interview_outline_save(actor=request.user, interviewee=person, text=payload.text)
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error) from None
     return {"text": payload.text, "saved": True}
 
 
@@ -295,7 +287,7 @@ def get_record(request: HttpRequest, year: int, person_id: int):
     return record
 
 
-@router.put("/{year}/people/{person_id}/record", response={200: dict, 422: ErrorOut})
+@router.put("/{year}/people/{person_id}/record", response={200: dict, 422: ApiError})
 def save_record(request: HttpRequest, year: int, person_id: int, payload: RecordIO):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -317,7 +309,7 @@ def save_record(request: HttpRequest, year: int, person_id: int, payload: Record
             actor=request.user, interviewee=person, record=InterviewRecord(**data, cadres=cadres)
         )
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error) from None
     return {"id": interview.pk, "interviewee": person.pk}
 
 
@@ -349,7 +341,7 @@ def get_summary(request: HttpRequest, year: int, unit_id: int):
     }
 
 
-@router.post("/{year}/export", response={200: dict, 422: ErrorOut})
+@router.post("/{year}/export", response={200: dict, 422: ApiError})
 def export_records(request: HttpRequest, year: int, payload: ExportIn):
     _require(request, selectors.ORGANISER_ROLES)
     cycle = selectors.get_cycle(request.user, year, selectors.ORGANISER_ROLES)

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kaohe.accounts.access import CADRE_READERS, ROSTER_EDITORS, ROSTER_READERS
+from kaohe.api_errors import ApiError, Input, Refused
 from kaohe.api_paging import PageNumber
 from kaohe.org import actions, selectors
 from kaohe.org.forms import CadreCreateForm, CadreForm, CadreMoveForm, PositionForm, UnitForm
@@ -76,14 +77,14 @@ class UnitOut(Schema):
 # them, so a missing or malformed value gets the same Chinese message as in the pages.
 
 
-class UnitIn(Schema):
+class UnitIn(Input):
     code: str = Field("", description="单位编码（必填）")
     name: str = Field("", description="单位名称（必填）")
     category_id: int | str | None = Field(None, description="单位类别 id（必填）")
     parent_code: str | None = Field(None, description="上级单位编码；没有上级单位时为空")
 
 
-class UnitPatch(Schema):
+class UnitPatch(Input):
     code: str | None = None
     name: str | None = None
     category_id: int | str | None = None
@@ -145,7 +146,7 @@ class CadreDetailOut(CadreOut):
         return list(cadre.positions.select_related("unit").order_by("-start", "-pk"))
 
 
-class CadreIn(Schema):
+class CadreIn(Input):
     code: str = Field("", description="干部编码（必填）")
     name: str = Field("", description="姓名（必填）")
     gender: str = Field("", description="男 / 女")
@@ -156,7 +157,7 @@ class CadreIn(Schema):
     start: str | None = Field(None, description="任职时间 YYYY-MM-DD")
 
 
-class CadrePatch(Schema):
+class CadrePatch(Input):
     """Personal fields, and the title and principal flag of the current position."""
 
     code: str | None = None
@@ -167,16 +168,11 @@ class CadrePatch(Schema):
     principal: bool | None = None
 
 
-class CadreMoveIn(Schema):
+class CadreMoveIn(Input):
     unit_code: str = Field("", description="新单位编码（必填）")
     title: str = Field("", description="新职务（必填）")
     principal: bool = False
     start: str = Field("", description="任职时间 YYYY-MM-DD（必填），须晚于现任职务的任职时间")
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -207,7 +203,7 @@ def _invalid(*forms: Any, extra: dict[str, list[str]] | None = None) -> Status:
 
 def _id_param(value: str, name: str) -> int:
     if not value.strip().isdigit():
-        raise HttpError(422, f"参数 {name} 应为整数 id，不能是 {value}")
+        raise Refused({name: [f"参数 {name} 应为整数 id，不能是 {value}"]})
     return int(value)
 
 
@@ -252,7 +248,7 @@ def get_unit_view(request: HttpRequest, unit_id: int):
     return selectors.get_unit(request.user, unit_id)
 
 
-@router.post("/units", response={201: UnitOut, 422: ErrorOut})
+@router.post("/units", response={201: UnitOut, 422: ApiError})
 def create_unit(request: HttpRequest, payload: UnitIn):
     _require(request, ROSTER_EDITORS)
     form = UnitForm(_unit_data(payload.model_dump()))
@@ -261,7 +257,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
     return Status(201, actions.unit_create(actor=request.user, **form.cleaned_data))
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, 422: ErrorOut})
+@router.patch("/units/{unit_id}", response={200: UnitOut, 422: ApiError})
 def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch):
     _require(request, ROSTER_EDITORS)
     unit = selectors.get_unit(request.user, unit_id)
@@ -304,7 +300,7 @@ def get_cadre_view(request: HttpRequest, cadre_id: int):
     return selectors.get_cadre(request.user, cadre_id)
 
 
-@router.post("/cadres", response={201: CadreDetailOut, 422: ErrorOut})
+@router.post("/cadres", response={201: CadreDetailOut, 422: ApiError})
 def create_cadre(request: HttpRequest, payload: CadreIn):
     _require(request, ROSTER_EDITORS)
     data = payload.model_dump()
@@ -315,7 +311,7 @@ def create_cadre(request: HttpRequest, payload: CadreIn):
     return Status(201, actions.cadre_create(actor=request.user, **form.cleaned_data))
 
 
-@router.patch("/cadres/{cadre_id}", response={200: CadreDetailOut, 422: ErrorOut})
+@router.patch("/cadres/{cadre_id}", response={200: CadreDetailOut, 422: ApiError})
 def update_cadre(request: HttpRequest, cadre_id: int, payload: CadrePatch):
     _require(request, ROSTER_EDITORS)
     cadre = selectors.get_cadre(request.user, cadre_id)
@@ -348,7 +344,7 @@ def update_cadre(request: HttpRequest, cadre_id: int, payload: CadrePatch):
     return cadre
 
 
-@router.post("/cadres/{cadre_id}/move", response={201: CadreDetailOut, 422: ErrorOut})
+@router.post("/cadres/{cadre_id}/move", response={201: CadreDetailOut, 422: ApiError})
 def move_cadre(request: HttpRequest, cadre_id: int, payload: CadreMoveIn):
     _require(request, ROSTER_EDITORS)
     cadre = selectors.get_cadre(request.user, cadre_id)

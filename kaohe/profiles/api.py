@@ -11,9 +11,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 
+from kaohe.api_errors import Input, Refused
 from kaohe.profiles import gather, selectors, serialize
 from kaohe.profiles.timeline import Subject, kinds_for, timeline
 from kaohe.results.models import Kind
@@ -21,7 +22,7 @@ from kaohe.results.models import Kind
 router = Router(tags=["profiles"])
 
 
-class TimelineFilter(Schema):
+class TimelineFilter(Input):
     kind: list[str] = []
     year: int | None = None
 
@@ -54,7 +55,7 @@ def _timeline(request: HttpRequest, subject: Subject, filters: TimelineFilter) -
     allowed = {kind for kind, _ in kinds_for(notes)}
     refused = [k for k in filters.kind if k not in allowed]
     if refused:
-        raise HttpError(422, f"类别「{refused[0]}」不存在或当前账号无权查看")
+        raise Refused({"kind": [f"类别「{refused[0]}」不存在或当前账号无权查看"]})
     entries = timeline(subject, notes=notes, kinds=set(filters.kind) or None, year=filters.year)
     return [e.as_dict() for e in entries]
 

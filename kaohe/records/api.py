@@ -16,17 +16,15 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
+from kaohe.api_errors import ApiError, Input, Refused, refused
 from kaohe.records import actions, gaps, selectors
 from kaohe.records.models import ListItem
 from kaohe.records.regular import cycle_rule, regular_source
 from kaohe.workbook.sheets import WorkbookError
 
 router = Router(tags=["records"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[str] = []
+# The write functions' refusals carry the field they concern as their code.
+_FIELDS = {name: name for name in ("quarter", "grade", "reason", "score")}
 
 
 class ListItemOut(Schema):
@@ -44,7 +42,7 @@ class ListItemOut(Schema):
     evidence: list[str]
 
 
-class ListItemIn(Schema):
+class ListItemIn(Input):
     month: int
     kind: str
     content: str
@@ -53,7 +51,7 @@ class ListItemIn(Schema):
     found_by: str = ""
 
 
-class VerifyIn(Schema):
+class VerifyIn(Input):
     note: str = ""
 
 
@@ -67,7 +65,7 @@ class VisitOut(Schema):
     items: list[int]
 
 
-class VisitIn(Schema):
+class VisitIn(Input):
     unit_code: str
     date: datetime.date
     method: str
@@ -83,13 +81,13 @@ class GradeOut(Schema):
     reason: str | None
 
 
-class GradeIn(Schema):
+class GradeIn(Input):
     quarter: int
     grade: str
     reason: str = ""
 
 
-class OverrideIn(Schema):
+class OverrideIn(Input):
     score: Decimal | None
     reason: str = ""
 
@@ -143,10 +141,6 @@ def _item_out(item: ListItem, notes: bool) -> ListItemOut:
     )
 
 
-def _invalid(error: ValidationError) -> Status:
-    return Status(422, ErrorOut(detail="；".join(error.messages), errors=error.messages))
-
-
 @router.get("/{year}/items", response=list[ListItemOut])
 def list_items(request: HttpRequest, year: int, month: int | None = None, unit_code: str = ""):
     cycle = _cycle(request, year)
@@ -159,7 +153,7 @@ def list_items(request: HttpRequest, year: int, month: int | None = None, unit_c
     return [_item_out(item, notes) for item in items[:5000]]
 
 
-@router.post("/{year}/items", response={201: ListItemOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{year}/items", response={201: ListItemOut, 403: ApiError, 422: ApiError})
 def create_item(request: HttpRequest, year: int, payload: ListItemIn):
     cycle = _cycle(request, year)
     owned = selectors.owned_unit(request.user, cycle)
@@ -171,22 +165,22 @@ def create_item(request: HttpRequest, year: int, payload: ListItemIn):
             actor=request.user, cycle=cycle, unit=owned.unit, cadre=cadre, **payload.dict()
         )
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error, names=_FIELDS) from None
     return Status(201, _item_out(item, selectors.sees_notes(request.user)))
 
 
-@router.post("/{year}/items/{item_id}/verify", response={200: ListItemOut, 422: ErrorOut})
+@router.post("/{year}/items/{item_id}/verify", response={200: ListItemOut, 422: ApiError})
 def verify_item(request: HttpRequest, year: int, item_id: int, payload: VerifyIn):
     cycle = _cycle(request, year)
     item = selectors.get_checked_item(request.user, cycle, item_id)
     try:
         actions.list_item_verify(actor=request.user, item=item, note=payload.note)
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error, names=_FIELDS) from None
     return Status(200, _item_out(item, True))
 
 
-@router.post("/{year}/items/import", response={200: ImportOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{year}/items/import", response={200: ImportOut, 403: ApiError, 422: ApiError})
 def import_items(request: HttpRequest, year: int, month: Form[int], file: File[UploadedFile]):
     cycle = _cycle(request, year)
     scope = None
@@ -202,12 +196,9 @@ def import_items(request: HttpRequest, year: int, month: Form[int], file: File[U
             actor=request.user, cycle=cycle, month=month, data=file.read(), unit_scope=scope
         )
     except WorkbookError as error:
-        problems = [str(p) for p in error.problems]
-        return Status(
-            422, ErrorOut(detail=f"未导入：发现 {len(problems)} 个问题，没有保存任何数据", errors=problems)
-        )
+        raise Refused({"file": [str(p) for p in error.problems]}) from None
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error, names=_FIELDS) from None
     return Status(200, ImportOut(**summary.__dict__))
 
 
@@ -217,7 +208,7 @@ def list_gaps(request: HttpRequest, year: int, month: int):
     if not request.user.has_role(*selectors.REVIEWERS):
         raise HttpError(403, "当前账号无权执行此操作")
     if not 1 <= month <= 12:
-        raise HttpError(422, f"月份「{month}」应为 1–12")
+        raise Refused({"month": [f"月份「{month}」应为 1–12"]})
     units = selectors.reviewable_units(request.user, cycle)
     return [
         GapOut(
@@ -251,18 +242,18 @@ def list_visits(request: HttpRequest, year: int):
     ]
 
 
-@router.post("/{year}/visits", response={201: VisitOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{year}/visits", response={201: VisitOut, 403: ApiError, 422: ApiError})
 def create_visit(request: HttpRequest, year: int, payload: VisitIn):
     cycle = _cycle(request, year)
     if not selectors.checks(request.user):
         raise HttpError(403, "当前账号无权执行此操作")
     assessed = selectors.reviewable_units(request.user, cycle).filter(unit__code=payload.unit_code).first()
     if assessed is None:
-        return Status(422, ErrorOut(detail=f"单位「{payload.unit_code}」不在您的考核范围内"))
+        raise Refused({"unit_code": [f"单位「{payload.unit_code}」不在您的考核范围内"]})
     items = list(selectors.visible_items(request.user, cycle).filter(pk__in=payload.items))
     missing = sorted(set(payload.items) - {i.pk for i in items})
     if missing:
-        return Status(422, ErrorOut(detail="；".join(f"清单事项 {pk} 不存在或不可见" for pk in missing)))
+        raise Refused({"items": [f"清单事项 {pk} 不存在或不可见" for pk in missing]})
     try:
         visit = actions.visit_create(
             actor=request.user,
@@ -275,7 +266,7 @@ def create_visit(request: HttpRequest, year: int, payload: VisitIn):
             items=items,
         )
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error, names=_FIELDS) from None
     return Status(
         201,
         VisitOut(
@@ -313,7 +304,7 @@ def _gradeable(request: HttpRequest, cycle, cadre_code: str):
     return assessed
 
 
-@router.put("/{year}/grades/{cadre_code}", response={200: GradeOut, 422: ErrorOut})
+@router.put("/{year}/grades/{cadre_code}", response={200: GradeOut, 422: ApiError})
 def set_grade(request: HttpRequest, year: int, cadre_code: str, payload: GradeIn):
     cycle = _cycle(request, year)
     assessed = _gradeable(request, cycle, cadre_code)
@@ -327,7 +318,7 @@ def set_grade(request: HttpRequest, year: int, cadre_code: str, payload: GradeIn
             reason=payload.reason,
         )
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error, names=_FIELDS) from None
     return Status(
         200, GradeOut(cadre_code=cadre_code, quarter=grade.quarter, grade=grade.grade, reason=grade.reason)
     )
@@ -349,7 +340,7 @@ def get_regular(request: HttpRequest, year: int, cadre_code: str):
     )
 
 
-@router.put("/{year}/regular/{cadre_code}", response={200: RegularOut, 422: ErrorOut})
+@router.put("/{year}/regular/{cadre_code}", response={200: RegularOut, 422: ApiError})
 def set_regular_override(request: HttpRequest, year: int, cadre_code: str, payload: OverrideIn):
     cycle = _cycle(request, year)
     if not request.user.has_role(Role.ORGANISER):
@@ -362,5 +353,5 @@ def set_regular_override(request: HttpRequest, year: int, cadre_code: str, paylo
             actor=request.user, cycle=cycle, assessed=assessed, score=payload.score, reason=payload.reason
         )
     except ValidationError as error:
-        return _invalid(error)
+        raise refused(error, names=_FIELDS) from None
     return get_regular(request, year, cadre_code)

@@ -11,13 +11,25 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
+from kaohe.api_errors import Input, Refused, refused
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.plans.selectors import get_cycle
 from kaohe.reports import actions, documents, selectors, templating
 from kaohe.reports.defaults import KINDS
 from kaohe.reports.models import AnalysisReport, ReportKind
-from kaohe.reports.views import _docx
+from kaohe.reports.views import DOCX, _docx
 
 router = Router(tags=["reports"])
+
+# An answer that is a Word file rather than JSON, as the schema documents it.
+DOCX_ANSWER = {
+    "responses": {
+        200: {
+            "description": "Word 文件",
+            "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 
 
 class ReportOut(Schema):
@@ -31,31 +43,28 @@ class ReportOut(Schema):
     returned_reason: str
 
 
-class SectionsIn(Schema):
+class SectionsIn(Input):
     sections: dict[str, str]
 
 
-class SubmitIn(Schema):
+class SubmitIn(Input):
     held_on: datetime.date
     attendees: str
     conclusion: str
 
 
-class ReviewIn(Schema):
+class ReportReviewIn(Input):
     accept: bool
     reason: str = ""
 
 
 def _role(request: HttpRequest, roles: tuple[str, ...]) -> None:
     if not request.user.has_role(*roles):
-        raise HttpError(403, "无权访问")
+        raise HttpError(403, "当前账号无权执行此操作")
 
 
-def _cycle(year: int) -> AssessmentCycle:
-    cycle = AssessmentCycle.objects.filter(year=year).first()
-    if cycle is None:
-        raise HttpError(404, f"没有 {year} 年度的考核")
-    return cycle
+def _cycle(request: HttpRequest, year: int) -> AssessmentCycle:
+    return get_cycle(request.user, year)
 
 
 def _out(r: AnalysisReport) -> dict:
@@ -71,98 +80,7 @@ def _out(r: AnalysisReport) -> dict:
     }
 
 
-def _refused(error: ValidationError) -> HttpError:
-    return HttpError(400, "；".join(error.messages))
-
-
-@router.get("/{int:year}/", response=list[ReportOut])
-def report_list(request: HttpRequest, year: int):
-    _role(request, selectors.REPORT_READERS)
-    return [_out(r) for r in selectors.visible_reports(request.user, _cycle(year))]
-
-
-@router.get("/{int:year}/{int:pk}", response=ReportOut)
-def report_get(request: HttpRequest, year: int, pk: int):
-    _role(request, selectors.REPORT_READERS)
-    return _out(selectors.get_report(request.user, _cycle(year), pk))
-
-
-@router.put("/{int:year}/{int:pk}/sections", response=ReportOut)
-def report_save_api(request: HttpRequest, year: int, pk: int, payload: SectionsIn):
-    _role(request, (Role.ASSESSOR,))
-    report = selectors.get_report(request.user, _cycle(year), pk)
-    if not selectors.may_write(request.user, report):
-        raise Http404
-    try:
-        return _out(actions.report_save(actor=request.user, report=report, sections=payload.sections))
-    except ValidationError as error:
-        raise _refused(error) from None
-
-
-@router.post("/{int:year}/{int:pk}/submit", response=ReportOut)
-def report_submit_api(request: HttpRequest, year: int, pk: int, payload: SubmitIn):
-    _role(request, (Role.ASSESSOR,))
-    report = selectors.get_report(request.user, _cycle(year), pk)
-    if not selectors.may_write(request.user, report):
-        raise Http404
-    try:
-        return _out(actions.report_submit(actor=request.user, report=report, **payload.dict()))
-    except ValidationError as error:
-        raise _refused(error) from None
-
-
-@router.post("/{int:year}/{int:pk}/review", response=ReportOut)
-def report_review_api(request: HttpRequest, year: int, pk: int, payload: ReviewIn):
-    _role(request, selectors.REPORT_REVIEWERS)
-    report = selectors.get_report(request.user, _cycle(year), pk)
-    try:
-        return _out(
-            actions.report_review(
-                actor=request.user, report=report, accept=payload.accept, reason=payload.reason
-            )
-        )
-    except ValidationError as error:
-        raise _refused(error) from None
-
-
-@router.get("/{int:year}/{int:pk}/docx")
-def report_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    _role(request, selectors.REPORT_READERS)
-    report = selectors.get_report(request.user, _cycle(year), pk)
-    return _docx(documents.report_docx(report), f"{report}.docx")
-
-
-@router.get("/{int:year}/cycle/docx")
-def cycle_docx(request: HttpRequest, year: int) -> HttpResponse:
-    _role(request, selectors.CYCLE_REPORT_READERS)
-    return _docx(documents.cycle_docx(_cycle(year)), f"{year}年度考核工作分析报告.docx")
-
-
-@router.get("/{int:year}/register/{cadre_code}/docx")
-def register_docx(request: HttpRequest, year: int, cadre_code: str) -> HttpResponse:
-    _role(request, selectors.REGISTER_MANAGERS)
-    cycle = _cycle(year)
-    assessed = AssessedCadre.objects.filter(cycle=cycle, cadre__code=cadre_code).first()
-    if assessed is None:
-        raise HttpError(404, f"干部编码「{cadre_code}」不在 {year} 年度的参加考核干部中")
-    return _docx(
-        documents.registers_docx(cycle, [assessed.cadre_id]), f"{year}年度考核登记表-{cadre_code}.docx"
-    )
-
-
-@router.post("/{int:year}/draft", response=list[ReportOut])
-def reports_draft_api(request: HttpRequest, year: int):
-    _role(request, (Role.ORGANISER,))
-    cycle = _cycle(year)
-    made = actions.reports_draft(actor=request.user, cycle=cycle, kind=ReportKind.TEAM)
-    made += actions.reports_draft(actor=request.user, cycle=cycle, kind=ReportKind.CADRE)
-    return [
-        _out(r)
-        for r in AnalysisReport.objects.filter(pk__in=[r.pk for r in made]).select_related("unit", "cadre")
-    ]
-
-
-class SummaryIn(Schema):
+class SummaryIn(Input):
     summary: str
 
 
@@ -172,36 +90,146 @@ class RegisterOut(Schema):
     filed: bool
 
 
-@router.get("/templates/{kind}/docx")
-def template_docx(request: HttpRequest, kind: str) -> HttpResponse:
-    _role(request, (Role.ORGANISER,))
+class TemplateOut(Schema):
+    kind: str
+    name: str
+
+
+# Paths with a fixed word come before those with a number in its place ("/{year}/cycle/docx" before
+# "/{year}/{pk}/docx"): the first path that matches answers.
+
+# --- templates --------------------------------------------------------------------------------------------
+
+
+def _kind(kind: str) -> str:
     if kind not in KINDS:
         raise HttpError(404, f"没有「{kind}」这种文档")
+    return kind
+
+
+@router.get("/templates/{kind}/docx", openapi_extra=DOCX_ANSWER)
+def template_docx(request: HttpRequest, kind: str) -> HttpResponse:
+    _role(request, (Role.ORGANISER,))
+    kind = _kind(kind)
     return _docx(documents.template_for(kind), f"{KINDS[kind]}模板.docx")
 
 
-@router.post("/templates/{kind}")
-def template_upload_api(request: HttpRequest, kind: str, file: UploadedFile = File(...)) -> dict:  # noqa: B008 (ninja's way)
+@router.post("/templates/{kind}", response=TemplateOut)
+def template_upload_api(request: HttpRequest, kind: str, file: UploadedFile = File(...)):  # noqa: B008 (ninja's way)
     _role(request, (Role.ORGANISER,))
+    kind = _kind(kind)
     if file.size > templating.MAX_UPLOAD:
-        raise HttpError(400, f"模板文件过大（{file.size // 1024} KB），不能超过 5 MB")
+        raise Refused({"file": [f"模板文件过大（{file.size // 1024} KB），不能超过 5 MB"]})
     try:
         template = actions.template_upload(
             actor=request.user, kind=kind, name=file.name or "", content=file.read()
         )
     except ValidationError as error:
-        raise _refused(error) from None
+        raise refused(error, "file") from None
     return {"kind": template.kind, "name": template.name}
 
 
-@router.put("/{int:year}/register/mine", response=RegisterOut)
+# --- a year's reports, the cycle report and the 登记表 ------------------------------------------------------
+
+
+@router.get("/{year}/", response=list[ReportOut])
+def report_list(request: HttpRequest, year: int):
+    _role(request, selectors.REPORT_READERS)
+    return [_out(r) for r in selectors.visible_reports(request.user, _cycle(request, year))]
+
+
+@router.post("/{year}/draft", response=list[ReportOut])
+def reports_draft_api(request: HttpRequest, year: int):
+    _role(request, (Role.ORGANISER,))
+    cycle = _cycle(request, year)
+    made = actions.reports_draft(actor=request.user, cycle=cycle, kind=ReportKind.TEAM)
+    made += actions.reports_draft(actor=request.user, cycle=cycle, kind=ReportKind.CADRE)
+    return [
+        _out(r)
+        for r in AnalysisReport.objects.filter(pk__in=[r.pk for r in made]).select_related("unit", "cadre")
+    ]
+
+
+@router.get("/{year}/cycle/docx", openapi_extra=DOCX_ANSWER)
+def cycle_docx(request: HttpRequest, year: int) -> HttpResponse:
+    _role(request, selectors.CYCLE_REPORT_READERS)
+    return _docx(documents.cycle_docx(_cycle(request, year)), f"{year}年度考核工作分析报告.docx")
+
+
+@router.put("/{year}/register/mine", response=RegisterOut)
 def register_summary(request: HttpRequest, year: int, payload: SummaryIn):
     _role(request, (Role.CADRE,))
-    register = selectors.own_register(request.user, _cycle(year))
+    register = selectors.own_register(request.user, _cycle(request, year))
     try:
         register = actions.register_summary_save(
             actor=request.user, register=register, summary=payload.summary
         )
     except ValidationError as error:
-        raise _refused(error) from None
+        raise refused(error) from None  # past the deadline, or filed
     return {"year": year, "summary": register.summary, "filed": register.filed_at is not None}
+
+
+@router.get("/{year}/register/{cadre_code}/docx", openapi_extra=DOCX_ANSWER)
+def register_docx(request: HttpRequest, year: int, cadre_code: str) -> HttpResponse:
+    _role(request, selectors.REGISTER_MANAGERS)
+    cycle = _cycle(request, year)
+    assessed = AssessedCadre.objects.filter(cycle=cycle, cadre__code=cadre_code).first()
+    if assessed is None:
+        raise HttpError(404, f"干部编码「{cadre_code}」不在 {year} 年度的参加考核干部中")
+    return _docx(
+        documents.registers_docx(cycle, [assessed.cadre_id]), f"{year}年度考核登记表-{cadre_code}.docx"
+    )
+
+
+# --- one report ---------------------------------------------------------------------------------------------
+
+
+@router.get("/{year}/{pk}", response=ReportOut)
+def report_get(request: HttpRequest, year: int, pk: int):
+    _role(request, selectors.REPORT_READERS)
+    return _out(selectors.get_report(request.user, _cycle(request, year), pk))
+
+
+@router.put("/{year}/{pk}/sections", response=ReportOut)
+def report_save_api(request: HttpRequest, year: int, pk: int, payload: SectionsIn):
+    _role(request, (Role.ASSESSOR,))
+    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    if not selectors.may_write(request.user, report):
+        raise Http404
+    try:
+        return _out(actions.report_save(actor=request.user, report=report, sections=payload.sections))
+    except ValidationError as error:
+        raise refused(error, "sections") from None
+
+
+@router.post("/{year}/{pk}/submit", response=ReportOut)
+def report_submit_api(request: HttpRequest, year: int, pk: int, payload: SubmitIn):
+    _role(request, (Role.ASSESSOR,))
+    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    if not selectors.may_write(request.user, report):
+        raise Http404
+    try:
+        return _out(actions.report_submit(actor=request.user, report=report, **payload.dict()))
+    except ValidationError as error:
+        raise refused(error) from None
+
+
+@router.post("/{year}/{pk}/review", response=ReportOut)
+def report_review_api(request: HttpRequest, year: int, pk: int, payload: ReportReviewIn):
+    _role(request, selectors.REPORT_REVIEWERS)
+    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    try:
+        return _out(
+            actions.report_review(
+                actor=request.user, report=report, accept=payload.accept, reason=payload.reason
+            )
+        )
+    except ValidationError as error:
+        raise refused(error) from None
+
+
+@router.get("/{year}/{pk}/docx", openapi_extra=DOCX_ANSWER)
+def report_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    _role(request, selectors.REPORT_READERS)
+    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    return _docx(documents.report_docx(report), f"{report}.docx")

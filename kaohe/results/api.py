@@ -22,6 +22,7 @@ from kaohe.accounts.access import (
     CLEARANCE_RESOLVERS,
     CLEARANCE_SENDERS,
 )
+from kaohe.api_errors import Input, refused
 from kaohe.audit.reads import audit_read
 from kaohe.plans.selectors import get_cycle
 from kaohe.results import actions, clearance, selectors
@@ -185,12 +186,12 @@ class ClearanceRequestOut(Schema):
     answer_note: str
 
 
-class ClearanceAnswerIn(Schema):
+class ClearanceAnswerIn(Input):
     answer: str  # clear 无反映 | check 有反映需核实 | refuse 不同意
     note: str = ""
 
 
-class ClearanceResolveIn(Schema):
+class ClearanceResolveIn(Input):
     resolution: str  # keep 维持拟定优秀 | withdraw 不确定为优秀
     note: str
 
@@ -219,7 +220,7 @@ def _clearance_cycle(request: HttpRequest, year: int, roles: tuple[str, ...]):
 
 
 def _refused(error: ValidationError) -> HttpError:
-    return HttpError(422, "；".join(error.messages))
+    return refused(error)
 
 
 @router.get("/{year}/clearance", response=list[ClearanceOut])

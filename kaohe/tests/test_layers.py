@@ -27,8 +27,9 @@ FLOORS: list[list[tuple[str, ...]]] = [
     ],  # pure Python: the rules, exact decimals, QR slips and their font; hashes, MACs, ciphers and keys
     # the assessment workbook's format, read into and written from the rules' dataclasses; integrity analytics
     [("kaohe.workbook",), ("kaohe.analytics",)],
-    # bulk SQL (rows in and updated without model instances, random ids, the roster lock); file storage
-    [("kaohe.bulk",), ("kaohe.filestore",), ("kaohe.checks",), ("kaohe.api_paging",)],
+    # bulk SQL (rows in and updated without model instances, random ids, the roster lock); file storage;
+    # the API's pagers and its one shape of refusal (every app's router raises it)
+    [("kaohe.bulk",), ("kaohe.filestore",), ("kaohe.checks",), ("kaohe.api_paging",), ("kaohe.api_errors",)],
     [
         (
             "kaohe.accounts.models",
@@ -60,7 +61,6 @@ FLOORS: list[list[tuple[str, ...]]] = [
     [
         (
             "kaohe.api",
-            "kaohe.api_errors",
             "kaohe.urls",
             "kaohe.wsgi",
             "kaohe.cli",

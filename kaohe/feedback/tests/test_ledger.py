@@ -96,7 +96,7 @@ def test_the_ledger_page_export_and_api_are_the_organisers_and_committees(
         {"code": "NOPE", "action": "training", "decided_by": "组织部", "decided_on": "2026-02-01"},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "NOPE" in response.json()["detail"]
+    assert response.status_code == 422 and "NOPE" in response.json()["errors"]["code"][0]
 
 
 def test_the_page_records_and_the_dossier_shows_it(accepted, world, cast, roster, client_for):

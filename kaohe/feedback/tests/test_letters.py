@@ -181,4 +181,4 @@ def test_api_letters_have_the_same_checks(accepted, world, cast, principal, clie
     assert client_for("liaison").get(f"/api/feedback/2025/letters/{letter.pk}").status_code == 403
     assert client_for("cadre").get(f"/api/feedback/2025/letters/{letter.pk}").status_code == 404
     again = client_for("organiser").post(f"/api/feedback/2025/letters/{letter.pk}/send")
-    assert again.status_code == 400 and "不能重复发送" in again.json()["detail"]
+    assert again.status_code == 422 and "不能重复发送" in again.json()["detail"]

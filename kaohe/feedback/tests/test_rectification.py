@@ -203,7 +203,7 @@ def test_api_has_the_same_checks(items, cast, other_assessor, client_for, client
     response = client_for("assessor").post(
         url + "/verify", {"close": False, "reason": ""}, content_type="application/json"
     )
-    assert response.status_code == 400 and "退回理由" in response.json()["detail"]
+    assert response.status_code == 422 and "退回理由" in response.json()["errors"]["reason"][0]
     assert [i["id"] for i in client_for("liaison").get("/api/feedback/rectifications").json()] == [
         i.pk for i in items
     ]

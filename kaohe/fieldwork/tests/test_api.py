@@ -22,7 +22,7 @@ def test_the_organiser_reads_progress_and_schedules(visit, client_for):
         content_type="application/json",
     )
     assert (
-        response.status_code == 400 and "查阅资料日期（2020-01-01）早于进点日期" in response.json()["detail"]
+        response.status_code == 422 and "查阅资料日期（2020-01-01）早于进点日期" in response.json()["detail"]
     )
     response = client.put(
         f"/api/fieldwork/2025/visits/{visit.pk}/schedule",
@@ -55,12 +55,12 @@ def test_assigning_a_flagged_member_needs_a_reason(visit, former, client_for):
     client = client_for("organiser")
     url = f"/api/fieldwork/2025/visits/{visit.pk}/assign"
     response = client.post(url, {"username": "assessor2"}, content_type="application/json")
-    assert response.status_code == 400 and "须回避" in response.json()["detail"]
+    assert response.status_code == 422 and "须回避" in response.json()["errors"]["reason"][0]
     response = client.post(
         url, {"username": "assessor2", "reason": "经批准"}, content_type="application/json"
     )
     assert response.status_code == 200 and response.json()["reason"] == "经批准" and response.json()["flags"]
-    assert client.post(url, {"username": "clerk"}, content_type="application/json").status_code == 400
+    assert client.post(url, {"username": "clerk"}, content_type="application/json").status_code == 422
     assert VisitAssignment.objects.count() == 1
 
 

@@ -186,7 +186,7 @@ def test_the_api_gives_the_same(analysed_cycle: AssessmentCycle, client_for: Any
     refused = client.post(
         "/api/integrity/2025/reviews", {"key": key, "note": ""}, content_type="application/json"
     )
-    assert refused.status_code == 400 and "请填写核查说明" in refused.json()["detail"]
+    assert refused.status_code == 422 and refused.json()["errors"] == {"note": ["请填写核查说明"]}
 
 
 def test_the_page_is_in_english_on_request(analysed_cycle: AssessmentCycle, client_for: Any) -> None:

@@ -34,7 +34,9 @@ def test_a_bad_line_is_a_422_naming_the_field(year, cast, client_for):
         client_for("cadre"), "/api/records/2025/items", {"month": 13, "kind": "task", "content": " "}
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == ["月份「13」应为 1–12", "内容不能为空", "任务清单须填写完成时限"]
+    assert response.json()["errors"] == {
+        "non_field_errors": ["月份「13」应为 1–12", "内容不能为空", "任务清单须填写完成时限"]
+    }
     assert not ListItem.objects.exists()
 
 
@@ -116,7 +118,7 @@ def test_import_and_gaps_through_the_api(year, cast, client_for):
     upload = SimpleUploadedFile("三月.xlsx", book([("DW02", None, 3, "进度", "x", None, None, None)]))
     refused = client_for("liaison").post("/api/records/2025/items/import", {"month": 3, "file": upload})
     assert refused.status_code == 422
-    assert refused.json()["errors"] == ["清单 第2行 单位编码: 只能导入本单位（DW01）的清单"]
+    assert refused.json()["errors"] == {"file": ["清单 第2行 单位编码: 只能导入本单位（DW01）的清单"]}
     upload = SimpleUploadedFile("三月.xlsx", book([("DW01", None, 3, "进度", "x", None, None, None)]))
     assert (
         client_for("liaison")

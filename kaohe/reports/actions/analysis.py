@@ -128,13 +128,13 @@ def report_submit(
 ) -> AnalysisReport:
     """The group records its collective discussion of the current version and submits the report."""
     attendees, conclusion = attendees.strip(), conclusion.strip()
-    problems = []
+    problems = {}  # by field, for the API; the pages show the messages
     if not attendees:
-        problems.append("请填写参加集体研究讨论的人员")
+        problems["attendees"] = "请填写参加集体研究讨论的人员"
     if not conclusion:
-        problems.append("请填写集体研究讨论的结论")
+        problems["conclusion"] = "请填写集体研究讨论的结论"
     if held_on > timezone.localdate():
-        problems.append(f"讨论日期 {held_on} 晚于今天")
+        problems["held_on"] = f"讨论日期 {held_on} 晚于今天"
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -175,7 +175,7 @@ def report_review(*, actor: Any, report: AnalysisReport, accept: bool, reason: s
     """The organiser accepts a submitted report, or returns it to the group with a reason."""
     reason = reason.strip()
     if not accept and not reason:
-        raise ValidationError("退回报告须写明理由")
+        raise ValidationError({"reason": "退回报告须写明理由"})
     with transaction.atomic():
         report = _locked(report)
         if report.status != ReportStatus.SUBMITTED:

@@ -28,7 +28,7 @@ def register_summary_save(*, actor: Any, register: Register, summary: str) -> Re
     """The cadre writes their 个人总结, until the cycle's deadline and before the 登记表 is filed."""
     summary = summary.strip()
     if len(summary) > TEXT_MAX:
-        raise ValidationError(f"个人总结不能超过 {TEXT_MAX} 字（现有 {len(summary)} 字）")
+        raise ValidationError({"summary": f"个人总结不能超过 {TEXT_MAX} 字（现有 {len(summary)} 字）"})
     with transaction.atomic():
         register = (
             Register.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=register.pk)

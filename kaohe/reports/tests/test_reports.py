@@ -199,7 +199,7 @@ def test_api_upload_refuses_a_macro_template_and_a_non_organiser(client_for):
         archive.writestr("word/vbaProject.bin", b"macro")
     upload = SimpleUploadedFile("t.docx", buffer.getvalue())
     response = client_for("organiser").post("/api/reports/templates/team", {"file": upload})
-    assert response.status_code == 400 and "宏" in response.json()["detail"]
+    assert response.status_code == 422 and "宏" in "".join(response.json()["errors"]["file"])
     upload = SimpleUploadedFile("t.docx", documents.default_template("team"))
     assert client_for("assessor").post("/api/reports/templates/team", {"file": upload}).status_code == 403
     upload = SimpleUploadedFile("t.docx", documents.default_template("team"))
@@ -266,3 +266,24 @@ def test_organiser_previews_each_template_with_marked_sample_data(client_for, ki
     response = client_for("organiser").get(f"/reports/templates/{kind}/preview/")
     assert response.status_code == 200 and "【示例】" in text_of(response.content)
     assert client_for("assessor").get(f"/reports/templates/{kind}/preview/").status_code == 403
+
+
+def test_the_api_names_each_field_a_submission_or_a_return_lacks(drafted, client_for):
+    report = report_of(drafted, "GB001")
+    submit = client_for("assessor").post(
+        f"/api/reports/2025/{report.pk}/submit",
+        {"held_on": "2999-01-01", "attendees": " ", "conclusion": ""},
+        content_type="application/json",
+    )
+    assert submit.status_code == 422
+    assert set(submit.json()["errors"]) == {"attendees", "conclusion", "held_on"}
+    report.refresh_from_db()
+    assert report.status == "draft"
+    AnalysisReport.objects.filter(pk=report.pk).update(status="submitted")
+    returned = client_for("organiser").post(
+        f"/api/reports/2025/{report.pk}/review",
+        {"accept": False, "reason": ""},
+        content_type="application/json",
+    )
+    assert returned.status_code == 422
+    assert returned.json() == {"detail": "退回报告须写明理由", "errors": {"reason": ["退回报告须写明理由"]}}
