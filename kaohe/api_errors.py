@@ -3,7 +3,8 @@
 - 422: a body or parameter that does not fit the schema; ``detail`` one line naming each field, ``errors``
   the messages by field (the same shape the write functions' refusals use).
 - 400: a request body that cannot be parsed at all (multipart without a boundary, a truncated upload).
-- 401, 403, 404: not signed in, not allowed, not found (``detail`` only).
+- 401, 403, 404: not signed in (or a bearer token refused: expired, revoked, unknown, with the reason),
+  not allowed, not found (``detail`` only).
 ``document`` adds these answers to every operation of the OpenAPI schema, so that clients (and the fuzzer,
 kaohe/tests/test_api_fuzz.py) know every status an operation may return.
 """
@@ -19,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
+
+from kaohe.accounts.tokens import TokenRefused
 
 
 class ApiError(Schema):
@@ -76,7 +79,9 @@ def _forbidden(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRespo
 
 
 def _unauthenticated(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
-    return api.create_response(request, {"detail": "请先登录"}, status=401)
+    # A refused bearer token says why (expired, revoked, unknown); no credential at all is "请先登录".
+    detail = exc.message if isinstance(exc, TokenRefused) else "请先登录"
+    return api.create_response(request, {"detail": detail}, status=401)
 
 
 def install(api: NinjaAPI) -> None:
@@ -94,7 +99,7 @@ def install(api: NinjaAPI) -> None:
 
 _ANSWERS = {
     "400": "请求体无法解析",
-    "401": "未登录",
+    "401": "未登录，或令牌无效、已过期、已吊销",
     "403": "当前账号无权执行此操作",
     "404": "不存在，或不在当前账号的范围内",
     "422": "参数或请求体不符合要求",
