@@ -53,7 +53,10 @@ def test_the_served_schema_is_the_committed_snapshot(client_for, cast):
 
 def test_the_schema_is_served_at_its_stable_path_to_a_token_too(cast):
     issued = token_create(
-        actor=cast["organiser"], name="schema", role="committee", expires_at=timezone.now() + timedelta(days=1)
+        actor=cast["organiser"],
+        name="schema",
+        role="committee",
+        expires_at=timezone.now() + timedelta(days=1),
     )
     response = Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}").get(SCHEMA_URL)
     assert response.status_code == 200
@@ -78,7 +81,9 @@ def test_the_docs_page_loads_nothing_from_outside_the_app(client_for, cast):
     assert references, "the docs page names its script and style sheet"
     for reference in references:
         assert reference.startswith("/static/"), reference
-        assert finders.find(reference.removeprefix("/static/")), f"{reference} is not among the app's static files"
+        assert finders.find(reference.removeprefix("/static/")), (
+            f"{reference} is not among the app's static files"
+        )
     assert not re.search(r"https?://|//cdn|unpkg|jsdelivr", page)
     settings = json.loads(re.search(r'id="swagger-settings">(.*?)</script>', page, re.S).group(1))
     assert settings["url"] == SCHEMA_URL
