@@ -70,7 +70,7 @@ class ItemIn(Schema):
     done: bool = False
 
 
-class VerifyIn(Schema):
+class RectificationVerifyIn(Schema):
     close: bool
     reason: str = ""
 
@@ -285,7 +285,7 @@ def rectification_update(
 
 
 @router.post("/rectifications/{int:pk}/verify", response=ItemOut)
-def rectification_verify(request: HttpRequest, pk: int, payload: VerifyIn):
+def rectification_verify(request: HttpRequest, pk: int, payload: RectificationVerifyIn):
     _role(request, (Role.ORGANISER, Role.ASSESSOR))
     item = selectors.get_rectification(request.user, pk)
     if not selectors.may_close(request.user, item):

@@ -24,7 +24,7 @@ router = Router(tags=["fieldwork"])
 READERS = (Role.ORGANISER, Role.ASSESSOR)
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     key: str
     label: str
     due: datetime.date | None
@@ -33,20 +33,20 @@ class ItemOut(Schema):
     detail: str
 
 
-class VisitOut(Schema):
+class FieldVisitOut(Schema):
     id: int
     group: str
     unit: str
     unit_name: str
     late: int
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
 
 
 class ProgressOut(Schema):
     count: int
     page: int
     pages: int
-    visits: list[VisitOut]
+    visits: list[FieldVisitOut]
 
 
 class ScheduleIn(Schema):
@@ -149,12 +149,12 @@ def _annotated(request: HttpRequest, visit: Visit) -> dict:
     return _out(visit, today, checklist.items)
 
 
-@router.get("/{int:year}/visits/{int:pk}", response=VisitOut)
+@router.get("/{int:year}/visits/{int:pk}", response=FieldVisitOut)
 def visit_get(request: HttpRequest, year: int, pk: int):
     return _annotated(request, _visit(request, year, pk))
 
 
-@router.put("/{int:year}/visits/{int:pk}/schedule", response=VisitOut)
+@router.put("/{int:year}/visits/{int:pk}/schedule", response=FieldVisitOut)
 def visit_schedule(request: HttpRequest, year: int, pk: int, payload: ScheduleIn):
     visit = _visit(request, year, pk)
     if not selectors.can_manage(request.user, visit.group):
@@ -166,7 +166,7 @@ def visit_schedule(request: HttpRequest, year: int, pk: int, payload: ScheduleIn
     return _annotated(request, visit)
 
 
-@router.post("/{int:year}/visits/{int:pk}/mark", response=VisitOut)
+@router.post("/{int:year}/visits/{int:pk}/mark", response=FieldVisitOut)
 def visit_mark(request: HttpRequest, year: int, pk: int, payload: MarkIn):
     visit = _visit(request, year, pk)
     if not selectors.can_mark(request.user, visit.group):

@@ -41,7 +41,7 @@ class SubmitIn(Schema):
     conclusion: str
 
 
-class ReviewIn(Schema):
+class ReportReviewIn(Schema):
     accept: bool
     reason: str = ""
 
@@ -112,7 +112,7 @@ def report_submit(request: HttpRequest, year: int, pk: int, payload: SubmitIn):
 
 
 @router.post("/{int:year}/{int:pk}/review", response=ReportOut)
-def report_review(request: HttpRequest, year: int, pk: int, payload: ReviewIn):
+def report_review(request: HttpRequest, year: int, pk: int, payload: ReportReviewIn):
     _role(request, selectors.REPORT_REVIEWERS)
     report = selectors.get_report(request.user, _cycle(year), pk)
     try:
