@@ -58,6 +58,7 @@ def test_a_token_is_hashed_under_the_crypto_mode_and_still_admits_after_a_switch
         ({"name": "", "role": "organiser", "days": 30}, "name", "请填写令牌名称"),
         ({"name": "x", "role": "sysadmin", "days": 30}, "role", "不能超过本账号"),
         ({"name": "x", "role": "assessor", "days": 30}, "role", "不能超过本账号"),
+        ({"name": "x", "role": "leader", "days": 30}, "role", "不能超过本账号"),  # leaders rate units
         ({"name": "x", "role": "organiser", "days": 400}, "expires_at", "最长有效 366 天"),
         ({"name": "x", "role": "organiser", "days": -1}, "expires_at", "已过"),
     ],
@@ -123,7 +124,7 @@ def test_a_confidential_read_through_a_token_is_audited_as_a_persons_is(cast, ro
 
 
 def test_the_token_user_is_never_saved_with_the_tokens_role(cast):
-    user = tokens.token_authenticate(issue(cast["organiser"], role=Role.LEADER).secret)
+    user = tokens.token_authenticate(issue(cast["organiser"], role=Role.COMMITTEE).secret)
     with pytest.raises(ValueError, match="不能修改账号"):
         user.save()
     assert not user.has_perm("ballots.type_paper_ballots")
