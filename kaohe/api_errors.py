@@ -112,7 +112,10 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # django-ninja keys an operation's own answers by int (422), these by str ("422"): one key per
+            # status, or the JSON carries "422" twice, which Swagger UI's parser refuses outright.
+            responses = {str(status): answer for status, answer in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status, description in _ANSWERS.items():
                 responses.setdefault(status, {"description": description, "content": reference})
     return schema

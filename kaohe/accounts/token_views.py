@@ -25,7 +25,7 @@ class TokenCreateForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("权限范围"))
     expires_on = forms.DateField(
         label=gettext_lazy("到期日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("当天结束时失效；最长一年。"),
     )
 
@@ -60,7 +60,8 @@ def token_list(request):
                 expires_at=form.expires_at(),
             )
         except ValidationError as error:
-            for field, field_errors in getattr(error, "error_dict", {None: error.error_list}).items():
+            by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            for field, field_errors in by_field.items():
                 target = "expires_on" if field == "expires_at" else field
                 for message in field_errors:
                     form.add_error(target, message)

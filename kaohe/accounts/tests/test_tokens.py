@@ -200,3 +200,16 @@ def test_the_security_administrator_sees_and_revokes_any_token(client_for, cast)
 @pytest.mark.parametrize("name", ["sysadmin", "auditadmin", "organiser", "committee"])
 def test_nobody_else_sees_every_token(client_for, cast, name):
     assert client_for(name).get("/accounts/security/tokens/").status_code == 403
+
+
+def test_the_page_names_a_refused_field_and_shows_no_secret(client_for, cast):
+    issue(cast["organiser"])
+    client = client_for("organiser")
+    day = (timezone.localdate() + timedelta(days=30)).isoformat()
+    again = client.post(TOKENS, {"name": "同步脚本", "role": "organiser", "expires_on": day})
+    assert again.status_code == 200 and again.context["issued"] is None
+    assert again.context["form"].errors["name"] == ["已有名为“同步脚本”的令牌，请换一个名称。"]
+    late = (timezone.localdate() + timedelta(days=400)).isoformat()
+    too_long = client.post(TOKENS, {"name": "长期", "role": "organiser", "expires_on": late})
+    assert "最长有效 366 天" in too_long.context["form"].errors["expires_on"][0]
+    assert ApiToken.objects.count() == 1
