@@ -117,5 +117,12 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
             responses = {str(status): answer for status, answer in operation.get("responses", {}).items()}
             operation["responses"] = responses
             for status, description in _ANSWERS.items():
-                responses.setdefault(status, {"description": description, "content": reference})
+                own = responses.setdefault(status, {"description": description, "content": reference})
+                own_schema = own.get("content", {}).get("application/json", {}).get("schema")
+                if own_schema not in (None, reference["application/json"]["schema"]):
+                    # An app's own refusal shape, and the framework's (a body that does not fit the schema)
+                    # for the same status: either may come, so both are documented.
+                    own["content"]["application/json"]["schema"] = {
+                        "anyOf": [own_schema, reference["application/json"]["schema"]]
+                    }
     return schema

@@ -2,8 +2,9 @@
 with the roles that may use it. kaohe/tests/test_role_matrix.py asks each of them as every role and as
 nobody, and expects the answer written here:
 
-- a role named in the row passes the role's gate (any answer but 401, 403 or the login page: a missing
-  or out-of-scope object is each app's own tests' business, a 404);
+- a role named in the row passes the role's gate: a page that names only the cast's 2025 cycle (or
+  nothing) opens, 200 or a redirect elsewhere; with an object that does not exist, or through the API, any
+  answer but 401, 403 or the login page (a missing or out-of-scope object, a 404, is each app's tests');
 - a signed-in role not named gets 403;
 - nobody signed in is sent to the login page (a page) or gets 401 (the API), unless the row is PUBLIC.
 

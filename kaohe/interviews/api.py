@@ -17,7 +17,7 @@ from kaohe.interviews.record import CadreEvaluation, InterviewRecord
 router = Router(tags=["interviews"])
 
 
-class ErrorOut(Schema):
+class InterviewErrorOut(Schema):
     detail: str
     errors: list[str] = []
 
@@ -206,7 +206,7 @@ def prepare_unit(request: HttpRequest, year: int, unit_id: int):
     return {"added": actions.interviewees_prepare(actor=request.user, cycle=cycle, unit=unit)}
 
 
-@router.post("/{year}/units/{unit_id}/people", response={201: PersonOut, 422: ErrorOut})
+@router.post("/{year}/units/{unit_id}/people", response={201: PersonOut, 422: InterviewErrorOut})
 def add_person(request: HttpRequest, year: int, unit_id: int, payload: IntervieweeIn):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -230,7 +230,7 @@ def add_person(request: HttpRequest, year: int, unit_id: int, payload: Interview
     )
 
 
-@router.post("/{year}/people/{person_id}/excuse", response={200: dict, 422: ErrorOut})
+@router.post("/{year}/people/{person_id}/excuse", response={200: dict, 422: InterviewErrorOut})
 def excuse_person(request: HttpRequest, year: int, person_id: int, payload: ExcuseIn):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -270,7 +270,7 @@ def get_outline(request: HttpRequest, year: int, person_id: int):
     return {"text": text if text is not None else outline_draft(person), "saved": text is not None}
 
 
-@router.put("/{year}/people/{person_id}/outline", response={200: OutlineOut, 422: ErrorOut})
+@router.put("/{year}/people/{person_id}/outline", response={200: OutlineOut, 422: InterviewErrorOut})
 def save_outline(request: HttpRequest, year: int, person_id: int, payload: OutlineIn):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -295,7 +295,7 @@ def get_record(request: HttpRequest, year: int, person_id: int):
     return record
 
 
-@router.put("/{year}/people/{person_id}/record", response={200: dict, 422: ErrorOut})
+@router.put("/{year}/people/{person_id}/record", response={200: dict, 422: InterviewErrorOut})
 def save_record(request: HttpRequest, year: int, person_id: int, payload: RecordIO):
     _require(request, selectors.RECORD_ROLES)
     cycle = selectors.get_cycle(request.user, year)
@@ -349,7 +349,7 @@ def get_summary(request: HttpRequest, year: int, unit_id: int):
     }
 
 
-@router.post("/{year}/export", response={200: dict, 422: ErrorOut})
+@router.post("/{year}/export", response={200: dict, 422: InterviewErrorOut})
 def export_records(request: HttpRequest, year: int, payload: ExportIn):
     _require(request, selectors.ORGANISER_ROLES)
     cycle = selectors.get_cycle(request.user, year, selectors.ORGANISER_ROLES)

@@ -25,7 +25,7 @@ from kaohe.workbook.sheets import WorkbookError
 router = Router(tags=["records"])
 
 
-class ErrorOut(Schema):
+class RecordsErrorOut(Schema):
     detail: str
     errors: list[str] = []
 
@@ -145,7 +145,7 @@ def _item_out(item: ListItem, notes: bool) -> ListItemOut:
 
 
 def _invalid(error: ValidationError) -> Status:
-    return Status(422, ErrorOut(detail="；".join(error.messages), errors=error.messages))
+    return Status(422, RecordsErrorOut(detail="；".join(error.messages), errors=error.messages))
 
 
 @router.get("/{year}/items", response=list[ListItemOut])
@@ -160,7 +160,7 @@ def list_items(request: HttpRequest, year: int, month: int | None = None, unit_c
     return [_item_out(item, notes) for item in items[:5000]]
 
 
-@router.post("/{year}/items", response={201: ListItemOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{year}/items", response={201: ListItemOut, 403: RecordsErrorOut, 422: RecordsErrorOut})
 def create_item(request: HttpRequest, year: int, payload: ListItemIn):
     cycle = _cycle(request, year)
     owned = selectors.owned_unit(request.user, cycle)
@@ -176,7 +176,7 @@ def create_item(request: HttpRequest, year: int, payload: ListItemIn):
     return Status(201, _item_out(item, selectors.sees_notes(request.user)))
 
 
-@router.post("/{year}/items/{item_id}/verify", response={200: ListItemOut, 422: ErrorOut})
+@router.post("/{year}/items/{item_id}/verify", response={200: ListItemOut, 422: RecordsErrorOut})
 def verify_item(request: HttpRequest, year: int, item_id: int, payload: VerifyIn):
     cycle = _cycle(request, year)
     if not request.user.has_role(*selectors.CHECKERS):  # as the page: 403 before any lookup
@@ -189,7 +189,7 @@ def verify_item(request: HttpRequest, year: int, item_id: int, payload: VerifyIn
     return Status(200, _item_out(item, True))
 
 
-@router.post("/{year}/items/import", response={200: ImportOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{year}/items/import", response={200: ImportOut, 403: RecordsErrorOut, 422: RecordsErrorOut})
 def import_items(request: HttpRequest, year: int, month: Form[int], file: File[UploadedFile]):
     cycle = _cycle(request, year)
     scope = None
@@ -207,7 +207,8 @@ def import_items(request: HttpRequest, year: int, month: Form[int], file: File[U
     except WorkbookError as error:
         problems = [str(p) for p in error.problems]
         return Status(
-            422, ErrorOut(detail=f"未导入：发现 {len(problems)} 个问题，没有保存任何数据", errors=problems)
+            422,
+            RecordsErrorOut(detail=f"未导入：发现 {len(problems)} 个问题，没有保存任何数据", errors=problems),
         )
     except ValidationError as error:
         return _invalid(error)
@@ -254,18 +255,20 @@ def list_visits(request: HttpRequest, year: int):
     ]
 
 
-@router.post("/{year}/visits", response={201: VisitOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{year}/visits", response={201: VisitOut, 403: RecordsErrorOut, 422: RecordsErrorOut})
 def create_visit(request: HttpRequest, year: int, payload: VisitIn):
     cycle = _cycle(request, year)
     if not selectors.checks(request.user):
         raise HttpError(403, "当前账号无权执行此操作")
     assessed = selectors.reviewable_units(request.user, cycle).filter(unit__code=payload.unit_code).first()
     if assessed is None:
-        return Status(422, ErrorOut(detail=f"单位「{payload.unit_code}」不在您的考核范围内"))
+        return Status(422, RecordsErrorOut(detail=f"单位「{payload.unit_code}」不在您的考核范围内"))
     items = list(selectors.visible_items(request.user, cycle).filter(pk__in=payload.items))
     missing = sorted(set(payload.items) - {i.pk for i in items})
     if missing:
-        return Status(422, ErrorOut(detail="；".join(f"清单事项 {pk} 不存在或不可见" for pk in missing)))
+        return Status(
+            422, RecordsErrorOut(detail="；".join(f"清单事项 {pk} 不存在或不可见" for pk in missing))
+        )
     try:
         visit = actions.visit_create(
             actor=request.user,
@@ -316,7 +319,7 @@ def _gradeable(request: HttpRequest, cycle, cadre_code: str):
     return assessed
 
 
-@router.put("/{year}/grades/{cadre_code}", response={200: GradeOut, 422: ErrorOut})
+@router.put("/{year}/grades/{cadre_code}", response={200: GradeOut, 422: RecordsErrorOut})
 def set_grade(request: HttpRequest, year: int, cadre_code: str, payload: GradeIn):
     cycle = _cycle(request, year)
     assessed = _gradeable(request, cycle, cadre_code)
@@ -356,7 +359,7 @@ def get_regular(request: HttpRequest, year: int, cadre_code: str):
     )
 
 
-@router.put("/{year}/regular/{cadre_code}", response={200: RegularOut, 422: ErrorOut})
+@router.put("/{year}/regular/{cadre_code}", response={200: RegularOut, 422: RecordsErrorOut})
 def set_regular_override(request: HttpRequest, year: int, cadre_code: str, payload: OverrideIn):
     cycle = _cycle(request, year)
     if not request.user.has_role(Role.ORGANISER):

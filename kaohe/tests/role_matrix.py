@@ -39,6 +39,9 @@ class Page:
     converters: dict[str, str]
     callback: Any
 
+    def names_a_missing_object(self) -> bool:
+        return any(name not in KNOWN for name in self.converters)
+
     def path(self) -> str:
         path = self.route
         for name, converter in self.converters.items():

@@ -15,7 +15,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from kaohe.accounts.models import User
 from kaohe.api import api
@@ -66,6 +66,8 @@ def test_no_answer_is_a_5xx_or_breaks_the_schema(label, organiser):
         suppress_health_check=list(HealthCheck),
     )
     def fuzz(case):
-        case.call_and_validate(excluded_checks=[positive_data_acceptance], **organiser)
+        # ignored_auth garbles one of the two schemes (bearer, session) while the fixture's cookie still
+        # signs in, and then expects a 401: tokens' refusals are tested in accounts/tests/test_tokens.py.
+        case.call_and_validate(excluded_checks=[positive_data_acceptance, ignored_auth], **organiser)
 
     fuzz()

@@ -92,10 +92,6 @@ def test_the_docs_page_loads_nothing_from_outside_the_app(client_for, cast):
     assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
-# The error-shape part of issue 11 folds these into api_errors.ApiError; until then they differ by app.
-KNOWN_CLASHES = {"ErrorOut"}
-
-
 def test_no_two_api_schemas_share_a_name():
     """The schema keeps one component per name: a second class of the same name would be documented as the
     first (the reports' review body was once documented as the integrity review's)."""
@@ -110,9 +106,7 @@ def test_no_two_api_schemas_share_a_name():
         for name, value in vars(module).items():
             if inspect.isclass(value) and issubclass(value, Schema) and value.__module__ == module.__name__:
                 seen.setdefault(name, []).append(module.__name__)
-    clashes = {
-        name: modules for name, modules in seen.items() if len(modules) > 1 and name not in KNOWN_CLASHES
-    }
+    clashes = {name: modules for name, modules in seen.items() if len(modules) > 1}
     assert not clashes, f"rename one of each: {clashes}"
 
 
