@@ -8,6 +8,9 @@ nobody, and expects the answer written here:
 - a signed-in role not named gets 403;
 - nobody signed in is sent to the login page (a page) or gets 401 (the API), unless the row is PUBLIC.
 
+The API's own pages, the schema (/api/openapi.json) and the docs (/api/docs), are for every signed-in
+account and are checked in kaohe/tests/test_openapi.py.
+
 A row is a string of role values ("organiser committee leader") or a ``Rule``. A new page or operation
 fails that test until its row is here; the views keep their own ``access.role_required(...)``, which the
 test holds to the same roles. Scopes (which unit, which group) are the selectors' (access.py).
