@@ -118,7 +118,7 @@ def setup(codes: int, cadres: int) -> dict[str, object]:
         Position.objects.create(cadre=cadre, unit=unit, title="副主任", start=date(2022, 1, 1))
         people.append(cadre)
     cycle = AssessmentCycle.objects.create(year=2025, name="2025年度考核", phase=Phase.IMPLEMENTATION)
-    AssessmentPlan.objects.create(cycle=cycle, settings={"每票优秀上限": "20%"})
+    AssessmentPlan.objects.create(cycle=cycle, settings={"excellent_limit": "20%"})
     AssessedUnit.objects.create(cycle=cycle, unit=unit, category=category)
     for cadre in people:
         AssessedCadre.objects.create(cycle=cycle, cadre=cadre, unit=unit, post="副主任")
@@ -612,11 +612,8 @@ def run_one(args: argparse.Namespace) -> dict[str, float]:
     recreate_database(database_url)
     server = None
     try:
-        for command in (
-            ["crypto", "init-key"],
-            ["migrate", "--no-input"],
-            ["collectstatic", "--no-input", "--clear"],
-        ):
+        made_key = [] if Path(env["CRYPTO_KEY_FILE"]).exists() else [["crypto", "init-key"]]
+        for command in (*made_key, ["migrate", "--no-input"], ["collectstatic", "--no-input", "--clear"]):
             subprocess.run(
                 [str(BIN / "kaohe"), *command], env=env, check=True, capture_output=True, timeout=600
             )

@@ -48,7 +48,7 @@ def step_import(book: str) -> dict[str, object]:
     read, read_cpu = time.perf_counter() - began, time.process_time() - cpu
     server, wal = server_cpu(), wal_position()
     began, cpu = time.perf_counter(), time.process_time()
-    summary = cycle_workbook.cycle_import(data=data, actor=CLI, file_name=Path(book).name, sha256=digest)
+    summary = cycle_workbook.cycle_import(data=data, actor=CLI, file_name=Path(book).name, digest=digest)
     stored, store_cpu = time.perf_counter() - began, time.process_time() - cpu
     return {
         "read": read,

@@ -93,9 +93,9 @@ def step_compute(dump: str) -> dict[str, object]:
         document = assessment_document(assessment)
         lap("document")
         rows = canonical.input_rows(data)
-        packed, digest = canonical.encode(rows)
+        packed, digest = canonical.encode(rows, "sha256")
         lap("digest")
-    computed = actions.Computed(data, assessment, document, rows, packed, digest)
+    computed = actions.Computed(data, assessment, document, rows, packed, digest, "sha256")
     run = actions.compute_run_create(actor=SystemActor("bench"), cycle=cycle, note="bench", computed=computed)
     lap("store")
     if dump:

@@ -23,7 +23,7 @@ from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.ballots import codes as codes_module
 from kaohe.ballots import envelope, filling, selectors, storage
-from kaohe.ballots.digest import session_digest
+from kaohe.ballots.digest import session_seal
 from kaohe.ballots.models import (
     UNIT_KINDS,
     Ballot,
@@ -527,7 +527,8 @@ def session_close(
 
 
 def session_archive(*, actor: Actor, session: EvaluationSession) -> EvaluationSession:
-    """Seal a closed session: the SHA-256 of its ballots (``seal``) is stored and written to the audit log."""
+    """Seal a closed session: the digest of its ballots (``seal``: SHA-256, or SM3 in 国密 mode, the algorithm
+    in ``seal_algorithm``) is stored and written to the audit log."""
     with transaction.atomic():
         locked = _lock_session(session)
         if locked.status != SessionStatus.CLOSED:
@@ -537,15 +538,21 @@ def session_archive(*, actor: Actor, session: EvaluationSession) -> EvaluationSe
         if locked.rehearsal:
             raise _fail("演练测评会不能封存；演练结束后请清除演练数据", "rehearsal")
         before = session_state(locked)
-        locked.seal = session_digest(locked.pk)
+        sealed = session_seal(locked.pk)
+        locked.seal, locked.seal_algorithm = sealed.value, sealed.algorithm
         locked.status = SessionStatus.SEALED
-        locked.save(update_fields=["seal", "status"])
+        locked.save(update_fields=["seal", "seal_algorithm", "status"])
         audit_record(
             actor=actor,
             action="ballot_session.seal",
             obj=locked,
             before=before,
-            after={**session_state(locked), "seal": locked.seal, "counts": _counts(locked)},
+            after={
+                **session_state(locked),
+                "seal": locked.seal,
+                "seal_algorithm": locked.seal_algorithm,
+                "counts": _counts(locked),
+            },
         )
         return locked
 
@@ -591,10 +598,10 @@ def session_rehearsal_purge(*, actor: Actor, session: EvaluationSession) -> dict
             raise RuntimeError(f"rehearsal purge left rows: {left}")
         locked.rehearsal = False
         locked.status = SessionStatus.DRAFT
-        locked.seal = ""
+        locked.seal = locked.seal_algorithm = ""
         # The formal run gets a key of its own: the rehearsal's may have been handled as practice.
         locked.opening_public_key = ""
-        locked.save(update_fields=["rehearsal", "status", "seal", "opening_public_key"])
+        locked.save(update_fields=["rehearsal", "status", "seal", "seal_algorithm", "opening_public_key"])
         audit_record(
             actor=actor,
             action="ballot_session.rehearsal_purge",

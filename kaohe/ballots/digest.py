@@ -1,5 +1,7 @@
-"""The digest of a session, stored when it is archived (封存): SHA-256 over a canonical, sorted text of its
-ballots. (The header still says "seal": it is part of the hashed text, so existing digests stay valid.)
+"""The digest of a session, stored when it is archived (封存): SHA-256, or SM3 in 国密 mode (CRYPTO_MODE),
+over a canonical, sorted text of its ballots. The session keeps the algorithm beside the digest
+(``seal_algorithm``) and is verified with it, so a switch of mode leaves older seals valid. (The header
+still says "seal": it is part of the hashed text, so existing digests stay valid.)
 
 Format (UTF-8, one line each, fields separated by a tab, lines ending in "\\n"):
 
@@ -14,11 +16,12 @@ Targets are named by their codes, so anyone holding an export of the ballots can
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from typing import Any
 
-from kaohe.ballots.models import Ballot, BallotItemAnswer, BallotTemplate, Mark
+from kaohe.ballots.models import Ballot, BallotItemAnswer, BallotTemplate, EvaluationSession, Mark
+from kaohe.crypto.configured import content_hasher
+from kaohe.crypto.modes import Digested, Hasher
 from kaohe.org.models import Cadre, Unit
 
 HEADER = "kaohe-ballots-seal v1\n"
@@ -57,8 +60,24 @@ def canonical_blocks(session_id: int) -> list[str]:
     return blocks
 
 
-def session_digest(session_id: int) -> str:
-    digest = hashlib.sha256(HEADER.encode())
+def session_digest(session_id: int, algorithm: str) -> str:
+    """The session's digest (hex) under ``algorithm`` (sha256, sm3)."""
+    return _digest(session_id, Hasher(algorithm))
+
+
+def session_seal(session_id: int) -> Digested:
+    """The digest to seal the session with now: under the active mode, with its algorithm."""
+    hasher = content_hasher()
+    return Digested(hasher.algorithm.value, _digest(session_id, hasher))
+
+
+def seal_intact(session: EvaluationSession) -> bool:
+    """Whether a sealed session's ballots still give its stored digest, under the algorithm it recorded."""
+    return session_digest(session.pk, session.seal_algorithm) == session.seal
+
+
+def _digest(session_id: int, hasher: Hasher) -> str:
+    hasher.update(HEADER.encode())
     for block in canonical_blocks(session_id):
-        digest.update(block.encode())
-    return digest.hexdigest()
+        hasher.update(block.encode())
+    return hasher.hexdigest()

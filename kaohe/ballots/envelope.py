@@ -4,7 +4,9 @@ A session's opening key (开启密钥) is an X25519 key pair made when the organ
 public half is stored. The private half is handed to the organiser once, as text to print or keep in a
 file, and is supplied again when the session is closed. Each ballot is sealed to the public half as an
 HPKE-style sealed box: a fresh ephemeral X25519 key per ballot, HKDF-SHA256 over the shared secret and
-both public keys, ChaCha20-Poly1305. So a copy of the database (tables, WAL, backups) and of the
+both public keys, ChaCha20-Poly1305 (in 国密 mode HKDF-SM3 and SM4-GCM; the key agreement stays X25519, as
+``cryptography`` has no SM2 exchange). The envelope's first byte names its cipher, so a session opens
+whatever mode sealed its ballots. So a copy of the database (tables, WAL, backups) and of the
 server's configuration holds, while the session is open, only envelopes that nobody without the
 organiser's key can open; and the plaintext is padded to a size fixed for the session (the longest ballot
 its layout allows), so an envelope's length does not tell one ballot from another. Plain Python (``cryptography``), no Django.
@@ -23,7 +25,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-VERSION = b"\x01"
+from kaohe.crypto.modes import Aead, CryptoError, aead_decrypt, aead_encrypt
+
+VERSION = b"\x01"  # X25519, HKDF-SHA256, ChaCha20-Poly1305
+VERSION_SM = b"\x02"  # X25519, HKDF-SM3, SM4-GCM
 KEY_PREFIX = "KAOHE1"
 PAD_BLOCK = 512  # a plaintext is padded to its session's size, rounded up to a multiple of this
 _INFO = b"kaohe ballot envelope v1"
@@ -49,14 +54,32 @@ def new_key_pair() -> tuple[str, str]:
     return f"{KEY_PREFIX} {groups}", _public_bytes(private.public_key()).hex()
 
 
-def _key(secret: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO + ephemeral + recipient).derive(
+def _key(version: bytes, secret: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+    algorithm, length = (hashes.SM3(), 16) if version == VERSION_SM else (hashes.SHA256(), 32)
+    return HKDF(algorithm=algorithm, length=length, salt=None, info=_INFO + ephemeral + recipient).derive(
         secret
     )
 
 
-def seal(public_hex: str, payload: dict[str, Any], size: int) -> bytes:
-    """The payload as JSON, padded to ``size`` bytes rounded up to a block, sealed to the public key."""
+def _encrypt(version: bytes, key: bytes, padded: bytes) -> bytes:
+    # A fresh key per envelope, so a zero nonce is safe.
+    if version == VERSION_SM:
+        return aead_encrypt(Aead.SM4_GCM, key, bytes(12), padded, version)
+    return ChaCha20Poly1305(key).encrypt(bytes(12), padded, version)
+
+
+def _decrypt(version: bytes, key: bytes, body: bytes) -> bytes:
+    try:
+        if version == VERSION_SM:
+            return aead_decrypt(Aead.SM4_GCM, key, bytes(12), body, version)
+        return ChaCha20Poly1305(key).decrypt(bytes(12), body, version)
+    except (InvalidTag, CryptoError):
+        raise ValueError("a ballot envelope failed its check") from None
+
+
+def seal(public_hex: str, payload: dict[str, Any], size: int, aead: str = Aead.AES256_GCM) -> bytes:
+    """The payload as JSON, padded to ``size`` bytes rounded up to a block, sealed to the public key;
+    ``aead`` is the crypto mode's cipher (SM4-GCM selects the 国密 envelope)."""
     recipient = bytes.fromhex(public_hex)
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     length = max(len(body) + 4, size)
@@ -65,9 +88,12 @@ def seal(public_hex: str, payload: dict[str, Any], size: int) -> bytes:
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = _public_bytes(ephemeral.public_key())
     secret = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
-    # A fresh key per envelope, so a zero nonce is safe.
-    sealed = ChaCha20Poly1305(_key(secret, ephemeral_public, recipient)).encrypt(bytes(12), padded, VERSION)
-    return VERSION + ephemeral_public + sealed
+    version = VERSION_SM if aead == Aead.SM4_GCM else VERSION
+    return (
+        version
+        + ephemeral_public
+        + _encrypt(version, _key(version, secret, ephemeral_public, recipient), padded)
+    )
 
 
 def parse_opening_key(text: str, public_hex: str) -> X25519PrivateKey:
@@ -91,15 +117,13 @@ def parse_opening_key(text: str, public_hex: str) -> X25519PrivateKey:
 
 
 def open_envelope(private: X25519PrivateKey, sealed: bytes) -> dict[str, Any]:
-    if sealed[:1] != VERSION or len(sealed) < 1 + 32 + 16:
+    version = sealed[:1]
+    if version not in (VERSION, VERSION_SM) or len(sealed) < 1 + 32 + 16:
         raise ValueError("not a ballot envelope")
     ephemeral_public, body = sealed[1:33], sealed[33:]
     recipient = _public_bytes(private.public_key())
     secret = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
-    try:
-        padded = ChaCha20Poly1305(_key(secret, ephemeral_public, recipient)).decrypt(bytes(12), body, VERSION)
-    except InvalidTag:
-        raise ValueError("a ballot envelope failed its check") from None
+    padded = _decrypt(version, _key(version, secret, ephemeral_public, recipient), body)
     (length,) = struct.unpack(">I", padded[:4])
     result: dict[str, Any] = json.loads(padded[4 : 4 + length])
     return result

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.crypto.modes import shown
+
 
 class SessionKind(models.TextChoices):
     ONLINE = "online", _("扫码测评")
@@ -81,6 +83,8 @@ class EvaluationSession(models.Model):
         _("状态"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
     seal = models.CharField(_("封存哈希"), max_length=64, blank=True)
+    # The digest algorithm of ``seal`` (sha256, sm3: CRYPTO_MODE when sealed); blank while unsealed.
+    seal_algorithm = models.CharField(_("封存算法"), max_length=16, blank=True)
     # The public half of the session's opening key (envelope.py): online ballots are sealed to it while
     # the session is open; the private half is only ever in the organiser's hands.
     opening_public_key = models.CharField(_("开启公钥"), max_length=64, blank=True)
@@ -108,6 +112,11 @@ class EvaluationSession(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def seal_shown(self) -> str:
+        """The seal as people see it: "SM3: 66c7…" (empty while unsealed)."""
+        return shown(self.seal_algorithm, self.seal) if self.seal else ""
 
 
 class SessionTarget(models.Model):

@@ -391,6 +391,7 @@ class Tally:
             "year": self.session.cycle.year,
             "status": self.session.status,
             "seal": self.session.seal,
+            "seal_algorithm": self.session.seal_algorithm,
             "min_group": self.min_group,
             "ballots": self.ballots,
             "groups": self.groups,

@@ -32,6 +32,7 @@ from kaohe.ballots.models import (
     EvaluationSession,
     Mark,
 )
+from kaohe.crypto.configured import active_suite
 
 BATCH = 5000
 logger = logging.getLogger(__name__)
@@ -155,7 +156,8 @@ def envelope_store(
 ) -> None:
     """Seal one online ballot to the session's public key and INSERT it, on ``cursor`` (the caller's
     transaction, which also consumes the code)."""
-    sealed = envelope.seal(public_key, {"n": receipt, "g": rater_group, "m": marks, "a": answers}, size)
+    payload = {"n": receipt, "g": rater_group, "m": marks, "a": answers}
+    sealed = envelope.seal(public_key, payload, size, active_suite().aead)
     pk: Any = uuid.uuid4() if connection.features.has_native_uuid_field else uuid.uuid4().hex
     cursor.execute(_envelope_sql(), [pk, session_id, sealed])
 

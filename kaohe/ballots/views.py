@@ -291,9 +291,9 @@ def session_tally_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
         return JsonResponse(tally.as_json(), json_dumps_params={"ensure_ascii": False})
     seal_ok = None
     if session.status == SessionStatus.SEALED:
-        from kaohe.ballots.digest import session_digest
+        from kaohe.ballots.digest import seal_intact
 
-        seal_ok = session_digest(session.pk) == session.seal
+        seal_ok = seal_intact(session)
     context = {
         "cycle": cycle,
         "session": session,

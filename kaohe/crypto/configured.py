@@ -7,7 +7,7 @@ from django.utils.module_loading import import_string
 
 from kaohe.crypto import envelope, modes
 from kaohe.crypto.keys import KeyProvider
-from kaohe.crypto.modes import Suite, suite
+from kaohe.crypto.modes import Digested, Hasher, Suite, hexdigest, suite
 
 _providers: dict[tuple[str, str], KeyProvider] = {}
 
@@ -15,6 +15,21 @@ _providers: dict[tuple[str, str], KeyProvider] = {}
 def active_suite() -> Suite:
     """The algorithms new records are written with (CRYPTO_MODE)."""
     return suite(settings.CRYPTO_MODE)
+
+
+def content_digest(data: bytes) -> Digested:
+    """The digest of `data` under the active mode (SHA-256 or SM3), with the algorithm's name to store beside it.
+
+    Every content digest or seal that someone re-checks later is made here (or with `content_hasher`) and
+    verified with the algorithm it recorded, so a switch of mode never breaks the older ones.
+    """
+    algorithm = active_suite().digest
+    return Digested(algorithm.value, hexdigest(algorithm, data))
+
+
+def content_hasher() -> Hasher:
+    """`content_digest` fed piece by piece: its `algorithm` is what to store beside its `hexdigest()`."""
+    return Hasher(active_suite().digest)
 
 
 def key_provider() -> KeyProvider:

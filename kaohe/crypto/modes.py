@@ -107,11 +107,57 @@ def hash_algorithm(name: str) -> hashes.HashAlgorithm:
 
 
 def digest(algorithm: str, data: bytes) -> bytes:
-    if algorithm not in (Digest.SHA256, Digest.SM3):
-        raise CryptoError(f"“{algorithm}”不是摘要算法。")
-    h = hashes.Hash(hash_algorithm(algorithm))
+    h = hashes.Hash(hash_algorithm(_digest_algorithm(algorithm)))
     h.update(data)
     return h.finalize()
+
+
+DIGEST_LABELS: dict[str, str] = {Digest.SHA256: "SHA-256", Digest.SM3: "SM3"}
+
+
+def _digest_algorithm(algorithm: str) -> Digest:
+    if algorithm not in DIGEST_LABELS:
+        raise CryptoError(f"“{algorithm}”不是摘要算法。")
+    return Digest(algorithm)
+
+
+class Hasher:
+    """A digest fed piece by piece (for inputs too large to hold as one text), under a named algorithm."""
+
+    def __init__(self, algorithm: str) -> None:
+        self.algorithm = _digest_algorithm(algorithm)
+        self._hash = hashes.Hash(hash_algorithm(self.algorithm))
+
+    def update(self, data: bytes) -> None:
+        self._hash.update(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.finalize().hex()
+
+
+@dataclass(frozen=True)
+class Digested:
+    """A digest with the algorithm that made it: what every stored content digest keeps beside its value."""
+
+    algorithm: str
+    value: str  # hex
+
+    def __str__(self) -> str:
+        return shown(self.algorithm, self.value)
+
+
+def shown(algorithm: str, value: str) -> str:
+    """How a digest is shown to people: "SM3: 66c7f0f4…", "SHA-256: 9f86d081…"."""
+    return f"{digest_label(algorithm)}: {value}"
+
+
+def digest_label(algorithm: str) -> str:
+    """The algorithm's usual name ("SHA-256", "SM3"); an unknown name is shown as stored."""
+    return DIGEST_LABELS.get(algorithm, algorithm)
+
+
+def hexdigest(algorithm: str, data: bytes) -> str:
+    return digest(algorithm, data).hex()
 
 
 def mac(algorithm: str, key: bytes, data: bytes) -> bytes:

@@ -26,7 +26,6 @@ on PostgreSQL and executemany on SQLite, and no model instance per mark.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -42,6 +41,8 @@ from kaohe.audit.actions import audit_record
 from kaohe.ballots import storage
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionKind, SessionStatus
 from kaohe.bulk import large_sqlite_cache, lock_roster
+from kaohe.crypto.configured import content_hasher
+from kaohe.crypto.modes import Digested, shown
 from kaohe.org.codes import code_clashes
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory, pinyin_full, pinyin_initials
 from kaohe.performance.models import (
@@ -78,7 +79,8 @@ BATCH = 2000
 class ImportSummary:
     year: int
     file_name: str
-    sha256: str
+    digest: str  # of the file, under digest_algorithm (sha256, or sm3 in 国密 mode); blank without a file
+    digest_algorithm: str
     cycle_created: bool
     categories_created: tuple[str, ...]
     units_created: int  # in the roster
@@ -103,6 +105,11 @@ class ImportSummary:
 
     def document(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def digest_shown(self) -> str:
+        """The file's digest as people see it: "SM3: 66c7…"."""
+        return shown(self.digest_algorithm, self.digest) if self.digest else ""
 
 
 # --- checks before writing -----------------------------------------------------------------------------
@@ -164,18 +171,19 @@ def check_import(data: AssessmentInput) -> None:
 # --- import ----------------------------------------------------------------------------------------------
 
 
-def file_digest(source: str | os.PathLike[str] | IO[bytes]) -> str:
-    digest = hashlib.sha256()
+def file_digest(source: str | os.PathLike[str] | IO[bytes]) -> Digested:
+    """The file's digest under the active mode (SHA-256 or SM3), with its algorithm."""
+    digest = content_hasher()
     if isinstance(source, str | os.PathLike):
         with open(source, "rb") as file:
             for block in iter(lambda: file.read(1 << 20), b""):
                 digest.update(block)
-        return digest.hexdigest()
-    start = source.tell()
-    for block in iter(lambda: source.read(1 << 20), b""):
-        digest.update(block)
-    source.seek(start)
-    return digest.hexdigest()
+    else:
+        start = source.tell()
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+        source.seek(start)
+    return Digested(digest.algorithm.value, digest.hexdigest())
 
 
 def cycle_import_file(
@@ -183,17 +191,19 @@ def cycle_import_file(
 ) -> ImportSummary:
     """Read the workbook at ``source`` and import it: raises ``WorkbookError`` or ``InputError``, saving
     nothing, when anything is wrong."""
-    sha256 = file_digest(source)
+    digest = file_digest(source)
     data = read_assessment_workbook(source, max_bytes=max_bytes)
-    return cycle_import(data=data, actor=actor, file_name=file_name, sha256=sha256)
+    return cycle_import(data=data, actor=actor, file_name=file_name, digest=digest)
 
 
-def cycle_import(*, data: AssessmentInput, actor: Actor, file_name: str, sha256: str = "") -> ImportSummary:
+def cycle_import(
+    *, data: AssessmentInput, actor: Actor, file_name: str, digest: Digested | None = None
+) -> ImportSummary:
     """Create or update the cycle of ``data.settings.year`` from a read workbook, all or nothing."""
     check_import(data)
     with large_sqlite_cache(), transaction.atomic():
         lock_roster()  # the book's units and cadres are created or updated as a roster import would
-        summary = _Import(data, actor).run(file_name, sha256)
+        summary = _Import(data, actor).run(file_name, digest)
         audit_record(
             actor=actor,
             action="cycle.import",
@@ -246,7 +256,7 @@ class _Import:
     def __post_init__(self) -> None:
         self.unit_codes = {u.code for u in self.data.units}
 
-    def run(self, file_name: str, sha256: str) -> ImportSummary:
+    def run(self, file_name: str, digest: Digested | None) -> ImportSummary:
         data = self.data
         year = data.settings.year
         cycle = AssessmentCycle.objects.select_for_update().filter(year=year).first()
@@ -270,7 +280,8 @@ class _Import:
         return ImportSummary(
             year=year,
             file_name=file_name,
-            sha256=sha256,
+            digest=digest.value if digest else "",
+            digest_algorithm=digest.algorithm if digest else "",
             cycle_created=created,
             categories_created=new_categories,
             units_created=units_created,

@@ -21,7 +21,7 @@ def _cycle_import(job: Job) -> dict[str, Any]:
         return error.job_outcome()
     except InputError as error:
         return {"problems": problem_rows(error.messages)}
-    return {"summary": summary.document()}
+    return {"summary": {**summary.document(), "digest_shown": summary.digest_shown}}
 
 
 @task()

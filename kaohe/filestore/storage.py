@@ -20,7 +20,8 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.deconstruct import deconstructible
 from django.utils.module_loading import import_string
 
-from kaohe.filestore.cipher import AesGcmCipher, FileCipher, is_sealed
+from kaohe.crypto.configured import active_suite
+from kaohe.filestore.cipher import FileCipher, KeyFileCipher, is_sealed
 
 
 def configured_cipher() -> FileCipher | None:
@@ -28,7 +29,7 @@ def configured_cipher() -> FileCipher | None:
     if not path:
         return None
     try:
-        return AesGcmCipher.from_key_file(path)
+        return KeyFileCipher.from_key_file(path, active_suite().aead)
     except OSError as error:
         raise ImproperlyConfigured(f"无法读取文件加密密钥 {path}：{error.strerror}") from error
 

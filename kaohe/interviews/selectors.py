@@ -22,7 +22,7 @@ from kaohe.accounts.access import INTERVIEW_RECORD_READERS, INTERVIEW_SUMMARY_RE
 from kaohe.accounts.models import Role
 from kaohe.audit.actions import audit_record
 from kaohe.crypto.configured import active_suite, open_sealed
-from kaohe.crypto.modes import digest
+from kaohe.crypto.modes import Digest, digest
 from kaohe.interviews import coverage as coverage_rules
 from kaohe.interviews.models import (
     Interview,
@@ -219,8 +219,10 @@ def assessor_todo(user) -> tuple[AssessmentCycle, int] | None:
 # --- the pledge --------------------------------------------------------------------------------------------
 
 
-def pledge_digest(text: str) -> str:
-    return f"{active_suite().digest}:{digest(active_suite().digest, text.encode()).hex()}"
+def pledge_digest(text: str, algorithm: str | None = None) -> str:
+    """The pledge's words as "sm3:<hex>" (the active mode's digest unless `algorithm` is named)."""
+    algorithm = algorithm or active_suite().digest
+    return f"{algorithm}:{digest(algorithm, text.encode()).hex()}"
 
 
 def pledge_acknowledged(user, cycle: AssessmentCycle) -> bool:
@@ -228,7 +230,9 @@ def pledge_acknowledged(user, cycle: AssessmentCycle) -> bool:
     if user.has_role(Role.ORGANISER):
         return True
     text = settings_of(cycle).pledge
-    return PledgeAcknowledgement.objects.filter(cycle=cycle, user=user, digest=pledge_digest(text)).exists()
+    # An acknowledgement names its algorithm: one made before a switch of CRYPTO_MODE still counts.
+    digests = [pledge_digest(text, algorithm) for algorithm in Digest]
+    return PledgeAcknowledgement.objects.filter(cycle=cycle, user=user, digest__in=digests).exists()
 
 
 def require_pledge(user, cycle: AssessmentCycle) -> None:

@@ -16,7 +16,6 @@ mistake ends nobody's post; for a cadre without a current position, 离任时间
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -33,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.bulk import lock_roster, update_rows
+from kaohe.crypto.configured import content_digest
 from kaohe.org.models import (
     Cadre,
     LeadershipTeam,
@@ -159,7 +159,8 @@ class RosterFile:
     unit_columns: frozenset[str]  # the optional columns present in each sheet
     cadre_columns: frozenset[str]
     size: int
-    digest: str
+    digest: str  # of the file, under digest_algorithm (sha256, or sm3 in 国密 mode)
+    digest_algorithm: str
 
 
 def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFile | None:
@@ -181,13 +182,15 @@ def read_roster(data: bytes, problems: Problems, *, max_bytes: int) -> RosterFil
         cadres = [_cadre_row(row, birth_month) for row in cadre_sheet or ()]
         if unit_sheet is None or cadre_sheet is None:
             return None
+        digested = content_digest(data)
         roster = RosterFile(
             units=units,
             cadres=cadres,
             unit_columns=frozenset(unit_sheet.columns) & set(UNIT_OPTIONAL),
             cadre_columns=frozenset(cadre_sheet.columns) & set(CADRE_OPTIONAL),
             size=len(data),
-            digest=hashlib.sha256(data).hexdigest(),
+            digest=digested.value,
+            digest_algorithm=digested.algorithm,
         )
     if not units and not cadres:
         problems.add("", None, None, None, "文件中没有数据：「单位」和「干部」工作表都只有表头")
@@ -529,7 +532,8 @@ def roster_import(
             after={
                 "file": file_name,
                 "size": roster.size,
-                "sha256": roster.digest,
+                "digest": roster.digest,
+                "digest_algorithm": roster.digest_algorithm,
                 **result.summary(),
             },
         )

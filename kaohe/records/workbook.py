@@ -13,7 +13,6 @@ A province month (≈ 200,000 lines) reads through ``Sheet.tuples`` and goes in 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from kaohe.audit.actions import audit_record
 from kaohe.bulk import insert_rows
+from kaohe.crypto.configured import content_digest
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
 from kaohe.records.actions import ensure_open
 from kaohe.records.models import ListItem, ListKind
@@ -209,6 +209,7 @@ def _write(actor, cycle, month, wanted, row_count: int, data: bytes) -> ImportSu
         )  # fmt: skip
         ListItem.objects.bulk_update(changed, ["due", "completed", "found_by"], batch_size=2000)
         summary = ImportSummary(month, row_count, len(new_rows), len(changed), unchanged)
+        digested = content_digest(data)
         audit_record(
             actor=actor,
             action="list_items.import",
@@ -220,7 +221,8 @@ def _write(actor, cycle, month, wanted, row_count: int, data: bytes) -> ImportSu
                 "rows": row_count,
                 "created": summary.created,
                 "updated": summary.updated,
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "digest": digested.value,
+                "digest_algorithm": digested.algorithm,
             },
         )
     return summary

@@ -36,6 +36,7 @@ class RunOut(Schema):
     created_by: str
     note: str
     input_digest: str
+    input_digest_algorithm: str  # sha256, sm3
 
 
 class PoolOut(Schema):
@@ -86,6 +87,7 @@ def list_runs(request: HttpRequest, year: int):
             created_by=str(r.created_by or r.created_by_name),
             note=r.note,
             input_digest=r.input_digest,
+            input_digest_algorithm=r.input_digest_algorithm,
         )
         for r in selectors.runs(cycle)
     ]

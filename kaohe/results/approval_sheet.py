@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from kaohe.audit.anchors import printed_line
+from kaohe.crypto.modes import shown
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.results import selectors
@@ -81,6 +82,7 @@ class ApprovalSheet:
     finalised: bool
     run_version: int | None
     seal_hash: str = ""
+    seal_algorithm: str = ""  # sha256, sm3
     team: list[SheetRow] = field(default_factory=list)
     cadres: list[SheetRow] = field(default_factory=list)
     pools: list[PoolLine] = field(default_factory=list)
@@ -94,7 +96,7 @@ class ApprovalSheet:
         if self.run_version is None:
             return "尚未计算考核结果"
         if self.finalised:
-            return f"已定档（第{self.run_version}次计算，封存哈希 {self.seal_hash[:12]}）"
+            return f"已定档（第{self.run_version}次计算，封存哈希 {shown(self.seal_algorithm, self.seal_hash[:12])}…）"
         return f"拟定（第{self.run_version}次计算，领导小组决定已计入，尚未定档）"
 
     @property
@@ -119,7 +121,7 @@ def approval_sheet(cycle: AssessmentCycle, unit: Unit) -> ApprovalSheet:
     rows: list[SheetRow] = []
     if state.finalised and seal is not None and state.run is not None:
         run = state.run  # the sealed run: finalised means the latest seal is of the current run
-        sheet = ApprovalSheet(cycle, unit, True, run.version, seal.hash)
+        sheet = ApprovalSheet(cycle, unit, True, run.version, seal.hash, seal.algorithm)
         voided = voided_codes([seal.pk])
         finals = (
             FinalResult.objects.filter(seal=seal, unit=unit)

@@ -3,15 +3,17 @@
 - ``input_rows`` turns an ``AssessmentInput`` into plain JSON rows (settings by their 参数 texts, numbers as
   exact decimal strings) and ``input_from_rows`` back, so a run can keep the very inputs it was computed
   from and ``kaohe results verify`` can compute them again.
-- ``input_digest`` is the sha256 of those rows with every list sorted: the same data gathered in another
+- ``input_digest`` is the digest of those rows with every list sorted: the same data gathered in another
   order has the same digest. ``encode`` gives the rows compressed (``unpack`` reverses it) and the digest
   in one pass.
-- ``final_hash`` is the seal: the sha256 of the final results in a canonical order.
+- ``final_hash`` is the seal: the digest of the final results in a canonical order.
+
+Each digest is made with the algorithm it is given (sha256, or sm3 in 国密 mode: ``kaohe.crypto``); the
+caller stores that algorithm beside it and verifies with it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -19,6 +21,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
+from kaohe.crypto.modes import Digest, Hasher
 from kaohe.rules.model import (
     Adjustment,
     AdjustmentKind,
@@ -162,23 +165,24 @@ def _row_key(row: list[Any]) -> list[Any]:
     return ["" if cell is None else cell for cell in row]
 
 
-def input_digest(rows: Mapping[str, Any]) -> str:
-    """sha256 of the rows with every list in a fixed order; the engine does not depend on that order."""
-    return _encode(rows, packed=False)[1]
+def input_digest(rows: Mapping[str, Any], algorithm: str) -> str:
+    """The digest (hex, under ``algorithm``) of the rows with every list in a fixed order; the engine does
+    not depend on that order."""
+    return _encode(rows, algorithm, packed=False)[1]
 
 
-def encode(rows: Mapping[str, Any]) -> tuple[bytes, str]:
-    """The rows packed (their JSON, compressed; ``unpack`` reverses it) and ``input_digest(rows)``."""
-    return _encode(rows, packed=True)
+def encode(rows: Mapping[str, Any], algorithm: str) -> tuple[bytes, str]:
+    """The rows packed (their JSON, compressed; ``unpack`` reverses it) and ``input_digest(rows, algorithm)``."""
+    return _encode(rows, algorithm, packed=True)
 
 
-def _encode(rows: Mapping[str, Any], *, packed: bool) -> tuple[bytes, str]:
+def _encode(rows: Mapping[str, Any], algorithm: str, *, packed: bool) -> tuple[bytes, str]:
     """Both are the bytes of ``_dumps(rows)``, written piece by piece into the compressor and the hash: a
     list already in order (the marks as gathered) is written once for both, and no text the size of all
     the inputs is built."""
     # Level 1: a province's inputs (1.5 million marks) shrink to about a tenth in a fraction of a second.
     compressor = zlib.compressobj(1)
-    sha = hashlib.sha256()
+    hasher = Hasher(algorithm)
     chunks: list[bytes] = []
     separator = b"{"
     for key in sorted(rows):
@@ -186,24 +190,24 @@ def _encode(rows: Mapping[str, Any], *, packed: bool) -> tuple[bytes, str]:
         ordered = _sorted(value) if isinstance(value, list) else value
         head = separator + _dumps(key) + b":"
         separator = b","
-        sha.update(head)
+        hasher.update(head)
         if not packed:
             for piece in _pieces(ordered):
-                sha.update(piece)
+                hasher.update(piece)
             continue
         chunks.append(compressor.compress(head))
         in_order = ordered == value
         for piece in _pieces(value):
             chunks.append(compressor.compress(piece))
             if in_order:
-                sha.update(piece)
+                hasher.update(piece)
         if not in_order:
             for piece in _pieces(ordered):
-                sha.update(piece)
-    sha.update(b"}")
+                hasher.update(piece)
+    hasher.update(b"}")
     if packed:
         chunks += (compressor.compress(b"}"), compressor.flush())
-    return b"".join(chunks), sha.hexdigest()
+    return b"".join(chunks), hasher.hexdigest()
 
 
 def _pieces(value: Any) -> Iterator[bytes]:
@@ -251,19 +255,26 @@ FINAL_FIELDS = (
 
 
 def final_form(
-    year: int, run_version: int, digest: str, results: Iterable[Mapping[str, Any]]
+    year: int, run_version: int, digest: str, results: Iterable[Mapping[str, Any]], digest_algorithm: str
 ) -> dict[str, Any]:
     """What a seal covers: the year, the run and its inputs' digest, and every final result's fields
-    (``unit`` the unit's code, ``composite`` two-decimal text), ordered by kind and code."""
+    (``unit`` the unit's code, ``composite`` two-decimal text), ordered by kind and code. The inputs'
+    digest algorithm is named unless it is sha256, so seals of SHA-256 inputs keep the form they always had."""
     rows = sorted(([r[f] for f in FINAL_FIELDS] for r in results), key=lambda row: (row[0], row[1]))
-    return {
+    form: dict[str, Any] = {
         "year": year,
         "run": run_version,
         "input_digest": digest,
         "fields": list(FINAL_FIELDS),
         "results": rows,
     }
+    if digest_algorithm != Digest.SHA256:
+        form["input_digest_algorithm"] = digest_algorithm
+    return form
 
 
-def final_hash(form: Mapping[str, Any]) -> str:
-    return hashlib.sha256(_dumps(form)).hexdigest()
+def final_hash(form: Mapping[str, Any], algorithm: str) -> str:
+    """The seal (hex) of ``final_form``'s form under ``algorithm``."""
+    hasher = Hasher(algorithm)
+    hasher.update(_dumps(form))
+    return hasher.hexdigest()

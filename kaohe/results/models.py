@@ -5,7 +5,8 @@ The life of a cycle's results, and the model that records each step:
 - ``ComputeRun`` — one run of the rules engine over the cycle's data (``results.inputs.cycle_assessment_input``).
   Versioned 1, 2, … per cycle and immutable once written (``save`` refuses updates; QuerySet ``update``
   is refused too). It keeps the inputs it was computed from (``inputs``: zlib-compressed canonical JSON,
-  see ``kaohe.results.canonical``), their sha256 (``input_digest``), and the engine's JSON document
+  see ``kaohe.results.canonical``), their digest (``input_digest``: SHA-256, or SM3 in 国密 mode, named by
+  ``input_digest_algorithm``), and the engine's JSON document
   (``document``, zlib-compressed JSON text: exactly what ``kaohe assess --json`` prints, key order
   kept, which PostgreSQL's jsonb would not); ``settings`` the 参数 it used, as text. The *current* run of a cycle is the one
   with the highest version; nothing else marks it.
@@ -27,8 +28,9 @@ The life of a cycle's results, and the model that records each step:
   (a snapshot). ``Objection`` rows record objections received and how each was handled.
   Finalisation needs a notice of the current run whose period has ended, all its objections handled, and
   whose published list still matches the proposal.
-- ``Seal`` — a finalisation: the run it finalised, and ``hash``, the sha256 of the canonical form of its
-  ``FinalResult`` rows (``kaohe.results.canonical.final_hash``); the hash is also written to the audit
+- ``Seal`` — a finalisation: the run it finalised, and ``hash``, the digest (``algorithm``: sha256, or sm3 in
+  国密 mode) of the canonical form of its ``FinalResult`` rows (``kaohe.results.canonical.final_hash``),
+  verified with the algorithm it recorded whatever the mode is now; the hash is also written to the audit
   chain (action ``result.seal``, object ``results.seal`` pk). ``FinalResult`` is the decided result of
   each target, as sealed: the computed values with the final ``grade`` (``computed_grade`` beside it),
   ``manual`` and ``manual_reason`` when a decision changed it. The current final results of a cycle are
@@ -47,6 +49,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from kaohe.crypto.modes import shown
 
 
 class Kind(models.TextChoices):
@@ -85,6 +89,7 @@ class ComputeRun(ImmutableModel):
     created_at = models.DateTimeField(_("计算时间"))
     note = models.CharField(_("说明"), max_length=500, blank=True)
     input_digest = models.CharField(_("输入摘要"), max_length=64)
+    input_digest_algorithm = models.CharField(_("输入摘要算法"), max_length=16)  # sha256, sm3
     inputs = models.BinaryField(_("输入数据"))  # zlib(canonical JSON of the AssessmentInput)
     settings = models.JSONField(_("参数"), default=dict)  # {参数 name: text}, every setting, as used
     document = models.BinaryField(_("结果文档"))  # zlib(the JSON document's text), keys in their order
@@ -97,6 +102,11 @@ class ComputeRun(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.cycle.year}年度 第{self.version}次计算"
+
+    @property
+    def input_digest_shown(self) -> str:
+        """The inputs' digest as people see it: "SM3: 66c7…"."""
+        return shown(self.input_digest_algorithm, self.input_digest)
 
 
 class Result(ImmutableModel):
@@ -373,6 +383,7 @@ class Seal(ImmutableModel):
     run = models.ForeignKey(ComputeRun, on_delete=models.PROTECT, related_name="seals")
     notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="+")
     hash = models.CharField(_("封存哈希"), max_length=64)
+    algorithm = models.CharField(_("封存算法"), max_length=16)  # sha256, sm3: CRYPTO_MODE when sealed
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("定档时间"))
 
@@ -383,6 +394,11 @@ class Seal(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.cycle.year}年度考核结果 {self.hash[:12]}"
+
+    @property
+    def shown(self) -> str:
+        """The hash as people see it: "SM3: 66c7…"."""
+        return shown(self.algorithm, self.hash)
 
 
 class FinalResult(ImmutableModel):

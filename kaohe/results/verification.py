@@ -1,5 +1,6 @@
 """``kaohe results verify YEAR``: recompute a sealed result from its stored inputs and compare everything.
 
+Every digest is recomputed with the algorithm stored beside it (sha256, sm3), whatever CRYPTO_MODE is now.
 Checks, in order, each difference named in Chinese: the stored inputs against their digest; the engine's
 document recomputed from them against the run's stored document and its result rows; the final results
 against the recomputed ones (a grade may differ only by a recorded decision) and against the seal's hash;
@@ -15,6 +16,8 @@ from typing import Any
 from django.conf import settings
 
 from kaohe.audit.models import AuditEntry
+from kaohe.crypto.modes import Digest
+from kaohe.crypto.modes import shown as shown_digest
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import canonical, selectors
 from kaohe.results.inputs import cycle_assessment_input
@@ -45,10 +48,11 @@ def results_verify(cycle: AssessmentCycle, *, check_current: bool = True) -> lis
     run = seal.run
     problems: list[str] = []
     rows = canonical.unpack(type(run).objects.values_list("inputs", flat=True).get(pk=run.pk))
-    digest = canonical.input_digest(rows)
+    digest = canonical.input_digest(rows, run.input_digest_algorithm)
     if digest != run.input_digest:
         problems.append(
-            f"第{run.version}次计算保存的输入数据与其摘要不符（保存 {run.input_digest}，实算 {digest}）"
+            f"第{run.version}次计算保存的输入数据与其摘要不符"
+            f"（保存 {shown_digest(run.input_digest_algorithm, run.input_digest)}，实算 {digest}）"
         )
     try:
         recomputed = assessment_document(assess(canonical.input_from_rows(rows)))
@@ -63,18 +67,25 @@ def results_verify(cycle: AssessmentCycle, *, check_current: bool = True) -> lis
     problems += _capped(_result_row_differences(run, shown), "计算结果")
     problems += _capped(_final_differences(seal, shown), "定档结果")
     finals = list(FinalResult.objects.filter(seal=seal).values(*_FINAL_VALUES))
-    form = canonical.final_form(cycle.year, run.version, run.input_digest, [_final_row(f) for f in finals])
-    seal_hash = canonical.final_hash(form)
+    form = canonical.final_form(
+        cycle.year, run.version, run.input_digest, [_final_row(f) for f in finals], run.input_digest_algorithm
+    )
+    seal_hash = canonical.final_hash(form, seal.algorithm)
     if seal_hash != seal.hash:
-        problems.append(f"定档结果与封存哈希不符（封存 {seal.hash}，实算 {seal_hash}）")
+        problems.append(f"定档结果与封存哈希不符（封存 {seal.shown}，实算 {seal_hash}）")
     problems += _audit_differences(seal)
     if check_current and state.finalised:
         try:
-            current = canonical.input_digest(canonical.input_rows(cycle_assessment_input(cycle)))
+            current = canonical.input_digest(
+                canonical.input_rows(cycle_assessment_input(cycle)), run.input_digest_algorithm
+            )
         except InputError:
             current = "（当前数据有误，无法汇总）"
         if current != run.input_digest:
-            problems.append(f"定档封存后考核数据有改动（当前输入摘要 {current}，封存时 {run.input_digest}）")
+            problems.append(
+                f"定档封存后考核数据有改动（当前输入摘要 {current}，"
+                f"封存时 {shown_digest(run.input_digest_algorithm, run.input_digest)}）"
+            )
     return problems
 
 
@@ -200,7 +211,8 @@ def _audit_differences(seal: Any) -> list[str]:
     if entry is None:
         return ["审计记录中没有这次定档封存"]
     found = []
-    if (entry.after or {}).get("hash") != seal.hash:
+    after = entry.after or {}
+    if after.get("hash") != seal.hash or after.get("algorithm", Digest.SHA256) != seal.algorithm:
         found.append(f"审计记录 #{entry.seq} 中的封存哈希与保存的不同")
     if entry.compute_hash() != entry.hash:
         found.append(f"审计记录 #{entry.seq} 内容与其哈希不符（记录被修改）")

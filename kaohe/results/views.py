@@ -547,7 +547,7 @@ def finalise(request: HttpRequest, year: int, version: int) -> HttpResponse:
     except ValidationError as error:
         _errors(request, error)
     else:
-        messages.success(request, _("考核结果已定档封存，封存哈希 %(hash)s。") % {"hash": seal.hash})
+        messages.success(request, _("考核结果已定档封存，封存哈希 %(hash)s。") % {"hash": seal.shown})
     return redirect(_home(cycle))
 
 

@@ -4,6 +4,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+from django.core.checks import Error
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.db import connection
+
+from kaohe.checks import durable_commits
+
 CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
 
 
@@ -96,3 +104,29 @@ def test_plain_http_in_production_is_explicit_and_the_deploy_check_warns_about_i
         check, env={**clean, **SECRET}, capture_output=True, text=True, check=False
     )
     assert "kaohe.W001" not in secure.stdout + secure.stderr
+
+
+def test_the_settings_leave_synchronous_commit_to_the_server():
+    from django.conf import settings
+
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    assert "synchronous_commit" not in str(options)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_migrate_refuses_a_postgresql_that_acknowledges_commits_a_crash_may_lose():
+    """A receipt is shown once its ballot committed: with synchronous_commit off that commit may be lost.
+    The database checks (run by migrate, and by check --database) refuse it; the crash itself is
+    kaohe/ballots/tests/test_database_crash.py."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's (DATABASE_URL=postgres://…)")
+    assert durable_commits(None, databases=["default"]) == []
+    with connection.cursor() as cursor:
+        # As an ALTER ROLE … SET would, for this connection only; the test's rollback undoes it.
+        cursor.execute("SET synchronous_commit = off")
+    problems = durable_commits(None, databases=["default"])
+    assert [(type(p), p.id) for p in problems] == [(Error, "kaohe.E001")]
+    assert "synchronous_commit" in problems[0].msg
+    with pytest.raises(SystemCheckError, match="kaohe.E001"):
+        call_command("check", databases=["default"])

@@ -141,4 +141,4 @@ def test_closing_while_ballots_arrive_seals_exactly_the_ballots_stored(world):
     assert Ballot.objects.filter(session=session).count() == stored
     assert BallotToken.objects.filter(session=session, used=True).count() == stored
     sealed = actions.session_archive(actor=world["organiser"], session=session)
-    assert sealed.seal == session_digest(session.pk)
+    assert sealed.seal == session_digest(session.pk, "sha256") and sealed.seal_algorithm == "sha256"

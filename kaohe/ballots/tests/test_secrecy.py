@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.db import connection, models
 
-from kaohe.ballots import actions
+from kaohe.ballots import actions, envelope
 from kaohe.ballots.logfilter import MaskBallotCodes, mask
-from kaohe.ballots.models import Ballot, BallotItemAnswer, BallotToken, Mark
+from kaohe.ballots.models import Ballot, BallotEnvelope, BallotItemAnswer, BallotToken, Mark
 from kaohe.ballots.tests.conftest import filled
 
 BALLOT_MODELS = (Ballot, Mark, BallotItemAnswer)
@@ -100,3 +100,19 @@ def test_the_access_logs_keep_no_line_of_the_ballot_pages(name, caplog):
         logging.getLogger(name).info('"%s" %s %s', "GET /cycles/2025/sessions/ HTTP/1.1", 200, 512)
     assert "/b/" not in caplog.text and "10.1.2.3" not in caplog.text
     assert "GET /cycles/2025/sessions/" in caplog.text
+
+
+@pytest.mark.django_db
+def test_in_guomi_mode_ballots_are_sealed_with_sm4_and_a_session_sealed_across_a_switch_opens_whole(
+    world, settings
+):
+    codes = world["codes"]["下级"]
+    actions.ballot_submit(code=codes[0], data=filled(world["session"]))
+    settings.CRYPTO_MODE = "guomi"
+    actions.ballot_submit(code=codes[1], data=filled(world["session"]))
+    firsts = sorted(bytes(sealed)[:1] for sealed in BallotEnvelope.objects.values_list("sealed", flat=True))
+    assert firsts == [envelope.VERSION, envelope.VERSION_SM]
+    actions.session_close(
+        actor=world["organiser"], session=world["session"], opening_key=world["opening_key"]
+    )
+    assert Ballot.objects.count() == 2 and not BallotEnvelope.objects.exists()

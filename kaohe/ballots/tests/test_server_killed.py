@@ -127,7 +127,15 @@ def submit(port: int, code: str) -> str | None:
         return None
 
 
-def drive(port: int, codes: list[str], receipts: list[str], stop: threading.Event) -> list[threading.Thread]:
+def drive(
+    port: int,
+    codes: list[str],
+    receipts: list[str],
+    stop: threading.Event,
+    acked: dict[str, str] | None = None,
+) -> list[threading.Thread]:
+    """RATERS threads submitting `codes` until `stop`; each receipt shown goes to `receipts` (and `acked`,
+    keyed by its code, when given)."""
     lock = threading.Lock()
     queue = iter(codes)
 
@@ -141,6 +149,8 @@ def drive(port: int, codes: list[str], receipts: list[str], stop: threading.Even
             if receipt is not None:
                 with lock:
                     receipts.append(receipt)
+                    if acked is not None:
+                        acked[code] = receipt
 
     threads = [threading.Thread(target=rater) for _ in range(RATERS)]
     for thread in threads:

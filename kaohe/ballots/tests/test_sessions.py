@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots import actions, codes, envelope, selectors
-from kaohe.ballots.digest import session_digest
+from kaohe.ballots.digest import seal_intact, session_digest
 from kaohe.ballots.models import (
     Ballot,
     BallotEnvelope,
@@ -224,9 +224,10 @@ def test_closing_then_sealing_writes_the_seal_to_the_audit_log(world):
     actions.session_close(actor=organiser, session=session, opening_key=world["opening_key"])
     sealed = actions.session_archive(actor=organiser, session=session)
     assert sealed.status == SessionStatus.SEALED
-    assert len(sealed.seal) == 64 and sealed.seal == session_digest(session.pk)
+    assert len(sealed.seal) == 64 and sealed.seal == session_digest(session.pk, "sha256")
+    assert sealed.seal_algorithm == "sha256" and sealed.seal_shown == f"SHA-256: {sealed.seal}"
     entry = AuditEntry.objects.get(action="ballot_session.seal")
-    assert entry.after["seal"] == sealed.seal
+    assert entry.after["seal"] == sealed.seal and entry.after["seal_algorithm"] == "sha256"
     assert entry.after["counts"]["ballots"] == 3 and entry.after["counts"]["marks"] == 12
 
 
@@ -235,9 +236,56 @@ def test_the_seal_changes_when_a_ballot_changes(world):
     for code in world["codes"]["下级"][:3]:
         actions.ballot_submit(code=code, data=filled(session))
     actions.session_close(actor=world["organiser"], session=session, opening_key=world["opening_key"])
-    before = session_digest(session.pk)
+    before = session_digest(session.pk, "sha256")
     Mark.objects.filter(cadre=world["roster"]["cadres"]["a2"]).first().delete()
-    assert session_digest(session.pk) != before
+    assert session_digest(session.pk, "sha256") != before
+
+
+def _sealed(world, ballots: int = 3) -> EvaluationSession:
+    session, organiser = world["session"], world["organiser"]
+    for code in world["codes"]["下级"][:ballots]:
+        actions.ballot_submit(code=code, data=filled(session))
+    actions.session_close(actor=organiser, session=session, opening_key=world["opening_key"])
+    return actions.session_archive(actor=organiser, session=session)
+
+
+def test_in_guomi_mode_the_seal_is_sm3_and_says_so(world, settings):
+    settings.CRYPTO_MODE = "guomi"
+    sealed = _sealed(world)
+    sealed.refresh_from_db()
+    assert sealed.seal_algorithm == "sm3" and sealed.seal == session_digest(sealed.pk, "sm3")
+    assert sealed.seal != session_digest(sealed.pk, "sha256")
+    assert sealed.seal_shown == f"SM3: {sealed.seal}"
+    entry = AuditEntry.objects.get(action="ballot_session.seal")
+    assert (entry.after["seal"], entry.after["seal_algorithm"]) == (sealed.seal, "sm3")
+    assert seal_intact(sealed)
+
+
+@pytest.mark.parametrize(("sealed_in", "checked_in"), [("standard", "guomi"), ("guomi", "standard")])
+def test_a_seal_verifies_with_its_own_algorithm_after_a_switch_of_mode(
+    world, settings, sealed_in, checked_in
+):
+    settings.CRYPTO_MODE = sealed_in
+    sealed = _sealed(world)
+    settings.CRYPTO_MODE = checked_in
+    sealed.refresh_from_db()
+    assert seal_intact(sealed)
+    assert sealed.seal_algorithm == {"standard": "sha256", "guomi": "sm3"}[sealed_in]
+
+
+@pytest.mark.parametrize("mode", ["standard", "guomi"])
+def test_a_changed_ballot_breaks_the_seal_in_either_mode(world, settings, mode):
+    settings.CRYPTO_MODE = mode
+    sealed = _sealed(world)
+    assert seal_intact(sealed)
+    Mark.objects.filter(cadre=world["roster"]["cadres"]["a2"]).first().delete()
+    assert not seal_intact(sealed)
+
+
+def test_a_seal_relabelled_with_the_other_algorithm_fails(world):
+    sealed = _sealed(world)
+    sealed.seal_algorithm = "sm3"
+    assert not seal_intact(sealed)
 
 
 def test_closing_opens_the_sealed_ballots_and_deletes_the_envelopes_and_the_public_key(world):
@@ -424,3 +472,21 @@ def test_an_envelope_changed_in_the_database_stops_the_close_and_nothing_is_stor
         )
     ) == ["有密封测评票未通过校验（可能被改动过），测评会没有结束；请保留数据库并联系系统管理员"]
     assert BallotEnvelope.objects.count() == 1 and not Ballot.objects.exists()
+
+
+def test_the_tally_page_shows_the_seals_algorithm_and_checks_it_with_that_algorithm(
+    world, settings, client_for
+):
+    from django.urls import reverse
+
+    settings.CRYPTO_MODE = "guomi"
+    sealed = _sealed(world, ballots=5)
+    settings.CRYPTO_MODE = "standard"
+    client = client_for("organiser")
+    url = reverse("ballots:session_tally", kwargs={"year": world["cycle"].year, "pk": sealed.pk})
+    page = client.get(url).content.decode()
+    assert f"SM3: {sealed.seal}" in page and "与现存测评票一致" in page
+    detail = reverse("ballots:session_detail", kwargs={"year": world["cycle"].year, "pk": sealed.pk})
+    assert f"SM3: {sealed.seal}" in client.get(detail).content.decode()
+    Mark.objects.filter(cadre=world["roster"]["cadres"]["a2"]).first().delete()
+    assert "与现存测评票不一致" in client.get(url).content.decode()

@@ -34,6 +34,18 @@ def test_records_sealed_under_either_mode_open_after_a_switch(key_file, settings
     assert configured.open_sealed(guomi, aad=b"interview:2").decode() == "谈话记录乙"
 
 
+def test_content_digests_follow_the_mode_and_name_their_algorithm(settings):
+    standard = configured.content_digest(b"abc")
+    assert (standard.algorithm, standard.value) == ("sha256", modes.hexdigest("sha256", b"abc"))
+    settings.CRYPTO_MODE = "guomi"
+    guomi = configured.content_digest(b"abc")
+    assert guomi == modes.Digested("sm3", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0")
+    hasher = configured.content_hasher()
+    hasher.update(b"ab")
+    hasher.update(b"c")
+    assert (hasher.algorithm, hasher.hexdigest()) == ("sm3", guomi.value)
+
+
 def test_records_do_not_open_under_another_key_file(key_file, settings, tmp_path):
     sealed = configured.seal(b"secret", aad=b"x")
     other = tmp_path / "other.key"

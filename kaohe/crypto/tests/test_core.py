@@ -1,5 +1,6 @@
 """The crypto core, without Django or a database: both modes, their records, and attacks on them."""
 
+import hashlib
 import subprocess
 import sys
 
@@ -11,13 +12,17 @@ from kaohe.crypto.modes import (
     Aead,
     CryptoError,
     Digest,
+    Digested,
+    Hasher,
     Mac,
     Mode,
     aead_decrypt,
     aead_encrypt,
     digest,
+    hexdigest,
     mac,
     missing_algorithms,
+    shown,
     suite,
     tag,
     untag,
@@ -50,6 +55,28 @@ def test_sm3_matches_the_standards_example():
     # GB/T 32905-2016, example 1: SM3("abc").
     expected = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
     assert digest("sm3", b"abc").hex() == expected
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "sm3"])
+def test_a_digest_fed_in_pieces_is_the_digest_of_the_whole(algorithm):
+    hasher = Hasher(algorithm)
+    for piece in (b"a", b"", b"bc"):
+        hasher.update(piece)
+    assert hasher.algorithm == algorithm and hasher.hexdigest() == hexdigest(algorithm, b"abc")
+    assert hexdigest("sha256", b"abc") == hashlib.sha256(b"abc").hexdigest()
+
+
+def test_only_digest_algorithms_make_digests():
+    for name in ("hmac-sm3", "sm4gcm", "md5"):
+        with pytest.raises(CryptoError, match=f"“{name}”不是摘要算法"):
+            Hasher(name)
+        with pytest.raises(CryptoError, match=f"“{name}”不是摘要算法"):
+            digest(name, b"x")
+
+
+def test_a_digest_is_shown_with_its_algorithms_name():
+    assert str(Digested("sm3", "66c7")) == shown("sm3", "66c7") == "SM3: 66c7"
+    assert shown("sha256", "ba78") == "SHA-256: ba78"
 
 
 def test_sm4_matches_the_standards_example():

@@ -326,7 +326,8 @@ def test_one_audit_entry_summarises_the_import_with_the_file_digest(cast, tmp_pa
     summary = cycle_workbook.cycle_import_file(source=path, actor=cast["organiser"], file_name="考核.xlsx")
     [entry] = AuditEntry.objects.filter(action="cycle.import")
     assert entry.actor == cast["organiser"]
-    assert entry.after["sha256"] == summary.sha256 == cycle_workbook.file_digest(path)
+    assert entry.after["digest"] == summary.digest == cycle_workbook.file_digest(path).value
+    assert entry.after["digest_algorithm"] == summary.digest_algorithm == "sha256"
     assert (entry.after["file_name"], entry.after["units"], entry.after["marks"]) == ("考核.xlsx", 2, 5)
 
 

@@ -84,10 +84,17 @@ def post(client, book, name="考核.xlsx"):
     return response
 
 
+def test_in_guomi_mode_the_uploaded_workbooks_digest_is_sm3(client_for, cast, settings):
+    settings.CRYPTO_MODE = "guomi"
+    page = post(client_for("organiser"), small(), "二〇二五.xlsx").content.decode()
+    entry = AuditEntry.objects.get(action="cycle.import")
+    assert entry.after["digest_algorithm"] == "sm3" and f"SM3: {entry.after['digest']}" in page
+
+
 def test_an_uploaded_workbook_is_imported_and_summarised(client_for, cast):
     page = post(client_for("organiser"), small(), "二〇二五.xlsx").content.decode()
     assert "「二〇二五.xlsx」已导入，已更新 2025 年度考核" in page
-    assert "SHA-256" in page
+    assert "SHA-256: " in page
     assert AssessedUnit.objects.filter(cycle__year=2025).count() == 2
     entry = AuditEntry.objects.get(action="cycle.import")
     assert entry.actor == cast["organiser"] and entry.after["file_name"] == "二〇二五.xlsx"

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 
-from kaohe.filestore.cipher import MAGIC, AesGcmCipher, FileCipherError, header
+from kaohe.filestore.cipher import MAGIC, FileCipherError, KeyFileCipher, header
 from kaohe.filestore.storage import SealedStorage
 
 SECRET = "张思佳 2025 自评材料：身份证号 110101198005010000".encode()
@@ -49,7 +49,7 @@ def test_a_changed_file_is_refused(sealed, tmp_path):
 
 
 def test_a_file_sealed_under_another_key_is_refused_by_name(sealed, tmp_path):
-    other = AesGcmCipher(os.urandom(32))
+    other = KeyFileCipher(os.urandom(32))
     (tmp_path / "media" / "evidence").mkdir(parents=True)
     (tmp_path / "media" / "evidence" / "b.pdf").write_bytes(other.seal(SECRET))
     with pytest.raises(FileCipherError, match=f"文件以密钥 {other.key_id} 加密"):
@@ -77,7 +77,7 @@ def test_files_have_no_public_address(sealed):
 
 def test_a_key_of_the_wrong_length_is_refused():
     with pytest.raises(FileCipherError, match="32 字节"):
-        AesGcmCipher(b"short")
+        KeyFileCipher(b"short")
 
 
 def test_an_unreadable_key_file_stops_the_app(settings, tmp_path):
@@ -158,3 +158,19 @@ def test_sealing_without_a_key_is_refused(settings):
     settings.STORAGES = {**settings.STORAGES}
     with pytest.raises(CommandError, match="没有设置 FILE_KEY_FILE"):
         call_command("files", "seal")
+
+
+def test_in_guomi_mode_files_are_sealed_with_sm4_and_files_of_either_mode_open_under_both(settings, tmp_path):
+    settings.FILE_KEY_FILE = str(key_file(tmp_path))
+    options = {"location": str(tmp_path / "media")}
+    standard = SealedStorage("django.core.files.storage.FileSystemStorage", options)
+    before = standard.save("evidence/before.pdf", ContentFile(SECRET))
+    settings.CRYPTO_MODE = "guomi"
+    guomi = SealedStorage("django.core.files.storage.FileSystemStorage", options)
+    after = guomi.save("evidence/after.pdf", ContentFile(SECRET))
+    assert header((tmp_path / "media" / after).read_bytes())[0]["alg"] == "SM4-GCM"
+    assert header((tmp_path / "media" / before).read_bytes())[0]["alg"] == "AES-256-GCM"
+    for storage in (standard, guomi):
+        for name in (before, after):
+            with storage.open(name) as opened:
+                assert opened.read() == SECRET

@@ -86,6 +86,18 @@ def test_a_new_pledge_text_must_be_acknowledged_again(world, client_for, cast):
         actions.interview_save(actor=cast["assessor"], interviewee=person, record=a_record(world))
 
 
+@pytest.mark.parametrize(("acknowledged_in", "checked_in"), [("standard", "guomi"), ("guomi", "standard")])
+def test_an_acknowledgement_still_counts_after_a_switch_of_mode(
+    world, cast, settings, acknowledged_in, checked_in
+):
+    settings.CRYPTO_MODE = acknowledged_in
+    ack = actions.pledge_acknowledge(actor=cast["partner"], cycle=world["cycle"])
+    assert ack.digest.startswith({"standard": "sha256:", "guomi": "sm3:"}[acknowledged_in])
+    settings.CRYPTO_MODE = checked_in
+    assert selectors.pledge_acknowledged(cast["partner"], world["cycle"])
+    assert not selectors.pledge_acknowledged(cast["assessor"], world["cycle"])  # who has not
+
+
 def test_an_open_redirect_through_the_pledge_is_refused(world, client_for):
     response = client_for("assessor").post(
         "/cycles/2025/interviews/pledge/", {"next": "https://evil.example/"}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
+from kaohe.crypto.modes import hexdigest
 from kaohe.org import roster as roster_module
 from kaohe.org.models import Cadre, LeadershipTeam, Position, Unit, UnitCategory
 from kaohe.org.roster import Counts, roster_import
@@ -83,6 +84,15 @@ def test_an_import_creates_and_counts_units_cadres_and_categories(roster):
     )  # fmt: skip
 
 
+def test_in_guomi_mode_the_files_digest_is_sm3(roster, settings):
+    settings.CRYPTO_MODE = "guomi"
+    data = new_roster()
+    run(data, name="2025名册.xlsx")
+    entry = AuditEntry.objects.get(action="roster.import")
+    assert entry.after["digest_algorithm"] == "sm3"
+    assert entry.after["digest"] == hexdigest("sm3", data) and entry.object_id == entry.after["digest"][:16]
+
+
 def test_an_import_writes_one_audit_entry_summarising_it(roster):
     run(new_roster(), name="2025名册.xlsx")
 
@@ -90,7 +100,7 @@ def test_an_import_writes_one_audit_entry_summarising_it(roster):
     assert entry.action == "roster.import"
     assert entry.object_repr == "2025名册.xlsx"
     assert entry.after["file"] == "2025名册.xlsx"
-    assert len(entry.after["sha256"]) == 64
+    assert len(entry.after["digest"]) == 64 and entry.after["digest_algorithm"] == "sha256"
     assert entry.after["units"] == {"created": 2, "updated": 0, "unchanged": 3}
     assert entry.after["cadres"] == {"created": 2, "updated": 0, "unchanged": 5}
 

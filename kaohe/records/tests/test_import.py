@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kaohe.audit.models import AuditEntry
+from kaohe.crypto.modes import hexdigest
 from kaohe.records.models import ListItem
 from kaohe.records.workbook import list_items_import, write_items
 from kaohe.workbook.sheets import WorkbookError
@@ -32,6 +33,16 @@ def test_a_good_month_is_imported_and_audited_once(year, cast):
     assert (task.unit.code, task.cadre, task.due, task.month) == ("DW01", None, date(2025, 6, 30), 3)
     assert ListItem.objects.get(kind="progress").cadre.code == "GB002"
     assert AuditEntry.objects.filter(action="list_items.import").count() == 1
+
+
+@pytest.mark.parametrize(("mode", "algorithm"), [("standard", "sha256"), ("guomi", "sm3")])
+def test_the_audit_entry_keeps_the_files_digest_and_its_algorithm(year, cast, settings, mode, algorithm):
+    settings.CRYPTO_MODE = mode
+    data = book(GOOD)
+    list_items_import(actor=cast["organiser"], cycle=year, month=3, data=data)
+    entry = AuditEntry.objects.get(action="list_items.import")
+    assert entry.after["digest_algorithm"] == algorithm
+    assert entry.after["digest"] == hexdigest(algorithm, data)
 
 
 def test_every_bad_row_is_named_and_nothing_is_saved(year, cast):

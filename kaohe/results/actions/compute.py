@@ -16,6 +16,7 @@ from django.utils import timezone
 from kaohe.accounts.actors import Actor, user_of
 from kaohe.audit.actions import audit_record
 from kaohe.bulk import gc_paused, insert_rows
+from kaohe.crypto.configured import active_suite
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.gate import lock_cycle
 from kaohe.plans.models import AssessmentCycle
@@ -47,7 +48,8 @@ class Computed:
     document: dict[str, Any]
     rows: dict[str, Any]
     packed: bytes  # the rows compressed
-    digest: str
+    digest: str  # of the rows (canonical.input_digest), under digest_algorithm
+    digest_algorithm: str
 
 
 def assess_cycle(cycle: AssessmentCycle) -> Computed:
@@ -59,7 +61,9 @@ def assess_cycle(cycle: AssessmentCycle) -> Computed:
         except InputError as error:
             raise ValidationError(list(error.messages), code="input") from error
         rows = canonical.input_rows(data)
-        return Computed(data, assessment, assessment_document(assessment), rows, *canonical.encode(rows))
+        algorithm = active_suite().digest.value
+        packed, digest = canonical.encode(rows, algorithm)
+        return Computed(data, assessment, assessment_document(assessment), rows, packed, digest, algorithm)
 
 
 def compute_run_create(
@@ -82,6 +86,7 @@ def compute_run_create(
             created_at=timezone.now(),
             note=note,
             input_digest=computed.digest,
+            input_digest_algorithm=computed.digest_algorithm,
             inputs=computed.packed,
             settings=computed.rows["settings"],
             document=packed_document,
@@ -95,6 +100,7 @@ def compute_run_create(
             after={
                 "version": version,
                 "input_digest": computed.digest,
+                "input_digest_algorithm": computed.digest_algorithm,
                 "results": len(computed.document["results"]),
                 "invalid_ballots": len(computed.document["invalid_ballots"]),
                 "note": note,

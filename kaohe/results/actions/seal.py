@@ -11,6 +11,7 @@ from django.utils import timezone
 from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.audit.anchors import anchor_after_commit
+from kaohe.crypto.configured import active_suite
 from kaohe.plans.gate import lock_cycle
 from kaohe.plans.models import AssessmentCycle, Phase
 from kaohe.results import canonical, selectors
@@ -26,7 +27,8 @@ from kaohe.results.models import (
 
 def results_seal(*, actor: Actor, cycle: AssessmentCycle, run: ComputeRun, today: datetime.date) -> Seal:
     """Finalise the current run: refused while anything in ``finalisation_problems`` remains; stores the
-    final results, hashes them over their canonical form and writes the hash into the audit chain."""
+    final results, hashes them over their canonical form (SHA-256, or SM3 in 国密 mode; the algorithm is
+    stored beside the hash) and writes the hash into the audit chain."""
     with transaction.atomic():
         fresh = lock_cycle(cycle)
         state = current_state(cycle, run)
@@ -34,12 +36,20 @@ def results_seal(*, actor: Actor, cycle: AssessmentCycle, run: ComputeRun, today
         if problems:
             raise ValidationError(problems, code="refused")
         rows = selectors.final_rows(cycle, run)
+        algorithm = active_suite().digest.value
         seal_hash = canonical.final_hash(
-            canonical.final_form(cycle.year, run.version, run.input_digest, rows)
+            canonical.final_form(cycle.year, run.version, run.input_digest, rows, run.input_digest_algorithm),
+            algorithm,
         )
         notice = selectors.latest_notice(cycle, run)
         seal = Seal.objects.create(
-            cycle=cycle, run=run, notice=notice, hash=seal_hash, created_by=actor, created_at=timezone.now()
+            cycle=cycle,
+            run=run,
+            notice=notice,
+            hash=seal_hash,
+            algorithm=algorithm,
+            created_by=actor,
+            created_at=timezone.now(),
         )
         FinalResult.objects.bulk_create(
             (
@@ -73,8 +83,10 @@ def results_seal(*, actor: Actor, cycle: AssessmentCycle, run: ComputeRun, today
             obj=seal,
             after={
                 "hash": seal_hash,
+                "algorithm": algorithm,
                 "run": run.version,
                 "input_digest": run.input_digest,
+                "input_digest_algorithm": run.input_digest_algorithm,
                 "results": len(rows),
                 "manual": sum(row["manual"] for row in rows),
             },

@@ -120,6 +120,17 @@ def test_the_page_is_printable_and_has_the_same_rows(client_for, sealed, roster)
     assert "已定档" in page
 
 
+@pytest.mark.parametrize(("mode", "label"), [("standard", "SHA-256"), ("guomi", "SM3")])
+def test_the_sealed_sheet_names_the_seals_algorithm(world, cast, roster, settings, client_for, mode, label):
+    settings.CRYPTO_MODE = mode
+    seal = sealed_world(world, cast, roster)
+    settings.CRYPTO_MODE = "standard"
+    sheet = approval_sheet(world, roster["units"]["a"])
+    assert f"封存哈希 {label}: {seal.hash[:12]}…" in sheet.status
+    content = b"".join(client_for("committee").get(docx_url(roster["units"]["a"])).streaming_content)
+    assert f"{label}: {seal.hash[:12]}" in docx_text(content)
+
+
 def test_before_finalisation_the_sheet_is_a_draft_with_the_decisions_so_far(world, cast, roster):
     run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
     sheet = approval_sheet(world, roster["units"]["a"])

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
+from kaohe.crypto.modes import hexdigest
 from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import actions, canonical, selectors
@@ -67,7 +68,8 @@ def test_each_run_is_stored_with_its_version_digest_inputs_and_rows(tmp_path):
     assert Result.objects.filter(run=second).count() == len(document["results"])
     assert Quota.objects.filter(run=second).count() == len(document["quotas"])
     rows = canonical.unpack(ComputeRun.objects.get(pk=second.pk).inputs)
-    assert canonical.input_digest(rows) == second.input_digest
+    assert second.input_digest_algorithm == "sha256"
+    assert canonical.input_digest(rows, "sha256") == second.input_digest
     assert AuditEntry.objects.filter(action="result.compute").count() == 2
 
 
@@ -91,7 +93,8 @@ def test_the_digest_does_not_depend_on_the_order_of_the_data(world):
     data = cycle_assessment_input(world)
     rows = canonical.input_rows(data)
     shuffled = {k: list(reversed(v)) if isinstance(v, list) else v for k, v in rows.items()}
-    assert canonical.input_digest(shuffled) == canonical.input_digest(rows)
+    assert canonical.input_digest(shuffled, "sha256") == canonical.input_digest(rows, "sha256")
+    assert canonical.input_digest(shuffled, "sm3") == canonical.input_digest(rows, "sm3")
     assert canonical.input_from_rows(rows) == data
 
 
@@ -102,7 +105,7 @@ def test_encoding_packs_the_rows_as_given_and_digests_them_sorted(world, monkeyp
     rows = canonical.input_rows(cycle_assessment_input(world))
     shuffled = {k: list(reversed(v)) if isinstance(v, list) else v for k, v in rows.items()}
     monkeypatch.setattr(canonical, "PIECE", 2)  # long lists go in pieces
-    packed, digest = canonical.encode(shuffled)
+    packed, digest = canonical.encode(shuffled, "sha256")
     assert canonical.unpack(packed) == json.loads(json.dumps(shuffled))
     # The digest as first defined (one text of all the rows, every list sorted), which stored runs keep.
     in_order = {
@@ -112,7 +115,13 @@ def test_encoding_packs_the_rows_as_given_and_digests_them_sorted(world, monkeyp
         for k, v in rows.items()
     }
     text = json.dumps(in_order, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    assert digest == canonical.input_digest(rows) == hashlib.sha256(text.encode()).hexdigest()
+    assert digest == canonical.input_digest(rows, "sha256") == hashlib.sha256(text.encode()).hexdigest()
+    # The same bytes under SM3 in 国密 mode.
+    assert (
+        canonical.encode(shuffled, "sm3")[1]
+        == canonical.input_digest(rows, "sm3")
+        == hexdigest("sm3", text.encode())
+    )
     assert len(rows["marks"]) > 2
 
 

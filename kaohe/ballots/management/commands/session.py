@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 if not session.rehearsal:
                     session = actions.session_archive(actor=CLI, session=session)
                     self.stdout.write(
-                        f"测评会 {session.pk}「{session.name}」已结束并封存；封存哈希 {session.seal}"
+                        f"测评会 {session.pk}「{session.name}」已结束并封存；封存哈希 {session.seal_shown}"
                     )
                 else:
                     self.stdout.write(f"演练 {session.pk}「{session.name}」已结束")

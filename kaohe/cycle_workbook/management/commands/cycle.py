@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from kaohe.accounts.actors import CLI
+from kaohe.crypto.modes import shown
 from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.cycle_workbook import export
 from kaohe.plans.models import AssessmentCycle
@@ -90,7 +91,7 @@ class Command(BaseCommand):
 def summary_lines(summary: cycle_workbook.ImportSummary) -> list[str]:
     s = summary
     lines = [
-        f"{s.year} 年度考核已{'建立' if s.cycle_created else '更新'}（文件 {s.file_name}，SHA-256 {s.sha256[:16]}…）",
+        f"{s.year} 年度考核已{'建立' if s.cycle_created else '更新'}（文件 {s.file_name}，{shown(s.digest_algorithm, s.digest[:16])}…）",
         f"参加考核：单位 {s.units}，干部 {s.cadres}；名册新增单位 {s.units_created}、干部 {s.cadres_created}",
         f"指标 {s.indicators}（删除 {s.indicators_removed}），指标得分变更 {s.scores_changed}"
         + (f"（取代现场核验 {s.verifications_replaced}）" if s.verifications_replaced else ""),

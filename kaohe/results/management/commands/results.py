@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from kaohe.accounts.actors import CLI
+from kaohe.crypto.modes import shown
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import actions, selectors
 from kaohe.results.exports import write_run_workbook
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(_json(computed.document))
         self.stderr.write(
-            f"第{run.version}次计算 · {_summary(computed.assessment)} 输入摘要 {run.input_digest[:16]}…，"
+            f"第{run.version}次计算 · {_summary(computed.assessment)} 输入摘要 {shown(run.input_digest_algorithm, run.input_digest[:16])}…，"
             f"用时 {time.monotonic() - began:.1f} 秒",
             style_func=lambda text: text,
         )
@@ -98,7 +99,7 @@ class Command(BaseCommand):
         seal = selectors.results_state(cycle).seal
         assert seal is not None
         self.stdout.write(
-            f"{cycle.year}年度考核结果与封存一致（第{seal.run.version}次计算，封存哈希 {seal.hash}）"
+            f"{cycle.year}年度考核结果与封存一致（第{seal.run.version}次计算，封存哈希 {seal.shown}）"
         )
 
     def handle_compare(self, cycle: AssessmentCycle, old: int, new: int) -> None:
