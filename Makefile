@@ -6,7 +6,7 @@ PORT ?= 8000
 VENDOR := kaohe/static/vendor
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kaohe
 
-.PHONY: run test test-sqlite test-postgres lint assets setup clean bundle
+.PHONY: run test test-sqlite test-postgres lint assets setup clean bundle openapi
 
 $(BIN)/kaohe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,16 @@ $(BIN)/kaohe: pyproject.toml
 
 $(VENDOR)/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/bootstrap
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/bootstrap $(VENDOR)/swagger-ui
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
 	touch $@
+
+# After changing the API on purpose: rewrite the schema snapshot kaohe/tests/test_openapi.py compares.
+openapi: setup
+	KAOHE_WRITE_OPENAPI=1 $(BIN)/pytest -q -p no:xdist kaohe/tests/test_openapi.py
 
 setup: $(BIN)/kaohe assets
 assets: $(VENDOR)/.stamp

@@ -1,16 +1,25 @@
-"""The JSON API (django-ninja), with its OpenAPI schema at /api/openapi.json and docs at /api/docs.
+"""The JSON API (django-ninja): its schema at /api/openapi.json, the docs at /api/docs (signed-in only).
 
-Session authentication with CSRF, the same accounts and the same selectors and write functions as the
-HTML views: each app contributes one router. Refusals have one shape (kaohe/api_errors.py).
+Two ways in: a bearer token (``Authorization: Bearer kh.…``, accounts/tokens.py: no CSRF) or the session
+(with CSRF). The same accounts and the same selectors and write functions as the HTML views: each app
+contributes one router. Refusals have one shape (kaohe/api_errors.py). The schema is pinned by
+kaohe/tests/openapi.json (``kaohe api_schema --write`` refreshes it).
 """
 
+import json
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
 from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
+from kaohe.accounts.tokens import BearerToken, TokenRefused, token_authenticate
 from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
 from kaohe.integrity.api import router as integrity_router
@@ -22,13 +31,53 @@ from kaohe.records.api import router as records_router
 from kaohe.reports.api import router as reports_router
 from kaohe.results.api import router as results_router
 
+SCHEMA_URL = "/openapi.json"
+DOCS_URL = "/docs"
+
 
 class KaoheAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return api_errors.document(super().get_openapi_schema(**kwargs))
 
 
-api = KaoheAPI(title="Kaohe API", version="1", auth=django_auth, urls_namespace="api")
+class LocalSwagger(Swagger):
+    """Swagger UI from the app's own static files (swagger-ui-dist, vendored by `make assets`), no CDN."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, "api/docs.html", {"api": api, "swagger_settings": json.dumps(settings)})
+
+
+def signed_in(view):
+    """The schema and the docs: for a signed-in account or a valid token; anonymous → login (docs) or 401."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            try:
+                request.user = token_authenticate(header[7:])
+            except TokenRefused as refused:
+                return api.create_response(request, {"detail": refused.message}, status=401)
+        elif not request.user.is_authenticated:
+            if request.path.endswith(SCHEMA_URL):
+                return api.create_response(request, {"detail": "请先登录"}, status=401)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+api = KaoheAPI(
+    title="Kaohe API",
+    version="1",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+    openapi_url=SCHEMA_URL,
+    docs_url=DOCS_URL,
+    docs=LocalSwagger(),
+    docs_decorator=signed_in,
+)
 api_errors.install(api)
 api.add_router("/org/", org_router)
 api.add_router("/accounts/", accounts_router)

@@ -4,7 +4,8 @@
   the messages by field. A write function's refusal (Django's ``ValidationError``) has the same shape:
   ``raise api_errors.refused(error, "field")`` puts its messages under the field they concern.
 - 400: a request body that cannot be parsed at all (multipart without a boundary, a truncated upload).
-- 401, 403, 404: not signed in, not allowed, not found (``detail`` only).
+- 401, 403, 404: not signed in (or a bearer token refused: expired, revoked, unknown, with the reason),
+  not allowed, not found (``detail`` only).
 ``document`` adds these answers to every operation of the OpenAPI schema, so that clients (and the fuzzer,
 kaohe/tests/test_api_fuzz.py) know every status an operation may return.
 """
@@ -23,6 +24,8 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import field_validator
+
+from kaohe.accounts.tokens import TokenRefused
 
 
 class ApiError(Schema):
@@ -156,7 +159,9 @@ def _forbidden(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRespo
 
 
 def _unauthenticated(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
-    return api.create_response(request, {"detail": "请先登录"}, status=401)
+    # A refused bearer token says why (expired, revoked, unknown); no credential at all is "请先登录".
+    detail = exc.message if isinstance(exc, TokenRefused) else "请先登录"
+    return api.create_response(request, {"detail": detail}, status=401)
 
 
 def install(api: NinjaAPI) -> None:
@@ -175,7 +180,7 @@ def install(api: NinjaAPI) -> None:
 
 _ANSWERS = {
     "400": "请求体无法解析",
-    "401": "未登录",
+    "401": "未登录，或令牌无效、已过期、已吊销",
     "403": "当前账号无权执行此操作",
     "404": "不存在，或不在当前账号的范围内",
     "422": "参数或请求体不符合要求",
@@ -188,7 +193,10 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # django-ninja keys an operation's own answers by int (422), these by str ("422"): one key per
+            # status, or the JSON carries "422" twice, which Swagger UI's parser refuses outright.
+            responses = {str(status): answer for status, answer in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status, description in _ANSWERS.items():
                 if int(status) not in responses:  # ninja's own keys are numbers: one entry per status
                     responses.setdefault(status, {"description": description, "content": reference})

@@ -45,6 +45,15 @@ CLEARANCE_ANSWERERS = (Role.DISCIPLINE,)
 CLEARANCE_READERS = (Role.ORGANISER, Role.COMMITTEE)
 CLEARANCE_RESOLVERS = (Role.ORGANISER, Role.COMMITTEE)
 
+# API tokens for scripts (accounts/tokens.py): who may make them, and the roles a token of each creator may
+# carry — never more than the creator holds (the role matrix test checks each scope against kaohe/accounts/
+# matrix.py) and only roles with no scope of their own on the account (a unit, a department, a cadre).
+# Not the leader's: leaders rate units (领导评价), which the organiser does not.
+TOKEN_CREATORS = (Role.ORGANISER,)
+TOKEN_SCOPES = {Role.ORGANISER: (Role.ORGANISER, Role.COMMITTEE)}
+# The security administrator revokes any account's token (a leaked one, a departed organiser's).
+TOKEN_REVOKERS = SECURITY_MANAGERS
+
 
 def role_required(*roles: str):
     """Let a view run only for an active, logged-in account with one of `roles`."""

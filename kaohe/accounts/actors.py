@@ -31,6 +31,18 @@ CLI: Final = SystemActor("命令行")
 SYSTEM: Final = SystemActor("system")
 
 
+def actor_name(actor: Actor | None) -> str:
+    """How the audit log names who acted: the username, "<username>（令牌 <name>）" through an API token,
+    or a system actor's name."""
+    if isinstance(actor, SystemActor):
+        return actor.name
+    if actor is None or not actor.is_authenticated:
+        return "system"
+    token = getattr(actor, "api_token", None)
+    username = actor.get_username()
+    return f"{username}（令牌 {token.name}）" if token is not None else username
+
+
 def user_of(actor: Actor | None) -> User | None:
     """The account behind ``actor``, for a ``created_by``-style column; None for a system actor."""
     return actor if isinstance(actor, User) else None

@@ -80,4 +80,6 @@ def list_users(request: HttpRequest, role: str = "", status: str = "", q: str = 
 
 @router.get("/me", response=Me, summary="当前账号")
 def me(request: HttpRequest):
-    return account_list().get(pk=request.user.pk)
+    account = account_list().get(pk=request.user.pk)
+    account.role = request.user.role  # through a token: the token's role, not the account's (never saved)
+    return account

@@ -40,6 +40,10 @@ def navigation(request):
         items.append((_("账号"), reverse("accounts:user_list")))
     if user.has_role(*access.SECURITY_MANAGERS):
         items.append((_("安全管理"), reverse("accounts:security_list")))
+    if user.has_role(*access.TOKEN_CREATORS):
+        items.append((_("API 令牌"), reverse("accounts:token_list")))
+    if user.has_role(*access.TOKEN_REVOKERS):
+        items.append((_("令牌管理"), reverse("accounts:security_tokens")))
     if user.has_role(*access.AUDIT_READERS):
         items.append((_("审计日志"), reverse("audit:entry_list")))
     path = request.path

@@ -106,3 +106,70 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.created_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A named credential for scripts: its owner's account, limited to one role (the scope), until it expires.
+
+    Only a keyed hash of the secret is kept (``digest``, tagged with its algorithm: kaohe.crypto); ``key`` is
+    the public half of the token, by which a request's token is found.
+    """
+
+    name = models.CharField(_("名称"), max_length=60)
+    owner = models.ForeignKey(
+        User, verbose_name=_("所有者"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    role = models.CharField(_("权限范围"), max_length=16, choices=Role.choices)
+    key = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=100)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("吊销人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="api_token_name_unique_per_owner"),
+            models.CheckConstraint(
+                name="api_token_expires_after_creation",
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def state(self, now=None) -> str:
+        """有效, 已过期 or 已吊销, as the pages show it."""
+        if self.revoked_at is not None:
+            return str(_("已吊销"))
+        if self.expires_at <= (now or timezone.now()):
+            return str(_("已过期"))
+        return str(_("有效"))
+
+
+class TokenUser(User):
+    """The owner of an API token acting through it: the owner's account with the token's role.
+
+    Never saved (the role is the token's, not the account's); the audit names it "<owner>（令牌 <name>）".
+    """
+
+    api_token: ApiToken
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        raise ValueError("通过令牌访问时不能修改账号本身。")
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False  # a token carries its role, never the permissions given to the account beside it
+
+    def is_verified(self) -> bool:
+        return False  # the second factor belongs to a signed-in session, never to a token

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.accounts import security_views, views
+from kaohe.accounts import security_views, token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,5 +18,9 @@ urlpatterns = [
     path("security/<int:pk>/unlock/", security_views.login_unlock, name="login_unlock"),
     path("security/<int:pk>/second-factor/", security_views.second_factor_reset, name="second_factor_reset"),
     path("security/<int:pk>/active/", security_views.admin_set_active, name="admin_set_active"),
+    path("tokens/", token_views.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
+    path("security/tokens/", token_views.security_token_list, name="security_tokens"),
+    path("security/tokens/<int:pk>/revoke/", token_views.security_token_revoke, name="security_token_revoke"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

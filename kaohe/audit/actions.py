@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from kaohe.accounts.actors import Actor, SystemActor
+from kaohe.accounts.actors import Actor, actor_name
 from kaohe.audit.head import head_advance, head_lock
 from kaohe.audit.models import GENESIS, UNKEYED, AuditEntry, AuditHead
 from kaohe.crypto.configured import active_suite
@@ -50,9 +50,7 @@ def audit_record(
         seq=head.seq + 1,
         at=timezone.now(),
         actor=user,
-        actor_name=user.get_username()
-        if user
-        else (actor.name if isinstance(actor, SystemActor) else "system"),
+        actor_name=actor_name(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,

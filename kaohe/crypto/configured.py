@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from kaohe.crypto import envelope
+from kaohe.crypto import envelope, modes
 from kaohe.crypto.keys import KeyProvider
 from kaohe.crypto.modes import Digested, Hasher, Suite, hexdigest, suite
 
@@ -50,3 +50,20 @@ def seal(plaintext: bytes, *, aad: bytes) -> str:
 def open_sealed(text: str, *, aad: bytes) -> bytes:
     """Decrypt a record `seal` wrote, under whichever mode it was written."""
     return envelope.open_sealed(text, aad=aad, provider=key_provider())
+
+
+def keyed_digest(data: bytes, *, purpose: str) -> str:
+    """A keyed hash of a secret to store instead of it (an API token's), tagged with the active MAC."""
+    algorithm = active_suite().mac
+    tag_bytes = key_provider().mac(purpose=purpose, algorithm=algorithm, data=data)
+    return modes.tag(algorithm, tag_bytes.hex())
+
+
+def keyed_digest_matches(stored: str, data: bytes, *, purpose: str) -> bool:
+    """Whether ``data`` is the secret ``stored`` was made from, under whichever mode made it."""
+    try:
+        algorithm, payload = modes.untag(stored)
+        expected = key_provider().mac(purpose=purpose, algorithm=algorithm, data=data)
+    except (modes.CryptoError, ValueError):
+        return False
+    return modes.mac_equal(expected.hex().encode(), payload.encode())

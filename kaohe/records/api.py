@@ -172,6 +172,8 @@ def create_item(request: HttpRequest, year: int, payload: ListItemIn):
 @router.post("/{year}/items/{item_id}/verify", response={200: ListItemOut, 422: ApiError})
 def verify_item(request: HttpRequest, year: int, item_id: int, payload: VerifyIn):
     cycle = _cycle(request, year)
+    if not request.user.has_role(*selectors.CHECKERS):  # as the page: 403 before any lookup
+        raise HttpError(403, "当前账号无权执行此操作")
     item = selectors.get_checked_item(request.user, cycle, item_id)
     try:
         actions.list_item_verify(actor=request.user, item=item, note=payload.note)
@@ -327,6 +329,10 @@ def set_grade(request: HttpRequest, year: int, cadre_code: str, payload: GradeIn
 @router.get("/{year}/regular/{cadre_code}", response=RegularOut)
 def get_regular(request: HttpRequest, year: int, cadre_code: str):
     cycle = _cycle(request, year)
+    if not request.user.has_role(
+        *selectors.REVIEWERS
+    ):  # a unit's or a cadre's own account: not theirs to read
+        raise HttpError(403, "当前账号无权执行此操作")
     assessed = selectors.readable_cadres(request.user, cycle).filter(cadre__code=cadre_code).first()
     if assessed is None:
         raise HttpError(404, f"找不到干部「{cadre_code}」")

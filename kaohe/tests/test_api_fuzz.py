@@ -26,7 +26,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from kaohe.accounts.models import User
 from kaohe.api import api
@@ -146,7 +146,9 @@ def test_no_answer_is_a_5xx_or_breaks_the_schema(label, sender, known):
                     )
                 if values:
                     case.path_parameters[name] = data.draw(st.sampled_from(values), label=name)
-        case.call_and_validate(excluded_checks=[positive_data_acceptance], **sender)
+        # ignored_auth garbles one of the two schemes (bearer, session) while the fixture's cookie still
+        # signs in, and then expects a 401: tokens' refusals are tested in accounts/tests/test_tokens.py.
+        case.call_and_validate(excluded_checks=[positive_data_acceptance, ignored_auth], **sender)
 
     if SEED is not None:
         fuzz = seed(int(SEED))(fuzz)

@@ -39,6 +39,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
             "kaohe.accounts.context_processors",
             "kaohe.accounts.actors",
             "kaohe.accounts.todo",
+            "kaohe.accounts.matrix",
         )
     ],  # who is who, which role may do what
     [("kaohe.audit",)],  # the append-only audit log
