@@ -19,11 +19,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kaohe.demo import roster as roster_demo
 
@@ -609,7 +610,9 @@ def _previous_cycle(world: _World) -> Any:
     ballot_actions.session_archive(actor=organiser, session=session)
 
     # Compute, resolve the ties, publish, handle an objection, finalise.
-    run = results.compute_run_create(actor=organiser, cycle=cycle, note="测评票导入后计算")
+    # Computed in the January after the year, so its 公示 (from 20 January) starts after the run.
+    computed_at = datetime(year + 1, 1, 15, 10, 0, tzinfo=timezone.get_current_timezone())
+    run = results.compute_run_create(actor=organiser, cycle=cycle, note="测评票导入后计算", at=computed_at)
     settings = result_selectors.run_settings(run)
     for (kind, pool), pending in _pending_by_pool(run).items():
         quota = run.quotas.get(kind=kind, pool=pool)
