@@ -336,3 +336,14 @@ def test_the_notice_names_teams_once_and_cadres_with_their_post(run, cast, world
         assert "东城街道领导班子" in page
         assert "领导班子领导班子" not in page
         assert "张思佳（" in page and "副局长）" in page
+
+
+def test_a_sealed_cycle_shows_its_notice_before_the_seal_and_no_command(world, cast, roster, client_for):
+    from kaohe.results.tests.sealed_data import sealed_world
+
+    sealed_world(world, cast, roster)
+    for role in ("organiser", "committee", "leader"):
+        home = client_for(role).get(reverse("results:home", args=[2025])).content.decode()
+        assert home.index('id="notice-line"') < home.index('id="seal"')
+        assert "kaohe results verify" not in home
+        assert "结果若有任何改动都能发现" in home
