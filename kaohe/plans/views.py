@@ -264,11 +264,16 @@ def unit_list(request: HttpRequest, year: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         units = units.filter(unit__in=selectors.visible_units_search(request.user, q))
+    page_obj = _page(request, units)
+    # The enrol form opens by itself while the cycle has no unit yet (unfiltered, the page's count says so).
+    filtered = category is not None or bool(q)
+    enrolled_any = selectors.assessed_units(cycle).exists() if filtered else page_obj.paginator.count > 0
     context = _context(
         request,
         cycle,
         "units",
-        page_obj=_page(request, units),
+        page_obj=page_obj,
+        enrolled_any=enrolled_any,
         categories=UnitCategory.objects.order_by("order", "name"),
         category=category,
         q=q,
