@@ -844,11 +844,11 @@ def _current_cycle(world: _World, previous: Any, seed: int) -> CycleSummary:
     cycle_advance(actor=organiser, cycle=cycle, from_phase=cycle.phase, on=date(year + 1, 1, 5))
     _verifications(world, cycle, indicators, scores)
     sessions, ballots, marks = _sessions(world, cycle, by_unit, tie, tie_unit)
+    # The year's records before the plants and the run: their quarterly grades make each cadre's 平时考核,
+    # which the boundary plant and the run read, so the stored run is what the engine gives on the demo's data.
+    demo_records_load(seed=seed)
     plant_integrity_demo(cycle=cycle, actor=organiser)  # a lenient sitting, a bloc, a thin one, a boundary
 
-    # The year's records before the run: their quarterly grades make each cadre's 平时考核, which the run
-    # reads, so the stored run is what the engine gives on the data the demo leaves.
-    demo_records_load(seed=seed)
     run = compute_run_create(actor=organiser, cycle=cycle, note="全部测评会封存后的第一次计算")
     pending = Result.objects.filter(run=run, grade=PENDING).count()
     clearance_demo_load(cycle=cycle, run=run, organiser=organiser, discipline=world.users["demo-jijian"])
