@@ -1,8 +1,17 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from kaohe.accounts import views as account_views
 from kaohe.api import api
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page says: the app's own icon (resolved per request, so the
+    static manifest is read only once the app serves)."""
+    return HttpResponsePermanentRedirect(static("kaohe/favicon.ico"))
+
 
 urlpatterns = [
     # First: the ballot page is the busiest address, and resolving it behind the "" includes cost 1 ms.
@@ -29,4 +38,5 @@ urlpatterns = [
     path("fieldwork/", include("kaohe.fieldwork.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("favicon.ico", favicon),
 ]

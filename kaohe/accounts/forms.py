@@ -24,6 +24,11 @@ class ThrottledLoginForm(AuthenticationForm):
         ),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("请输入用户名。")
+        self.fields["password"].error_messages["required"] = _("请输入密码。")
+
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request)

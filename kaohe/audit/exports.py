@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from kaohe.audit.forms import object_type_label
+from kaohe.audit.labels import action_text
 from kaohe.audit.models import AuditEntry
 
 HEADERS = ("序号", "时间", "操作人", "操作", "对象类型", "对象编号", "对象", "修改前", "修改后", "校验算法")
@@ -29,7 +30,7 @@ def entries_workbook(entries: Iterable[AuditEntry]) -> bytes:
                 entry.seq,
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.actor_name,
-                entry.action,
+                action_text(entry.action),
                 object_type_label(entry.object_type) if entry.object_type else "",
                 entry.object_id,
                 entry.object_repr,

@@ -3,6 +3,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.audit.labels import action_text
 from kaohe.audit.models import AuditEntry
 
 
@@ -30,7 +31,7 @@ class AuditFilterForm(forms.Form):
         entries = AuditEntry.objects.order_by()
         actions = entries.order_by("action").values_list("action", flat=True).distinct()
         types = entries.exclude(object_type="").order_by("object_type").values_list("object_type", flat=True)
-        self.fields["action"].choices = [("", _("全部操作")), *((a, a) for a in actions)]
+        self.fields["action"].choices = [("", _("全部操作")), *((a, action_text(a)) for a in actions)]
         self.fields["object_type"].choices = [
             ("", _("全部对象类型")),
             *((t, f"{object_type_label(t)}（{t}）") for t in types.distinct()),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaohe.accounts import access
+from kaohe.audit import labels
 from kaohe.audit.actions import ChainBreak, audit_record, audit_verify
 from kaohe.audit.diff import MISSING, changed_fields
 from kaohe.audit.exports import entries_workbook
@@ -34,6 +35,7 @@ class ChangeRow:
 @dataclass(frozen=True)
 class EntryRow:
     entry: AuditEntry
+    action_label: str
     object_type_label: str
     changes: list[ChangeRow]
 
@@ -54,7 +56,7 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "、".join(_show(item) for item in value) or "—"
     if isinstance(value, dict):
-        return "；".join(f"{key}: {_show(item)}" for key, item in value.items())
+        return "；".join(f"{labels.field_label(key)}: {_show(item)}" for key, item in value.items())
     return str(value)
 
 
@@ -67,7 +69,7 @@ def _model_field(object_type: str, name: str) -> Any:
 
 def _label(field: Any, name: str) -> str:
     if field is None:
-        return name
+        return labels.field_label(name)
     if field.is_relation and field.auto_created:  # a reverse relation, e.g. an account's groups
         return str(field.related_model._meta.verbose_name)
     return str(field.verbose_name)
@@ -89,6 +91,7 @@ def _row(entry: AuditEntry) -> EntryRow:
             rows.append(ChangeRow(_label(field, change.field), before, after))
     return EntryRow(
         entry=entry,
+        action_label=labels.action_label(entry.action),
         object_type_label=object_type_label(entry.object_type) if entry.object_type else "",
         changes=rows,
     )

@@ -65,6 +65,13 @@ class Layout:
         cadres = sum(1 for target in self.targets if target.is_cadre_mark)
         return excellent_allowed(self.limit, cadres, self.rounding)
 
+    def overall_offered(self, target: Target) -> tuple[str, ...]:
+        """The overall choices the ballot offers ``target``: without 优秀 for a cadre when the limit allows
+        none (a 优秀 sent anyway is refused by ``check``)."""
+        if target.is_cadre_mark and self.excellent_allowed() == 0:
+            return tuple(choice for choice in target.overall if choice != EXCELLENT)
+        return target.overall
+
 
 @dataclass(frozen=True)
 class MarkRow:

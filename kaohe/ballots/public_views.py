@@ -93,7 +93,7 @@ def _rows(layout: filling.Layout, data: Mapping[str, Any], errors: Mapping[str, 
                 "field": target.field,
                 "label": target.label,
                 "detail": target.detail,
-                "overall": choices(target.field, target.overall) if target.overall else None,
+                "overall": choices(target.field, layout.overall_offered(target)) if target.overall else None,
                 "errors": errors.get(target.field, []),
                 "items": items,
                 "invalid": any(

@@ -243,6 +243,18 @@ def session_layout(session: EvaluationSession) -> filling.Layout:
     return _layout(session, year, plan_text)
 
 
+def excellent_warning(session: EvaluationSession) -> str:
+    """What the organiser must know when the session's 每票优秀上限 allows no 优秀 at all ("" otherwise)."""
+    layout = session_layout(session)
+    if layout.excellent_allowed() != 0:
+        return ""
+    cadres = sum(1 for target in layout.targets if target.is_cadre_mark)
+    return (
+        f"每票优秀上限「{session.excellent_limit}」对本场测评的 {cadres} 名干部取整后为 0 名："
+        "测评票上干部不能评「优秀」，纸质票上评了「优秀」的整张票无效。如需评优，请修改每票优秀上限。"
+    )
+
+
 def token_layout(token: TokenInfo) -> filling.Layout:
     """The layout of the token's session, with the plan read with the token (one query)."""
     return _layout(token.session, token.session.cycle.year, token.plan_text)

@@ -85,6 +85,8 @@ def session_create_view(request: HttpRequest, year: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("已创建测评会「%(name)s」。") % {"name": session.name})
+            if warning := selectors.excellent_warning(session):
+                messages.warning(request, warning)
             return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
     return _form_page(request, cycle, form, status=400)
 
@@ -106,6 +108,9 @@ def session_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("已保存测评会设置。"))
+            session.refresh_from_db()
+            if warning := selectors.excellent_warning(session):
+                messages.warning(request, warning)
             return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
     return _form_page(request, cycle, form, session, status=400)
 
@@ -125,6 +130,7 @@ def _detail(
         "taking_ballots": selectors.taking_ballots(session),
         "can_generate": session.status in (SessionStatus.DRAFT, SessionStatus.OPEN),
         "can_tally": session.status in selectors.TALLY_STATUSES,
+        "excellent_warning": selectors.excellent_warning(session),
     }
     return render(request, "ballots/session_detail.html", context, status=status)
 

@@ -30,7 +30,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CycleBookForm(forms.Form):
-    file = forms.FileField(label=_("考核数据工作簿（.xlsx）"))
+    file = forms.FileField(
+        label=_("考核数据工作簿（.xlsx）"),
+        error_messages={
+            "required": _("请选择要上传的考核数据工作簿（.xlsx）"),
+            "empty": _("上传的文件是空的，请选择考核数据工作簿（.xlsx）"),
+        },
+    )
 
     def clean_file(self) -> UploadedFile:
         # Refused here, before the upload is stored for the worker, with the import's own limit and words.

@@ -3,7 +3,8 @@
 `kaohe demo` loads the roster (kaohe.demo.roster) and then `demo_cycles_load`, in one transaction, so that a
 new user finds a whole year to look at: the plan, indicator systems and targets, every input by the role
 that owns it (with a few gaps left for each demo account to fill), public surveys, sealed evaluation
-sessions and a compute run with a tie for the committee; and a 2024 cycle finalised and sealed through the
+sessions, the year's records (kaohe.demo.records) and a compute run over all of them with a tie for the
+committee; and a 2024 cycle finalised and sealed through the
 results app, with 往年等次 for 2022–2023, so dossiers and the flags of earlier years have history.
 
 Everything is drawn from `random.Random(seed)` over the roster in code order, so the same seed gives the
@@ -19,11 +20,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kaohe.demo import roster as roster_demo
 
@@ -309,7 +311,7 @@ def demo_cycles_load(*, seed: int = roster_demo.DEFAULT_SEED) -> CycleSummary:
         world.departments = {d.code: d for d in ScoringDepartment.objects.all()}
         _draw_qualities(world)
         previous = _previous_cycle(world)
-        summary = _current_cycle(world, previous)
+        summary = _current_cycle(world, previous, seed)
     return summary
 
 
@@ -609,7 +611,9 @@ def _previous_cycle(world: _World) -> Any:
     ballot_actions.session_archive(actor=organiser, session=session)
 
     # Compute, resolve the ties, publish, handle an objection, finalise.
-    run = results.compute_run_create(actor=organiser, cycle=cycle, note="测评票导入后计算")
+    # Computed in the January after the year, so its 公示 (from 20 January) starts after the run.
+    computed_at = datetime(year + 1, 1, 15, 10, 0, tzinfo=timezone.get_current_timezone())
+    run = results.compute_run_create(actor=organiser, cycle=cycle, note="测评票导入后计算", at=computed_at)
     settings = result_selectors.run_settings(run)
     for (kind, pool), pending in _pending_by_pool(run).items():
         quota = run.quotas.get(kind=kind, pool=pool)
@@ -692,8 +696,9 @@ def _pending_by_pool(run: Any) -> dict[tuple[str, str], list[Any]]:
 # ---------------------------------------------------------------- 2025: a year in 评定
 
 
-def _current_cycle(world: _World, previous: Any) -> CycleSummary:
+def _current_cycle(world: _World, previous: Any, seed: int) -> CycleSummary:
     from kaohe.audit.actions import audit_record
+    from kaohe.demo.records import demo_records_load
     from kaohe.integrity.demo import plant_integrity_demo
     from kaohe.org.models import Position, Unit
     from kaohe.plans.actions import (
@@ -839,6 +844,9 @@ def _current_cycle(world: _World, previous: Any) -> CycleSummary:
     cycle_advance(actor=organiser, cycle=cycle, from_phase=cycle.phase, on=date(year + 1, 1, 5))
     _verifications(world, cycle, indicators, scores)
     sessions, ballots, marks = _sessions(world, cycle, by_unit, tie, tie_unit)
+    # The year's records before the plants and the run: their quarterly grades make each cadre's 平时考核,
+    # which the boundary plant and the run read, so the stored run is what the engine gives on the demo's data.
+    demo_records_load(seed=seed)
     plant_integrity_demo(cycle=cycle, actor=organiser)  # a lenient sitting, a bloc, a thin one, a boundary
 
     run = compute_run_create(actor=organiser, cycle=cycle, note="全部测评会封存后的第一次计算")

@@ -71,7 +71,7 @@ def _nearest(target: Decimal | None, sets, rng: random.Random) -> list[QuarterGr
 
 
 def demo_records_load(*, seed: int = roster_demo.DEFAULT_SEED, today: date | None = None) -> RecordsSummary:
-    """Load 2025's records on the demo (run after ``demo_cycles_load``, in its transaction)."""
+    """Load 2025's records on the demo (``demo_cycles_load`` calls it before computing 2025's run)."""
     from kaohe.accounts.models import User
 
     cycle = AssessmentCycle.objects.get(year=roster_demo.CYCLE_YEAR)

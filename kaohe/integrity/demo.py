@@ -26,6 +26,7 @@ from kaohe.ballots import actions as ballot_actions
 from kaohe.ballots.models import Ballot, BallotTemplate, Mark, SessionKind, TemplateKind
 from kaohe.integrity.actions import analysis_run
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.records.models import QuarterlyGrade
 from kaohe.results.inputs import cycle_assessment_input
 from kaohe.rules.arithmetic import integer_weights
 from kaohe.rules.engine import assess
@@ -176,4 +177,6 @@ def _boundary(cycle: AssessmentCycle, exclude: set[int]) -> None:
             if not Decimal(0) <= moved <= Decimal(100) or moved != moved.quantize(Decimal("0.0001")):
                 continue
             AssessedCadre.objects.filter(cycle=cycle, cadre__code=runner.code).update(regular=moved)
+            # Without quarterly grades the 平时考核 given counts (records.regular): none for this cadre.
+            QuarterlyGrade.objects.filter(cycle=cycle, cadre__code=runner.code).delete()
             return

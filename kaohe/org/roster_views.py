@@ -27,7 +27,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=_("名册文件（.xlsx）"))
+    file = forms.FileField(
+        label=_("名册文件（.xlsx）"),
+        error_messages={
+            "required": _("请选择要上传的名册文件（.xlsx）"),
+            "empty": _("上传的文件是空的，请选择名册文件（.xlsx）"),
+        },
+    )
 
     def clean_file(self) -> UploadedFile:
         # Refused here, before the upload is stored for the worker, with the import's own limit and words.

@@ -444,7 +444,13 @@ class TargetForm(StyledForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    file = forms.FileField(
+        label=_("Excel 文件（.xlsx）"),
+        error_messages={
+            "required": _("请选择要上传的 Excel 文件（.xlsx）"),
+            "empty": _("上传的文件是空的，请选择要上传的 Excel 文件（.xlsx）"),
+        },
+    )
 
 
 # --- groups -----------------------------------------------------------------------------------------------
@@ -519,3 +525,21 @@ def group_unit_conflicts(
         f"单位「{row.unit.name}」（{row.unit.code}）已在「{row.assessmentgroup.name}」中"
         for row in taken.order_by("unit__code")
     ]
+
+
+# --- the working-day calendar -----------------------------------------------------------------------------
+
+
+class CalendarDayForm(StyledForm):
+    day = forms.DateField(
+        label=_("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("请填写日期"), "invalid": _("日期格式应为 2026-01-01")},
+    )
+    working = forms.TypedChoiceField(
+        label=_("类型"),
+        choices=((False, _("放假")), (True, _("上班"))),
+        coerce=lambda value: value in (True, "True"),
+        error_messages={"required": _("请选择放假或上班")},
+    )
+    note = forms.CharField(label=_("说明"), max_length=100, required=False)

@@ -195,3 +195,20 @@ class AssessmentGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """A day the working-day calendar treats against the week: a holiday on a weekday (``working`` False) or
+    a 调休 working weekend day (``working`` True). Every other Monday to Friday is a working day."""
+
+    day = models.DateField(_("日期"), unique=True)
+    working = models.BooleanField(_("上班"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.working else '放假'}"

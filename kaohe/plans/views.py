@@ -26,11 +26,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import CYCLE_EDITORS, CYCLE_READERS, role_required
 from kaohe.org.models import UnitCategory
-from kaohe.plans import actions, gate, indicator_workbook, selectors
+from kaohe.plans import actions, calendar, gate, indicator_workbook, selectors
 from kaohe.plans.forms import (
     PLAN_SECTIONS,
     AssessedCadreForm,
     AssessedUnitForm,
+    CalendarDayForm,
     CycleCreateForm,
     EnrolForm,
     GroupForm,
@@ -40,7 +41,7 @@ from kaohe.plans.forms import (
     TimelineForm,
     UploadForm,
 )
-from kaohe.plans.models import PHASE_ORDER, AssessmentCycle, Indicator, Phase, Target
+from kaohe.plans.models import PHASE_ORDER, AssessmentCycle, CalendarDay, Indicator, Phase, Target
 from kaohe.workbook.sheets import WorkbookError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -263,11 +264,16 @@ def unit_list(request: HttpRequest, year: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         units = units.filter(unit__in=selectors.visible_units_search(request.user, q))
+    page_obj = _page(request, units)
+    # The enrol form opens by itself while the cycle has no unit yet (unfiltered, the page's count says so).
+    filtered = category is not None or bool(q)
+    enrolled_any = selectors.assessed_units(cycle).exists() if filtered else page_obj.paginator.count > 0
     context = _context(
         request,
         cycle,
         "units",
-        page_obj=_page(request, units),
+        page_obj=page_obj,
+        enrolled_any=enrolled_any,
         categories=UnitCategory.objects.order_by("order", "name"),
         category=category,
         q=q,
@@ -688,3 +694,77 @@ def group_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     actions.group_delete(actor=request.user, group=group)
     messages.success(request, _("已删除考核组「%(name)s」。") % {"name": group.name})
     return redirect("plans:group_list", cycle.year)
+
+
+# --- the working-day calendar -----------------------------------------------------------------------------
+
+
+@role_required(*CYCLE_READERS)
+@require_http_methods(["GET", "POST"])
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The days that differ from Monday to Friday, one year at a time; the organiser adds, removes, imports."""
+    can_edit = request.user.has_role(*CYCLE_EDITORS)
+    form = CalendarDayForm(request.POST if request.method == "POST" and "day" in request.POST else None)
+    upload = UploadForm(request.POST, request.FILES) if "upload" in request.POST else UploadForm()
+    problems = result = None
+    file_name = ""
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        if form.is_bound and form.is_valid():
+            try:
+                day = actions.calendar_day_set(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("已登记 %(day)s %(kind)s。")
+                    % {"day": day.day, "kind": calendar.kind_label(day.working)},
+                )
+                return redirect(f"{reverse('plans:calendar')}?year={day.day.year}")
+        elif upload.is_bound and upload.is_valid():
+            file = upload.cleaned_data["file"]
+            file_name = file.name
+            try:
+                result = actions.calendar_import(actor=request.user, source=file, file_name=file_name)
+            except WorkbookError as error:
+                problems = [p.as_row() for p in sorted(error.problems, key=lambda p: (p.sheet, p.row or 0))]
+            upload = UploadForm()
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    days = CalendarDay.objects.filter(day__year=year)
+    years = sorted({d.year for d in CalendarDay.objects.dates("day", "year")} | {today.year, year})
+    context = {
+        "can_edit": can_edit,
+        "form": form,
+        "upload": upload,
+        "days": days,
+        "year": year,
+        "years": years,
+        "problems": problems,
+        "result": result,
+        "file_name": file_name,
+    }
+    return render(request, "plans/calendar.html", context)
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def calendar_day_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(CalendarDay, pk=pk)
+    actions.calendar_day_delete(actor=request.user, day=day)
+    messages.success(request, _("已删除 %(day)s 的登记。") % {"day": day.day})
+    return redirect(f"{reverse('plans:calendar')}?year={day.day.year}")
+
+
+@role_required(*CYCLE_READERS)
+@require_GET
+def calendar_export(request: HttpRequest) -> FileResponse:
+    if request.GET.get("template"):
+        return _xlsx(lambda out: calendar.write([], out), "工作日历模板.xlsx")
+    rows = [(d.day, d.working, d.note) for d in CalendarDay.objects.all()]
+    return _xlsx(lambda out: calendar.write(rows, out), "工作日历.xlsx")

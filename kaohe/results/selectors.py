@@ -20,7 +20,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kaohe.org.models import Unit
-from kaohe.plans.models import AssessmentCycle
+from kaohe.plans import calendar
+from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.results import canonical, clearance
 from kaohe.results.models import (
     ComputeRun,
@@ -410,7 +411,20 @@ def proposed_excellent(cycle: AssessmentCycle, run: ComputeRun) -> list[dict[str
                 "manual": decision is not None,
             }
         )
-    return found
+    return with_posts(cycle, found)
+
+
+def with_posts(cycle: AssessmentCycle, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of a 优秀 list with each cadre's post that year (``post``), as the 公示 shows them; notices
+    published before the post was recorded get it from the cycle's roster."""
+    missing = [e["code"] for e in entries if e["kind"] == Kind.CADRE and "post" not in e]
+    posts = dict(
+        AssessedCadre.objects.filter(cycle=cycle, cadre__code__in=missing).values_list("cadre__code", "post")
+    )
+    return [
+        e if e["kind"] != Kind.CADRE or "post" in e else {**e, "post": posts.get(e["code"], "")}
+        for e in entries
+    ]
 
 
 def grading_problems(cycle: AssessmentCycle, state: ResultsState) -> list[str]:
@@ -606,8 +620,12 @@ def finalisation_problems(cycle: AssessmentCycle, state: ResultsState, today: da
     if notice is None:
         problems.append(f"第{state.run.version}次计算的拟定优秀名单尚未公示")
         return problems
-    if today <= notice.ends_on:
-        problems.append(f"公示期至 {notice.ends_on} 结束，尚未期满（{notice.working_days} 个工作日）")
+    # The end on today's calendar: a holiday recorded after publishing lengthens the period, never shortens it.
+    ends_on = max(notice.ends_on, calendar.working_days_end(notice.starts_on, notice.working_days))
+    if today <= ends_on:
+        problems.append(
+            f"公示期至 {ends_on} 结束，尚未期满（{notice.working_days} 个工作日），{ends_on} 之后才能定档"
+        )
     open_objections = notice.objections.filter(handled_at__isnull=True).count()
     if open_objections:
         problems.append(f"公示期间收到的反映还有 {open_objections} 条尚未处理")

@@ -478,6 +478,8 @@ def notice(request: HttpRequest, year: int) -> HttpResponse:
                 )
                 return redirect("results:notice", cycle.year)
     notices = list(selectors.notices(cycle).prefetch_related("objections__handled_by"))
+    for n in notices:
+        n.entries = selectors.with_posts(cycle, n.excellent)  # type: ignore[attr-defined]
     return render(
         request,
         "results/notice.html",

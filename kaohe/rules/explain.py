@@ -155,10 +155,22 @@ def democratic_sentence(detail: DemocraticDetail | None, book: Phrasebook) -> st
     return f"民主测评得分{detail.score_text}分，有效票{detail.valid}张，其中{groups}{spread}。{book.rates(detail)}。"
 
 
-def _mean(texts: Mapping[Component, str], weights: Mapping[Component, str], used: Sequence[Component]) -> str:
+def _mean(
+    texts: Mapping[Component, str],
+    weights: Mapping[Component, str],
+    used: Sequence[Component],
+    notes: Mapping[Component, str] | None = None,
+) -> str:
+    """``notes`` say where a component's score came from, inside its bracket: 指标考评90.15分（由各项指标得分
+    计算，权重40%）."""
+    notes = notes or {}
+
+    def bracket(c: Component, rest: str) -> str:
+        return f"（{notes[c]}，{rest}）" if c in notes else f"（{rest}）"
+
     if len(used) == 1:
-        return f"取{COMPONENT_WORDS[used[0]]}{texts[used[0]]}分（唯一有得分的构成项）"
-    parts = "、".join(f"{COMPONENT_WORDS[c]}{texts[c]}分（{weights[c]}）" for c in used)
+        return f"取{COMPONENT_WORDS[used[0]]}{texts[used[0]]}分{bracket(used[0], '唯一有得分的构成项')}"
+    parts = "、".join(f"{COMPONENT_WORDS[c]}{texts[c]}分{bracket(c, weights[c])}" for c in used)
     return f"为{parts}的加权平均"
 
 
@@ -191,11 +203,12 @@ def performance_phrase(performance: Performance, book: Phrasebook) -> str:
         return "单位没有绩效得分"
     mean = performance.mean
     texts = {c: display_fraction(v) for c, v in performance.values.items() if v is not None}
+    notes = {}
     if performance.indicators_computed and Component.INDICATORS in texts:
-        texts[Component.INDICATORS] += "（由指标得分计算）"
+        notes[Component.INDICATORS] = "由各项指标得分计算"
     weights = book.performance_weight
     return (
-        f"单位绩效{display_fraction(performance.value)}分，{_mean(texts, weights, mean.used)}"
+        f"单位绩效{display_fraction(performance.value)}分，{_mean(texts, weights, mean.used, notes)}"
         f"{_missing(mean.missing, weights)}{_adjustments(performance.adjustments, book.settings)}"
     )
 

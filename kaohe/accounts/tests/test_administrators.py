@@ -230,7 +230,11 @@ def test_the_auditadmin_exports_the_log_in_chinese_and_the_export_is_recorded(cl
 
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("序号", "时间", "操作人", "操作")
-    assert rows[1][2] == "sysadmin" and rows[1][3] == "user.deactivate" and rows[1][9] == "hmac-sha256"
+    assert (
+        rows[1][2] == "sysadmin"
+        and rows[1][3] == "停用账号（user.deactivate）"
+        and rows[1][9] == "hmac-sha256"
+    )
     assert AuditEntry.objects.filter(action="audit.export", actor=cast["auditadmin"]).exists()
 
 

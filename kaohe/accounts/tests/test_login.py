@@ -42,3 +42,10 @@ def test_pages_carry_a_content_security_policy(client, cast):
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
+
+
+def test_an_empty_login_says_what_is_missing(client, cast):
+    page = client.post("/login/", {"username": "", "password": ""}).content.decode()
+    assert "请输入用户名。" in page and "请输入密码。" in page
+    page = client.post("/login/", {"username": "organiser", "password": ""}).content.decode()
+    assert "请输入密码。" in page and "请输入用户名。" not in page

@@ -241,3 +241,23 @@ def test_a_template_in_use_by_a_started_session_is_fixed(client_for, world):
     SessionTarget.objects.filter(session=world["session"], cadre__code="GB001").update(template=copy)
     response = client.post(f"/ballot-templates/{copy.pk}/edit/", {"name": "副本", "items": ""})
     assert response.status_code == 400 and "不能再修改" in response.content.decode()
+
+
+def test_a_limit_that_allows_no_excellent_is_warned_on_saving_and_on_the_session(client_for, world):
+    from kaohe.plans.models import AssessedCadre
+
+    client = client_for("organiser")
+    cadres = AssessedCadre.objects.filter(cadre__code__in=("GB001", "GB002", "GB003"))
+    data = {
+        "name": "三人测评会",
+        "groups": "上级=3",
+        "excellent_limit": "30%",
+        "cadre_template": BallotTemplate.objects.get(name="干部测评票（德能勤绩廉）").pk,
+        "cadres": [c.pk for c in cadres],
+    }
+    detail = client.post("/cycles/2025/sessions/new/", data, follow=True).content.decode()
+    warning = "每票优秀上限「30%」对本场测评的 3 名干部取整后为 0 名：测评票上干部不能评「优秀」"
+    assert detail.count(warning) == 2  # the message after saving, and the note on the session
+    session = EvaluationSession.objects.get(name="三人测评会")
+    client.post(f"/cycles/2025/sessions/{session.pk}/edit/", {**data, "excellent_limit": "1"})
+    assert warning[:20] not in client.get(f"/cycles/2025/sessions/{session.pk}/").content.decode()

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from conftest import make_user
 from kaohe.audit.models import AuditEntry
-from kaohe.ballots import actions, selectors
+from kaohe.ballots import actions, paper, selectors
 from kaohe.ballots.models import Ballot, BallotItemAnswer, Mark, SessionKind
 from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist
 from kaohe.ballots.tests.conftest import make_spec
@@ -460,3 +460,23 @@ def test_the_ballot_sheet_goes_only_into_an_open_paper_session(paper_world, worl
     actions.session_close(actor=paper_world["a"], session=session)
     with pytest.raises(ValidationError, match="进行中的纸质测评会才能"):
         actions.paper_ballots_import(actor=paper_world["a"], session=session, source=workbook(rows))
+
+
+def test_with_no_excellent_allowed_paper_still_records_it_and_the_rules_void_the_ballot(paper_world):
+    from decimal import Decimal
+
+    from kaohe.rules.democratic import excellent_allowed
+    from kaohe.rules.model import ExcellentLimit, Rounding
+
+    session = paper_world["session"]
+    type(session).objects.filter(pk=session.pk).update(excellent_limit="30%")
+    session.refresh_from_db()
+    assert selectors.session_layout(session).excellent_allowed() == 0
+    fields = {f.key: f for f in paper.paper_fields(selectors.session_layout(session), ["下级"])}
+    assert "优秀" in fields[keys(session)["张思佳"]].choices  # the typist types what the paper says
+    data = reading(session, 张思佳=["优秀"])
+    type_both(paper_world, "P006", a=data, b=data)
+    actions.paper_ballots_commit(actor=paper_world["a"], session=session)
+    assert Mark.objects.filter(choice="优秀", cadre__isnull=False).count() == 1
+    # The rules: 1 优秀 on a ballot of 3 cadres under 30% (0 allowed) makes it invalid.
+    assert excellent_allowed(ExcellentLimit(percent=Decimal("0.3")), 3, Rounding.FLOOR) < 1

@@ -137,3 +137,20 @@ def test_a_cached_ballot_page_follows_a_renamed_cadre_at_once(client, world):
     type(cadre).objects.filter(pk=cadre.pk).update(name="张思佳（改名）")
     page = client.get(f"/b/{second}/").content.decode()
     assert "张思佳（改名）" in page and f'value="{second}"' in page and first not in page
+
+
+def test_a_ballot_whose_limit_allows_no_excellent_does_not_offer_it_for_cadres(client, world):
+    """30% of the ballot's 3 cadres rounds down to 0: plain HTML, no script needed."""
+    session = world["session"]
+    type(session).objects.filter(pk=session.pk).update(excellent_limit="30%")
+    page = client.get(f"/b/{world['codes']['下级'][0]}/").content.decode()
+    assert "本票对干部不评「优秀」" in page
+    assert "最多 0 名" not in page
+    assert page.count('value="优秀"') == 1  # the team's scale keeps it
+    for cadre in ("张思佳", "李明", "赵丽"):
+        fieldset = page[page.index(cadre) : page.index("</fieldset>", page.index(cadre))]
+        assert 'value="优秀"' not in fieldset and 'value="称职"' in fieldset
+    session.refresh_from_db()
+    response = post_ballot(client, world["codes"]["下级"][0], filled(session, 张思佳="优秀"))
+    assert "超过每票优秀上限 0 名" in response.content.decode()
+    assert not Ballot.objects.exists()

@@ -172,7 +172,7 @@ def test_a_failure_is_djangos_500_and_its_log_shows_no_code(world, wsgi_calls, m
     monkeypatch.setattr(public_views, "_admit", broken)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         status, _, page = call(application, "GET", f"/b/{code}/")
-    assert status.startswith("500") and "Server Error (500)" in page
+    assert status.startswith("500") and "系统出错了" in page  # the app's own 500 page, in Chinese
     assert "Internal Server Error: /b/…" in caplog.text and code not in caplog.text
 
 

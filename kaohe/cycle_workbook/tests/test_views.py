@@ -168,3 +168,8 @@ def test_the_cycle_pages_link_organisers_to_the_workbook_pages(client_for):
     assert reverse("cycle_workbook:export", args=[2025]) in detail
     committee = client_for("committee")
     assert reverse("cycle_workbook:import") not in committee.get(reverse("plans:cycle_list")).content.decode()
+
+
+def test_an_empty_upload_says_to_choose_the_workbook(client_for):
+    page = client_for("organiser").post("/cycles/workbook/", {}).content.decode()
+    assert "请选择要上传的考核数据工作簿（.xlsx）" in page

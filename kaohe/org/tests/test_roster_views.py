@@ -201,3 +201,9 @@ def test_a_roster_with_thousands_of_problems_keeps_the_first_and_shows_the_count
     assert len(json.dumps(job.outcome)) < 200_000
     assert f'data-problem-total="{job.outcome["problem_total"]}"' in response.content.decode()
     assert not Cadre.objects.filter(code="GB900").exists()
+
+
+def test_an_empty_upload_says_to_choose_the_roster_file(client_for):
+    page = client_for("organiser").post("/org/roster/import/", {}).content.decode()
+    assert "请选择要上传的名册文件（.xlsx）" in page
+    assert "novalidate" in page  # the page's own message, not the browser's

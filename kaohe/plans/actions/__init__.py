@@ -6,6 +6,7 @@ caller can break them: nothing of the plan, the indicators, the targets or the p
 cycle has entered 评定, phases only move forward, and a unit belongs to at most one assessment group of a cycle.
 """
 
+from kaohe.plans.actions.calendar import calendar_day_delete, calendar_day_set, calendar_import
 from kaohe.plans.actions.cycles import cycle_advance, cycle_create, cycle_update, next_phase
 from kaohe.plans.actions.groups import group_create, group_delete, group_update
 from kaohe.plans.actions.indicators import (
@@ -37,6 +38,9 @@ from kaohe.plans.actions.states import (
 from kaohe.plans.actions.targets import target_set, targets_import
 
 __all__ = [
+    "calendar_day_delete",
+    "calendar_day_set",
+    "calendar_import",
     "PHASE_DATES",
     "assessed_cadre_state",
     "assessed_unit_state",

@@ -270,3 +270,8 @@ def test_a_department_name_shared_by_two_departments_must_be_given_by_code(roste
     rows = [HEADER, ["乡镇街道", "A01", "经济发展", 60, "BM02", None]]
     organiser.post(reverse("plans:indicator_import", args=[2025]), {"file": book(rows)})
     assert Indicator.objects.get().department.code == "BM02"
+
+
+def test_an_empty_upload_says_to_choose_a_file(organiser, cycle):
+    page = organiser.post(reverse("plans:indicator_import", args=[2025]), {}).content.decode()
+    assert "请选择要上传的 Excel 文件（.xlsx）" in page

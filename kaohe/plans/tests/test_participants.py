@@ -210,3 +210,14 @@ def test_the_participant_lists_cost_the_same_queries_for_many_rows_as_for_few(ro
     assert AssessedUnit.objects.filter(cycle=cycle).count() == 13
     many = {name: queries(name) for name in few}
     assert many == few
+
+
+def test_the_enrol_form_is_open_while_no_unit_is_enrolled(cycle, cast, organiser):
+    url = reverse("plans:unit_list", args=[2025])
+    empty = organiser.get(url).content.decode()
+    assert '<details class="card mb-3" id="enrol-panel" open>' in empty
+    assert "还没有参加考核的单位，请在上方「从名册加入单位和干部」中加入" in empty
+    organiser.post(reverse(ENROL, args=[2025]), {"with_cadres": "on"})
+    full = organiser.get(url).content.decode()
+    assert '<details class="card mb-3" id="enrol-panel">' in full
+    assert "还没有参加考核的单位" not in organiser.get(url, {"q": "不存在的单位"}).content.decode()

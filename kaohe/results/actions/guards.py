@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from kaohe.plans import calendar
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import selectors
 from kaohe.results.models import ComputeRun
@@ -20,17 +21,9 @@ def notice_working_days() -> int:
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The last day of ``days`` working days from ``start`` (counted if it is a working day); Saturday and
-    Sunday are skipped."""
-    day = start
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    counted = 1
-    while counted < days:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    return day
+    """The last day of ``days`` working days from ``start`` (counted if it is a working day), on the
+    organiser's working-day calendar (``plans.calendar``: holidays and 调休 working weekends)."""
+    return calendar.working_days_end(start, days)
 
 
 def current_state(cycle: AssessmentCycle, run: ComputeRun | None) -> selectors.ResultsState:

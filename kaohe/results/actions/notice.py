@@ -47,6 +47,13 @@ def notice_publish(
             raise ValidationError("考核尚未进入评定阶段，不能公示结果", code="phase")
         if working_days < 1:
             raise ValidationError("公示期至少 1 个工作日", code="days")
+        computed_on = timezone.localdate(run.created_at)
+        if starts_on < computed_on:
+            raise ValidationError(
+                f"公示开始日期 {starts_on} 早于第{run.version}次计算的日期 {computed_on}；"
+                "公示只能从计算之日起开始",
+                code="backdated",
+            )
         problems = selectors.grading_problems(cycle, state)
         if problems:
             raise ValidationError(problems, code="grading")

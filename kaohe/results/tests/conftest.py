@@ -4,8 +4,11 @@ Cadres are in one pool (全部) with a quota of 1: 张思佳 (GB001) and 李明 
 are 待定; teams are in one pool with a quota of 1, 东城街道 (DW01) first.
 """
 
+import datetime
+import functools
 import io
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -13,9 +16,19 @@ from django.core.management import call_command
 from kaohe.accounts.actors import SystemActor
 from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.plans.models import AssessmentCycle, Phase
+from kaohe.results import actions
 from kaohe.rules.model import AssessmentInput, Cadre, CadrePool, Mark, RuleSettings, TeamPool, Unit
 
 YEAR = 2025
+# The tests' runs are computed on Friday 2 January 2026, so their 公示 may start on the Monday after.
+RUN_AT = datetime.datetime(2026, 1, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def runs_dated_before_their_notices(monkeypatch):
+    monkeypatch.setattr(
+        actions, "compute_run_create", functools.partial(actions.compute_run_create, at=RUN_AT)
+    )
 
 
 def world_input(**changes) -> AssessmentInput:

@@ -145,3 +145,20 @@ def test_the_committee_resolves_a_tie_and_the_organiser_finalises(roster, cast, 
     card.get_by_label("同意").check()
     card.get_by_role("button", name="确认收到").click()
     expect(page.locator("#feedback-2025 .result-acknowledged")).to_contain_text("本人意见：同意")
+
+
+def test_the_preview_chart_starts_its_axis_at_zero(roster, cast, page, live_server):
+    """Scores of 78–96: an axis cut at 84 would make a 10-point gap look like a tenfold one."""
+    example_five(roster)
+    log_in(page, live_server, "organiser")
+    page.goto(f"{live_server.url}/cycles/2025/preview/")
+    chart = page.locator("[data-chart-source]").first
+    expect(chart.locator("canvas")).to_have_count(1)
+    low = page.evaluate(
+        """() => {
+            const box = document.querySelector("[data-chart-source]");
+            const chart = echarts.getInstanceByDom(box);
+            return chart.getModel().getComponent("yAxis").axis.scale.getExtent()[0];
+        }"""
+    )
+    assert low == 0

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from kaohe.accounts.actors import SystemActor
 from kaohe.audit.models import AuditEntry
-from kaohe.plans.models import AssessmentCycle, Phase
+from kaohe.plans.models import AssessmentCycle, CalendarDay, Phase
 from kaohe.results import actions, selectors
-from kaohe.results.models import Decision, DecisionStatus, FinalResult, Result, VoidScope
+from kaohe.results.models import Decision, DecisionStatus, FinalResult, PublicNotice, Result, VoidScope
 from kaohe.results.tests.conftest import import_world, world_input
 
 MONDAY = datetime.date(2026, 1, 5)
@@ -231,7 +231,7 @@ def test_finalising_waits_for_the_notice_period_and_handled_objections(world, ca
     world.refresh_from_db()
     assert world.phase == Phase.PUBLIC_NOTICE
     message = refusal(lambda: finalise(cast, world, run, today=datetime.date(2026, 1, 9)))
-    assert "公示期至 2026-01-09 结束，尚未期满（5 个工作日）" in message
+    assert "公示期至 2026-01-09 结束，尚未期满（5 个工作日），2026-01-09 之后才能定档" in message
     objection = actions.objection_record(
         actor=cast["organiser"],
         notice=notice,
@@ -252,10 +252,46 @@ def test_finalising_waits_for_the_notice_period_and_handled_objections(world, ca
     assert entry.after["hash"] == seal.hash
 
 
-def test_working_days_skip_the_weekend():
+def test_working_days_skip_the_weekend(db):
     friday = datetime.date(2026, 1, 9)
     assert actions.add_working_days(friday, 5) == datetime.date(2026, 1, 15)
     assert actions.add_working_days(datetime.date(2026, 1, 10), 1) == datetime.date(2026, 1, 12)
+
+
+def test_a_notice_may_not_start_before_its_run(world, cast):
+    # The run was computed on 2026-01-02 (conftest.RUN_AT): a 公示 from 2025-12-16 would end before it.
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
+    resolve_ties(cast, world, run)
+    message = refusal(lambda: publish(cast, world, run, starts_on=datetime.date(2025, 12, 16)))
+    assert "公示开始日期 2025-12-16 早于第1次计算的日期 2026-01-02" in message
+    assert not PublicNotice.objects.exists()
+    assert publish(cast, world, run, starts_on=datetime.date(2026, 1, 2)).ends_on == datetime.date(2026, 1, 8)
+
+
+def test_the_notice_period_follows_the_working_day_calendar(world, cast):
+    # 2026-02-16..20 春节 off, Saturday 2026-02-14 a 调休 working day.
+    for day in (16, 17, 18, 19, 20):
+        CalendarDay.objects.create(day=datetime.date(2026, 2, day), working=False, note="春节")
+    CalendarDay.objects.create(day=datetime.date(2026, 2, 14), working=True, note="春节调休")
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
+    resolve_ties(cast, world, run)
+    notice = publish(cast, world, run, starts_on=datetime.date(2026, 2, 12), days=5)
+    # Thu 12, Fri 13, Sat 14 (调休), then Mon 23, Tue 24.
+    assert notice.ends_on == datetime.date(2026, 2, 24)
+    message = refusal(lambda: finalise(cast, world, run, today=datetime.date(2026, 2, 24)))
+    assert "公示期至 2026-02-24 结束，尚未期满（5 个工作日），2026-02-24 之后才能定档" in message
+    assert finalise(cast, world, run, today=datetime.date(2026, 2, 25)).hash
+
+
+def test_a_holiday_recorded_after_publishing_lengthens_the_period_before_sealing(world, cast):
+    run = actions.compute_run_create(actor=SystemActor("测试"), cycle=world)
+    resolve_ties(cast, world, run)
+    notice = publish(cast, world, run, starts_on=MONDAY, days=5)
+    assert notice.ends_on == datetime.date(2026, 1, 9)
+    CalendarDay.objects.create(day=datetime.date(2026, 1, 7), working=False, note="临时放假")
+    message = refusal(lambda: finalise(cast, world, run, today=datetime.date(2026, 1, 12)))
+    assert "公示期至 2026-01-12 结束" in message
+    assert finalise(cast, world, run, today=datetime.date(2026, 1, 13)).hash
 
 
 def test_a_changed_decision_after_publishing_needs_a_new_notice(world, cast):

@@ -287,3 +287,9 @@ def test_a_cycle_the_cadre_takes_no_part_in_is_not_listed(client_for, sealed):
 def test_my_results_are_in_the_navigation_of_cadres_and_liaisons_only(client_for, sealed, role):
     page = client_for(role).get(reverse("home")).content.decode()
     assert (f'href="{mine_url()}"' in page) == (role in MINE)
+
+
+def test_the_liaison_sees_the_team_named_once(client_for, sealed):
+    page = client_for("liaison").get(mine_url()).content.decode()
+    assert "东城街道领导班子" in page
+    assert "领导班子领导班子" not in page

@@ -320,3 +320,30 @@ def test_the_results_api_is_for_readers(run, client_for, role):
     if role in READERS:
         ranking = client.get("/api/results/2025/pools/cadre/全部").json()
         assert [r["grade"] for r in ranking][:2] == ["待定", "待定"]
+
+
+def test_the_notice_names_teams_once_and_cadres_with_their_post(run, cast, world, client_for):
+    from kaohe.plans.models import AssessedCadre
+
+    AssessedCadre.objects.filter(cycle=world, cadre__code="GB001").update(post="副局长")
+    resolve_ties(cast, world, run)
+    organiser = client_for("organiser")
+    proposed = organiser.get(reverse("results:notice", args=[2025])).content.decode()
+    assert "副局长" in proposed
+    actions.notice_publish(actor=cast["organiser"], cycle=world, run=run, starts_on=MONDAY, working_days=5)
+    for role in ("organiser", "committee"):
+        page = client_for(role).get(reverse("results:notice", args=[2025])).content.decode()
+        assert "东城街道领导班子" in page
+        assert "领导班子领导班子" not in page
+        assert "张思佳（" in page and "副局长）" in page
+
+
+def test_a_sealed_cycle_shows_its_notice_before_the_seal_and_no_command(world, cast, roster, client_for):
+    from kaohe.results.tests.sealed_data import sealed_world
+
+    sealed_world(world, cast, roster)
+    for role in ("organiser", "committee", "leader"):
+        home = client_for(role).get(reverse("results:home", args=[2025])).content.decode()
+        assert home.index('id="notice-line"') < home.index('id="seal"')
+        assert "kaohe results verify" not in home
+        assert "结果若有任何改动都能发现" in home

@@ -17,7 +17,8 @@ def test_the_indicator_component_is_the_weighted_sum_of_verified_scores() -> Non
     scores = [IndicatorScore("DW01", "Z1", Decimal(90)), IndicatorScore("DW01", "Z2", Decimal("80.5"))]
     r = result(run(indicators=indicators, indicator_scores=scores), "DW01")
     assert r.performance == Decimal("86.2")  # (60·90 + 40·80.5) / 100
-    assert "指标考评86.20（由指标得分计算）分" in r.explanation
+    assert "指标考评86.20分（由各项指标得分计算，" in r.explanation
+    assert "（由指标得分计算）分" not in r.explanation
 
 
 def test_performance_is_the_weighted_mean_of_the_components_present() -> None:

@@ -18,7 +18,8 @@
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         grid: { left: 48, right: 16, top: 40, bottom: 72 },
         xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 45, interval: 0, fontSize: 11 } },
-        yAxis: { type: "value", name: "绩效", scale: true },
+        // Bars start at 0: a cut axis would make small differences look large.
+        yAxis: { type: "value", name: "绩效（分）", min: 0 },
         series: [{ type: "bar", data: data.values, itemStyle: { color: "#a4262c" } }]
       }, true);
     });

@@ -43,10 +43,8 @@ class Command(BaseCommand):
                     summary = demo_load(scale=scale, seed=seed)
                     if scale == "city" and not roster_only:
                         from kaohe.demo.cycles import demo_cycles_load
-                        from kaohe.demo.records import demo_records_load
 
                         cycles = demo_cycles_load(seed=seed)
-                        demo_records_load(seed=seed)
                         from kaohe.reports.demo import demo_reports_load  # the reports' documents
 
                         demo_reports_load()
