@@ -59,6 +59,28 @@ def test_verify_finds_a_tampered_composite_in_the_run(sealed):
     assert "第1次计算结果中「赵丽（GB004）」的综合得分与重新计算不同（保存 99.00，重算 82.00）" in err
 
 
+def test_a_seal_made_when_the_engine_worded_explanations_otherwise_still_verifies(sealed, monkeypatch):
+    """A later release words explanations better: the sealed figures still verify, and the sealed text is
+    still held by the seal hash."""
+    from kaohe.results import verification
+
+    real = verification.assessment_document
+
+    def reworded(computed):
+        document = real(computed)
+        for result in document["results"]:
+            result["explanation"] += "（新措辞）"
+        return document
+
+    monkeypatch.setattr(verification, "assessment_document", reworded)
+    status, out, err = run_command("results", "verify", "2025")
+    assert status == 0, err
+    row = FinalResult.objects.get(seal=sealed, code="GB003")
+    sql("UPDATE results_finalresult SET explanation = %s WHERE id = %s", "改过的说明", row.id)
+    status, _, err = run_command("results", "verify", "2025")
+    assert status == 1 and "定档结果与封存哈希不符" in err
+
+
 def test_verify_finds_tampered_inputs(sealed):
     run = ComputeRun.objects.get(pk=sealed.run_id)
     text = (
