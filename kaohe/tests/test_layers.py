@@ -28,7 +28,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
     # the assessment workbook's format, read into and written from the rules' dataclasses; integrity analytics
     [("kaohe.workbook",), ("kaohe.analytics",)],
     # bulk SQL (rows in and updated without model instances, random ids, the roster lock); file storage
-    [("kaohe.bulk",), ("kaohe.filestore",), ("kaohe.checks",), ("kaohe.api_paging",)],
+    [("kaohe.bulk",), ("kaohe.filestore",), ("kaohe.checks",), ("kaohe.api_paging",), ("kaohe.confirm",)],
     [
         (
             "kaohe.accounts.models",

@@ -129,7 +129,11 @@ def test_a_production_install_makes_its_first_key_from_the_command_line(tmp_path
     env = {k: v for k, v in os.environ.items() if k not in ("KAOHE_DEV", "DEBUG")}
     env |= {"CRYPTO_KEY_FILE": str(key), "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "kaohe.example"}
     made = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "kaohe", "crypto", "init-key"], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "kaohe", "crypto", "init-key"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert made.returncode == 0, made.stderr
     assert key.exists() and "已生成密钥文件" in made.stdout
