@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaohe.accounts.access import INPUT_ROLES, role_required
 from kaohe.accounts.models import Role
 from kaohe.audit.reads import audit_read
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.performance import actions, selectors
 from kaohe.performance.evidence import content_type
 from kaohe.performance.forms import LeaderRatingForm, SelfEvaluationForm, VerificationForm, parse_score
@@ -144,10 +146,21 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @role_required(Role.LIAISON)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence(request.user, pk)
     evaluation = evidence.self_evaluation
+    back = reverse("performance:self_evaluation_edit", args=[evaluation.cycle.year, evaluation.indicator_id])
+    confirm = Confirmation(
+        title=_("删除佐证材料：%(name)s") % {"name": evidence.name},
+        consequence=_("佐证材料删除后不能恢复；如仍需佐证，须重新上传。"),
+        action_url=reverse("performance:evidence_delete", args=[evidence.pk]),
+        cancel_url=back,
+        button=_("确认删除"),
+        facts=((_("指标"), str(evaluation.indicator)),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.evidence_delete(actor=request.user, evidence=evidence)
     except ValidationError as error:
