@@ -78,3 +78,19 @@ def test_closing_without_javascript_asks_on_a_page_of_its_own(no_js_page, live_s
     page.get_by_role("button", name="确认结束并封存").click()
     expect(page.get_by_role("alert").first).to_contain_text("测评已结束")
     assert status(world) == SessionStatus.SEALED
+
+
+def test_a_form_error_shows_on_the_page_not_in_the_dialog(page, live_server, world):
+    detail = two_ballots_in(world)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}{detail}")
+    page.locator("#void-form").get_by_role("button", name="作废测评会").click()  # no reason given
+    expect(page.locator("#void-form")).to_contain_text("请填写作废原因")
+    expect(page.locator("#confirm-dialog")).to_be_hidden()
+    page.locator("#void-form textarea, #void-form input[name=reason]").first.fill("组织有误，重新测评")
+    page.locator("#void-form").get_by_role("button", name="作废测评会").click()
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog.locator("#confirm-consequence")).to_contain_text("不能恢复：已收 2/10 张")
+    dialog.get_by_role("button", name="确认作废").click()
+    expect(page.locator("#void-reason")).to_contain_text("组织有误，重新测评")
+    assert status(world) == SessionStatus.VOID

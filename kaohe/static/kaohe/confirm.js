@@ -18,11 +18,24 @@
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (event.detail.target === dialog && !dialog.open) dialog.showModal();
     });
-    // A refused first step (a form error answers 400 with the whole page): submit the form the plain way.
-    document.body.addEventListener("htmx:responseError", function (event) {
-      var form = event.detail.elt;
-      if (form && form.matches && form.matches("form[data-confirm]")) HTMLFormElement.prototype.submit.call(form);
+    // Anything but a confirmation (a form error, a refusal that redirects): submit the form the plain way,
+    // so the page answers as it does without JavaScript; nothing was written by the first request.
+    function plain(event) {
+      // beforeSwap's elt is the target; the form that asked is the request's
+      var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+      if (!form || !form.matches || !form.matches("form[data-confirm]")) return;
+      form.removeAttribute("data-confirm");
+      HTMLFormElement.prototype.submit.call(form);
+    }
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.target !== dialog) return;
+      var text = event.detail.serverResponse || "";
+      if (event.detail.xhr.status === 200 && text.indexOf('id="confirm-card"') !== -1) return;
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+      plain(event);
     });
+    document.body.addEventListener("htmx:responseError", plain);
     dialog.addEventListener("click", function (event) {
       if (event.target.closest("[data-confirm-cancel]")) {
         event.preventDefault();
