@@ -21,7 +21,7 @@ from kaohe.accounts.forms import (
 )
 from kaohe.accounts.middleware import LAST_SEEN
 from kaohe.accounts.models import User
-from kaohe.accounts.todo import todo_context
+from kaohe.accounts.todo import todo_items
 from kaohe.org import selectors as org_selectors
 
 
@@ -39,12 +39,14 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     user = request.user
+    own_cadre = org_selectors.own_cadre(user)
     context = {
-        "unit_count": org_selectors.visible_units(user).count(),
-        "cadre_count": org_selectors.visible_cadres(user).count(),
-        "categories": org_selectors.category_summary(user),
-        "own_cadre": org_selectors.own_cadre(user),
-        **todo_context(user),
+        "todo": todo_items(user),
+        "own_cadre": own_cadre,
+        # The roster's figures, for the roles that survey a roster; a cadre's is their own record above.
+        "unit_count": 0 if own_cadre else org_selectors.visible_units(user).count(),
+        "cadre_count": 0 if own_cadre else org_selectors.visible_cadres(user).count(),
+        "categories": [] if own_cadre else org_selectors.category_summary(user),
     }
     return render(request, "accounts/home.html", context)
 

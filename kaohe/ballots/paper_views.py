@@ -26,7 +26,8 @@ from kaohe.accounts.models import User
 from kaohe.ballots import actions, paper, selectors
 from kaohe.ballots.models import EvaluationSession, SessionKind, SessionStatus
 from kaohe.ballots.paper_forms import PaperEntryForm, PaperImportForm, ResolveForm
-from kaohe.ballots.paper_models import PaperEntry, TypistSlot
+from kaohe.ballots.paper_models import PaperEntry, PaperResolution, TypistSlot
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.plans.selectors import get_cycle
 from kaohe.workbook.sheets import WorkbookError
 
@@ -172,6 +173,16 @@ def paper_entry_delete_view(request: HttpRequest, year: int, pk: int, slot: str)
     if slot not in TypistSlot.values:
         raise Http404("no such typist slot")
     number = request.POST.get("number", "")
+    confirm = Confirmation(
+        title=_("删除票号「%(number)s」的录入") % {"number": number},
+        consequence=_("这一遍录入删除后不能恢复，须对照纸质票重新录入。"),
+        action_url=reverse("ballots:paper_entry_delete", args=[year, pk, slot]),
+        cancel_url=reverse("ballots:paper_entry", args=[year, pk, slot]),
+        button=_("确认删除"),
+        facts=((_("录入"), TypistSlot(slot).label),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.paper_entry_delete(actor=request.user, session=session, slot=slot, number=number)
     except ValidationError as error:
@@ -239,9 +250,22 @@ def paper_commit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def paper_discard(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     session = _paper_session(request.user, year, pk)
+    entries = PaperEntry.objects.filter(session=session).count()
+    resolutions = PaperResolution.objects.filter(session=session).count()
+    confirm = Confirmation(
+        title=_("清除纸质票录入：%(name)s") % {"name": session.name},
+        consequence=_("两遍录入和裁定全部清除，不能恢复：%(entries)d 条录入、%(resolutions)d 条裁定。")
+        % {"entries": entries, "resolutions": resolutions},
+        action_url=reverse("ballots:paper_discard", args=[year, pk]),
+        cancel_url=_home(session),
+        button=_("确认清除"),
+        facts=((_("录入"), str(entries)), (_("裁定"), str(resolutions))),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         counts = actions.paper_entries_discard(actor=request.user, session=session)
     except ValidationError as error:

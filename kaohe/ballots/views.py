@@ -27,6 +27,7 @@ from kaohe.ballots.forms import (
     template_choices,
 )
 from kaohe.ballots.models import BallotTemplate, SessionStatus
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.plans.selectors import get_cycle
 
 
@@ -176,9 +177,11 @@ def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _detail(request, cycle, session, codes_form=form, status=400)
 
 
-def _transition(request: HttpRequest, year: int, pk: int, action, done: str) -> HttpResponse:
+def _transition(request: HttpRequest, year: int, pk: int, action, done: str, confirm=None) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
+    if confirm is not None and (page := confirmation_page(request, confirm(request, cycle, session))):
+        return page
     try:
         action(actor=request.user, session=session)
     except ValidationError as error:
@@ -186,6 +189,96 @@ def _transition(request: HttpRequest, year: int, pk: int, action, done: str) -> 
     else:
         messages.success(request, done)
     return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+
+
+def _figures(session) -> tuple[tuple[str, str], ...]:
+    """The live counts a confirmation states: ballots received of those expected, codes issued."""
+    rows = selectors.turnout(session)
+    expected, issued, received = (sum(getattr(r, f) for r in rows) for f in ("expected", "codes", "ballots"))
+    return (
+        (_("已收测评票"), f"{received}/{expected}"),
+        (_("已发测评码"), str(issued)),
+        (_("状态"), session.get_status_display()),
+    )
+
+
+def _received(session) -> str:
+    rows = selectors.turnout(session)
+    return f"{sum(r.ballots for r in rows)}/{sum(r.expected for r in rows)}"
+
+
+def _detail_url(cycle, session) -> str:
+    return reverse("ballots:session_detail", args=[cycle.year, session.pk])
+
+
+def _confirm_close(request: HttpRequest, cycle, session, key: str) -> Confirmation:
+    received = _received(session)
+    rows = selectors.turnout(session)
+    missing = sum(max(r.expected - r.ballots, 0) for r in rows)
+    if session.rehearsal:
+        title, consequence = _("结束演练"), _("结束后不能再投演练票：已收 %(n)s 张。") % {"n": received}
+    else:
+        title = _("结束测评并封存")
+        consequence = _("封存后不能再投票，也不能重新开始：已收 %(n)s 张。") % {"n": received}
+    online = session.kind == "online"
+    return Confirmation(
+        title=f"{title} · {session.name}",
+        consequence=consequence,
+        action_url=reverse("ballots:session_close", args=[cycle.year, session.pk]),
+        cancel_url=_detail_url(cycle, session),
+        button=_("确认结束") if session.rehearsal else _("确认结束并封存"),
+        facts=_figures(session),
+        warnings=(_("尚有 %(n)d 人未投票。") % {"n": missing},) if missing else (),
+        # An uploaded key file cannot ride through the page: its key is carried as typed text instead.
+        carry={"opening_key": key} if online and request.method == "POST" else None,
+        extra_template="ballots/_close_key.html" if online and request.method == "GET" else "",
+    )
+
+
+def _confirm_archive(request: HttpRequest, cycle, session) -> Confirmation:
+    return Confirmation(
+        title=_("封存测评会 · %(name)s") % {"name": session.name},
+        consequence=_("封存后测评票不能再改动，也不能再补录：已收 %(n)s 张。") % {"n": _received(session)},
+        action_url=reverse("ballots:session_seal", args=[cycle.year, session.pk]),
+        cancel_url=_detail_url(cycle, session),
+        button=_("确认封存"),
+        facts=_figures(session),
+    )
+
+
+def _confirm_purge(request: HttpRequest, cycle, session) -> Confirmation:
+    return Confirmation(
+        title=_("清除演练数据 · %(name)s") % {"name": session.name},
+        consequence=_("演练票和演练测评码将被删除，不能恢复：已收演练票 %(n)s 张。")
+        % {"n": _received(session)},
+        action_url=reverse("ballots:session_purge", args=[cycle.year, session.pk]),
+        cancel_url=_detail_url(cycle, session),
+        button=_("确认清除"),
+        facts=_figures(session),
+    )
+
+
+def _confirm_void(request: HttpRequest, cycle, session) -> Confirmation:
+    return Confirmation(
+        title=_("作废测评会 · %(name)s") % {"name": session.name},
+        consequence=_("作废后这场测评会的测评票不再计入结果，且不能恢复：已收 %(n)s 张。")
+        % {"n": _received(session)},
+        action_url=reverse("ballots:session_void", args=[cycle.year, session.pk]),
+        cancel_url=_detail_url(cycle, session),
+        button=_("确认作废"),
+        facts=_figures(session) + ((_("作废原因"), request.POST.get("reason", "")),),
+    )
+
+
+def _confirm_key(request: HttpRequest, cycle, session) -> Confirmation:
+    return Confirmation(
+        title=_("重新生成开启密钥 · %(name)s") % {"name": session.name},
+        consequence=_("重新生成后旧密钥作废：已打印或保存的旧密钥将无法开启本场网上测评票。"),
+        action_url=reverse("ballots:session_key", args=[cycle.year, session.pk]),
+        cancel_url=_detail_url(cycle, session),
+        button=_("确认重新生成"),
+        facts=_figures(session),
+    )
 
 
 @role_required(*CYCLE_EDITORS)
@@ -209,6 +302,10 @@ def session_key_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """Issue the session's opening key and hand it over as a text file: this response is its only copy."""
     cycle = get_cycle(request.user, year)
     session = selectors.get_session(cycle, pk)
+    if session.opening_public_key and (
+        page := confirmation_page(request, _confirm_key(request, cycle, session))
+    ):
+        return page
     try:
         private = actions.session_key_issue(actor=request.user, session=session)
     except ValidationError as error:
@@ -233,7 +330,8 @@ def opening_key_from(request: HttpRequest) -> str:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def session_close_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     key = opening_key_from(request)
 
@@ -242,17 +340,26 @@ def session_close_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
         if not session.rehearsal:
             actions.session_archive(actor=actor, session=session)
 
-    return _transition(request, year, pk, close_and_seal, _("测评已结束。"))
+    return _transition(
+        request,
+        year,
+        pk,
+        close_and_seal,
+        _("测评已结束。"),
+        confirm=lambda request, cycle, session: _confirm_close(request, cycle, session, key),
+    )
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_archive_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _transition(request, year, pk, actions.session_archive, _("测评会已封存。"))
+    return _transition(
+        request, year, pk, actions.session_archive, _("测评会已封存。"), confirm=_confirm_archive
+    )
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_purge(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _transition(
         request,
@@ -260,6 +367,7 @@ def session_purge(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         pk,
         actions.session_rehearsal_purge,
         _("演练数据已清除，测评会已转为正式测评（未开始）。"),
+        confirm=_confirm_purge,
     )
 
 
@@ -270,6 +378,8 @@ def session_void_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     session = selectors.get_session(cycle, pk)
     form = VoidForm(request.POST)
     if form.is_valid():
+        if page := confirmation_page(request, _confirm_void(request, cycle, session)):
+            return page
         try:
             actions.session_void(actor=request.user, session=session, reason=form.cleaned_data["reason"])
         except ValidationError as error:

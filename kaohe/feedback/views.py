@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.feedback import actions, documents, selectors
 from kaohe.feedback.models import ActionKind, RectificationStatus, RectificationUpdate
 from kaohe.performance.evidence import CONTENT_TYPES
@@ -116,10 +118,22 @@ def letter_download(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _docx(documents.letter_docx(letter), f"{letter}.docx")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(*selectors.LETTER_MANAGERS)
 def letter_send_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     letter = selectors.get_letter(request.user, _cycle(year), pk)
+    confirm = Confirmation(
+        title=f"发送反馈意见书：{letter.cadre or letter.unit}",
+        consequence=f"发送后意见书即送达{letter.recipient_name}，不能撤回或修改；"
+        f"其中 {len(letter.problems)} 项问题随即转为整改事项。",
+        action_url=reverse("feedback:letter_send", args=[year, letter.pk]),
+        cancel_url=reverse("feedback:letter_detail", args=[year, letter.pk]),
+        button="确认发送",
+        facts=(("收件人", letter.recipient_name), ("整改事项", str(len(letter.problems)))),
+        danger=False,
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.letter_send(actor=request.user, letter=letter)
     except ValidationError as error:

@@ -153,6 +153,15 @@ def progress(user, cycle: AssessmentCycle, today: datetime.date, group: int | No
     return ordered
 
 
+def late_by_visit(user, cycle: AssessmentCycle, today: datetime.date) -> list[int]:
+    """Per visible visit, how many of its steps are past their date and not done (the home page's to-do)."""
+    evaluated, analysed = evaluated_units(cycle), analysed_units(cycle)
+    return [
+        len(_checklist(values, values["unit_id"] in evaluated, values["unit_id"] in analysed).late(today))
+        for values in visible_visits(user, cycle).values("unit_id", *FIELDS)
+    ]
+
+
 def visits_page(
     cycle: AssessmentCycle, ids: Iterable[int], today: datetime.date, ordered: Progress | None = None
 ) -> list[tuple[Visit, checklist.Checklist]]:

@@ -8,6 +8,6 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from kaohe.accounts.todo import TODO_SOURCES
-        from kaohe.interviews.selectors import assessor_todo
+        from kaohe.interviews.todo import home_items
 
-        TODO_SOURCES["interviews"] = assessor_todo
+        TODO_SOURCES["interviews"] = home_items

@@ -208,14 +208,6 @@ def latest_cycle(user) -> AssessmentCycle | None:
     return cycles.order_by("-year").first()
 
 
-def assessor_todo(user) -> tuple[AssessmentCycle, int] | None:
-    """The home page's to-do for an assessor: the latest cycle they visit units in, and interviews missing."""
-    if not user.has_role(Role.ASSESSOR):
-        return None
-    cycle = latest_cycle(user)
-    return (cycle, missing_count(user, cycle)) if cycle is not None else None
-
-
 # --- the pledge --------------------------------------------------------------------------------------------
 
 

@@ -10,9 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaohe.accounts.access import role_required
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.interviews import actions, documents, selectors
 from kaohe.interviews.drafting import outline_draft
 from kaohe.interviews.forms import (
@@ -196,11 +198,20 @@ def interviewee_excuse_view(request, year: int, pk: int):
     return redirect("interviews:unit", year, person.unit_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(*selectors.RECORD_ROLES)
 def interviewee_remove_view(request, year: int, pk: int):
     cycle = selectors.get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
+    confirm = Confirmation(
+        title=_("移出谈话名单：%(name)s") % {"name": person.name},
+        consequence=_("“%(name)s”将移出本单位的谈话名单，不再计入应谈人次。") % {"name": person.name},
+        action_url=reverse("interviews:remove", args=[cycle.year, person.pk]),
+        cancel_url=reverse("interviews:unit", args=[cycle.year, person.unit_id]),
+        button=_("确认移出"),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.interviewee_remove(actor=request.user, interviewee=person)
     except ValidationError as error:

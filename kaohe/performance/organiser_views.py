@@ -14,11 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
 from kaohe.audit.reads import audit_read
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.performance import actions, selectors
 from kaohe.performance.forms import (
     AdjustmentFilterForm,
@@ -186,10 +188,21 @@ def veto_create(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def veto_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     veto = selectors.get_veto(request.user, cycle, pk)
+    confirm = Confirmation(
+        title=_("删除一票否决事项：%(item)s") % {"item": veto.item},
+        consequence=_("删除后「%(whom)s」不再被一票否决，下次计算即按无否决定等；佐证材料一并删除。")
+        % {"whom": veto.cadre or veto.unit},
+        action_url=reverse("performance:veto_delete", args=[cycle.year, veto.pk]),
+        cancel_url=reverse("performance:veto_list", args=[cycle.year]),
+        button=_("确认删除"),
+        facts=((_("对象"), str(veto.cadre or veto.unit)), (_("年度"), cycle.name)),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.veto_delete(actor=request.user, veto=veto)
     except ValidationError as error:
@@ -253,10 +266,21 @@ def sanction_create(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sanction_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     sanction = selectors.get_sanction(request.user, pk)
+    confirm = Confirmation(
+        title=_("删除处分：%(sanction)s") % {"sanction": sanction},
+        consequence=_("删除后这项处分不再影响「%(cadre)s」%(year)d 年起的定等，下次计算即生效。")
+        % {"cadre": sanction.cadre, "year": sanction.year},
+        action_url=reverse("performance:sanction_delete", args=[cycle.year, sanction.pk]),
+        cancel_url=reverse("performance:sanction_list", args=[cycle.year]),
+        button=_("确认删除"),
+        facts=((_("生效年度"), str(sanction.year)),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.sanction_delete(actor=request.user, cycle=cycle, sanction=sanction)
     except ValidationError as error:

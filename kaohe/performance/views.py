@@ -8,33 +8,33 @@ The organiser's inputs are in `organiser_views.py`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import INPUT_ROLES, role_required
 from kaohe.accounts.models import Role
 from kaohe.audit.reads import audit_read
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.performance import actions, selectors
 from kaohe.performance.evidence import content_type
 from kaohe.performance.forms import LeaderRatingForm, SelfEvaluationForm, VerificationForm, parse_score
 from kaohe.performance.models import (
-    AdjustmentStatus,
     SelfEvaluation,
     Verification,
 )
 from kaohe.performance.scoresheet import read_score_sheet, write_score_sheet
+from kaohe.performance.todo import TASKS
 from kaohe.plans import gate
 from kaohe.plans.models import AssessmentCycle, Indicator, Target
 from kaohe.plans.selectors import cycle_open_for, get_cycle
@@ -61,114 +61,6 @@ def file_response(field_file, file_name: str) -> FileResponse:
 
 
 # --- the landing page -------------------------------------------------------------------------------------
-
-
-def _task(title: str, done: int, total: int, url: str, detail: str = "") -> dict[str, Any]:
-    return {"title": title, "done": done, "total": total, "url": url, "detail": detail}
-
-
-def _liaison_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
-    assessed = selectors.liaison_unit(user, cycle)
-    if assessed is None:
-        return [], _("本单位不在%(cycle)s的参加考核单位之列，无需自评。") % {"cycle": cycle.name}
-    indicators = selectors.liaison_indicators(user, cycle)
-    done = SelfEvaluation.objects.filter(
-        cycle=cycle, unit_id=assessed.unit_id, indicator__in=indicators
-    ).count()
-    detail = _("%(unit)s · %(category)s") % {"unit": assessed.unit.name, "category": assessed.category.name}
-    url = reverse("performance:self_evaluation_list", args=[cycle.year])
-    return [
-        _task(_("自评：逐项填写自评得分、完成情况并上传佐证材料"), done, indicators.count(), url, detail)
-    ], ""
-
-
-def _clerk_cells(user, cycle: AssessmentCycle) -> int:
-    per_category = defaultdict(int)
-    for indicator in selectors.clerk_indicators(user, cycle):
-        per_category[indicator.category_id] += 1
-    return sum(per_category[a.category_id] for a in selectors.clerk_units(user, cycle))
-
-
-def _clerk_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
-    total = _clerk_cells(user, cycle)
-    if not total:
-        return [], _("%(department)s在%(cycle)s没有需要评分的指标。") % {
-            "department": user.department,
-            "cycle": cycle.name,
-        }
-    units = selectors.clerk_units(user, cycle).values("unit_id")
-    done = selectors.clerk_scores(user, cycle).filter(unit_id__in=units).count()
-    url = reverse("performance:score_grid", args=[cycle.year])
-    return [_task(_("指标考评：为各单位在本部门归口指标上评分"), done, total, url, str(user.department))], ""
-
-
-def _assessor_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
-    units = list(selectors.assessor_units(user, cycle))
-    if not units:
-        return [], _("您在%(cycle)s没有负责的考核单位。") % {"cycle": cycle.name}
-    per_category = dict(
-        Indicator.objects.filter(cycle=cycle, category_id__in={a.category_id for a in units})
-        .values_list("category_id")
-        .annotate(n=Count("pk"))
-    )
-    total = sum(per_category.get(a.category_id, 0) for a in units)
-    done = Verification.objects.filter(cycle=cycle, unit_id__in=[a.unit_id for a in units]).count()
-    detail = ngettext("%(count)s 个单位", "%(count)s 个单位", len(units)) % {"count": len(units)}
-    url = reverse("performance:verification_list", args=[cycle.year])
-    return [_task(_("现场核验：核对自评与部门评分，确定核验得分并说明理由"), done, total, url, detail)], ""
-
-
-def _leader_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
-    total = selectors.leader_units(user, cycle).count()
-    if not total:
-        return [], _("%(cycle)s尚未确定参加考核的单位。") % {"cycle": cycle.name}
-    done = selectors.own_leader_ratings(user, cycle).count()
-    url = reverse("performance:rating_list", args=[cycle.year])
-    return [_task(_("领导评价：为各单位评分并填写评价意见"), done, total, url)], ""
-
-
-def _organiser_tasks(user, cycle: AssessmentCycle) -> tuple[list[dict], str]:
-    counts = selectors.cycle_adjustments(user, cycle).aggregate(
-        total=Count("pk"),
-        decided=Count("pk", filter=~Q(status=AdjustmentStatus.PROPOSED)),
-    )
-    pending = counts["total"] - counts["decided"]
-    vetoes = selectors.cycle_vetoes(user, cycle).count()
-    sanctions = (
-        selectors.visible_sanctions(user).filter(year__gte=cycle.year - 2, year__lte=cycle.year).count()
-    )
-    return [
-        _task(
-            _("加减分：登记、审批（只有已批准的计入）"),
-            counts["decided"],
-            counts["total"],
-            reverse("performance:adjustment_list", args=[cycle.year]),
-            ngettext("%(count)s 条待审批", "%(count)s 条待审批", pending) % {"count": pending},
-        ),
-        _task(
-            _("一票否决"),
-            vetoes,
-            0,
-            reverse("performance:veto_list", args=[cycle.year]),
-            ngettext("已登记 %(count)s 项", "已登记 %(count)s 项", vetoes) % {"count": vetoes},
-        ),
-        _task(
-            _("处分"),
-            sanctions,
-            0,
-            reverse("performance:sanction_list", args=[cycle.year]),
-            ngettext("近三年生效 %(count)s 项", "近三年生效 %(count)s 项", sanctions) % {"count": sanctions},
-        ),
-    ], ""
-
-
-TASKS = {
-    Role.LIAISON: _liaison_tasks,
-    Role.CLERK: _clerk_tasks,
-    Role.ASSESSOR: _assessor_tasks,
-    Role.LEADER: _leader_tasks,
-    Role.ORGANISER: _organiser_tasks,
-}
 
 
 @role_required(*INPUT_ROLES)
@@ -254,10 +146,21 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @role_required(Role.LIAISON)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence(request.user, pk)
     evaluation = evidence.self_evaluation
+    back = reverse("performance:self_evaluation_edit", args=[evaluation.cycle.year, evaluation.indicator_id])
+    confirm = Confirmation(
+        title=_("删除佐证材料：%(name)s") % {"name": evidence.name},
+        consequence=_("佐证材料删除后不能恢复；如仍需佐证，须重新上传。"),
+        action_url=reverse("performance:evidence_delete", args=[evidence.pk]),
+        cancel_url=back,
+        button=_("确认删除"),
+        facts=((_("指标"), str(evaluation.indicator)),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.evidence_delete(actor=request.user, evidence=evidence)
     except ValidationError as error:

@@ -116,3 +116,26 @@ def lock_cycle(cycle: AssessmentCycle, activity: Activity | None = None) -> Asse
     if activity is not None:
         check_phase(fresh, activity)
     return fresh
+
+
+ACTIVITY_NAMES: dict[Activity, str] = {
+    Activity.PLAN: "考核方案、参评对象、指标、目标和考核组的修改",
+    Activity.INPUTS: "单位自评、部门评分等业绩录入",
+    Activity.SURVEYS: "公众评议的新增和修改",
+    Activity.ANSWERS: "公众评议的作答",
+    Activity.SESSIONS: "测评会的新增、修改和开始",
+}
+
+
+def closing_on(phase: str, following: str) -> list[str]:
+    """What moving from ``phase`` to ``following`` closes, by activity, for the confirmation of the move."""
+    return [_(ACTIVITY_NAMES[a]) for a, g in GATES.items() if phase in g.phases and following not in g.phases]
+
+
+# Figures other apps add to the confirmation of a phase move (late inputs, open sessions …): each function of
+# a cycle returns (label, value) pairs; apps above this floor register theirs in AppConfig.ready.
+ADVANCE_FIGURES: list[Callable[[AssessmentCycle], list[tuple[str, str]]]] = []
+
+
+def advance_figures(cycle: AssessmentCycle) -> list[tuple[str, str]]:
+    return [fact for source in ADVANCE_FIGURES for fact in source(cycle)]

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, CYCLE_READERS, role_required
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.org.models import UnitCategory
 from kaohe.plans import actions, calendar, gate, indicator_workbook, selectors
 from kaohe.plans.forms import (
@@ -170,10 +171,37 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "plans/cycle_detail.html", context)
 
 
+def _confirm_advance(request: HttpRequest, cycle: AssessmentCycle) -> Confirmation:
+    following = actions.next_phase(cycle.phase)
+    label = Phase(following).label if following else ""
+    closing = gate.closing_on(cycle.phase, following) if following else []
+    consequence = _("进入「%(phase)s」阶段后不能退回：") % {"phase": label}
+    consequence += "；".join(closing) + _("将关闭。") if closing else _("阶段只能向前推进。")
+    facts = [
+        (_("当前阶段"), cycle.get_phase_display()),
+        (_("参评单位"), str(cycle.assessed_units.count())),
+        (_("参评干部"), str(cycle.assessed_cadres.count())),
+        *gate.advance_figures(cycle),
+    ]
+    return Confirmation(
+        title=_("%(cycle)s：进入「%(phase)s」阶段") % {"cycle": cycle.name, "phase": label},
+        consequence=consequence,
+        action_url=reverse("plans:cycle_advance", args=[cycle.year]),
+        cancel_url=reverse("plans:cycle_detail", args=[cycle.year]),
+        button=_("确认进入「%(phase)s」阶段") % {"phase": label},
+        facts=tuple(facts),
+        carry={"from_phase": request.POST.get("from_phase", cycle.phase)},
+    )
+
+
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cycle_advance_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
+    if actions.next_phase(cycle.phase) and (
+        page := confirmation_page(request, _confirm_advance(request, cycle))
+    ):
+        return page
     try:
         actions.cycle_advance(
             actor=request.user,
@@ -344,10 +372,22 @@ def unit_mark(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unit_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     item = selectors.get_assessed_unit(request.user, cycle, pk)
+    cadres = cycle.assessed_cadres.filter(unit=item.unit_id).count()
+    confirm = Confirmation(
+        title=_("移出本年度考核：%(name)s") % {"name": item.unit.name},
+        consequence=_("「%(name)s」及其 %(n)d 名参评干部将移出%(cycle)s，其已录入的考核数据不再计入。")
+        % {"name": item.unit.name, "n": cadres, "cycle": cycle.name},
+        action_url=reverse("plans:unit_remove", args=[cycle.year, item.pk]),
+        cancel_url=reverse("plans:unit_list", args=[cycle.year]),
+        button=_("确认移出"),
+        facts=((_("同时移出干部"), str(cadres)),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         removed = actions.assessed_unit_remove(actor=request.user, item=item)
     except ValidationError as error:
@@ -415,10 +455,21 @@ def cadre_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cadre_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     item = selectors.get_assessed_cadre(request.user, cycle, pk)
+    confirm = Confirmation(
+        title=_("移出本年度考核：%(name)s") % {"name": item.cadre.name},
+        consequence=_("「%(name)s」将移出%(cycle)s，其已录入的考核数据不再计入。")
+        % {"name": item.cadre.name, "cycle": cycle.name},
+        action_url=reverse("plans:cadre_remove", args=[cycle.year, item.pk]),
+        cancel_url=reverse("plans:cadre_list", args=[cycle.year]),
+        button=_("确认移出"),
+        facts=((_("单位"), item.unit.name),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.assessed_cadre_remove(actor=request.user, item=item)
     except ValidationError as error:
@@ -482,10 +533,21 @@ def indicator_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def indicator_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     indicator = selectors.get_indicator(request.user, cycle, pk)
+    targets = cycle.targets.filter(indicator=indicator).count()
+    confirm = Confirmation(
+        title=_("删除指标：%(name)s") % {"name": indicator},
+        consequence=_("指标删除后不能恢复，它的 %(n)d 个单位目标一并删除。") % {"n": targets},
+        action_url=reverse("plans:indicator_delete", args=[cycle.year, indicator.pk]),
+        cancel_url=reverse("plans:indicator_list", args=[cycle.year]),
+        button=_("确认删除"),
+        facts=((_("单位目标"), str(targets)),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.indicator_delete(actor=request.user, indicator=indicator)
     except ValidationError as error:
@@ -687,10 +749,22 @@ def group_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def group_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     group = selectors.get_group(request.user, cycle, pk)
+    members, units = group.members.count(), group.units.count()
+    confirm = Confirmation(
+        title=_("删除考核组：%(name)s") % {"name": group.name},
+        consequence=_("考核组删除后不能恢复：%(m)d 名成员不再能查看它负责的 %(u)d 个单位。")
+        % {"m": members, "u": units},
+        action_url=reverse("plans:group_delete", args=[cycle.year, group.pk]),
+        cancel_url=reverse("plans:group_list", args=[cycle.year]),
+        button=_("确认删除"),
+        facts=((_("成员"), str(members)), (_("负责单位"), str(units))),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     actions.group_delete(actor=request.user, group=group)
     messages.success(request, _("已删除考核组「%(name)s」。") % {"name": group.name})
     return redirect("plans:group_list", cycle.year)

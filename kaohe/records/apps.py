@@ -7,6 +7,6 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from kaohe.accounts.todo import TODO_SOURCES
-        from kaohe.records.gaps import home_todo
+        from kaohe.records.todo import home_items
 
-        TODO_SOURCES["records_todo"] = home_todo
+        TODO_SOURCES["records"] = home_items

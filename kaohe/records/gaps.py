@@ -125,33 +125,3 @@ def owner_todo(
         unverified=items.filter(verified_at__isnull=True).count(),
         missing_months=missing,
     )
-
-
-@dataclass(frozen=True)
-class HomeTodo:
-    year: int
-    count: int
-    label: str
-
-
-def home_todo(user) -> HomeTodo | None:
-    """The records line of the home page: an owner's to-do, or the organiser's and assessors' gaps."""
-    from kaohe.records import selectors
-    from kaohe.records.regular import cycle_rule
-
-    if not user.has_role(*selectors.READERS):
-        return None
-    # The cycle the year's records are kept in: the latest not completed.
-    cycle = AssessmentCycle.objects.exclude(phase="completed").order_by("-year").first()
-    if cycle is None:
-        return None
-    rule = cycle_rule(cycle)
-    if user.has_role(*selectors.OWNERS):
-        todo = owner_todo(selectors.visible_items(user, cycle), cycle, rule)
-        return HomeTodo(cycle.year, todo.total, "平时考核清单待办")
-    if not user.has_role(*selectors.CHECKERS):
-        return HomeTodo(cycle.year, -1, "平时考核")
-    today = timezone.localdate()
-    month = today.month - 1 if today.year == cycle.year and today.month > 1 else 12
-    found = unit_gaps(cycle, rule, month, selectors.reviewable_units(user, cycle), today)
-    return HomeTodo(cycle.year, len(found), f"{month}月平时考核缺项单位")

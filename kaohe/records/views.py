@@ -9,11 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.performance.views import file_response
 from kaohe.records import actions, gaps, selectors
 from kaohe.records.forms import GradeForm, ImportForm, ListItemForm, OverrideForm, VerifyForm, VisitForm
@@ -137,10 +140,20 @@ def item_verify(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @role_required(*selectors.OWNERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
     item = selectors.get_own_item(request.user, cycle, pk)
+    confirm = Confirmation(
+        title=_("删除清单条目：%(month)d月%(kind)s") % {"month": item.month, "kind": item.get_kind_display()},
+        consequence=_("条目及其佐证材料删除后不能恢复。"),
+        action_url=reverse("records:item_delete", args=[cycle.year, item.pk]),
+        cancel_url=reverse("records:my_month", args=[cycle.year, item.month]),
+        button=_("确认删除"),
+        facts=((_("内容"), item.content[:100]),),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.list_item_delete(actor=request.user, item=item)
     except ValidationError as error:

@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.reports import actions, documents, drafting, selectors, templating
 from kaohe.reports.defaults import KINDS, default_template
@@ -230,10 +232,20 @@ def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
     return _docx(content, f"{KINDS[kind]}（预览）.docx")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ORGANISER)
 def template_reset_view(request: HttpRequest, kind: str) -> HttpResponse:
-    actions.template_reset(actor=request.user, kind=_kind(kind))
+    kind = _kind(kind)
+    confirm = Confirmation(
+        title=f"恢复默认模板：{KINDS[kind]}",
+        consequence=f"「{KINDS[kind]}」将恢复为系统默认模板，本单位对它的修改不再使用；需要时请先下载现用模板留存。",
+        action_url=reverse("reports:template_reset", args=[kind]),
+        cancel_url=reverse("reports:templates"),
+        button="确认恢复默认",
+    )
+    if page := confirmation_page(request, confirm):
+        return page
+    actions.template_reset(actor=request.user, kind=kind)
     messages.success(request, f"「{KINDS[kind]}」已恢复为系统默认模板。")
     return redirect("reports:templates")
 

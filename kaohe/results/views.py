@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
 from kaohe.audit.reads import audit_read
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.jobs.actions import JobBusy, job_start
 from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
@@ -453,6 +454,37 @@ def quota_approve_view(request: HttpRequest, year: int, version: int) -> HttpRes
 # --- 公示 -------------------------------------------------------------------------------------------------
 
 
+def _excellent_counts(cycle: AssessmentCycle, run) -> tuple[tuple[str, str], ...]:
+    proposed = selectors.proposed_excellent(cycle, run) if run is not None else []
+    teams = sum(1 for e in proposed if e["kind"] != Kind.CADRE)
+    return (
+        (_("拟定优秀（领导班子）"), str(teams)),
+        (_("拟定优秀（领导干部）"), str(len(proposed) - teams)),
+    )
+
+
+def _confirm_notice(request: HttpRequest, cycle: AssessmentCycle, state, data: dict) -> Confirmation:
+    facts = _excellent_counts(cycle, state.run)
+    names = "、".join(value for _label, value in facts)
+    return Confirmation(
+        title=_("发布公示：%(cycle)s") % {"cycle": cycle.name},
+        consequence=_(
+            "公示一经发布即对外公布，不能撤回；名单有变须重新公示：拟定优秀 %(n)s 个（班子、干部）。"
+        )
+        % {"n": names},
+        action_url=reverse("results:notice", args=[cycle.year]),
+        cancel_url=reverse("results:notice", args=[cycle.year]),
+        button=_("确认发布公示"),
+        facts=(
+            (_("依据"), _("第%(v)d次计算") % {"v": state.run.version} if state.run else "—"),
+            *facts,
+            (_("公示开始"), str(data["starts_on"])),
+            (_("工作日"), str(data["working_days"])),
+        ),
+        warnings=tuple(selectors.grading_problems(cycle, state)) if state.run else (),
+    )
+
+
 @role_required(*RESULT_READERS)
 @require_http_methods(["GET", "POST"])
 def notice(request: HttpRequest, year: int) -> HttpResponse:
@@ -464,6 +496,8 @@ def notice(request: HttpRequest, year: int) -> HttpResponse:
         if not request.user.has_role(*RESULT_MANAGERS):
             return HttpResponse(status=403)
         if form.is_valid():
+            if page := confirmation_page(request, _confirm_notice(request, cycle, state, form.cleaned_data)):
+                return page
             try:
                 published = actions.notice_publish(
                     actor=request.user, cycle=cycle, run=state.run, **form.cleaned_data
@@ -540,10 +574,26 @@ def objection_handle_view(request: HttpRequest, year: int, pk: int) -> HttpRespo
 
 
 @role_required(*RESULT_MANAGERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finalise(request: HttpRequest, year: int, version: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     run = selectors.get_run(cycle, version)
+    state = selectors.results_state(cycle)
+    problems = selectors.finalisation_problems(cycle, state, timezone.localdate())
+    confirm = Confirmation(
+        title=_("定档并封存：%(cycle)s") % {"cycle": cycle.name},
+        consequence=_(
+            "定档后第%(v)d次计算的 %(n)d 条结果计算哈希、记入审计链，不能再改；只能宣布无效后重新考核。"
+        )
+        % {"v": run.version, "n": run.results.count()},
+        action_url=reverse("results:finalise", args=[cycle.year, run.version]),
+        cancel_url=_home(cycle),
+        button=_("确认定档并封存"),
+        facts=_excellent_counts(cycle, run),
+        warnings=tuple(problems),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         seal = actions.results_seal(actor=request.user, cycle=cycle, run=run, today=timezone.localdate())
     except ValidationError as error:
@@ -571,6 +621,20 @@ def void(request: HttpRequest, year: int, version: int) -> HttpResponse:
     if scope != VoidScope.CYCLE and unit is None and cadre is None:
         messages.error(request, _("编码「%(code)s」不是本年度考核的单位或干部") % {"code": code})
         return _back(request, _home(cycle))
+    whose = str(cadre or unit or _("本年度全部结果"))
+    confirm = Confirmation(
+        title=_("宣布结果无效：%(whose)s") % {"whose": whose},
+        consequence=_(
+            "宣布无效后，%(whose)s的结果须在数据更正后重新计算，才能公示或定档；无效宣布记入审计链，不能撤销。"
+        )
+        % {"whose": whose},
+        action_url=reverse("results:void", args=[cycle.year, run.version]),
+        cancel_url=_home(cycle),
+        button=_("确认宣布无效"),
+        facts=((_("计算"), _("第%(v)d次") % {"v": run.version}), (_("原因"), form.cleaned_data["reason"])),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.result_void(
             actor=request.user,

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.plans.selectors import get_cycle
 from kaohe.surveys import actions, selectors, slips
 from kaohe.surveys.forms import (
@@ -188,10 +189,21 @@ def survey_toggle(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 
 @role_required(*CYCLE_EDITORS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def survey_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
+    codes = survey.codes.count()
+    confirm = Confirmation(
+        title=_("删除公众评议：%(unit)s") % {"unit": survey.unit.name},
+        consequence=_("评议删除后不能恢复，已发出的 %(n)d 个评议码随之失效。") % {"n": codes},
+        action_url=reverse("surveys:survey_delete", args=[cycle.year, survey.pk]),
+        cancel_url=reverse("surveys:survey_detail", args=[cycle.year, survey.pk]),
+        button=_("确认删除"),
+        facts=((_("评议码"), str(codes)), (_("已作答"), str(survey.responses.count()))),
+    )
+    if page := confirmation_page(request, confirm):
+        return page
     try:
         actions.survey_delete(actor=request.user, survey=survey)
     except ValidationError as error:

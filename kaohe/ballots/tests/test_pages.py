@@ -154,12 +154,17 @@ def test_open_close_seal_tally_and_void_from_the_pages(client_for, world):
     assert "结束后才能查看统计" in refused
     assert client.get(f"{base}tally/?format=json").status_code == 409
     assert 'id="close-form"' in client.get(base).content.decode()
-    page = client.post(f"{base}close/", {"opening_key": "KAOHE1 AAAA"}, follow=True).content.decode()
-    assert "开启密钥长度不对，请核对是否抄全" in page
+    page = client.post(f"{base}close/", {"opening_key": "KAOHE1 AAAA", "confirm": "yes"}, follow=True)
+    assert "开启密钥长度不对，请核对是否抄全" in page.content.decode()
     session.refresh_from_db()
     assert session.status == SessionStatus.OPEN
     key_file = SimpleUploadedFile("开启密钥.txt", f"说明\n{world['opening_key']}\n".encode())
-    client.post(f"{base}close/", {"opening_key": "", "opening_key_file": key_file})
+    # The first POST only asks, stating the count; the key read from the file rides through the page.
+    asked = client.post(f"{base}close/", {"opening_key": "", "opening_key_file": key_file}).content.decode()
+    assert "封存后不能再投票，也不能重新开始：已收 3/" in asked and world["opening_key"] in asked
+    session.refresh_from_db()
+    assert session.status == SessionStatus.OPEN
+    client.post(f"{base}close/", {"opening_key": world["opening_key"], "confirm": "yes"})
     session.refresh_from_db()
     assert session.status == SessionStatus.SEALED and len(session.seal) == 64
     detail = client.get(base).content.decode()
@@ -171,7 +176,11 @@ def test_open_close_seal_tally_and_void_from_the_pages(client_for, world):
     assert "只有未开始的测评会可以开始" in page
     response = client.post(f"{base}void/", {"reason": ""})
     assert response.status_code == 400 and "请填写作废原因" in response.content.decode()
-    client.post(f"{base}void/", {"reason": "重新组织"})
+    asked = client.post(f"{base}void/", {"reason": "重新组织"}).content.decode()
+    assert "不能恢复：已收 3/" in asked and 'value="重新组织"' in asked
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SEALED
+    client.post(f"{base}void/", {"reason": "重新组织", "confirm": "yes"})
     session.refresh_from_db()
     assert session.status == SessionStatus.VOID
     assert "重新组织" in client.get(base).content.decode()
@@ -193,7 +202,13 @@ def test_the_rehearsal_purge_from_the_page(client_for, cast, roster, cycle):
     assert session.opening_public_key and key not in str(AuditEntry.objects.values_list("after", flat=True))
     actions.session_open(actor=organiser, session=session)
     actions.ballot_submit(code=made[0].code, data=filled(session))
-    page = client.post(f"/cycles/2025/sessions/{session.pk}/purge/", follow=True).content.decode()
+    asked = client.get(f"/cycles/2025/sessions/{session.pk}/purge/").content.decode()
+    assert "不能恢复：已收演练票 1/" in asked and 'name="confirm" value="yes"' in asked
+    assert client.post(f"/cycles/2025/sessions/{session.pk}/key/").status_code == 200  # re-issue: asks first
+    session.refresh_from_db()
+    assert session.status == SessionStatus.OPEN
+    url = f"/cycles/2025/sessions/{session.pk}/purge/"
+    page = client.post(url, {"confirm": "yes"}, follow=True).content.decode()
     assert "演练数据已清除" in page
     assert AuditEntry.objects.get(action="ballot_session.rehearsal_purge").after["counts"]["ballots"] == 0
 

@@ -243,12 +243,16 @@ def test_the_organiser_deletes_an_unpaired_entry_and_discards_the_rest(paper_wor
     client = client_for("organiser")
     home = client.get(url(paper_world, "paper_home")).content.decode()
     assert "仅录入员乙录入" in home
-    response = client.post(url(paper_world, "paper_entry_delete", "b"), {"number": "P8", "back": "home"})
+    data = {"number": "P8", "back": "home"}
+    asked = client.post(url(paper_world, "paper_entry_delete", "b"), data).content.decode()
+    assert "须对照纸质票重新录入" in asked and 'name="back" value="home"' in asked
+    assert PaperEntry.objects.exists()
+    response = client.post(url(paper_world, "paper_entry_delete", "b"), {**data, "confirm": "yes"})
     assert response["Location"] == url(paper_world, "paper_home")
     assert not PaperEntry.objects.exists()
-    response = client.post(url(paper_world, "paper_discard"), follow=True)
+    response = client.post(url(paper_world, "paper_discard"), {"confirm": "yes"}, follow=True)
     assert "已清除 0 条录入和 0 条裁定" in response.content.decode()  # the typists were left
-    response = client.post(url(paper_world, "paper_discard"), follow=True)
+    response = client.post(url(paper_world, "paper_discard"), {"confirm": "yes"}, follow=True)
     assert "没有待清除的录入数据" in response.content.decode()
 
 
@@ -280,5 +284,5 @@ def test_paper_pages_accept_only_their_methods(paper_world, client_for):
     assert client.post(url(paper_world, "paper_home")).status_code == 405
     assert client.get(url(paper_world, "paper_commit")).status_code == 405
     assert client.get(url(paper_world, "paper_import")).status_code == 405
-    assert client.get(url(paper_world, "paper_discard")).status_code == 405
+    assert "不能恢复" in client.get(url(paper_world, "paper_discard")).content.decode()  # asks first
     assert client.get(url(paper_world, "paper_entry_delete", "a")).status_code == 405

@@ -4,6 +4,7 @@ The city demo takes several seconds to load, so it is loaded once for the module
 rolled back at the end; each test runs inside it.
 """
 
+import re
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
@@ -226,6 +227,52 @@ def test_each_demo_account_finds_real_content(demo, client, username, url, text)
     response = client.get(url)
     assert response.status_code == 200
     assert text in response.content.decode()
+
+
+# ------------------------------------------------------------ each account's to-do on its home page
+
+TODO_ACCOUNTS = [  # (account, an item its home must list: the item's key and a words of its label)
+    ("demo-organiser", "results-blocked", "定档前尚需处理的事项"),
+    ("demo-committee", "results-pending", "待定结果须领导小组决定"),
+    ("demo-clerk", "inputs-clerk", "本部门尚未评分齐全的单位"),
+    ("demo-liaison", "inputs-liaison", "本单位自评尚未填写的指标"),
+    ("demo-liaison", "results-acknowledge-2024", "领导班子考核结果已确定"),
+    ("demo-assessor", "inputs-assessor", "尚待现场核验的指标得分"),
+    ("demo-assessor", "interviews", "个别谈话尚缺"),
+    ("demo-leader", "inputs-leader", "尚未评价的单位"),
+    ("demo-cadre", "results-acknowledge-2024", "本人考核结果已确定"),
+    ("demo-jijian", "results-clearance", "征求党风廉政意见"),
+]
+
+
+@pytest.mark.parametrize(("username", "key", "label"), TODO_ACCOUNTS)
+def test_each_demo_account_has_a_truthful_to_do_whose_links_work(demo, client, username, key, label):
+    client.force_login(User.objects.get(username=username))
+    page = client.get("/").content.decode()
+    assert f'id="todo-{key}"' in page and label in page and 'id="todo-empty"' not in page
+    links = re.findall(r'<li class="list-group-item[^"]*" id="todo-[^"]+">.*?<a href="([^"]+)"', page, re.S)
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, link
+
+
+def test_the_committee_is_told_how_many_await_it(demo, client):
+    from kaohe.results.selectors import unresolved
+
+    run = ComputeRun.objects.get(cycle=cycle(2025))
+    client.force_login(User.objects.get(username="demo-committee"))
+    page = client.get("/").content.decode()
+    assert f'id="todo-results-pending-count">{len(unresolved(cycle(2025), run))}<' in page
+    assert 'id="todo-results-pending-count">2<' in page
+
+
+def test_the_cadres_home_shows_no_roster_figures_and_the_sealed_result_to_acknowledge(demo, client):
+    client.force_login(User.objects.get(username="demo-cadre"))
+    page = client.get("/").content.decode()
+    assert "stat-value" not in page and "单位类别" not in page  # no "0 单位 / 1 干部" over an empty table
+    assert "公示结束、正式确定后" not in page  # 2024 is sealed: the result is there to see
+    final = FinalResult.objects.get(cycle=cycle(2024), cadre=User.objects.get(username="demo-cadre").cadre)
+    assert f"等次：{final.grade}" in page
 
 
 def test_the_committee_resolves_the_tie_from_the_review_page(demo, client):

@@ -1,20 +1,14 @@
-"""Feedback's pieces on other apps' pages, without those apps importing it: the overdue rectification
-items on a home page (``{% overdue_todo %}``) and the 结果运用 in a dossier (``{% dossier_actions dossier %}``)."""
+"""Feedback's piece on other apps' pages, without those apps importing it: the 结果运用 in a dossier
+(``{% dossier_actions dossier %}``). Its items on the home page come through the to-do registry (todo.py)."""
 
 from typing import Any
 
 from django import template
 
-from kaohe.feedback.selectors import cadre_actions, overdue_rectifications, unit_actions
+from kaohe.feedback.selectors import cadre_actions, unit_actions
 from kaohe.org.models import Cadre
 
 register = template.Library()
-
-
-@register.inclusion_tag("feedback/_overdue.html", takes_context=True)
-def overdue_todo(context: dict) -> dict:
-    user = context["request"].user
-    return {"overdue": list(overdue_rectifications(user)[:20]) if user.is_authenticated else []}
 
 
 @register.inclusion_tag("feedback/_dossier_actions.html")

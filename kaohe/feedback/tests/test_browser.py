@@ -28,6 +28,7 @@ def test_organiser_sends_liaison_answers_group_closes(page, live_server, accepte
     expect(page.locator("#problems")).to_contain_text("基层调研不够深入")
     expect(page.locator("#problems")).not_to_contain_text("谈话")
     page.get_by_role("button", name="发送给张思佳").click()
+    page.locator("#confirm-dialog").get_by_role("button", name="确认发送").click()
     expect(page.locator("#letter-status")).to_contain_text("已发送")
     expect(page.locator("#items li")).to_have_count(2)
     letter = Letter.objects.get(kind="team", unit__code="DW01")

@@ -121,7 +121,9 @@ def test_only_the_organiser_prepares_and_sends(accepted, world, cast, client_for
     client_for("organiser").post("/feedback/2025/letters/prepare/", {"kind": "team"})
     letter = Letter.objects.get(unit__code="DW01", kind="team")
     assert client_for("assessor").post(f"/feedback/2025/letters/{letter.pk}/send/").status_code == 403
-    client_for("organiser").post(f"/feedback/2025/letters/{letter.pk}/send/")
+    asked = client_for("organiser").post(f"/feedback/2025/letters/{letter.pk}/send/").content.decode()
+    assert "不能撤回或修改" in asked and Letter.objects.get(pk=letter.pk).status == "draft"
+    client_for("organiser").post(f"/feedback/2025/letters/{letter.pk}/send/", {"confirm": "yes"})
     letter.refresh_from_db()
     assert letter.status == "sent" and letter.sent_by == cast["organiser"]
 

@@ -45,8 +45,8 @@ def two_heard(world, settings):
 
 def test_an_assessor_records_an_interview_and_the_organiser_sees_the_summary(two_heard, page, live_server):
     log_in(page, live_server, "assessor")
-    expect(page.locator("#interviews-missing")).to_have_text("1")
-    page.get_by_role("link", name="2025年度考核个别谈话尚缺").click()
+    expect(page.locator("#todo-interviews-count")).to_have_text("1")
+    page.locator("#todo-interviews").get_by_role("link", name="个别谈话尚缺").click()
     page.get_by_role("link", name="东城街道").click()
     row = page.locator("#interviewees tr", has_text="张思佳")
     row.get_by_role("link", name="填写记录").click()

@@ -161,7 +161,7 @@ def test_unprepared_leaders_are_missing_too(world, client_for, cast):
 
 def test_home_page_gives_the_assessor_the_interviews_missing(world, client_for):
     page = client_for("assessor").get("/").content.decode()
-    assert "个别谈话尚缺" in page and 'id="interviews-missing">6<' in page
+    assert "个别谈话尚缺" in page and 'id="todo-interviews-count">6<' in page
     assert "个别谈话尚缺" not in client_for("committee").get("/").content.decode()
 
 

@@ -222,7 +222,10 @@ def test_a_veto_is_deleted_with_an_audit_record(world, client_for):
         item="事故",
         evidence=upload("a.pdf"),
     )
-    client_for("organiser").post(reverse("performance:veto_delete", args=[2025, veto.pk]))
+    url = reverse("performance:veto_delete", args=[2025, veto.pk])
+    asked = client_for("organiser").get(url).content.decode()
+    assert "不再被一票否决" in asked and Veto.objects.exists()  # asking deletes nothing
+    client_for("organiser").post(url, {"confirm": "yes"})
     assert not Veto.objects.exists()
     assert AuditEntry.objects.get(action="veto.delete").before["item"] == "事故"
 
@@ -246,7 +249,7 @@ def test_a_veto_is_refused_in_public_notice(world, client_for):
     set_phase(world["cycle"], Phase.PUBLIC_NOTICE)
     client = client_for("organiser")
     client.post(NEW_VETO, {"target": "DW01", "item": "x", "evidence": upload("a.pdf")})
-    client.post(reverse("performance:veto_delete", args=[2025, veto.pk]))
+    client.post(reverse("performance:veto_delete", args=[2025, veto.pk]), {"confirm": "yes"})
     assert list(Veto.objects.values_list("item", flat=True)) == ["事故"]
 
 
@@ -315,7 +318,7 @@ def test_sanctions_are_listed_with_filters_and_deleted(world, client_for):
     assert "钱伟" not in client.get(SANCTIONS, {"year": "2025"}).content.decode()
     assert "张思佳" not in client.get(SANCTIONS, {"name": "降级"}).content.decode()
     assert "钱伟" not in client.get(SANCTIONS, {"q": "GB001"}).content.decode()
-    client.post(reverse("performance:sanction_delete", args=[2025, first.pk]))
+    client.post(reverse("performance:sanction_delete", args=[2025, first.pk]), {"confirm": "yes"})
     assert list(Sanction.objects.values_list("name", flat=True)) == ["降级"]
     assert AuditEntry.objects.get(action="sanction.delete").before["name"] == "诫勉"
 

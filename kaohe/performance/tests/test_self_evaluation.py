@@ -250,7 +250,10 @@ def test_liaison_deletes_an_evidence_file(world, client_for, settings, django_ca
     evidence = evaluation.evidence.get()
     path = Path(settings.MEDIA_ROOT) / evidence.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for("liaison").post(reverse("performance:evidence_delete", args=[evidence.pk]))
+        url = reverse("performance:evidence_delete", args=[evidence.pk])
+        assert "不能恢复" in client_for("liaison").post(url).content.decode()
+        assert Evidence.objects.exists()  # a POST without the confirmation only asks
+        response = client_for("liaison").post(url, {"confirm": "yes"})
     assert response.status_code == 302
     assert not Evidence.objects.exists()
     assert not path.exists()
@@ -276,7 +279,9 @@ def test_self_evaluation_is_refused_outside_implementation_and_evaluation(world,
     expected = "尚在准备阶段" if phase == Phase.PREPARATION else f"已进入{phase.label}阶段，录入已截止"
     assert expected in response.content.decode()
     assert SelfEvaluation.objects.get().claimed == 90
-    client.post(reverse("performance:evidence_delete", args=[evaluation.evidence.get().pk]))
+    client.post(
+        reverse("performance:evidence_delete", args=[evaluation.evidence.get().pk]), {"confirm": "yes"}
+    )
     assert Evidence.objects.count() == 1
 
 

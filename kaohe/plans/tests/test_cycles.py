@@ -109,10 +109,27 @@ def test_every_post_endpoint_refuses_every_role_but_the_organiser(full_cycle, cl
     assert AssessmentCycle.objects.get(year=2025).phase == Phase.PREPARATION
 
 
-def test_post_endpoints_refuse_a_get(full_cycle, client_for):
+CONFIRMED = ("advance/", "remove/", "delete/")  # irreversible: a GET or a bare POST asks first
+
+
+def test_post_endpoints_refuse_a_get_or_ask_to_confirm(full_cycle, client_for):
     client = client_for("organiser")
     for url in post_endpoints(full_cycle):
-        assert client.get(url).status_code == 405, url
+        if url.endswith(CONFIRMED):
+            for response in (client.get(url), client.post(url)):
+                assert 'name="confirm" value="yes"' in response.content.decode(), url
+        else:
+            assert client.get(url).status_code == 405, url
+    # Asking wrote nothing.
+    assert AssessedUnit.objects.count() == 1 and Indicator.objects.count() == 1
+    assert AssessmentCycle.objects.get(year=2025).phase == Phase.PREPARATION
+
+
+def test_moving_the_phase_forward_says_what_it_closes(roster, cast, client_for):
+    url = reverse("plans:cycle_advance", args=[2025])
+    page = client_for("organiser").post(url, {"from_phase": "implementation"}).content.decode()
+    assert "进入「实施」阶段后不能退回" in page and 'name="from_phase" value="implementation"' in page
+    assert AssessmentCycle.objects.get(year=2025).phase == Phase.PREPARATION
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(full_cycle, client_for):
@@ -282,7 +299,7 @@ def test_the_organiser_moves_the_cycle_forward_through_every_phase(roster, cast,
     url = reverse("plans:cycle_advance", args=[2025])
     seen = []
     for phase in ("preparation", "implementation", "evaluation", "public_notice"):
-        response = client.post(url, {"from_phase": phase}, follow=True)
+        response = client.post(url, {"from_phase": phase, "confirm": "yes"}, follow=True)
         assert response.status_code == 200
         seen.append(AssessmentCycle.objects.get(year=2025).phase)
     assert seen == ["implementation", "evaluation", "public_notice", "completed"]
@@ -301,15 +318,17 @@ def test_the_organiser_moves_the_cycle_forward_through_every_phase(roster, cast,
     ]
     assert entries[0].after["implementation_date"] == today.isoformat()
     # There is no phase after 完成.
-    response = client.post(url, {"from_phase": "completed"}, follow=True)
+    response = client.post(url, {"from_phase": "completed", "confirm": "yes"}, follow=True)
     assert "考核已完成，没有下一阶段" in response.content.decode()
 
 
 def test_a_stale_page_cannot_skip_a_phase_nor_move_the_cycle_back(roster, cast, client_for):
     client = client_for("organiser")
     url = reverse("plans:cycle_advance", args=[2025])
-    client.post(url, {"from_phase": "preparation"})
-    response = client.post(url, {"from_phase": "preparation"}, follow=True)  # a second click
+    client.post(url, {"from_phase": "preparation", "confirm": "yes"})
+    response = client.post(
+        url, {"from_phase": "preparation", "confirm": "yes"}, follow=True
+    )  # a second click
     assert "考核已处于「实施」阶段，页面已过期" in response.content.decode()
     assert AssessmentCycle.objects.get(year=2025).phase == "implementation"
     assert AuditEntry.objects.filter(action="cycle.advance").count() == 1

@@ -97,7 +97,7 @@ def test_editing_a_group_keeps_its_own_units_and_is_audited(roster, cycle, cast,
 
 def test_deleting_a_group_takes_its_units_from_its_members_sight(roster, cast, organiser):
     group = roster["group"]
-    organiser.post(reverse("plans:group_delete", args=[2025, group.pk]))
+    organiser.post(reverse("plans:group_delete", args=[2025, group.pk]), {"confirm": "yes"})
     assert not AssessmentGroup.objects.exists()
     assert not visible_units(cast["assessor"]).exists()
     assert AuditEntry.objects.get(action="group.delete").before["units"] == ["DW01"]

@@ -118,11 +118,13 @@ def test_editing_an_indicator_is_audited_with_before_and_after(cycle, towns, org
 def test_deleting_an_indicator_and_refusing_once_it_has_scores(roster, cycle, towns, organiser):
     kept = Indicator.objects.create(cycle=cycle, category=towns, code="A01", name="经济发展", weight=60)
     gone = Indicator.objects.create(cycle=cycle, category=towns, code="A02", name="社会治理", weight=40)
-    organiser.post(reverse("plans:indicator_delete", args=[2025, gone.pk]))
+    organiser.post(reverse("plans:indicator_delete", args=[2025, gone.pk]), {"confirm": "yes"})
     assert not Indicator.objects.filter(pk=gone.pk).exists()
     assert AuditEntry.objects.get(action="indicator.delete").before["code"] == "A02"
     IndicatorScore.objects.create(cycle=cycle, unit=roster["units"]["a"], indicator=kept, score=90)
-    response = organiser.post(reverse("plans:indicator_delete", args=[2025, kept.pk]), follow=True)
+    response = organiser.post(
+        reverse("plans:indicator_delete", args=[2025, kept.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "指标「A01」已有 1 条得分或自评，不能删除" in response.content.decode()
     assert Indicator.objects.filter(pk=kept.pk).exists()
     # Nor may it move to another category, where its scores would not belong.
@@ -139,7 +141,7 @@ def test_indicators_are_locked_from_evaluation_on(cycle, towns, cast, organiser)
     for url, payload in (
         (reverse("plans:indicator_create", args=[2025]), data(towns, code="A02")),
         (reverse("plans:indicator_edit", args=[2025, indicator.pk]), data(towns, weight="100")),
-        (reverse("plans:indicator_delete", args=[2025, indicator.pk]), {}),
+        (reverse("plans:indicator_delete", args=[2025, indicator.pk]), {"confirm": "yes"}),
     ):
         response = organiser.post(url, payload, follow=True)
         assert "已进入评定阶段，考核方案已锁定" in response.content.decode(), url

@@ -119,7 +119,9 @@ def test_removing_a_unit_takes_its_cadres_and_targets_out_too(roster, cycle, cas
     indicator = Indicator.objects.create(cycle=cycle, category=a.category, code="A01", name="x", weight=100)
     Target.objects.create(cycle=cycle, unit=a, indicator=indicator, content="目标")
     item = AssessedUnit.objects.get(cycle=cycle, unit=a)
-    response = organiser.post(reverse("plans:unit_remove", args=[2025, item.pk]), follow=True)
+    response = organiser.post(
+        reverse("plans:unit_remove", args=[2025, item.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "已将「东城街道」移出本年度考核（同时移出 2 名干部）" in response.content.decode()
     units, cadres = enrolled(cycle)
     assert "DW01" not in units and "GB001" not in cadres and "GB003" in cadres
@@ -131,7 +133,7 @@ def test_removing_a_unit_takes_its_cadres_and_targets_out_too(roster, cycle, cas
 def test_removing_one_cadre(cycle, organiser):
     organiser.post(reverse(ENROL, args=[2025]), {"with_cadres": "on"})
     item = AssessedCadre.objects.get(cycle=cycle, cadre__code="GB002")
-    organiser.post(reverse("plans:cadre_remove", args=[2025, item.pk]))
+    organiser.post(reverse("plans:cadre_remove", args=[2025, item.pk]), {"confirm": "yes"})
     assert not AssessedCadre.objects.filter(pk=item.pk).exists()
     assert AuditEntry.objects.get(action="cycle.cadre_remove").before["cadre"] == "GB002"
 
@@ -170,9 +172,9 @@ def test_participants_are_locked_from_evaluation_on(roster, cycle, cast, organis
     cadre = AssessedCadre.objects.get(cycle=cycle, cadre__code="GB002")
     for url, data in (
         (reverse(ENROL, args=[2025]), {"with_cadres": "on"}),
-        (reverse("plans:unit_remove", args=[2025, item.pk]), {}),
+        (reverse("plans:unit_remove", args=[2025, item.pk]), {"confirm": "yes"}),
         (reverse("plans:unit_mark", args=[2025, item.pk]), {"advanced": "on"}),
-        (reverse("plans:cadre_remove", args=[2025, cadre.pk]), {}),
+        (reverse("plans:cadre_remove", args=[2025, cadre.pk]), {"confirm": "yes"}),
         (reverse("plans:cadre_edit", args=[2025, cadre.pk]), {"regular": "90"}),
     ):
         response = organiser.post(url, data, follow=True)

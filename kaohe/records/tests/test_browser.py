@@ -28,7 +28,7 @@ def add(page, kind, content, **fields):
 
 def test_a_liaison_fills_a_month_an_assessor_verifies_the_organiser_sees_the_gaps(year, page, live_server):
     login(page, live_server, "liaison")
-    page.locator("#records-todo").get_by_role("link", name="查看").click()
+    page.locator("#todo-records a").click()
     page.locator("#todo").get_by_role("link", name="3月", exact=True).click()  # March not filed yet
     page.wait_for_url("**/records/2025/mine/3/")
     add(page, "任务清单", "完成老旧小区改造三个", due="2025-03-31")
@@ -64,7 +64,7 @@ def test_a_liaison_fills_a_month_an_assessor_verifies_the_organiser_sees_the_gap
 
     page.context.clear_cookies()
     login(page, live_server, "organiser")
-    page.locator("#records-todo").get_by_role("link", name="查看").click()
+    page.locator("#todo-records a").click()
     page.locator("#month").select_option("3")
     page.get_by_role("button", name="查看").click()
     gaps = page.locator("#gap-list")

@@ -67,9 +67,9 @@ def test_the_owners_todo(year, march, cast):
 
 def test_the_home_page_shows_the_counts(year, march, cast, client_for):
     page = client_for("organiser").get("/").content.decode()
-    assert 'id="records-todo"' in page
-    assert 'id="records-todo"' in client_for("liaison").get("/").content.decode()
-    assert 'id="records-todo"' not in client_for("clerk").get("/").content.decode()
+    assert 'id="todo-records"' in page
+    assert 'id="todo-records"' in client_for("liaison").get("/").content.decode()
+    assert 'id="todo-records"' not in client_for("clerk").get("/").content.decode()
 
 
 def test_the_organiser_gap_page(year, march, client_for):

@@ -80,7 +80,8 @@ def test_only_organisers_publish_record_objections_finalise_and_void(run, cast, 
     resolve_ties(cast, world, run)
     client = client_for(role)
     response = client.post(
-        reverse("results:notice", args=[2025]), {"starts_on": "2026-01-05", "working_days": 5}
+        reverse("results:notice", args=[2025]),
+        {"starts_on": "2026-01-05", "working_days": 5, "confirm": "yes"},
     )
     allowed = role in MANAGERS
     assert response.status_code == (302 if allowed else 403)
@@ -105,11 +106,11 @@ def test_only_organisers_publish_record_objections_finalise_and_void(run, cast, 
         reverse("results:objection_handle", args=[2025, objection.pk]), {"handling": "不属实"}
     )
     assert response.status_code == (302 if allowed else 403)
-    response = client.post(reverse("results:finalise", args=[2025, run.version]))
+    response = client.post(reverse("results:finalise", args=[2025, run.version]), {"confirm": "yes"})
     assert response.status_code == (302 if allowed else 403)
     response = client.post(
         reverse("results:void", args=[2025, run.version]),
-        {"scope": "cadre", "code": "GB005", "reason": "失实"},
+        {"scope": "cadre", "code": "GB005", "reason": "失实", "confirm": "yes"},
     )
     assert response.status_code == (302 if allowed else 403)
     assert ResultVoid.objects.exists() == allowed
@@ -237,7 +238,7 @@ def test_an_override_is_shown_as_manual_with_its_reason(run, client_for):
 
 def test_finalising_on_the_page_lists_what_is_missing(run, client_for):
     response = client_for("organiser").post(
-        reverse("results:finalise", args=[2025, run.version]), follow=True
+        reverse("results:finalise", args=[2025, run.version]), {"confirm": "yes"}, follow=True
     )
     text = response.content.decode()
     assert "仍有待定 2 个：张思佳、李明" in text
@@ -247,7 +248,8 @@ def test_finalising_on_the_page_lists_what_is_missing(run, client_for):
 
 def test_publishing_with_a_tie_left_is_refused_on_the_page(run, client_for):
     response = client_for("organiser").post(
-        reverse("results:notice", args=[2025]), {"starts_on": "2026-01-05", "working_days": 5}
+        reverse("results:notice", args=[2025]),
+        {"starts_on": "2026-01-05", "working_days": 5, "confirm": "yes"},
     )
     assert response.status_code == 200
     assert "仍有待定 2 个" in response.content.decode()
@@ -258,7 +260,7 @@ def test_a_voided_target_shows_void_until_the_next_run(run, client_for, world):
     client = client_for("organiser")
     client.post(
         reverse("results:void", args=[2025, run.version]),
-        {"scope": "cadre", "code": "GB005", "reason": "考核结果失实"},
+        {"scope": "cadre", "code": "GB005", "reason": "考核结果失实", "confirm": "yes"},
     )
     page = client.get(reverse("results:review", args=[2025]), {"pool": "cadre:全部"}).content.decode()
     assert "无效，待重新考核" in page
@@ -302,10 +304,16 @@ def test_the_whole_flow_on_the_pages(run, client_for, world, settings):
     organiser = client_for("organiser")
     form = organiser.get(reverse("results:notice", args=[2025])).context["form"]
     assert form.initial["working_days"] == 3
-    organiser.post(reverse("results:notice", args=[2025]), {"starts_on": "2026-01-05", "working_days": 3})
+    url = reverse("results:notice", args=[2025])
+    asked = organiser.post(url, {"starts_on": "2026-01-05", "working_days": 3}).content.decode()
+    assert "不能撤回" in asked and 'name="working_days" value="3"' in asked
+    assert not PublicNotice.objects.exists()
+    organiser.post(url, {"starts_on": "2026-01-05", "working_days": 3, "confirm": "yes"})
     notice = PublicNotice.objects.get()
     assert notice.ends_on == datetime.date(2026, 1, 7)
-    organiser.post(reverse("results:finalise", args=[2025, run.version]))
+    asked = organiser.get(reverse("results:finalise", args=[2025, run.version])).content.decode()
+    assert "定档后第1次计算的" in asked and "不能再改" in asked and not Seal.objects.exists()
+    organiser.post(reverse("results:finalise", args=[2025, run.version]), {"confirm": "yes"})
     seal = Seal.objects.get()
     home = organiser.get(reverse("results:home", args=[2025])).content.decode()
     assert seal.hash in home and "已定档封存" in home

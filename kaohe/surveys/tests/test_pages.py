@@ -29,7 +29,7 @@ def pages(world):
         "edit": ("post", f"{base}{pk}/edit/", {}),
         "toggle": ("post", f"{base}{pk}/open/", {"open": "x"}),
         "codes": ("post", f"{base}{pk}/codes/", {"count": "0"}),
-        "delete": ("post", f"{base}{pk}/delete/", {}),
+        "delete": ("post", f"{base}{pk}/delete/", {"confirm": "yes"}),
     }
 
 
@@ -290,9 +290,11 @@ def test_a_survey_nobody_answered_can_be_deleted_but_not_an_answered_one(client_
     client = client_for("organiser")
     answered, fresh = world["codes_survey"], world["open_survey"]
     actions.survey_answer(survey=answered, choice="满意", code=world["codes"][0])
-    response = client.post(f"/cycles/2025/surveys/{answered.pk}/delete/", follow=True)
+    response = client.post(f"/cycles/2025/surveys/{answered.pk}/delete/", {"confirm": "yes"}, follow=True)
     assert "已有公众作答的评议不能删除" in response.content.decode()
-    client.post(f"/cycles/2025/surveys/{fresh.pk}/delete/")
+    asked = client.get(f"/cycles/2025/surveys/{fresh.pk}/delete/").content.decode()
+    assert "评议删除后不能恢复" in asked and PublicSurvey.objects.filter(pk=fresh.pk).exists()
+    client.post(f"/cycles/2025/surveys/{fresh.pk}/delete/", {"confirm": "yes"})
     assert list(PublicSurvey.objects.values_list("pk", flat=True)) == [answered.pk]
 
 
