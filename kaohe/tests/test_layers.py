@@ -29,7 +29,14 @@ FLOORS: list[list[tuple[str, ...]]] = [
     [("kaohe.workbook",), ("kaohe.analytics",)],
     # bulk SQL (rows in and updated without model instances, random ids, the roster lock); file storage;
     # the API's pagers and its one shape of refusal (every app's router raises it); the confirmation step
-    [("kaohe.bulk",), ("kaohe.filestore",), ("kaohe.checks",), ("kaohe.api_paging",), ("kaohe.api_errors",), ("kaohe.confirm",)],
+    [
+        ("kaohe.bulk",),
+        ("kaohe.filestore",),
+        ("kaohe.checks",),
+        ("kaohe.api_paging",),
+        ("kaohe.api_errors",),
+        ("kaohe.confirm",),
+    ],
     [
         (
             "kaohe.accounts.models",
