@@ -38,5 +38,5 @@ urlpatterns = [
     path("fieldwork/", include("kaohe.fieldwork.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
 ]

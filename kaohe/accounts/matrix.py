@@ -323,6 +323,7 @@ PAGES: dict[str, Rule | str] = {
     "fieldwork:import": "organiser",
     # the project
     "set_language": PUBLIC,
+    "favicon": PUBLIC,
 }
 
 API: dict[str, Rule | str] = {

@@ -21,6 +21,7 @@ from itertools import combinations_with_replacement
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.audit.actions import audit_record
 from kaohe.demo import roster as roster_demo
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, AssessmentGroup
@@ -111,7 +112,7 @@ def demo_records_load(*, seed: int = roster_demo.DEFAULT_SEED, today: date | Non
         visits = _visits(rng, cycle, units, late, assessor)
         grades = _grades(rng, cycle, rule, assessor)
         audit_record(
-            actor="demo",
+            actor=SystemActor("demo"),
             action="records.demo_load",
             object_type="plans.assessmentcycle",
             object_id=str(cycle.pk),

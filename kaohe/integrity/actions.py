@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kaohe.accounts.actors import Actor
 from kaohe.analytics.document import report_document
 from kaohe.analytics.report import analyse
 from kaohe.audit.actions import audit_record
@@ -30,7 +31,7 @@ def cycle_report(cycle: AssessmentCycle) -> dict[str, Any]:
     return report_document(analyse(cycle_data(cycle), k=min_group()))
 
 
-def analysis_run(*, actor: Any, cycle: AssessmentCycle) -> Analysis:
+def analysis_run(*, actor: Actor, cycle: AssessmentCycle) -> Analysis:
     """Analyse the cycle's closed sessions and latest run and keep the report as the cycle's latest."""
     run = results.current_run(cycle)
     document = cycle_report(cycle)  # reads only; the stored row and its audit entry go together

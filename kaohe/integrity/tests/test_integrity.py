@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from kaohe.accounts.actors import SystemActor
 from kaohe.analytics.simulate import Plant
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots.models import Ballot, SessionStatus
@@ -87,7 +88,7 @@ def test_readers_run_the_analysis_and_see_it(
 
 @pytest.mark.parametrize("role", OTHERS)
 def test_everyone_else_is_refused(analysed_cycle: AssessmentCycle, client_for: Any, role: str) -> None:
-    actions.analysis_run(actor="测试", cycle=analysed_cycle)
+    actions.analysis_run(actor=SystemActor("测试"), cycle=analysed_cycle)
     client = client_for(role)
     assert client.get(reverse("integrity:cycle", args=[2025])).status_code == 403
     assert client.post(reverse("integrity:analyse", args=[2025])).status_code == 403
@@ -107,7 +108,7 @@ def test_anonymous_is_sent_to_login(analysed_cycle: AssessmentCycle, client_for:
 def test_a_finding_is_marked_reviewed_with_a_note_and_audited(
     analysed_cycle: AssessmentCycle, client_for: Any
 ) -> None:
-    analysis = actions.analysis_run(actor="测试", cycle=analysed_cycle)
+    analysis = actions.analysis_run(actor=SystemActor("测试"), cycle=analysed_cycle)
     (finding,) = _lenient(analysis.report)
     client = client_for("committee")
     response = client.post(
@@ -125,7 +126,7 @@ def test_a_finding_is_marked_reviewed_with_a_note_and_audited(
 def test_a_review_without_a_note_or_of_an_unknown_finding_is_refused(
     analysed_cycle: AssessmentCycle, client_for: Any
 ) -> None:
-    analysis = actions.analysis_run(actor="测试", cycle=analysed_cycle)
+    analysis = actions.analysis_run(actor=SystemActor("测试"), cycle=analysed_cycle)
     key = analysis.report["findings"][0]["key"]
     client = client_for("organiser")
     page = client.post(reverse("integrity:review", args=[2025]), {"key": key, "note": "  "}, follow=True)
@@ -141,7 +142,7 @@ def test_a_review_without_a_note_or_of_an_unknown_finding_is_refused(
 def test_findings_beside_the_member_on_the_review_page(
     analysed_cycle: AssessmentCycle, client_for: Any
 ) -> None:
-    analysis = actions.analysis_run(actor="测试", cycle=analysed_cycle)
+    analysis = actions.analysis_run(actor=SystemActor("测试"), cycle=analysed_cycle)
     targets = {f["subject"] for f in analysis.report["findings"] if f["scope"] == "target"}
     assert targets
     url = reverse("results:review", args=[2025])
@@ -192,7 +193,7 @@ def test_the_api_gives_the_same(analysed_cycle: AssessmentCycle, client_for: Any
 def test_the_page_is_in_english_on_request(analysed_cycle: AssessmentCycle, client_for: Any) -> None:
     from django.conf import settings
 
-    actions.analysis_run(actor="测试", cycle=analysed_cycle)
+    actions.analysis_run(actor=SystemActor("测试"), cycle=analysed_cycle)
     client = client_for("organiser")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("integrity:cycle", args=[2025])).content.decode()
