@@ -162,7 +162,7 @@ def test_the_2025_run_is_what_the_engine_gives_on_the_data_the_demo_leaves(demo)
     current = cycle(2025)
     run = ComputeRun.objects.get(cycle=current)
     rows = canonical.input_rows(cycle_assessment_input(current))
-    assert canonical.input_digest(rows) == run.input_digest
+    assert canonical.input_digest(rows, run.input_digest_algorithm) == run.input_digest
     assert assessment_document(assess(canonical.input_from_rows(rows))) == run_document(run)
 
 
@@ -262,8 +262,8 @@ def test_the_committee_is_told_how_many_await_it(demo, client):
     run = ComputeRun.objects.get(cycle=cycle(2025))
     client.force_login(User.objects.get(username="demo-committee"))
     page = client.get("/").content.decode()
-    assert f'id="todo-results-pending-count">{len(unresolved(cycle(2025), run))}<' in page
-    assert 'id="todo-results-pending-count">2<' in page
+    pending = len(unresolved(cycle(2025), run))
+    assert pending > 0 and f'id="todo-results-pending-count">{pending}<' in page
 
 
 def test_the_cadres_home_shows_no_roster_figures_and_the_sealed_result_to_acknowledge(demo, client):

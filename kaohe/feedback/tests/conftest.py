@@ -8,7 +8,10 @@ from kaohe.accounts.models import Role
 from kaohe.plans.models import AssessmentGroup
 from kaohe.reports import actions as report_actions
 from kaohe.reports.models import AnalysisReport, ReportStatus
-from kaohe.results.tests.conftest import world  # noqa: F401 (the results tests' cycle, reused)
+from kaohe.results.tests.conftest import (  # noqa: F401 (the results tests' cycle, its runs dated before their 公示)
+    runs_dated_before_their_notices,
+    world,
+)
 from kaohe.results.tests.sealed_data import sealed_world
 
 # Sentences an analysis report may hold that must never reach a letter, and the ones that should.

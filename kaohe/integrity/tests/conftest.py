@@ -15,7 +15,11 @@ from kaohe.ballots.models import Ballot, EvaluationSession, Mark, SessionRaterGr
 from kaohe.org.models import Cadre
 from kaohe.plans.models import AssessmentCycle, Phase
 from kaohe.results import actions as results_actions
-from kaohe.results.tests.conftest import import_world, world_input
+from kaohe.results.tests.conftest import (  # noqa: F401 (runs dated before their 公示)
+    import_world,
+    runs_dated_before_their_notices,
+    world_input,
+)
 
 CADRES = ("GB001", "GB002", "GB003", "GB004", "GB005")
 LENIENT = "测评会05"

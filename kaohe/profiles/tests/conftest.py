@@ -5,7 +5,12 @@ import dataclasses
 import pytest
 
 from kaohe.plans.models import AssessmentCycle, Phase
-from kaohe.results.tests.conftest import import_world, world, world_input  # noqa: F401
+from kaohe.results.tests.conftest import (  # noqa: F401 (the results tests' world, its runs dated before their 公示)
+    import_world,
+    runs_dated_before_their_notices,
+    world,
+    world_input,
+)
 from kaohe.results.tests.sealed_data import seal_cycle, sealed_world
 
 

@@ -1,1 +1,4 @@
-from kaohe.results.tests.conftest import world  # noqa: F401 (the results tests' cycle, reused)
+from kaohe.results.tests.conftest import (  # noqa: F401 (the results tests' cycle, its runs dated before their 公示)
+    runs_dated_before_their_notices,
+    world,
+)
