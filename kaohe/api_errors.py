@@ -25,8 +25,6 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import field_validator
 
-from kaohe.accounts.tokens import TokenRefused
-
 
 class ApiError(Schema):
     detail: str
@@ -158,9 +156,16 @@ def _forbidden(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRespo
     return api.create_response(request, {"detail": str(exc) or "当前账号无权执行此操作"}, status=403)
 
 
+class CredentialRefused(AuthenticationError):
+    """A credential that does not admit (an API token expired, revoked, unknown): the 401 says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(401, message)
+
+
 def _unauthenticated(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     # A refused bearer token says why (expired, revoked, unknown); no credential at all is "请先登录".
-    detail = exc.message if isinstance(exc, TokenRefused) else "请先登录"
+    detail = exc.message if isinstance(exc, CredentialRefused) else "请先登录"
     return api.create_response(request, {"detail": detail}, status=401)
 
 

@@ -99,6 +99,9 @@ PAGES: dict[str, Rule | str] = {
     "audit:chain_verify": "auditadmin",
     # plans
     "plans:cycle_list": "organiser committee leader",
+    "plans:calendar": "organiser committee leader",
+    "plans:calendar_day_delete": "organiser",
+    "plans:calendar_export": "organiser committee leader",
     "plans:cycle_create": "organiser",
     "plans:cycle_detail": "organiser committee leader",
     "plans:cycle_edit": "organiser",

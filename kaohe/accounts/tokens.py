@@ -17,12 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from kaohe.accounts import access
 from kaohe.accounts.actors import Actor, user_of
 from kaohe.accounts.models import ApiToken, Role, TokenUser, User
+from kaohe.api_errors import CredentialRefused
 from kaohe.audit.actions import audit_record
 from kaohe.crypto.configured import keyed_digest, keyed_digest_matches
 
@@ -114,11 +114,8 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-class TokenRefused(AuthenticationError):
+class TokenRefused(CredentialRefused):
     """A bearer token that does not admit: the 401's ``detail`` says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(401, message)
 
 
 def token_authenticate(raw: str) -> TokenUser:

@@ -108,7 +108,7 @@ def recorded_fields() -> dict[str, str]:
 def test_the_scan_finds_what_it_should():
     actions, fields = recorded_actions(), recorded_fields()
     assert {"result.publish", "adjustment.approve", "read.results.export", "calendar.import"} <= set(actions)
-    assert {"previous_year", "invalid_ballots", "codes_used", "working_days"} <= set(fields)
+    assert {"previous_year", "invalid_ballots", "seal_algorithm", "working_days"} <= set(fields)
 
 
 def test_every_recorded_action_has_a_chinese_name():
