@@ -27,6 +27,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import production
+
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = ROOT / "bench" / "out" / "fieldwork.sqlite3"
 SUFFIX = "_fieldwork_bench"
@@ -223,14 +225,11 @@ def main() -> None:
     if fresh:
         print(f"building {url}")
         fresh_database(url)
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-only-not-secret"}
+        env = production.environment(url)
         subprocess.run(
             [sys.executable, "-m", "kaohe", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
         )
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
-    sys.path.insert(0, str(ROOT))
+    production.use_here(url)
     import warnings
 
     warnings.filterwarnings("ignore", "No directory at")

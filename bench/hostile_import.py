@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import production
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BOOK = OUT / "hostile-roster.xlsx"
@@ -94,13 +96,7 @@ def main() -> None:
     write_book()
     print(f"{BOOK.name}: {BOOK.stat().st_size / 1024:,.0f} KB, 干部 sheet of {COPIES:,} identical rows")
     SQLITE.unlink(missing_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{SQLITE}",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-not-secret",
-        "KAOHE_DEV": "",
-    }
+    env = production.environment(f"sqlite:///{SQLITE}")
     kaohe = [sys.executable, "-m", "kaohe"]
     code, *_ = run([*kaohe, "migrate", "--no-input", "-v", "0"], env)
     assert code == 0

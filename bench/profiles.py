@@ -30,6 +30,8 @@ import zlib
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import production
+
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = ROOT / "bench" / "out" / "profiles.sqlite3"
 SUFFIX = "_profiles_bench"
@@ -80,7 +82,7 @@ def loaded(url: str) -> bool:
 
 
 def kaohe(url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-only-not-secret"}
+    env = production.environment(url)
     began = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "kaohe", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL

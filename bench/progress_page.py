@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import production
+
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = ROOT / "bench" / "out" / "progress.sqlite3"
 SUFFIX = "_progress_bench"
@@ -74,7 +76,7 @@ def loaded(url: str) -> bool:
 
 
 def kaohe(url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-only-not-secret"}
+    env = production.environment(url)
     began = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "kaohe", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL

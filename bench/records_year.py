@@ -21,12 +21,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
+
+import production
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from progress_page import database_url as _database_url  # noqa: E402
@@ -192,10 +193,7 @@ def main() -> None:
         fresh_database(url)
         kaohe(url, "migrate", "--no-input", "-v", "0")
         kaohe(url, "demo", "--scale", "province")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    sys.path.insert(0, str(ROOT))
+    production.use_here(url)
     import warnings
 
     warnings.filterwarnings("ignore", "No directory at")

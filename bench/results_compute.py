@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import production
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 SQLITE = OUT / "results.sqlite3"
@@ -181,14 +183,7 @@ def fresh_postgres(url: str, keep: bool) -> str:
 
 
 def bench(label: str, database_url: str, options: argparse.Namespace) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_SETTINGS_MODULE": "kaohe.settings",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = production.environment(database_url)
     kaohe = [sys.executable, "-m", "kaohe"]
     seconds, _ = run([*kaohe, "migrate", "--no-input", "-v", "0"], env)
     print(f"\n{label}: migrated in {seconds:.1f} s")

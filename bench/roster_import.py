@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import production
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BOOK = OUT / "roster.xlsx"
@@ -159,12 +161,7 @@ def fresh_postgres(url: str) -> str:
 
 
 def bench(label: str, database_url: str) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",  # as in production: no query log
-        "SECRET_KEY": "bench-only-not-secret",
-    }
+    env = production.environment(database_url)
     kaohe = [sys.executable, "-m", "kaohe"]
     seconds, _, _, _ = run([*kaohe, "migrate", "--no-input", "-v", "0"], env)
     print(f"\n{label}: migrated in {seconds:.1f} s")
