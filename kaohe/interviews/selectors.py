@@ -267,24 +267,32 @@ def open_outline(user, interviewee: Interviewee) -> str | None:
     return open_sealed(outline.sealed, aad=outline_aad(interviewee.pk)).decode()
 
 
-def unit_records(cycle: AssessmentCycle, unit: Unit) -> list[InterviewRecord]:
-    """All records of a unit, decrypted for counting only: callers show them through `summarise` alone."""
-    interviews = Interview.objects.filter(interviewee__cycle=cycle, interviewee__unit=unit)
-    return [
-        InterviewRecord.from_json(open_sealed(i.sealed, aad=record_aad(i.interviewee_id)))
-        for i in interviews.order_by("pk")
-    ]
+def unit_summaries(cycle: AssessmentCycle, unit_ids: list[int]) -> dict[int, UnitSummary]:
+    """Each unit's summary, its records decrypted for counting only (callers show them through `summarise`
+    alone), in a fixed number of queries for any number of units (the analysis reports)."""
+    records: dict[int, list[InterviewRecord]] = {pk: [] for pk in unit_ids}
+    interviews = Interview.objects.filter(interviewee__cycle=cycle, interviewee__unit_id__in=unit_ids)
+    for unit_id, interviewee_id, sealed in interviews.order_by("pk").values_list(
+        "interviewee__unit_id", "interviewee_id", "sealed"
+    ):
+        records[unit_id].append(
+            InterviewRecord.from_json(open_sealed(sealed, aad=record_aad(interviewee_id)))
+        )
+    teams, listed, plan = _teams(cycle, unit_ids), _listed(cycle, unit_ids), settings_of(cycle)
+    return {
+        pk: summarise(
+            records[pk],
+            [(cadre_id, name) for cadre_id, name, _post in teams[pk]],
+            k=min_group(),
+            recommend=plan.recommend,
+            complete=_coverage(_rows(teams[pk], listed[pk]), plan.counts()).complete,
+        )
+        for pk in unit_ids
+    }
 
 
 def unit_summary(cycle: AssessmentCycle, unit: Unit) -> UnitSummary:
-    cadres = [(pk, name) for pk, name, _post in team_cadres(cycle, unit)]
-    return summarise(
-        unit_records(cycle, unit),
-        cadres,
-        k=min_group(),
-        recommend=settings_of(cycle).recommend,
-        complete=unit_coverage(cycle, unit).complete,
-    )
+    return unit_summaries(cycle, [unit.pk])[unit.pk]
 
 
 def unit_members(cycle: AssessmentCycle, unit: Unit) -> list[str]:

@@ -1,11 +1,13 @@
 """全程纪实: one timeline per cadre and per leadership team of everything recorded about them.
 
 Each kind of record is one source function (subject → entries) in ``SOURCES``; a newer app adds its
-records (list items, visits, interview summaries …) by adding one function and its audience. Each source
-says who may read it: ``OWN`` entries (posts, grades and their explanations, what was fed back) are read by
-the cadre they are about as well as the organisation; ``NOTES`` (decisions and their reasons, 公示
-objections, bonuses and deductions, vetoes, sanctions, voids) only by the organisation's readers
-(``selectors.NOTE_READERS``). A source whose records the account may not read is never queried.
+records by adding one function and its audience. Each source says who may read it: ``OWN`` entries (posts,
+grades and their explanations, what was fed back, the four lists, quarterly grades) are read by the cadre
+they are about as well as the organisation; ``NOTES`` (decisions and their reasons, 公示 objections, bonuses
+and deductions, vetoes, sanctions, voids, visits, on-site verification, interview summaries) only by the
+organisation's readers (``selectors.NOTE_READERS``, who are also those who read interview summaries). A
+source whose records the account may not read is never queried. Interview summaries are counts under the
+k rule (``interviews.summary``), never a word of a record.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from kaohe.interviews.models import Interviewee
+from kaohe.interviews.selectors import unit_summaries
 from kaohe.org.models import Cadre, Position, Unit
-from kaohe.performance.models import Adjustment, PriorGrade, Sanction, Veto
+from kaohe.performance.models import Adjustment, PriorGrade, Sanction, Verification, Veto
+from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.profiles.gather import safe_explanation
+from kaohe.records.models import ListItem, ListKind, QuarterlyGrade, Visit
 from kaohe.results.feedback import acknowledgements, final_decision_text, flag_labels, latest_seal_ids
 from kaohe.results.models import Decision, FinalResult, Kind, Objection, ResultVoid
 
@@ -218,6 +224,100 @@ def _voids(s: Subject) -> list[Entry]:
     return out
 
 
+LIST_ITEMS_SHOWN = 5  # a month's items quoted in its entry
+
+
+def _list_items(s: Subject) -> list[Entry]:
+    """The subject's own four lists, one entry a month and list: how many items, how many done and checked."""
+    months: dict[tuple[int, int, str], list[ListItem]] = {}
+    for item in (
+        ListItem.objects.filter(_target(s)).select_related("cycle").order_by("cycle__year", "month", "pk")
+    ):
+        months.setdefault((item.cycle.year, item.month, item.kind), []).append(item)
+    out = []
+    for (year, month, kind), items in months.items():
+        done = sum(1 for i in items if i.completed)
+        checked = sum(1 for i in items if i.verified_at)
+        title = f"{month}月{ListKind(kind).label}：{len(items)}项（完成{done}项，核实{checked}项）"
+        shown = [" ".join(i.content.split())[:60] for i in items[:LIST_ITEMS_SHOWN]]
+        more = f"\n等{len(items)}项" if len(items) > LIST_ITEMS_SHOWN else ""
+        out.append(Entry(year, date(year, month, 1), "list", title, "\n".join(shown) + more))
+    return out
+
+
+def _quarterly(s: Subject) -> list[Entry]:
+    if s.kind != Kind.CADRE:
+        return []
+    rows = QuarterlyGrade.objects.filter(cadre=s.cadre).select_related("cycle")
+    return [
+        Entry(
+            q.cycle.year,
+            date(q.cycle.year, q.quarter * 3, 1),
+            "quarterly",
+            f"第{q.quarter}季度平时考核：{q.get_grade_display()}",
+            q.reason,
+        )
+        for q in rows
+    ]
+
+
+def _visits(s: Subject) -> list[Entry]:
+    if s.kind != Kind.TEAM:
+        return []
+    rows = Visit.objects.filter(unit=s.unit).select_related("cycle")
+    return [
+        Entry(v.cycle.year, v.date, "visit", f"一线考察（{v.get_method_display()}）：{v.members}", v.findings)
+        for v in rows
+    ]
+
+
+def _verifications(s: Subject) -> list[Entry]:
+    if s.kind != Kind.TEAM:
+        return []
+    rows = Verification.objects.filter(unit=s.unit).select_related("cycle", "indicator")
+    return [
+        Entry(
+            v.cycle.year,
+            _day(v.verified_at),
+            "verification",
+            f"现场核验「{v.indicator.name}」：{v.score}分",
+            v.reason,
+        )
+        for v in rows
+    ]
+
+
+def _counted(pairs) -> str:  # noqa: ANN001
+    return "、".join(f"{name}{count}人次" for name, count in pairs if count)
+
+
+def _interviews(s: Subject) -> list[Entry]:
+    """Each year's interview summary of the subject's unit where one may be shown (complete, k or more)."""
+    if s.kind == Kind.TEAM:
+        units = {
+            c: s.unit.pk for c in Interviewee.objects.filter(unit=s.unit).values_list("cycle_id", flat=True)
+        }  # type: ignore[union-attr]
+    else:
+        units = dict(AssessedCadre.objects.filter(cadre=s.cadre).values_list("cycle_id", "unit_id"))
+    out = []
+    for cycle in AssessmentCycle.objects.filter(pk__in=units).order_by("year"):
+        summary = unit_summaries(cycle, [units[cycle.pk]])[units[cycle.pk]]
+        if not summary.shown:
+            continue
+        if s.kind == Kind.TEAM:
+            tags = _counted(summary.problem_tags[:3])
+            detail = f"反映较多的问题：{tags}" if tags else "未集中反映问题"
+        else:
+            row = next((c for c in summary.cadres if c.cadre_id == s.cadre.pk), None)  # type: ignore[union-attr]
+            if row is None or row.grades is None:
+                continue
+            detail = f"等次意见：{_counted(row.grades)}" + (
+                f"；{row.recommended}人次推荐进一步使用" if row.recommended else ""
+            )
+        out.append(Entry(cycle.year, None, "interview", f"个别谈话{summary.interviews}人次", detail))
+    return out
+
+
 KIND_LABELS = {
     "post": "任职",
     "grade": "年度等次",
@@ -228,6 +328,11 @@ KIND_LABELS = {
     "decision": "领导小组决定",
     "objection": "公示反映",
     "void": "结果无效",
+    "list": "四张清单",
+    "quarterly": "平时考核",
+    "visit": "一线考察",
+    "verification": "现场核验",
+    "interview": "个别谈话",
 }
 
 # (kind, audience, source): one line per kind of record.
@@ -235,12 +340,17 @@ SOURCES: list[tuple[str, str, Callable[[Subject], list[Entry]]]] = [
     ("post", OWN, _positions),
     ("grade", OWN, _grades),
     ("feedback", OWN, _feedback),
+    ("list", OWN, _list_items),
+    ("quarterly", OWN, _quarterly),
     ("sanction", NOTES, _sanctions),
     ("veto", NOTES, _vetoes),
     ("adjustment", NOTES, _adjustments),
     ("decision", NOTES, _decisions),
     ("objection", NOTES, _objections),
     ("void", NOTES, _voids),
+    ("visit", NOTES, _visits),
+    ("verification", NOTES, _verifications),
+    ("interview", NOTES, _interviews),
 ]
 
 

@@ -2,11 +2,12 @@
 
 The input (``DraftInput``) holds what is known today about one leadership team or cadre; each *source*
 below turns one part of it into sentences for the sections 主要成绩、存在不足、意见建议. A part that is
-missing (``None``) contributes nothing, so a source added later — interview summaries, the four lists —
-is one more field and one more function in ``SOURCES``, and no section shows anything not in the data.
+missing (``None``) contributes nothing, so a source added later is one more field and one more function in
+``SOURCES``, and no section shows anything not in the data.
 
-The k rule is applied by the caller when it builds ``RaterGroup`` rows (``groups_shown``) and aspect
-counts; this module only states what it is given.
+The k rule is applied by the caller when it builds ``RaterGroup`` rows (``groups_shown``), aspect counts
+and ``Interviews`` (the interview summary's counts, never a word of a record); this module only states what
+it is given.
 """
 
 from __future__ import annotations
@@ -62,6 +63,22 @@ class LastYear:
     composite: Decimal | None = None
 
 
+@dataclass(frozen=True)
+class Interviews:
+    """What the unit's individual interviews add up to, as its summary shows it (complete, k or more)."""
+
+    heard: int
+    problems: tuple[tuple[str, int], ...] = ()  # a team's: the headings ticked most, with their counts
+    grades: tuple[tuple[str, int], ...] | None = None  # a cadre's recommended grades; None below k
+    recommended: int | None = None  # a cadre: interviews recommending further use; None when not asked
+
+
+# The four lists' items by the section they speak to; overdue tasks are a shortcoming.
+OVERDUE = "逾期未完成的任务"
+LIST_SECTIONS = {"成绩清单": "主要成绩", "进度清单": "主要成绩", "问题清单": "存在不足", OVERDUE: "存在不足"}
+LIST_ITEMS_SHOWN = 5
+
+
 @dataclass
 class DraftInput:
     kind: str  # "team" or "cadre"
@@ -82,9 +99,8 @@ class DraftInput:
     notes: list[Note] = field(default_factory=list)
     last_year: LastYear | None = None
     flags: list[str] = field(default_factory=list)
-    # Filled by later features; None means "not collected in this app yet", and shows nothing.
-    interviews: list[str] | None = None
-    lists: Mapping[str, list[str]] | None = None
+    interviews: Interviews | None = None  # None: no summary may be shown (none held, incomplete, below k)
+    lists: Mapping[str, list[str]] | None = None  # the year's items by LIST_SECTIONS' names
 
 
 Sentences = dict[str, list[str]]
@@ -201,14 +217,42 @@ def comparison(d: DraftInput) -> Sentences:
     return out
 
 
+def _counted(pairs: tuple[tuple[str, int], ...]) -> str:
+    return "、".join(f"{name}{count}人次" for name, count in pairs if count)
+
+
 def interviews(d: DraftInput) -> Sentences:
-    return {"主要成绩": [f"个别谈话反映：{s}" for s in d.interviews]} if d.interviews else {}
+    found = d.interviews
+    if found is None or not found.heard:
+        return {}
+    out: Sentences = {}
+    if d.kind == "team":
+        if found.problems:
+            out["存在不足"] = [f"个别谈话{found.heard}人次，反映较多的问题：{_counted(found.problems[:3])}。"]
+            out["意见建议"] = [f"针对谈话中反映较多的「{found.problems[0][0]}」问题，认真研究改进。"]
+        else:
+            out["主要成绩"] = [f"个别谈话{found.heard}人次，未集中反映问题。"]
+        return out
+    if found.grades is not None and any(count for _grade, count in found.grades):
+        text = f"个别谈话中对其提出的等次意见：{_counted(found.grades)}"
+        if found.recommended:
+            text += f"；{found.recommended}人次推荐进一步使用"
+        out["主要成绩"] = [text + "。"]
+    return out
 
 
 def four_lists(d: DraftInput) -> Sentences:
-    if not d.lists:
-        return {}
-    return {"存在不足": [f"{name}：{'；'.join(items)}。" for name, items in d.lists.items() if items]}
+    out: Sentences = {}
+    for name, items in (d.lists or {}).items():
+        if not items:
+            continue
+        text = "；".join(items[:LIST_ITEMS_SHOWN])
+        if len(items) > LIST_ITEMS_SHOWN:
+            text += f"等{len(items)}项"
+        out.setdefault(LIST_SECTIONS.get(name, "存在不足"), []).append(f"{name}：{text}。")
+    if (d.lists or {}).get("问题清单") or (d.lists or {}).get(OVERDUE):
+        out["意见建议"] = ["对问题清单和逾期任务逐项整改、按期销号。"]
+    return out
 
 
 SOURCES: tuple[Callable[[DraftInput], Sentences], ...] = (

@@ -9,6 +9,7 @@ decisions), with the k rule applied here and only here (``min_group``).
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -19,8 +20,10 @@ from django.http import Http404
 
 from kaohe.accounts.models import Role
 from kaohe.ballots.models import BallotItemAnswer, BallotTemplate, TemplateKind
+from kaohe.interviews import selectors as interview_selectors
 from kaohe.performance.models import Adjustment, AdjustmentStatus, PriorGrade, Verification, Veto
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentGroup
+from kaohe.records.models import ListItem, ListKind
 from kaohe.reports import drafting
 from kaohe.reports.models import AnalysisReport, Register, ReportKind
 from kaohe.results import selectors as results_selectors
@@ -209,6 +212,47 @@ def _standing(cycle: AssessmentCycle) -> dict[tuple[str, int], dict[str, Any]]:
     return found
 
 
+def _interviews(cycle: AssessmentCycle, unit_ids: list[int]) -> dict[tuple[str, int], drafting.Interviews]:
+    """The interview summaries' counts of the units' teams and cadres, where a summary may be shown (the
+    unit's interviews complete, k or more of them); never a word of a record."""
+    found: dict[tuple[str, int], drafting.Interviews] = {}
+    for unit_id, summary in interview_selectors.unit_summaries(cycle, unit_ids).items():
+        if not summary.shown:
+            continue
+        found[("team", unit_id)] = drafting.Interviews(summary.interviews, problems=summary.problem_tags)
+        for c in summary.cadres:
+            found[("cadre", c.cadre_id)] = drafting.Interviews(
+                summary.interviews, grades=c.grades, recommended=c.recommended
+            )
+    return found
+
+
+ITEM_CHARS = 40  # an item's content as the report quotes it
+
+
+def _lists(cycle: AssessmentCycle, unit_ids: list[int]) -> dict[tuple[str, int], dict[str, list[str]]]:
+    """The year's four lists of the units (team) and of their cadres (cadre), by the name a report gives
+    them: achievements, progress, problems and the tasks overdue at the year's end."""
+    year_end = datetime.date(cycle.year, 12, 31)
+    names = {ListKind.ACHIEVEMENT: "成绩清单", ListKind.PROGRESS: "进度清单", ListKind.PROBLEM: "问题清单"}
+    found: dict[tuple[str, int], dict[str, list[str]]] = defaultdict(dict)
+    items = ListItem.objects.filter(cycle=cycle, unit_id__in=unit_ids).order_by("month", "pk")
+    for unit_id, cadre_id, kind, content, due, completed in items.values_list(
+        "unit_id", "cadre_id", "kind", "content", "due", "completed"
+    ):
+        if kind == ListKind.TASK:
+            if due is None or due > year_end or (completed is not None and completed <= due):
+                continue
+            name = drafting.OVERDUE
+        else:
+            name = names[kind]
+        text = " ".join(content.split())
+        text = text if len(text) <= ITEM_CHARS else text[: ITEM_CHARS - 1] + "…"
+        key = ("cadre", cadre_id) if cadre_id else ("team", unit_id)
+        found[key].setdefault(name, []).append(text)
+    return found
+
+
 def draft_inputs(
     cycle: AssessmentCycle, kind: str, only: set[int] | None = None
 ) -> dict[int, drafting.DraftInput]:
@@ -228,6 +272,9 @@ def draft_inputs(
         subjects = AssessedUnit.objects.filter(cycle=cycle).select_related("unit")
         if only is not None:
             subjects = subjects.filter(unit_id__in=only)
+        subjects = list(subjects)
+        unit_ids = [s.unit_id for s in subjects]
+        heard, lists = _interviews(cycle, unit_ids), _lists(cycle, unit_ids)
         for s in subjects:
             found[s.unit_id] = _input(
                 cycle,
@@ -240,12 +287,17 @@ def draft_inputs(
                 aspects,
                 notes,
                 last,
+                heard,
+                lists,
                 k,
             )
     else:
         subjects = AssessedCadre.objects.filter(cycle=cycle).select_related("cadre", "unit")
         if only is not None:
             subjects = subjects.filter(cadre_id__in=only)
+        subjects = list(subjects)
+        unit_ids = sorted({c.unit_id for c in subjects})
+        heard, lists = _interviews(cycle, unit_ids), _lists(cycle, unit_ids)
         for c in subjects:
             found[c.cadre_id] = _input(
                 cycle,
@@ -258,12 +310,16 @@ def draft_inputs(
                 aspects,
                 notes,
                 last,
+                heard,
+                lists,
                 k,
             )
     return found
 
 
-def _input(cycle, kind, pk, name, unit, post, standing, aspects, notes, last, k) -> drafting.DraftInput:  # noqa: ANN001
+def _input(  # noqa: ANN001
+    cycle, kind, pk, name, unit, post, standing, aspects, notes, last, heard, lists, k
+) -> drafting.DraftInput:
     key = (kind, pk)
     stand = standing.get(key)
     result: Result | None = stand["result"] if stand else None
@@ -287,4 +343,6 @@ def _input(cycle, kind, pk, name, unit, post, standing, aspects, notes, last, k)
         notes=notes.get(key, []),
         last_year=last.get(key),
         flags=list(result.flags) if result else [],
+        interviews=heard.get(key),
+        lists=lists.get(key),
     )

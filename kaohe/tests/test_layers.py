@@ -61,7 +61,8 @@ FLOORS: list[list[tuple[str, ...]]] = [
     ],  # through the year: the four lists, visits, quarterly grades (evidence as performance)
     [("kaohe.results",)],  # the cycle's inputs for the engine, compute, review, decisions, seal; the preview
     # a whole cycle in and out as an assessment workbook; integrity analytics on a cycle's ballots and results
-    [("kaohe.cycle_workbook",), ("kaohe.integrity",), ("kaohe.interviews",), ("kaohe.profiles",)],
+    [("kaohe.cycle_workbook",), ("kaohe.integrity",), ("kaohe.interviews",)],
+    [("kaohe.profiles",)],  # 画像 and 全程纪实: reads every record above, interview summaries included
     [("kaohe.reports",)],  # Word documents: analysis reports, the cycle report, 登记表
     [("kaohe.fieldwork",)],  # the assessment groups' work plan: schedules, checklists (reads reports), 回避
     [("kaohe.feedback",)],  # after the grade: feedback letters, 整改, the 结果运用 ledger

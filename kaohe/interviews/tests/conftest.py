@@ -71,3 +71,28 @@ def middle(world, name="周中层") -> Interviewee:
         name=name,
         post="办公室主任",
     )
+
+
+def complete_unit(world, grades):
+    """Unit A's interviews complete: 张思佳, a middle manager and staff heard, 李明 (a2) graded by each in
+    turn with `grades`; the rest and 李明 himself excused."""
+    cadres = world["roster"]["cadres"]
+    people = [leader(world, "a1"), middle(world)]  # 李明 (a2), who is graded, is away
+    for name in ("甲", "乙", "丙"):
+        people.append(
+            actions.interviewee_add(
+                actor=world["cast"]["organiser"],
+                cycle=world["cycle"],
+                unit=world["unit"],
+                kind=Kind.STAFF,
+                name=name,
+                post="",
+            )
+        )
+    for person, grade in zip(people, grades, strict=False):
+        record = a_record(world)
+        record.cadres[1].grade = grade  # 李明
+        record.cadres = [c for c in record.cadres if c.cadre_id == cadres["a2"].pk]
+        heard(world, person, cadres=record.cadres)
+    for person in [*people[len(grades) :], leader(world, "a2")]:
+        actions.interviewee_excuse(actor=world["cast"]["organiser"], interviewee=person, reason="出差")

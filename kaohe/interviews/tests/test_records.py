@@ -10,7 +10,7 @@ from docx import Document
 from kaohe.audit.models import AuditEntry
 from kaohe.interviews import actions, selectors
 from kaohe.interviews.models import Interview, Interviewee, Kind, PledgeAcknowledgement
-from kaohe.interviews.tests.conftest import MARKER, a_record, heard, leader, middle
+from kaohe.interviews.tests.conftest import MARKER, a_record, complete_unit, heard, leader, middle
 
 
 def form_data(world, **changes):
@@ -272,29 +272,6 @@ def test_the_blank_form_lists_the_team_and_the_grades(world, client_for):
 
 
 # --- summaries -----------------------------------------------------------------------------------------
-
-
-def complete_unit(world, grades):
-    cadres = world["roster"]["cadres"]
-    people = [leader(world, "a1"), middle(world)]  # 李明 (a2), who is graded, is away
-    for name in ("甲", "乙", "丙"):
-        people.append(
-            actions.interviewee_add(
-                actor=world["cast"]["organiser"],
-                cycle=world["cycle"],
-                unit=world["unit"],
-                kind=Kind.STAFF,
-                name=name,
-                post="",
-            )
-        )
-    for person, grade in zip(people, grades, strict=False):
-        record = a_record(world)
-        record.cadres[1].grade = grade  # 李明
-        record.cadres = [c for c in record.cadres if c.cadre_id == cadres["a2"].pk]
-        heard(world, person, cadres=record.cadres)
-    for person in [*people[len(grades) :], leader(world, "a2")]:
-        actions.interviewee_excuse(actor=world["cast"]["organiser"], interviewee=person, reason="出差")
 
 
 def test_the_committee_sees_counts_from_k_up_and_never_words(world, client_for, settings):

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from kaohe.reports.drafting import SECTIONS, Aspect, DraftInput, LastYear, Note, RaterGroup, draft
+from kaohe.reports.drafting import SECTIONS, Aspect, DraftInput, Interviews, LastYear, Note, RaterGroup, draft
 
 
 def base(**changes):
@@ -48,7 +48,10 @@ def test_groups_aspects_notes_and_last_year_are_stated():
 def test_interviews_and_lists_show_nothing_until_collected():
     text = "".join(draft(base()).values())
     assert "谈话" not in text
-    assert "谈话反映：工作扎实" in "".join(draft(base(interviews=["工作扎实"])).values())
+    heard = Interviews(5, problems=(("形式主义官僚主义", 3),))
+    assert "个别谈话5人次，反映较多的问题：形式主义官僚主义3人次" in "".join(
+        draft(base(kind="team", interviews=heard)).values()
+    )
 
 
 def test_pending_grade_is_left_to_the_committee():
