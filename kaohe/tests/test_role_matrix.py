@@ -30,6 +30,7 @@ def swept(names) -> list[str]:
     names = sorted(names)
     return names[::5] if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else names
 
+
 pytestmark = pytest.mark.django_db
 
 
