@@ -56,55 +56,67 @@ def _file_answer(description: str, *content_types: str) -> dict[str, Any]:
 # --- schemas ----------------------------------------------------------------------------------------------
 
 
-class ItemIO(Schema):
+class BallotItemOut(Schema):
     name: str
     choices: list[str]
     reason_for: list[str] = []
     required: bool = True
 
 
-class TemplateOut(Schema):
+class BallotItemIn(Input):
+    name: str = Field(..., max_length=100)
+    choices: list[str]
+    reason_for: list[str] = []
+    required: bool = True
+
+
+class BallotTemplateOut(Schema):
     id: int
     name: str
     kind: str
     builtin: bool
     in_use: bool
-    items: list[ItemIO]
+    items: list[BallotItemOut]
 
 
-class TemplateCopyIn(Input):
+class BallotTemplateCopyIn(Input):
     name: str = Field(..., max_length=100)
 
 
-class TemplateIn(Input):
+class BallotTemplateIn(Input):
     name: str = Field(..., max_length=100)
-    items: list[ItemIO] = []
+    items: list[BallotItemIn] = []
 
 
-class GroupIO(Schema):
+class BallotGroupOut(Schema):
+    name: str
+    expected: int
+
+
+class BallotGroupIn(Input):
     name: str = Field(..., max_length=32)
     expected: int = Field(..., ge=0, le=100_000)
 
 
-class TargetIn(Schema):
+class BallotTargetIn(Input):
     template_id: int
     unit_code: str | None = None
     cadre_code: str | None = None
 
 
-class SessionIn(Input):
+class BallotSessionIn(Input):
     name: str = Field(..., max_length=100)
     kind: Literal["online", "paper"] = "online"
     rehearsal: bool = False
-    groups: list[GroupIO]
+    groups: list[BallotGroupIn]
     excellent_limit: str | None = Field(None, max_length=16, description="null：取考核方案的每票优秀上限")
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     assessment_group_id: int | None = None
-    targets: list[TargetIn]
+    targets: list[BallotTargetIn]
 
 
-class TargetOut(Schema):
+class BallotTargetOut(Schema):
     template_id: int
     template: str
     kind: str
@@ -113,14 +125,14 @@ class TargetOut(Schema):
     name: str
 
 
-class TurnoutRowOut(Schema):
+class BallotTurnoutRowOut(Schema):
     group: str
     expected: int
     codes: int
     ballots: int
 
 
-class SessionOut(Schema):
+class BallotSessionOut(Schema):
     id: int
     name: str
     kind: str
@@ -137,10 +149,10 @@ class SessionOut(Schema):
     ballots: int
 
 
-class SessionDetailOut(SessionOut):
-    groups: list[GroupIO]
-    target_list: list[TargetOut]
-    turnout: list[TurnoutRowOut]
+class BallotSessionDetailOut(BallotSessionOut):
+    groups: list[BallotGroupOut]
+    target_list: list[BallotTargetOut]
+    turnout: list[BallotTurnoutRowOut]
     taking_ballots: bool
     excellent_warning: str
     seal: str
@@ -148,50 +160,46 @@ class SessionDetailOut(SessionOut):
     void_reason: str
 
 
-class ConfirmIn(Input):
+class BallotConfirmIn(Input):
     confirm: bool = Field(False, description="必须为 true：与页面的确认步骤相同，不可撤销")
 
 
-class KeyIn(ConfirmIn):
-    pass
-
-
-class CodesIn(Input):
+class BallotCodesIn(Input):
     counts: dict[str, int] = Field(..., description="评价人类别 → 生成的测评码数量")
     format: Literal["pdf", "csv"] = "pdf"
 
 
-class CloseIn(ConfirmIn):
+class BallotCloseIn(BallotConfirmIn):
     opening_key: str = Field("", max_length=400, description="网上测评：本测评会的开启密钥")
 
 
-class VoidIn(ConfirmIn):
+class BallotVoidIn(BallotConfirmIn):
     reason: str = Field(..., max_length=500)
 
 
-class SealOut(Schema):
+class BallotSealOut(Schema):
     status: str
     seal: str
     algorithm: str
     intact: bool | None
 
 
-class PurgeOut(Schema):
-    session: SessionDetailOut
+class BallotPurgeOut(Schema):
+    session: BallotSessionDetailOut
     deleted: dict[str, int]
 
 
-class TurnoutOut(Schema):
+class BallotTurnoutOut(Schema):
     id: int
     name: str
     status: str
     taking_ballots: bool
     expected: int
     received: int
-    groups: list[TurnoutRowOut]
+    groups: list[BallotTurnoutRowOut]
 
 
-class LiveOut(Schema):
+class BallotLiveOut(Schema):
     id: int
     name: str
     status: str
@@ -199,7 +207,7 @@ class LiveOut(Schema):
     received: int
 
 
-class ItemTallyOut(Schema):
+class BallotItemTallyOut(Schema):
     name: str
     choices: list[str]
     groups: dict[str, dict[str, int]]
@@ -207,7 +215,7 @@ class ItemTallyOut(Schema):
     reasons: list[str]
 
 
-class TargetTallyOut(Schema):
+class BallotTargetTallyOut(Schema):
     kind: str
     code: str
     name: str
@@ -215,10 +223,10 @@ class TargetTallyOut(Schema):
     choices: list[str]
     groups: dict[str, dict[str, int]]
     total: dict[str, int]
-    items: list[ItemTallyOut]
+    items: list[BallotItemTallyOut]
 
 
-class TallyOut(Schema):
+class BallotTallyOut(Schema):
     id: int
     name: str
     status: str
@@ -227,7 +235,7 @@ class TallyOut(Schema):
     min_group: int
     ballots: int
     groups: dict[str, int] | None
-    targets: list[TargetTallyOut]
+    targets: list[BallotTargetTallyOut]
 
 
 class PaperFieldOut(Schema):
@@ -262,36 +270,36 @@ class PaperNumberIn(Input):
     number: str = Field(..., max_length=paper.NUMBER_MAX)
 
 
-class ConflictOut(Schema):
+class PaperConflictOut(Schema):
     number: str
     state: str
     fields: list[str]
 
 
-class ResolveIn(Input):
+class PaperResolveIn(Input):
     number: str = Field(..., max_length=paper.NUMBER_MAX)
     values: dict[str, list[str] | str | None] = Field(..., description="不一致的字段 → 纸质票上的内容")
 
 
-class ResolveOut(Schema):
+class PaperResolveOut(Schema):
     number: str
     decided: int
 
 
-class CommitOut(Schema):
+class PaperCommitOut(Schema):
     ballots: int
     marks: int
     answers: int
     pending: int
 
 
-class DiscardOut(Schema):
+class PaperDiscardOut(Schema):
     entries: int
     resolutions: int
     typists: int
 
 
-class ImportOut(Schema):
+class PaperImportOut(Schema):
     ballots: int
     marks: int
 
@@ -414,9 +422,12 @@ _SESSION_FIELDS = (
 def _session_refused(error: ValidationError) -> Refused:
     """A session's refusal with each message under the input it concerns (the action names them in words)."""
     errors: dict[str, list[str]] = {}
-    for message in error.messages:
-        field = next((name for word, name in _SESSION_FIELDS if word in message), NON_FIELD)
-        errors.setdefault(field, []).append(message)
+    for each in error.error_list:
+        for message in each.messages:
+            field = NON_FIELD
+            if each.code not in ("status", "ballots", "fixed"):  # the session's or the cycle's state
+                field = next((name for word, name in _SESSION_FIELDS if word in message), NON_FIELD)
+            errors.setdefault(field, []).append(message)
     return Refused(errors)
 
 
@@ -426,7 +437,7 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _spec(cycle: AssessmentCycle, payload: SessionIn) -> actions.SessionSpec:
+def _spec(cycle: AssessmentCycle, payload: BallotSessionIn) -> actions.SessionSpec:
     """The body as the form's ``spec()``: templates, units and cadres found by id and code; what names
     nothing is refused under its own field (whether it is assessed in the cycle is the action's check)."""
     errors: dict[str, list[str]] = {}
@@ -472,23 +483,38 @@ def _spec(cycle: AssessmentCycle, payload: SessionIn) -> actions.SessionSpec:
     )
 
 
+def _template_refused(error: ValidationError) -> Refused:
+    """A template's refusal: its name's under ``name``, its being fixed under the whole, the rest under ``items``."""
+    errors: dict[str, list[str]] = {}
+    for each in error.error_list:
+        for message in each.messages:
+            if each.code in ("builtin", "in_use"):
+                field = NON_FIELD
+            elif "测评表名称" in message or message.startswith("已有名为"):
+                field = "name"
+            else:
+                field = "items"
+            errors.setdefault(field, []).append(message)
+    return Refused(errors)
+
+
 # --- templates --------------------------------------------------------------------------------------------
 
 
-@router.get("/templates", response=list[TemplateOut])
+@router.get("/templates", response=list[BallotTemplateOut])
 def template_list_api(request: HttpRequest):
     _organiser(request)
     return [_template_out(t) for t in BallotTemplate.objects.order_by("kind", "-builtin", "name")]
 
 
-@router.get("/templates/{pk}", response=TemplateOut)
+@router.get("/templates/{pk}", response=BallotTemplateOut)
 def template_get_api(request: HttpRequest, pk: int):
     _organiser(request)
     return _template_out(get_object_or_404(BallotTemplate, pk=pk))
 
 
-@router.post("/templates/{pk}/copy", response={201: TemplateOut, 422: ApiError})
-def template_copy_api(request: HttpRequest, pk: int, payload: TemplateCopyIn):
+@router.post("/templates/{pk}/copy", response={201: BallotTemplateOut, 422: ApiError})
+def template_copy_api(request: HttpRequest, pk: int, payload: BallotTemplateCopyIn):
     _organiser(request)
     template = get_object_or_404(BallotTemplate, pk=pk)
     try:
@@ -498,8 +524,8 @@ def template_copy_api(request: HttpRequest, pk: int, payload: TemplateCopyIn):
     return Status(201, _template_out(copy))
 
 
-@router.put("/templates/{pk}", response={200: TemplateOut, 422: ApiError})
-def template_update_api(request: HttpRequest, pk: int, payload: TemplateIn):
+@router.put("/templates/{pk}", response={200: BallotTemplateOut, 422: ApiError})
+def template_update_api(request: HttpRequest, pk: int, payload: BallotTemplateIn):
     _organiser(request)
     template = get_object_or_404(BallotTemplate, pk=pk)
     try:
@@ -510,8 +536,7 @@ def template_update_api(request: HttpRequest, pk: int, payload: TemplateIn):
             items=[item.dict() for item in payload.items],
         )
     except ValidationError as error:
-        field = "name" if any("名称" in m and "项" not in m for m in error.messages) else "items"
-        raise refused(error, field) from None
+        raise _template_refused(error) from None
     template.refresh_from_db()
     return Status(200, _template_out(template))
 
@@ -519,14 +544,14 @@ def template_update_api(request: HttpRequest, pk: int, payload: TemplateIn):
 # --- sessions ---------------------------------------------------------------------------------------------
 
 
-@router.get("/{year}/sessions", response=list[SessionOut])
+@router.get("/{year}/sessions", response=list[BallotSessionOut])
 def session_list_api(request: HttpRequest, year: int):
     _organiser(request)
     return [_session_out(s) for s in selectors.cycle_sessions(get_cycle(request.user, year))]
 
 
-@router.post("/{year}/sessions", response={201: SessionDetailOut, 422: ApiError})
-def session_create_api(request: HttpRequest, year: int, payload: SessionIn):
+@router.post("/{year}/sessions", response={201: BallotSessionDetailOut, 422: ApiError})
+def session_create_api(request: HttpRequest, year: int, payload: BallotSessionIn):
     _organiser(request)
     cycle = get_cycle(request.user, year)
     try:
@@ -536,15 +561,15 @@ def session_create_api(request: HttpRequest, year: int, payload: SessionIn):
     return Status(201, _detail(cycle, session.pk))
 
 
-@router.get("/{year}/sessions/{pk}", response=SessionDetailOut)
+@router.get("/{year}/sessions/{pk}", response=BallotSessionDetailOut)
 def session_get_api(request: HttpRequest, year: int, pk: int):
     _organiser(request)
     cycle, session = _session(request, year, pk)
     return _detail(cycle, session.pk)
 
 
-@router.put("/{year}/sessions/{pk}", response={200: SessionDetailOut, 422: ApiError})
-def session_update_api(request: HttpRequest, year: int, pk: int, payload: SessionIn):
+@router.put("/{year}/sessions/{pk}", response={200: BallotSessionDetailOut, 422: ApiError})
+def session_update_api(request: HttpRequest, year: int, pk: int, payload: BallotSessionIn):
     _organiser(request)
     cycle, session = _session(request, year, pk)
     try:
@@ -558,7 +583,7 @@ def session_update_api(request: HttpRequest, year: int, pk: int, payload: Sessio
     "/{year}/sessions/{pk}/key",
     openapi_extra=_file_answer("开启密钥（文本文件，唯一一份）", "text/plain"),
 )
-def session_key_api(request: HttpRequest, year: int, pk: int, payload: KeyIn) -> HttpResponse:
+def session_key_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn) -> HttpResponse:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     if session.opening_public_key:
@@ -576,7 +601,7 @@ def session_key_api(request: HttpRequest, year: int, pk: int, payload: KeyIn) ->
         "测评码：A4 二维码测评卡（PDF）或清单（CSV），仅此一次", "application/pdf", "text/csv"
     ),
 )
-def session_codes_api(request: HttpRequest, year: int, pk: int, payload: CodesIn) -> HttpResponse:
+def session_codes_api(request: HttpRequest, year: int, pk: int, payload: BallotCodesIn) -> HttpResponse:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     bad = [f"{group}的数量须在 0 到 5000 之间" for group, n in payload.counts.items() if not 0 <= n <= 5000]
@@ -592,7 +617,7 @@ def session_codes_api(request: HttpRequest, year: int, pk: int, payload: CodesIn
     return response
 
 
-@router.post("/{year}/sessions/{pk}/open", response={200: SessionDetailOut, 422: ApiError})
+@router.post("/{year}/sessions/{pk}/open", response={200: BallotSessionDetailOut, 422: ApiError})
 def session_open_api(request: HttpRequest, year: int, pk: int):
     _organiser(request)
     cycle, session = _session(request, year, pk)
@@ -603,8 +628,8 @@ def session_open_api(request: HttpRequest, year: int, pk: int):
     return Status(200, _detail(cycle, session.pk))
 
 
-@router.post("/{year}/sessions/{pk}/close", response={200: SessionDetailOut, 422: ApiError})
-def session_close_api(request: HttpRequest, year: int, pk: int, payload: CloseIn):
+@router.post("/{year}/sessions/{pk}/close", response={200: BallotSessionDetailOut, 422: ApiError})
+def session_close_api(request: HttpRequest, year: int, pk: int, payload: BallotCloseIn):
     """结束测评, as the page: closed (an online session's sealed ballots opened with ``opening_key``), then
     sealed unless a rehearsal."""
     _organiser(request)
@@ -617,8 +642,8 @@ def session_close_api(request: HttpRequest, year: int, pk: int, payload: CloseIn
     return Status(200, _detail(cycle, session.pk))
 
 
-@router.post("/{year}/sessions/{pk}/seal", response={200: SessionDetailOut, 422: ApiError})
-def session_seal_api(request: HttpRequest, year: int, pk: int, payload: ConfirmIn):
+@router.post("/{year}/sessions/{pk}/seal", response={200: BallotSessionDetailOut, 422: ApiError})
+def session_seal_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn):
     _organiser(request)
     cycle, session = _session(request, year, pk)
     _confirmed(payload.confirm, views._confirm_archive(request, cycle, session))
@@ -629,7 +654,7 @@ def session_seal_api(request: HttpRequest, year: int, pk: int, payload: ConfirmI
     return Status(200, _detail(cycle, session.pk))
 
 
-@router.get("/{year}/sessions/{pk}/seal", response=SealOut)
+@router.get("/{year}/sessions/{pk}/seal", response=BallotSealOut)
 def session_seal_get_api(request: HttpRequest, year: int, pk: int):
     _organiser(request)
     _, session = _session(request, year, pk)
@@ -642,8 +667,8 @@ def session_seal_get_api(request: HttpRequest, year: int, pk: int):
     }
 
 
-@router.post("/{year}/sessions/{pk}/purge", response={200: PurgeOut, 422: ApiError})
-def session_purge_api(request: HttpRequest, year: int, pk: int, payload: ConfirmIn):
+@router.post("/{year}/sessions/{pk}/purge", response={200: BallotPurgeOut, 422: ApiError})
+def session_purge_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn):
     _organiser(request)
     cycle, session = _session(request, year, pk)
     _confirmed(payload.confirm, views._confirm_purge(request, cycle, session))
@@ -654,8 +679,8 @@ def session_purge_api(request: HttpRequest, year: int, pk: int, payload: Confirm
     return Status(200, {"session": _detail(cycle, session.pk), "deleted": deleted})
 
 
-@router.post("/{year}/sessions/{pk}/void", response={200: SessionDetailOut, 422: ApiError})
-def session_void_api(request: HttpRequest, year: int, pk: int, payload: VoidIn):
+@router.post("/{year}/sessions/{pk}/void", response={200: BallotSessionDetailOut, 422: ApiError})
+def session_void_api(request: HttpRequest, year: int, pk: int, payload: BallotVoidIn):
     _organiser(request)
     cycle, session = _session(request, year, pk)
     _confirmed(payload.confirm, views._confirm_void(request, cycle, session))
@@ -666,7 +691,7 @@ def session_void_api(request: HttpRequest, year: int, pk: int, payload: VoidIn):
     return Status(200, _detail(cycle, session.pk))
 
 
-@router.get("/{year}/sessions/{pk}/tally", response={200: TallyOut, 409: ApiError})
+@router.get("/{year}/sessions/{pk}/tally", response={200: BallotTallyOut, 409: ApiError})
 def session_tally_api(request: HttpRequest, year: int, pk: int):
     """Counts per target, rater group and choice once the session has ended; a group under k is merged
     into 其他, or no figure is shown at all (``groups`` null, every target's counts empty)."""
@@ -705,7 +730,7 @@ def session_tally_api(request: HttpRequest, year: int, pk: int):
 # --- live turnout -----------------------------------------------------------------------------------------
 
 
-@router.get("/{year}/turnout", response=list[LiveOut])
+@router.get("/{year}/turnout", response=list[BallotLiveOut])
 def live_list_api(request: HttpRequest, year: int):
     _live(request)
     found = []
@@ -723,7 +748,7 @@ def live_list_api(request: HttpRequest, year: int):
     return found
 
 
-@router.get("/{year}/sessions/{pk}/turnout", response=TurnoutOut)
+@router.get("/{year}/sessions/{pk}/turnout", response=BallotTurnoutOut)
 def live_turnout_api(request: HttpRequest, year: int, pk: int):
     _live(request)
     session = get_live_session(request.user, get_cycle(request.user, year), pk)
@@ -860,7 +885,7 @@ def paper_entry_delete_api(
     return Status(200, {"slot": slot, "entries": PaperEntry.objects.filter(session=session, slot=slot).count()})
 
 
-@router.get("/{year}/sessions/{pk}/paper/conflicts", response=list[ConflictOut])
+@router.get("/{year}/sessions/{pk}/paper/conflicts", response=list[PaperConflictOut])
 def paper_conflicts_api(request: HttpRequest, year: int, pk: int):
     """The 票号 still to settle and the fields that differ; never what either typist read."""
     _organiser(request)
@@ -883,8 +908,8 @@ def _reading(f: paper.Field, value: list[str] | str | None) -> object:
     return [c for c in f.choices if c in picked] or sorted(picked)
 
 
-@router.post("/{year}/sessions/{pk}/paper/resolve", response={200: ResolveOut, 422: ApiError})
-def paper_resolve_api(request: HttpRequest, year: int, pk: int, payload: ResolveIn):
+@router.post("/{year}/sessions/{pk}/paper/resolve", response={200: PaperResolveOut, 422: ApiError})
+def paper_resolve_api(request: HttpRequest, year: int, pk: int, payload: PaperResolveIn):
     """Decide a 票号's differences by what the paper says: each must be 甲's or 乙's reading."""
     _organiser(request)
     session = _paper_session(request, year, pk)
@@ -919,7 +944,7 @@ def paper_resolve_api(request: HttpRequest, year: int, pk: int, payload: Resolve
     return Status(200, {"number": found.number, "decided": len(resolution.values)})
 
 
-@router.post("/{year}/sessions/{pk}/paper/commit", response={200: CommitOut, 422: ApiError})
+@router.post("/{year}/sessions/{pk}/paper/commit", response={200: PaperCommitOut, 422: ApiError})
 def paper_commit_api(request: HttpRequest, year: int, pk: int):
     _organiser(request)
     session = _paper_session(request, year, pk)
@@ -932,8 +957,8 @@ def paper_commit_api(request: HttpRequest, year: int, pk: int):
     )
 
 
-@router.post("/{year}/sessions/{pk}/paper/discard", response={200: DiscardOut, 422: ApiError})
-def paper_discard_api(request: HttpRequest, year: int, pk: int, payload: ConfirmIn):
+@router.post("/{year}/sessions/{pk}/paper/discard", response={200: PaperDiscardOut, 422: ApiError})
+def paper_discard_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn):
     _organiser(request)
     session = _paper_session(request, year, pk)
     entries = PaperEntry.objects.filter(session=session).count()
@@ -955,7 +980,7 @@ def paper_discard_api(request: HttpRequest, year: int, pk: int, payload: Confirm
     return Status(200, counts)
 
 
-@router.post("/{year}/sessions/{pk}/paper/import", response={200: ImportOut, 422: ApiError})
+@router.post("/{year}/sessions/{pk}/paper/import", response={200: PaperImportOut, 422: ApiError})
 def paper_import_api(request: HttpRequest, year: int, pk: int, file: File[UploadedFile]):
     """The workbook's 测评票 sheet into the open paper session: all or nothing, every problem under ``file``."""
     _organiser(request)
