@@ -322,9 +322,9 @@ def test_templates_are_listed_copied_and_a_copy_edited(cycle, client_for):
     assert BallotTemplate.objects.get(pk=pk).items[0]["choices"] == ["好", "差"]
 
 
-def test_an_assessor_follows_the_turnout_of_their_groups_sessions(paper_api, cycle, roster, client_for):
+def test_an_assessor_follows_the_turnout_of_their_groups_sessions(paper_api, roster, cast):
     pk, organiser = paper_api["pk"], paper_api["a"]
-    assessor = client_for("assessor")
+    assessor = signed_in(cast["assessor"])
     assert assessor.get("/api/ballots/2025/turnout").json() == []
     assert assessor.get(f"{S}/{pk}/turnout").status_code == 404
     EvaluationSession.objects.filter(pk=pk).update(assessment_group=roster["group"])
@@ -339,7 +339,7 @@ def test_an_assessor_follows_the_turnout_of_their_groups_sessions(paper_api, cyc
 def test_only_typists_type_and_only_the_organiser_decides(paper_api, cast):
     pk, fields = paper_api["pk"], paper_api["fields"]
     body = {"number": "P1", "values": values(fields, "上级")}
-    plain = signed_in(make_user("clerk2", "clerk"))
+    plain = signed_in(make_user("clerk2", "clerk", department=cast["clerk"].department))
     assert send(plain, "post", f"{S}/{pk}/paper/a/entries", body).status_code == 403
     assert plain.get(f"{S}/{pk}/paper").status_code == 403
     typist = paper_api["b"]
