@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -48,9 +48,7 @@ FORBIDDEN = "当前账号无权执行此操作"
 def _file_answer(description: str, *content_types: str) -> dict[str, Any]:
     """An answer that is a file rather than JSON, as the schema documents it."""
     binary = {"schema": {"type": "string", "format": "binary"}}
-    return {
-        "responses": {200: {"description": description, "content": dict.fromkeys(content_types, binary)}}
-    }
+    return {"responses": {200: {"description": description, "content": dict.fromkeys(content_types, binary)}}}
 
 
 # --- schemas ----------------------------------------------------------------------------------------------
@@ -367,10 +365,10 @@ def _session_out(session: EvaluationSession) -> dict[str, Any]:
         "excellent_limit": session.excellent_limit,
         "assessment_group_id": session.assessment_group_id,
         "has_opening_key": bool(session.opening_public_key),
-        "targets": session.target_count,  # type: ignore[attr-defined]
-        "codes": session.code_count,  # type: ignore[attr-defined]
-        "codes_used": session.used_count,  # type: ignore[attr-defined]
-        "ballots": session.ballot_count,  # type: ignore[attr-defined]
+        "targets": session.target_count,
+        "codes": session.code_count,
+        "codes_used": session.used_count,
+        "ballots": session.ballot_count,
     }
 
 
@@ -433,7 +431,8 @@ def _session_refused(error: ValidationError) -> Refused:
 
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
+        aware: datetime = timezone.make_aware(value)
+        return aware
     return value
 
 
@@ -443,9 +442,7 @@ def _spec(cycle: AssessmentCycle, payload: BallotSessionIn) -> actions.SessionSp
     errors: dict[str, list[str]] = {}
     templates = BallotTemplate.objects.in_bulk([t.template_id for t in payload.targets])
     units = Unit.objects.in_bulk([t.unit_code for t in payload.targets if t.unit_code], field_name="code")
-    cadres = Cadre.objects.in_bulk(
-        [t.cadre_code for t in payload.targets if t.cadre_code], field_name="code"
-    )
+    cadres = Cadre.objects.in_bulk([t.cadre_code for t in payload.targets if t.cadre_code], field_name="code")
     targets = []
     for index, t in enumerate(payload.targets):
         where = f"targets.{index}"
@@ -502,19 +499,19 @@ def _template_refused(error: ValidationError) -> Refused:
 
 
 @router.get("/templates", response=list[BallotTemplateOut])
-def template_list_api(request: HttpRequest):
+def template_list_api(request: HttpRequest) -> Any:
     _organiser(request)
     return [_template_out(t) for t in BallotTemplate.objects.order_by("kind", "-builtin", "name")]
 
 
 @router.get("/templates/{pk}", response=BallotTemplateOut)
-def template_get_api(request: HttpRequest, pk: int):
+def template_get_api(request: HttpRequest, pk: int) -> Any:
     _organiser(request)
     return _template_out(get_object_or_404(BallotTemplate, pk=pk))
 
 
 @router.post("/templates/{pk}/copy", response={201: BallotTemplateOut, 422: ApiError})
-def template_copy_api(request: HttpRequest, pk: int, payload: BallotTemplateCopyIn):
+def template_copy_api(request: HttpRequest, pk: int, payload: BallotTemplateCopyIn) -> Any:
     _organiser(request)
     template = get_object_or_404(BallotTemplate, pk=pk)
     try:
@@ -525,7 +522,7 @@ def template_copy_api(request: HttpRequest, pk: int, payload: BallotTemplateCopy
 
 
 @router.put("/templates/{pk}", response={200: BallotTemplateOut, 422: ApiError})
-def template_update_api(request: HttpRequest, pk: int, payload: BallotTemplateIn):
+def template_update_api(request: HttpRequest, pk: int, payload: BallotTemplateIn) -> Any:
     _organiser(request)
     template = get_object_or_404(BallotTemplate, pk=pk)
     try:
@@ -545,13 +542,13 @@ def template_update_api(request: HttpRequest, pk: int, payload: BallotTemplateIn
 
 
 @router.get("/{year}/sessions", response=list[BallotSessionOut])
-def session_list_api(request: HttpRequest, year: int):
+def session_list_api(request: HttpRequest, year: int) -> Any:
     _organiser(request)
     return [_session_out(s) for s in selectors.cycle_sessions(get_cycle(request.user, year))]
 
 
 @router.post("/{year}/sessions", response={201: BallotSessionDetailOut, 422: ApiError})
-def session_create_api(request: HttpRequest, year: int, payload: BallotSessionIn):
+def session_create_api(request: HttpRequest, year: int, payload: BallotSessionIn) -> Any:
     _organiser(request)
     cycle = get_cycle(request.user, year)
     try:
@@ -562,14 +559,14 @@ def session_create_api(request: HttpRequest, year: int, payload: BallotSessionIn
 
 
 @router.get("/{year}/sessions/{pk}", response=BallotSessionDetailOut)
-def session_get_api(request: HttpRequest, year: int, pk: int):
+def session_get_api(request: HttpRequest, year: int, pk: int) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     return _detail(cycle, session.pk)
 
 
 @router.put("/{year}/sessions/{pk}", response={200: BallotSessionDetailOut, 422: ApiError})
-def session_update_api(request: HttpRequest, year: int, pk: int, payload: BallotSessionIn):
+def session_update_api(request: HttpRequest, year: int, pk: int, payload: BallotSessionIn) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     try:
@@ -618,7 +615,7 @@ def session_codes_api(request: HttpRequest, year: int, pk: int, payload: BallotC
 
 
 @router.post("/{year}/sessions/{pk}/open", response={200: BallotSessionDetailOut, 422: ApiError})
-def session_open_api(request: HttpRequest, year: int, pk: int):
+def session_open_api(request: HttpRequest, year: int, pk: int) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     try:
@@ -629,7 +626,7 @@ def session_open_api(request: HttpRequest, year: int, pk: int):
 
 
 @router.post("/{year}/sessions/{pk}/close", response={200: BallotSessionDetailOut, 422: ApiError})
-def session_close_api(request: HttpRequest, year: int, pk: int, payload: BallotCloseIn):
+def session_close_api(request: HttpRequest, year: int, pk: int, payload: BallotCloseIn) -> Any:
     """结束测评, as the page: closed (an online session's sealed ballots opened with ``opening_key``), then
     sealed unless a rehearsal."""
     _organiser(request)
@@ -643,7 +640,7 @@ def session_close_api(request: HttpRequest, year: int, pk: int, payload: BallotC
 
 
 @router.post("/{year}/sessions/{pk}/seal", response={200: BallotSessionDetailOut, 422: ApiError})
-def session_seal_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn):
+def session_seal_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     _confirmed(payload.confirm, views._confirm_archive(request, cycle, session))
@@ -655,7 +652,7 @@ def session_seal_api(request: HttpRequest, year: int, pk: int, payload: BallotCo
 
 
 @router.get("/{year}/sessions/{pk}/seal", response=BallotSealOut)
-def session_seal_get_api(request: HttpRequest, year: int, pk: int):
+def session_seal_get_api(request: HttpRequest, year: int, pk: int) -> Any:
     _organiser(request)
     _, session = _session(request, year, pk)
     intact = seal_intact(session) if session.status == SessionStatus.SEALED and session.seal else None
@@ -668,7 +665,7 @@ def session_seal_get_api(request: HttpRequest, year: int, pk: int):
 
 
 @router.post("/{year}/sessions/{pk}/purge", response={200: BallotPurgeOut, 422: ApiError})
-def session_purge_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn):
+def session_purge_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     _confirmed(payload.confirm, views._confirm_purge(request, cycle, session))
@@ -680,7 +677,7 @@ def session_purge_api(request: HttpRequest, year: int, pk: int, payload: BallotC
 
 
 @router.post("/{year}/sessions/{pk}/void", response={200: BallotSessionDetailOut, 422: ApiError})
-def session_void_api(request: HttpRequest, year: int, pk: int, payload: BallotVoidIn):
+def session_void_api(request: HttpRequest, year: int, pk: int, payload: BallotVoidIn) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     _confirmed(payload.confirm, views._confirm_void(request, cycle, session))
@@ -692,7 +689,7 @@ def session_void_api(request: HttpRequest, year: int, pk: int, payload: BallotVo
 
 
 @router.get("/{year}/sessions/{pk}/tally", response={200: BallotTallyOut, 409: ApiError})
-def session_tally_api(request: HttpRequest, year: int, pk: int):
+def session_tally_api(request: HttpRequest, year: int, pk: int) -> Any:
     """Counts per target, rater group and choice once the session has ended; a group under k is merged
     into 其他, or no figure is shown at all (``groups`` null, every target's counts empty)."""
     _organiser(request)
@@ -731,7 +728,7 @@ def session_tally_api(request: HttpRequest, year: int, pk: int):
 
 
 @router.get("/{year}/turnout", response=list[BallotLiveOut])
-def live_list_api(request: HttpRequest, year: int):
+def live_list_api(request: HttpRequest, year: int) -> Any:
     _live(request)
     found = []
     for session in live_sessions(request.user, get_cycle(request.user, year)):
@@ -749,7 +746,7 @@ def live_list_api(request: HttpRequest, year: int):
 
 
 @router.get("/{year}/sessions/{pk}/turnout", response=BallotTurnoutOut)
-def live_turnout_api(request: HttpRequest, year: int, pk: int):
+def live_turnout_api(request: HttpRequest, year: int, pk: int) -> Any:
     _live(request)
     session = get_live_session(request.user, get_cycle(request.user, year), pk)
     rows = _turnout_rows(session)
@@ -787,7 +784,10 @@ def _paper_refused(error: ValidationError, fields: list[paper.Field]) -> Refused
         if f.key == paper.GROUP:
             prefixes += [(f"「{f.question}」", f.key), ("请选择评价人类别", f.key)]
         else:
-            prefixes += [(f"「{f.target}」的「{f.question}」", f.key), (f"「{f.target}」的{f.question}", f.key)]
+            prefixes += [
+                (f"「{f.target}」的「{f.question}」", f.key),
+                (f"「{f.target}」的{f.question}", f.key),
+            ]
             prefixes.append((f"请为「{f.target}」的「{f.question}」", f.key))
     prefixes.sort(key=lambda p: -len(p[0]))
     errors: dict[str, list[str]] = {}
@@ -809,7 +809,7 @@ def _known_values(values: dict[str, Any], fields: list[paper.Field]) -> None:
 
 
 @router.get("/{year}/sessions/{pk}/paper", response=PaperOut)
-def paper_home_api(request: HttpRequest, year: int, pk: int):
+def paper_home_api(request: HttpRequest, year: int, pk: int) -> Any:
     """The paper's form (its fields) and how far the typing is, in counts."""
     _typist(request)
     session = _paper_session(request, year, pk)
@@ -826,11 +826,13 @@ def paper_home_api(request: HttpRequest, year: int, pk: int):
         },
         "entries": {slot: overview.entries.get(slot, 0) for slot in TypistSlot.values},
         "states": overview.counts,
-        "ballots": session.ballot_count,  # type: ignore[attr-defined]
+        "ballots": session.ballot_count,
     }
 
 
-def _entry_save(request: HttpRequest, year: int, pk: int, slot: str, payload: PaperEntryIn, replace: bool):
+def _entry_save(
+    request: HttpRequest, year: int, pk: int, slot: str, payload: PaperEntryIn, replace: bool
+) -> Any:
     _typist(request)
     session = _paper_session(request, year, pk)
     fields = selectors.session_fields(session)
@@ -854,7 +856,7 @@ def _entry_save(request: HttpRequest, year: int, pk: int, slot: str, payload: Pa
 )
 def paper_entry_create_api(
     request: HttpRequest, year: int, pk: int, slot: Literal["a", "b"], payload: PaperEntryIn
-):
+) -> Any:
     """Type one paper ballot in slot a (录入员甲) or b (录入员乙); the first entry claims the slot."""
     return Status(201, _entry_save(request, year, pk, slot, payload, replace=False))
 
@@ -864,7 +866,7 @@ def paper_entry_create_api(
 )
 def paper_entry_correct_api(
     request: HttpRequest, year: int, pk: int, slot: Literal["a", "b"], payload: PaperEntryIn
-):
+) -> Any:
     """Correct one's own entry of a 票号 (any decision on it is dropped)."""
     return Status(200, _entry_save(request, year, pk, slot, payload, replace=True))
 
@@ -875,18 +877,20 @@ def paper_entry_correct_api(
 )
 def paper_entry_delete_api(
     request: HttpRequest, year: int, pk: int, slot: Literal["a", "b"], payload: PaperNumberIn
-):
+) -> Any:
     _typist(request)
     session = _paper_session(request, year, pk)
     try:
         actions.paper_entry_delete(actor=request.user, session=session, slot=slot, number=payload.number)
     except ValidationError as error:
         raise _paper_refused(error, []) from None
-    return Status(200, {"slot": slot, "entries": PaperEntry.objects.filter(session=session, slot=slot).count()})
+    return Status(
+        200, {"slot": slot, "entries": PaperEntry.objects.filter(session=session, slot=slot).count()}
+    )
 
 
 @router.get("/{year}/sessions/{pk}/paper/conflicts", response=list[PaperConflictOut])
-def paper_conflicts_api(request: HttpRequest, year: int, pk: int):
+def paper_conflicts_api(request: HttpRequest, year: int, pk: int) -> Any:
     """The 票号 still to settle and the fields that differ; never what either typist read."""
     _organiser(request)
     session = _paper_session(request, year, pk)
@@ -909,7 +913,7 @@ def _reading(f: paper.Field, value: list[str] | str | None) -> object:
 
 
 @router.post("/{year}/sessions/{pk}/paper/resolve", response={200: PaperResolveOut, 422: ApiError})
-def paper_resolve_api(request: HttpRequest, year: int, pk: int, payload: PaperResolveIn):
+def paper_resolve_api(request: HttpRequest, year: int, pk: int, payload: PaperResolveIn) -> Any:
     """Decide a 票号's differences by what the paper says: each must be 甲's or 乙's reading."""
     _organiser(request)
     session = _paper_session(request, year, pk)
@@ -920,7 +924,9 @@ def paper_resolve_api(request: HttpRequest, year: int, pk: int, payload: PaperRe
     picks: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for d in found.differences:
-        where = f"「{d.field.target}」的「{d.field.question}」" if d.field.target else f"「{d.field.question}」"
+        where = (
+            f"「{d.field.target}」的「{d.field.question}」" if d.field.target else f"「{d.field.question}」"
+        )
         if d.field.key not in payload.values:
             errors[f"values.{d.field.key}"] = [f"请填写纸质票上{where}的内容"]
             continue
@@ -945,7 +951,7 @@ def paper_resolve_api(request: HttpRequest, year: int, pk: int, payload: PaperRe
 
 
 @router.post("/{year}/sessions/{pk}/paper/commit", response={200: PaperCommitOut, 422: ApiError})
-def paper_commit_api(request: HttpRequest, year: int, pk: int):
+def paper_commit_api(request: HttpRequest, year: int, pk: int) -> Any:
     _organiser(request)
     session = _paper_session(request, year, pk)
     try:
@@ -958,7 +964,7 @@ def paper_commit_api(request: HttpRequest, year: int, pk: int):
 
 
 @router.post("/{year}/sessions/{pk}/paper/discard", response={200: PaperDiscardOut, 422: ApiError})
-def paper_discard_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn):
+def paper_discard_api(request: HttpRequest, year: int, pk: int, payload: BallotConfirmIn) -> Any:
     _organiser(request)
     session = _paper_session(request, year, pk)
     entries = PaperEntry.objects.filter(session=session).count()
@@ -981,7 +987,7 @@ def paper_discard_api(request: HttpRequest, year: int, pk: int, payload: BallotC
 
 
 @router.post("/{year}/sessions/{pk}/paper/import", response={200: PaperImportOut, 422: ApiError})
-def paper_import_api(request: HttpRequest, year: int, pk: int, file: File[UploadedFile]):
+def paper_import_api(request: HttpRequest, year: int, pk: int, file: File[UploadedFile]) -> Any:
     """The workbook's 测评票 sheet into the open paper session: all or nothing, every problem under ``file``."""
     _organiser(request)
     session = _paper_session(request, year, pk)

@@ -168,7 +168,9 @@ def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _detail(request, cycle, session, codes_form=form, status=400)
 
 
-def codes_file(request: HttpRequest, cycle, session, made: list[actions.NewCode], file_format: str) -> HttpResponse:
+def codes_file(
+    request: HttpRequest, cycle, session, made: list[actions.NewCode], file_format: str
+) -> HttpResponse:
     """The codes just made as the page and the API hand them over, once: the A4 QR slips, or the CSV list."""
     base = public_base(request)
     found = [slips.Slip(c.group, codes.display(c.code), ballot_url(base, c.code)) for c in made]

@@ -3,77 +3,12 @@ through the same write functions and checks as the pages."""
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth.models import Permission
-from django.test import Client
-
 from conftest import make_user
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots.models import Ballot, BallotTemplate, BallotToken, EvaluationSession, SessionStatus
 from kaohe.ballots.paper_models import PaperEntry
+from kaohe.ballots.tests.api_world import S, paper_body, send, signed_in, type_both, values
 from kaohe.ballots.tests.conftest import template
-
-S = "/api/ballots/2025/sessions"
-
-
-def send(client: Client, method: str, path: str, body: dict | None = None):
-    return getattr(client, method)(path, body or {}, content_type="application/json")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def paper_body(name="纸质场", **changes) -> dict:
-    body = {
-        "name": name,
-        "kind": "paper",
-        "groups": [{"name": "上级", "expected": 3}, {"name": "下级", "expected": 3}],
-        "targets": [
-            {"template_id": template("领导班子测评票").pk, "unit_code": "DW01"},
-            {"template_id": template("干部测评票").pk, "cadre_code": "GB001"},
-        ],
-    }
-    body.update(changes)
-    return body
-
-
-def values(fields: list[dict], group: str, **overall: str) -> dict:
-    """A paper ballot as read: the first choice of every item, 总体评价 the second unless given by target."""
-    found: dict = {}
-    for f in fields:
-        if f["key"] == "group":
-            found["group"] = group
-        elif f["question"] == "总体评价":
-            found[f["key"]] = [overall.get(f["target"], f["choices"][1])]
-        elif f["choices"]:
-            found[f["key"]] = [f["choices"][0]]
-    return found
-
-
-@pytest.fixture
-def paper_api(cycle, cast, client_for):
-    """An open paper session made through the API, and two typists: the organiser (甲) and a clerk given
-    可录入纸质测评票 (乙)."""
-    organiser = client_for("organiser")
-    made = send(organiser, "post", S, paper_body())
-    assert made.status_code == 201, made.json()
-    pk = made.json()["id"]
-    assert send(organiser, "post", f"{S}/{pk}/open").json()["status"] == "open"
-    clerk = cast["clerk"]
-    clerk.user_permissions.add(Permission.objects.get(codename="type_paper_ballots"))
-    fields = organiser.get(f"{S}/{pk}/paper").json()["fields"]
-    return {"pk": pk, "a": organiser, "b": signed_in(clerk), "fields": fields, "cast": cast}
-
-
-def type_both(world, number: str, group: str, a: dict | None = None, b: dict | None = None) -> None:
-    pk, fields = world["pk"], world["fields"]
-    for slot, reading in (("a", a), ("b", b)):
-        body = {"number": number, "values": reading or values(fields, group)}
-        answer = send(world[slot], "post", f"{S}/{pk}/paper/{slot}/entries", body)
-        assert answer.status_code == 201, answer.json()
 
 
 def test_a_paper_session_runs_from_creation_to_its_tally_through_the_api(paper_api):
@@ -177,7 +112,12 @@ def test_one_account_cannot_type_both_slots_nor_the_same_number_twice(paper_api)
 
 def test_a_typist_corrects_and_deletes_their_entry(paper_api):
     pk, fields = paper_api["pk"], paper_api["fields"]
-    send(paper_api["b"], "post", f"{S}/{pk}/paper/b/entries", {"number": "P1", "values": values(fields, "上级")})
+    send(
+        paper_api["b"],
+        "post",
+        f"{S}/{pk}/paper/b/entries",
+        {"number": "P1", "values": values(fields, "上级")},
+    )
     corrected = send(
         paper_api["b"], "put", f"{S}/{pk}/paper/b/entries", {"number": "P1", "values": values(fields, "下级")}
     )
@@ -317,7 +257,12 @@ def test_templates_are_listed_copied_and_a_copy_edited(cycle, client_for):
     items = [{"name": "德", "choices": ["好", "差"], "reason_for": ["差"]}]
     edited = send(organiser, "put", f"/api/ballots/templates/{pk}", {"name": "我的干部票", "items": items})
     assert edited.json()["items"] == [{**items[0], "required": True}]
-    bad = send(organiser, "put", f"/api/ballots/templates/{pk}", {"name": "我的干部票", "items": [{"name": "德", "choices": ["好"]}]})
+    bad = send(
+        organiser,
+        "put",
+        f"/api/ballots/templates/{pk}",
+        {"name": "我的干部票", "items": [{"name": "德", "choices": ["好"]}]},
+    )
     assert bad.status_code == 422 and "至少要有两个选项" in bad.json()["errors"]["items"][0]
     assert BallotTemplate.objects.get(pk=pk).items[0]["choices"] == ["好", "差"]
 

@@ -11,8 +11,8 @@ import pytest
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots import actions
 from kaohe.ballots.models import Ballot, EvaluationSession, Mark
+from kaohe.ballots.tests.api_world import S, paper_body, send, signed_in, type_both
 from kaohe.ballots.tests.conftest import make_spec
-from kaohe.ballots.tests.test_api import S, paper_api, send, signed_in, type_both  # noqa: F401 (the fixture)
 from kaohe.plans.models import AssessmentCycle
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,9 @@ def test_a_session_of_another_cycle_or_kind_is_not_found(paper_api, roster, cast
     assert send(organiser, "post", f"{S}/{session.pk}/open").status_code == 404
     assert send(organiser, "post", f"{S}/{session.pk}/close", {"confirm": True}).status_code == 404
     # An online session has no paper to type.
-    online = actions.session_create(actor=cast["organiser"], cycle=roster["group"].cycle, spec=make_spec(roster))
+    online = actions.session_create(
+        actor=cast["organiser"], cycle=roster["group"].cycle, spec=make_spec(roster)
+    )
     body = {"number": "P1", "values": {}}
     assert send(organiser, "post", f"{S}/{online.pk}/paper/a/entries", body).status_code == 404
 
@@ -111,8 +113,6 @@ def test_typing_and_committing_log_no_ballot(paper_api, caplog):
 
 def test_codes_are_handed_over_once_and_never_kept(cycle, client_for):
     organiser = client_for("organiser")
-    from kaohe.ballots.tests.test_api import paper_body
-
     pk = send(organiser, "post", S, paper_body(kind="online")).json()["id"]
     made = send(organiser, "post", f"{S}/{pk}/codes", {"counts": {"上级": 2}, "format": "csv"})
     assert made["Cache-Control"] == "no-store" and made["X-Codes-Count"] == "2"
