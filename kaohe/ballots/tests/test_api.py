@@ -3,6 +3,8 @@ through the same write functions and checks as the pages."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
+
 from conftest import make_user
 from kaohe.audit.models import AuditEntry
 from kaohe.ballots.models import Ballot, BallotTemplate, BallotToken, EvaluationSession, SessionStatus
@@ -293,3 +295,24 @@ def test_only_typists_type_and_only_the_organiser_decides(paper_api, cast):
         assert send(typist, "post", f"{S}/{pk}/{path}", {"number": "P1", "values": {}}).status_code == 403
     assert typist.get(f"{S}/{pk}/paper/conflicts").status_code == 403
     assert AuditEntry.objects.filter(action__startswith="paper_").count() == 0
+
+
+def test_an_assessor_given_the_permission_types_as_乙(paper_api, cast):
+    assessor = cast["assessor"]
+    assessor.user_permissions.add(Permission.objects.get(codename="type_paper_ballots"))
+    pk, fields = paper_api["pk"], paper_api["fields"]
+    body = {"number": "P1", "values": values(fields, "下级")}
+    typed = send(signed_in(assessor), "post", f"{S}/{pk}/paper/b/entries", body)
+    assert typed.status_code == 201 and typed.json() == {"slot": "b", "entries": 1}
+    taken = send(paper_api["b"], "post", f"{S}/{pk}/paper/b/entries", {**body, "number": "P2"})
+    assert taken.status_code == 422 and "录入员乙已由" in taken.json()["errors"]["slot"][0]
+
+
+def test_the_session_list_costs_the_same_few_queries_for_many_sessions(
+    cycle, client_for, django_assert_max_num_queries
+):
+    organiser = client_for("organiser")
+    for n in range(5):
+        assert send(organiser, "post", S, paper_body(name=f"第{n}场")).status_code == 201
+    with django_assert_max_num_queries(4):  # the account, the cycle, the sessions with their counts
+        assert len(organiser.get(S).json()) == 5
