@@ -314,5 +314,5 @@ def test_the_session_list_costs_the_same_few_queries_for_many_sessions(
     organiser = client_for("organiser")
     for n in range(5):
         assert send(organiser, "post", S, paper_body(name=f"第{n}场")).status_code == 201
-    with django_assert_max_num_queries(4):  # the account, the cycle, the sessions with their counts
+    with django_assert_max_num_queries(4):  # login, account, cycle, sessions with counts
         assert len(organiser.get(S).json()) == 5
