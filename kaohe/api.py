@@ -20,6 +20,7 @@ from ninja.security import django_auth
 from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
 from kaohe.accounts.tokens import BearerToken, TokenRefused, token_authenticate
+from kaohe.ballots.api import router as ballots_router
 from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
 from kaohe.integrity.api import router as integrity_router
@@ -90,3 +91,4 @@ api.add_router("/integrity/", integrity_router)
 api.add_router("/interviews/", interviews_router)
 api.add_router("/fieldwork/", fieldwork_router)
 api.add_router("/profiles/", profiles_router)
+api.add_router("/ballots/", ballots_router)
