@@ -102,7 +102,7 @@ def paper_entry_save(
             actor=actor,
             action="paper_entry.correct" if replace else "paper_entry.create",
             obj=locked,
-            after={"slot": slot, "number": number},
+            after={"slot": slot},  # never the 票号: nothing in the log points at one paper ballot
         )
         return entry
 
@@ -121,7 +121,7 @@ def paper_entry_delete(*, actor: Actor, session: EvaluationSession, slot: str, n
         entry.delete()
         PaperResolution.objects.filter(session=locked, number=number).delete()
         audit_record(
-            actor=actor, action="paper_entry.delete", obj=locked, before={"slot": slot, "number": number}
+            actor=actor, action="paper_entry.delete", obj=locked, before={"slot": slot}
         )
 
 
@@ -161,7 +161,7 @@ def paper_resolve(
             actor=actor,
             action="paper_entry.resolve",
             obj=locked,
-            after={"number": number, "fields": len(decided)},
+            after={"fields": len(decided)},
         )
         return resolution
 

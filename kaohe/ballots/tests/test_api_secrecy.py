@@ -109,6 +109,9 @@ def test_typing_and_committing_log_no_ballot(paper_api, caplog):
     send(paper_api["a"], "post", f"{S}/{paper_api['pk']}/paper/commit")
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "SECRET-7" not in logged and "路人" not in logged
+    # The audit says who typed in which slot, never which paper ballot: no 票号 in any entry.
+    audit = json.dumps(list(AuditEntry.objects.values("object_repr", "before", "after")), ensure_ascii=False)
+    assert AuditEntry.objects.filter(action="paper_entry.create").exists() and "SECRET-7" not in audit
 
 
 def test_codes_are_handed_over_once_and_never_kept(cycle, client_for):
