@@ -128,6 +128,14 @@ def refused(
     return Refused(errors)
 
 
+def form_invalid(form) -> Refused:
+    """A Django form's errors as the API's 422, with the messages the page shows: by field, the form's own
+    (``__all__``) under ``non_field_errors``. For an API operation that validates with the page's form."""
+    return Refused(
+        {NON_FIELD if name == "__all__" else name: list(messages) for name, messages in form.errors.items()}
+    )
+
+
 def _refused(request: HttpRequest, exc: Refused, api: NinjaAPI) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
 
