@@ -7,8 +7,6 @@ calls the write function, which takes the phase gate (plans.gate, Activity.INPUT
 are named by their codes; an indicator's code is unique within the unit's category that year.
 """
 
-from __future__ import annotations
-
 import tempfile
 from decimal import Decimal
 from pathlib import PurePath

@@ -4,8 +4,6 @@ responses (settings.MIN_GROUP_SIZE) only the number received is given, no count 
 comment. The public's answer stays on its phone page (/s/<token>/), which needs no account.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Any, Literal
 

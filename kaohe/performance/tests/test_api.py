@@ -334,11 +334,11 @@ def test_a_veto_needs_its_evidence_and_can_be_deleted(world, client_for):
 
 def test_sanctions_are_recorded_listed_and_deleted(world, client_for):
     client = client_for("organiser")
-    unknown = send(client, "post", f"{API}/sanctions", {"cadre": "GB999", "name": "警告", "year": 2025})
+    unknown = send(client, "post", f"{API}/sanctions", {"cadre": "GB999", "name": "政务警告", "year": 2025})
     assert unknown.json()["errors"] == {"cadre": ["干部编码「GB999」不存在"]}
-    wrong_year = send(client, "post", f"{API}/sanctions", {"cadre": "GB001", "name": "警告", "year": 25})
+    wrong_year = send(client, "post", f"{API}/sanctions", {"cadre": "GB001", "name": "政务警告", "year": 25})
     assert wrong_year.json()["errors"] == {"year": ["生效年度应为四位年份，如 2025"]}
-    response = send(client, "post", f"{API}/sanctions", {"cadre": "GB001", "name": "警告", "year": 2025})
+    response = send(client, "post", f"{API}/sanctions", {"cadre": "GB001", "name": "政务警告", "year": 2025})
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     assert client.get(f"{API}/sanctions?sanction_year=2025").json()["items"][0]["cadre_code"] == "GB001"
