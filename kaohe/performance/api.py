@@ -1,10 +1,11 @@
 """The performance inputs over JSON: the same selectors, forms and write functions as the pages, by role.
 
-Each operation checks the role first (403, before any lookup, as the pages' ``role_required``), then finds
-what it names through ``selectors`` (404 outside the account's scope: a liaison's own unit, a clerk's
-department, an assessor's groups), validates with the page's form (the same Chinese messages, by field) and
-calls the write function, which takes the phase gate (plans.gate, Activity.INPUTS). Units and indicators
-are named by their codes; an indicator's code is unique within the unit's category that year.
+A write checks in the pages' order: the role (403, before any lookup, as the pages' ``role_required``), what
+it names through ``selectors`` (404 outside the account's scope: a liaison's own unit, a clerk's department,
+an assessor's groups), the phase gate (409 with the gate's sentence while the cycle takes no inputs; the
+write function checks again under the cycle's lock), then the page's form (422, the page's Chinese messages
+by field) and the write function. Units and indicators are named by their codes; an indicator's code is
+unique within the unit's category that year.
 """
 
 import tempfile
@@ -22,7 +23,7 @@ from ninja.pagination import paginate
 
 from kaohe.accounts.access import CYCLE_EDITORS
 from kaohe.accounts.models import Role
-from kaohe.api_errors import Input, Refused, form_invalid, refused
+from kaohe.api_errors import NON_FIELD, ApiError, Input, Refused, form_invalid, refused, workbook_refused
 from kaohe.api_paging import MAX_OFFSET, LimitOffset
 from kaohe.audit.reads import audit_read
 from kaohe.performance import actions, selectors
@@ -52,6 +53,7 @@ from kaohe.performance.progress import (
 )
 from kaohe.performance.scoresheet import read_score_sheet, write_score_sheet
 from kaohe.performance.views import EVIDENCE_READERS, XLSX, file_response
+from kaohe.plans import gate
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, Indicator
 from kaohe.plans.selectors import get_cycle
 from kaohe.workbook.sheets import WorkbookError
@@ -304,9 +306,18 @@ def _cycle(request: HttpRequest, year: int, *roles: str) -> AssessmentCycle:
     return get_cycle(request.user, year)
 
 
-def _refused(error: ValidationError, field: str = "non_field_errors", **codes: str) -> Refused:
-    """A write function's refusal under the field it concerns (by its code); the phase gate's and any other
-    refusal of the whole input under ``non_field_errors``."""
+def _inputs_open(cycle: AssessmentCycle) -> None:
+    """409 with the gate's sentence while the cycle takes no inputs, before any input is read, as the pages
+    refuse (the write functions check again under the cycle's lock)."""
+    if reason := gate.refusal(cycle, gate.Activity.INPUTS):
+        raise HttpError(409, reason)
+
+
+def _refused(error: ValidationError, field: str = NON_FIELD, **codes: str) -> HttpError:
+    """A write function's refusal: the phase gate's under the cycle's lock a 409; any other a 422 under the
+    field it concerns (by its code), or ``field``."""
+    if isinstance(error, gate.PhaseClosed):
+        return HttpError(409, error.messages[0])
     return refused(error, field, names=codes)
 
 
@@ -352,10 +363,11 @@ def evidence_download_api(request: HttpRequest, pk: int) -> FileResponse:
     return file_response(evidence.file, evidence.name)
 
 
-@router.delete("/evidence/{pk}", response={204: None})
+@router.delete("/evidence/{pk}", response={204: None, 409: ApiError})
 def evidence_delete_api(request: HttpRequest, pk: int):
     _require(request, Role.LIAISON)
     evidence = selectors.get_evidence(request.user, pk)
+    _inputs_open(evidence.self_evaluation.cycle)
     try:
         actions.evidence_delete(actor=request.user, evidence=evidence)
     except ValidationError as error:
@@ -374,7 +386,7 @@ def self_evaluation_list_api(request: HttpRequest, year: int):
     return [_self_evaluation_out(i, evaluations.get(i.pk)) for i in indicators]
 
 
-@router.post("/{year}/self-evaluations/{indicator_code}", response=SelfEvaluationOut)
+@router.post("/{year}/self-evaluations/{indicator_code}", response={200: SelfEvaluationOut, 409: ApiError})
 def self_evaluation_save_api(
     request: HttpRequest,
     year: int,
@@ -390,6 +402,7 @@ def self_evaluation_save_api(
     assessed = selectors.liaison_unit(request.user, cycle)
     if indicator is None or assessed is None:
         raise HttpError(404, f"指标「{indicator_code}」不是本单位{cycle.name}的考核指标")
+    _inputs_open(cycle)
     form = SelfEvaluationForm({"claimed": claimed, "narrative": narrative}, request.FILES)
     if not form.is_valid():
         raise form_invalid(form)
@@ -449,13 +462,14 @@ def score_grid_api(request: HttpRequest, year: int):
     return ScoreGridOut(department_code=department.code, department_name=department.name, cells=cells)
 
 
-@router.put("/{year}/scores", response=ScoreChangesOut)
+@router.put("/{year}/scores", response={200: ScoreChangesOut, 409: ApiError})
 def scores_save_api(request: HttpRequest, year: int, payload: ScoresIn):
     """Set (or, with null, clear) the listed cells of the department's grid, all or nothing; the cells not
     listed stay as they are. A cell outside the department's indicators is not found (404)."""
     cycle = _cycle(request, year, Role.CLERK)
     department = _clerk_department(request)
     units, indicators = _clerk_places(request, cycle)
+    _inputs_open(cycle)
     cells: dict[tuple[AssessedUnit, Indicator], Decimal | None] = {}
     errors: dict[str, list[str]] = {}
     for number, cell in enumerate(payload.cells):
@@ -502,25 +516,13 @@ def score_sheet_api(request: HttpRequest, year: int) -> FileResponse:
     return FileResponse(spool, as_attachment=True, filename=file_name, content_type=XLSX)
 
 
-def workbook_refused(error: WorkbookError) -> Refused:
-    """A workbook's problems as a 422, each under ``sheet/row/column`` (as far as the problem has them)."""
-    errors: dict[str, list[str]] = {}
-    for problem in error.problems:
-        place = "/".join(str(part) for part in (problem.sheet, problem.row, problem.column) if part)
-        row = problem.as_row()
-        message = f"{problem.message}（{row['value']}）" if row["value"] else problem.message
-        errors.setdefault(place or "file", []).append(message)
-    if error.more:
-        errors.setdefault("file", []).append(error.more)
-    return Refused(errors)
-
-
-@router.post("/{year}/scores/sheet", response=ScoreChangesOut)
+@router.post("/{year}/scores/sheet", response={200: ScoreChangesOut, 409: ApiError})
 def score_upload_api(request: HttpRequest, year: int, file: File[UploadedFile] = None):  # type: ignore[assignment]
     """The score sheet filled in (multipart ``file``): every problem by sheet, row and column, then nothing
     is saved; or all of it is."""
     cycle = _cycle(request, year, Role.CLERK)
     department = _clerk_department(request)
+    _inputs_open(cycle)
     if file is None:
         raise Refused({"file": ["请选择要上传的评分表（.xlsx）"]})
     try:
@@ -604,7 +606,9 @@ def verification_unit_api(request: HttpRequest, year: int, unit_code: str):
     return rows
 
 
-@router.put("/{year}/verifications/{unit_code}/{indicator_code}", response=VerificationOut)
+@router.put(
+    "/{year}/verifications/{unit_code}/{indicator_code}", response={200: VerificationOut, 409: ApiError}
+)
 def verification_set_api(
     request: HttpRequest, year: int, unit_code: str, indicator_code: str, payload: VerificationIn
 ):
@@ -615,6 +619,7 @@ def verification_set_api(
     ).first()
     if indicator is None:
         raise HttpError(404, f"指标「{indicator_code}」不是{assessed.unit.name}{cycle.name}的考核指标")
+    _inputs_open(cycle)
     form = VerificationForm({"score": _typed(payload.score), "reason": payload.reason})
     if not form.is_valid():
         raise form_invalid(form)
@@ -652,12 +657,13 @@ def rating_list_api(request: HttpRequest, year: int):
     return [_rating_out(a, ratings.get(a.unit_id)) for a in selectors.leader_units(request.user, cycle)]
 
 
-@router.put("/{year}/ratings/{unit_code}", response=LeaderRatingOut)
+@router.put("/{year}/ratings/{unit_code}", response={200: LeaderRatingOut, 409: ApiError})
 def leader_rating_save_api(request: HttpRequest, year: int, unit_code: str, payload: LeaderRatingIn):
     cycle = _cycle(request, year, Role.LEADER)
     assessed = selectors.leader_units(request.user, cycle).filter(unit__code=unit_code).first()
     if assessed is None:
         raise HttpError(404, f"单位「{unit_code}」不是{cycle.name}的参加考核单位")
+    _inputs_open(cycle)
     form = LeaderRatingForm({"score": _typed(payload.score), "comment": payload.comment})
     if not form.is_valid():
         raise form_invalid(form)
@@ -737,7 +743,7 @@ def adjustment_list_api(request: HttpRequest, year: int, filters: Query[Adjustme
     return adjustments.order_by("pk")
 
 
-@router.post("/{year}/adjustments", response={201: AdjustmentOut})
+@router.post("/{year}/adjustments", response={201: AdjustmentOut, 409: ApiError})
 def adjustment_propose_api(
     request: HttpRequest,
     year: int,
@@ -750,6 +756,7 @@ def adjustment_propose_api(
     """A bonus (加分) or deduction (扣分) on a unit or cadre assessed in the cycle (``target``: its code),
     proposed; it counts once approved (``…/decide``). Multipart, with an optional evidence file."""
     cycle = _cycle(request, year, *CYCLE_EDITORS)
+    _inputs_open(cycle)
     form = AdjustmentForm(
         {"target": target, "kind": kind, "points": points, "reason": reason}, request.FILES, cycle=cycle
     )
@@ -774,10 +781,11 @@ def adjustment_propose_api(
     return Status(201, _adjustment_out(adjustment))
 
 
-@router.post("/{year}/adjustments/{pk}/decide", response=AdjustmentOut)
+@router.post("/{year}/adjustments/{pk}/decide", response={200: AdjustmentOut, 409: ApiError})
 def adjustment_decide_api(request: HttpRequest, year: int, pk: int, payload: AdjustmentDecisionIn):
     cycle = _cycle(request, year, *CYCLE_EDITORS)
     adjustment = selectors.get_adjustment(request.user, cycle, pk)
+    _inputs_open(cycle)
     try:
         adjustment = actions.adjustment_decide(
             actor=request.user, adjustment=adjustment, approve=payload.decision == "approve"
@@ -802,7 +810,7 @@ def veto_list_api(request: HttpRequest, year: int, filters: Query[VetoFilter]):
     return _by_target(vetoes, filters.target).order_by("pk")
 
 
-@router.post("/{year}/vetoes", response={201: VetoOut})
+@router.post("/{year}/vetoes", response={201: VetoOut, 409: ApiError})
 def veto_record_api(
     request: HttpRequest,
     year: int,
@@ -813,6 +821,7 @@ def veto_record_api(
     """A one-vote veto (一票否决) on a unit or cadre assessed in the cycle (``target``: its code). Multipart;
     the evidence file is required, as on the page."""
     cycle = _cycle(request, year, *CYCLE_EDITORS)
+    _inputs_open(cycle)
     form = VetoForm({"target": target, "item": item}, request.FILES, cycle=cycle)
     if not form.is_valid():
         raise form_invalid(form)
@@ -831,10 +840,11 @@ def veto_record_api(
     return Status(201, _veto_out(veto))
 
 
-@router.delete("/{year}/vetoes/{pk}", response={204: None})
+@router.delete("/{year}/vetoes/{pk}", response={204: None, 409: ApiError})
 def veto_delete_api(request: HttpRequest, year: int, pk: int):
     cycle = _cycle(request, year, *CYCLE_EDITORS)
     veto = selectors.get_veto(request.user, cycle, pk)
+    _inputs_open(cycle)
     try:
         actions.veto_delete(actor=request.user, veto=veto)
     except ValidationError as error:
@@ -877,9 +887,10 @@ def sanction_list_api(request: HttpRequest, year: int, filters: Query[SanctionFi
     return sanctions
 
 
-@router.post("/{year}/sanctions", response={201: SanctionOut})
+@router.post("/{year}/sanctions", response={201: SanctionOut, 409: ApiError})
 def sanction_record_api(request: HttpRequest, year: int, payload: SanctionIn):
     cycle = _cycle(request, year, *CYCLE_EDITORS)
+    _inputs_open(cycle)
     form = SanctionForm(
         {
             "cadre": payload.cadre,
@@ -897,10 +908,11 @@ def sanction_record_api(request: HttpRequest, year: int, payload: SanctionIn):
     return Status(201, _sanction_out(sanction))
 
 
-@router.delete("/{year}/sanctions/{pk}", response={204: None})
+@router.delete("/{year}/sanctions/{pk}", response={204: None, 409: ApiError})
 def sanction_delete_api(request: HttpRequest, year: int, pk: int):
     cycle = _cycle(request, year, *CYCLE_EDITORS)
     sanction = selectors.get_sanction(request.user, pk)
+    _inputs_open(cycle)
     try:
         actions.sanction_delete(actor=request.user, cycle=cycle, sanction=sanction)
     except ValidationError as error:

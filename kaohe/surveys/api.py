@@ -1,7 +1,8 @@
 """Public surveys (公众评议) over JSON, the organiser's: the same selectors, forms and write functions as the
-pages under cycles/<year>/surveys/. Results follow the pages' k rule: below ``selectors.min_responses()``
-responses (settings.MIN_GROUP_SIZE) only the number received is given, no count per choice, no score, no
-comment. The public's answer stays on its phone page (/s/<token>/), which needs no account.
+pages under cycles/<year>/surveys/, checked in the same order (403, 404, 409 for the phase gate, 422 by field).
+Results follow the pages' k rule: below ``selectors.min_responses()`` responses (settings.MIN_GROUP_SIZE) only
+the number received is given, no count per choice, no score, no comment. The public's answer stays on its
+phone page (/s/<token>/), which needs no account.
 """
 
 from decimal import Decimal
@@ -14,8 +15,9 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kaohe.accounts.access import CYCLE_EDITORS
-from kaohe.api_errors import Input, Refused, form_invalid, refused
+from kaohe.api_errors import NON_FIELD, ApiError, Input, Refused, form_invalid, refused
 from kaohe.api_paging import LimitOffset
+from kaohe.plans import gate
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
 from kaohe.surveys import actions, selectors
@@ -128,6 +130,21 @@ def _survey(request: HttpRequest, year: int, pk: int) -> tuple[AssessmentCycle, 
     return cycle, selectors.get_survey(cycle, pk)
 
 
+def _open_for(cycle: AssessmentCycle, activity: gate.Activity) -> None:
+    """409 with the gate's sentence when the cycle's phase does not allow ``activity``, before any input is
+    read, as the pages refuse (the write functions check again under the cycle's lock)."""
+    if reason := gate.refusal(cycle, activity):
+        raise HttpError(409, reason)
+
+
+def _refused(error: ValidationError, names: dict[str, str] | None = None) -> HttpError:
+    """A write function's refusal: the phase gate's under the cycle's lock a 409, any other a 422 (under the
+    field its code names, else ``non_field_errors``)."""
+    if isinstance(error, gate.PhaseClosed):
+        return HttpError(409, error.messages[0])
+    return refused(error, NON_FIELD, names=names)
+
+
 def _plain(value: Decimal | None) -> Decimal | None:
     """A stored value as typed: 80, not 80.00 (nor 8E+1)."""
     return None if value is None else Decimal(format(Decimal(value).normalize(), "f"))
@@ -187,26 +204,26 @@ def survey_list_api(request: HttpRequest, year: int):
     return selectors.cycle_surveys(_cycle(request, year))
 
 
-@router.post("/{year}", response={201: SurveyDetailOut})
+@router.post("/{year}", response={201: SurveyDetailOut, 409: ApiError})
 def survey_create_api(request: HttpRequest, year: int, payload: SurveyCreateIn):
     """A survey of one unit assessed in the cycle (a unit has at most one), by one-time codes or an open link."""
     cycle = _cycle(request, year)
+    _open_for(cycle, gate.Activity.SURVEYS)
     assessed = selectors.units_without_survey(cycle).filter(unit__code=payload.unit_code).first()
     if assessed is None:
         raise Refused({"unit_code": [f"单位「{payload.unit_code}」不是本年度参加考核的单位，或已有公众评议"]})
     try:
         survey = actions.survey_create(actor=request.user, cycle=cycle, unit=assessed.unit, mode=payload.mode)
     except ValidationError as error:
-        raise refused(
-            error, names={"mode": "mode", "not_assessed": "unit_code", "exists": "unit_code"}
-        ) from None
+        raise _refused(error, {"mode": "mode", "not_assessed": "unit_code", "exists": "unit_code"}) from None
     return Status(201, _detail(request, cycle, survey.pk))
 
 
-@router.post("/{year}/bulk", response={201: list[SurveyOut]})
+@router.post("/{year}/bulk", response={201: list[SurveyOut], 409: ApiError})
 def survey_bulk_create_api(request: HttpRequest, year: int, payload: SurveyBulkIn):
     """A survey for every unit of a category (that year) that has none yet."""
     cycle = _cycle(request, year)
+    _open_for(cycle, gate.Activity.SURVEYS)
     category = selectors.assessed_categories(cycle).filter(name=payload.category).first()
     if category is None:
         raise Refused({"category": [f"单位类别「{payload.category}」没有本年度参加考核的单位"]})
@@ -215,7 +232,7 @@ def survey_bulk_create_api(request: HttpRequest, year: int, payload: SurveyBulkI
             actor=request.user, cycle=cycle, category=category, mode=payload.mode
         )
     except ValidationError as error:
-        raise refused(error, names={"mode": "mode"}) from None
+        raise _refused(error, {"mode": "mode"}) from None
     surveys = list(selectors.cycle_surveys(cycle).filter(pk__in=[s.pk for s in created]))
     results = selectors.results_of(surveys)
     return Status(201, [SurveyOut(**_out(request, s, results[s.pk])) for s in surveys])
@@ -227,11 +244,12 @@ def survey_detail_api(request: HttpRequest, year: int, pk: int):
     return _detail(request, cycle, survey.pk)
 
 
-@router.put("/{year}/{pk}", response=SurveyDetailOut)
+@router.put("/{year}/{pk}", response={200: SurveyDetailOut, 409: ApiError})
 def survey_update_api(request: HttpRequest, year: int, pk: int, payload: SurveySettingsIn):
     """The survey's settings: its mode and question (fixed once answered) and the values 满意, 基本满意 and
     不满意 convert to (until the plan is frozen)."""
     cycle, survey = _survey(request, year, pk)
+    _open_for(cycle, gate.Activity.SURVEYS)
     form = SurveySettingsForm(
         {name: str(value) for name, value in payload.dict().items()},
         instance=PublicSurvey(pk=survey.pk, cycle=cycle, unit=survey.unit),
@@ -241,31 +259,34 @@ def survey_update_api(request: HttpRequest, year: int, pk: int, payload: SurveyS
     try:
         actions.survey_update(actor=request.user, survey=survey, **form.cleaned_data)
     except ValidationError as error:
-        raise refused(error, names={"mode": "mode", "question": "question"}) from None
+        raise _refused(error, {"mode": "mode", "question": "question"}) from None
     return _detail(request, cycle, survey.pk)
 
 
-@router.delete("/{year}/{pk}", response={204: None})
+@router.delete("/{year}/{pk}", response={204: None, 409: ApiError})
 def survey_delete_api(request: HttpRequest, year: int, pk: int):
     """Delete a survey nobody has answered (its codes go with it)."""
-    _cycle_, survey = _survey(request, year, pk)
+    cycle, survey = _survey(request, year, pk)
+    _open_for(cycle, gate.Activity.SURVEYS)
     try:
         actions.survey_delete(actor=request.user, survey=survey)
     except ValidationError as error:
-        raise refused(error) from None
+        raise _refused(error) from None
     return Status(204, None)
 
 
 def _set_open(request: HttpRequest, year: int, pk: int, is_open: bool) -> SurveyDetailOut:
     cycle, survey = _survey(request, year, pk)
+    if is_open:
+        _open_for(cycle, gate.Activity.ANSWERS)
     try:
         actions.survey_set_open(actor=request.user, survey=survey, is_open=is_open)
     except ValidationError as error:
-        raise refused(error) from None
+        raise _refused(error) from None
     return _detail(request, cycle, survey.pk)
 
 
-@router.post("/{year}/{pk}/open", response=SurveyDetailOut)
+@router.post("/{year}/{pk}/open", response={200: SurveyDetailOut, 409: ApiError})
 def survey_open_api(request: HttpRequest, year: int, pk: int):
     """Open for answers: in 实施 or 评定, and in codes mode once it has codes."""
     return _set_open(request, year, pk, True)
@@ -276,10 +297,11 @@ def survey_close_api(request: HttpRequest, year: int, pk: int):
     return _set_open(request, year, pk, False)
 
 
-@router.post("/{year}/{pk}/codes", response={201: SurveyCodesOut})
+@router.post("/{year}/{pk}/codes", response={201: SurveyCodesOut, 409: ApiError})
 def survey_codes_generate_api(request: HttpRequest, year: int, pk: int, payload: SurveyCodesIn):
     """A new batch of one-time codes; the codes themselves are read with GET …/codes (or the slips)."""
-    _cycle_, survey = _survey(request, year, pk)
+    cycle, survey = _survey(request, year, pk)
+    _open_for(cycle, gate.Activity.SURVEYS)
     form = CodeGenerateForm({"count": str(payload.count)})
     if not form.is_valid():
         raise form_invalid(form)
@@ -287,7 +309,7 @@ def survey_codes_generate_api(request: HttpRequest, year: int, pk: int, payload:
     try:
         batch = actions.survey_codes_generate(actor=request.user, survey=survey, count=count)
     except ValidationError as error:
-        raise refused(error, names={"count": "count"}) from None
+        raise _refused(error, {"count": "count"}) from None
     return Status(201, SurveyCodesOut(batch=batch, count=count))
 
 

@@ -195,7 +195,7 @@ def test_a_bad_sheet_is_refused_by_sheet_row_and_column(world, client_for):
     response = client.post(f"{API}/scores/sheet", {"file": upload("评分.xlsx", bad)})
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert errors["部门评分/3/ZB01"] == ["「很好」不是数字（很好）"]
+    assert errors["部门评分/3/ZB01"] == ["「很好」不是数字"]
     assert "没有本部门的指标ZB03" in errors["部门评分/2/ZB03"][0]
     assert not IndicatorScore.objects.exists()
     not_a_book = client.post(f"{API}/scores/sheet", {"file": upload("评分.xlsx", b"not a workbook")})
@@ -256,14 +256,24 @@ def test_a_leader_rates_units_and_reads_only_their_own_ratings(world, client_for
     assert LeaderRating.objects.count() == 1
 
 
-def test_a_closed_phase_refuses_with_the_pages_sentence(world, client_for):
+def test_a_closed_phase_is_a_409_with_the_pages_sentence_before_the_input_is_read(world, client_for):
     set_phase(world["cycle"], Phase.PUBLIC_NOTICE)
+    closed = "2025年度考核已进入公示阶段，录入已截止，不能再新增或修改。"
     response = send(client_for("leader"), "put", f"{API}/ratings/DW01", {"score": 80})
-    assert response.status_code == 422
-    assert response.json()["errors"] == {
-        "non_field_errors": ["2025年度考核已进入公示阶段，录入已截止，不能再新增或修改。"]
-    }
-    assert not LeaderRating.objects.exists()
+    assert response.status_code == 409
+    assert response.json()["detail"] == closed
+    bad_input = send(
+        client_for("clerk"),
+        "put",
+        f"{API}/scores",
+        {"cells": [{"unit_code": "DW01", "indicator_code": "ZB01", "score": 105}]},
+    )
+    assert (bad_input.status_code, bad_input.json()["detail"]) == (409, closed)
+    assert client_for("liaison").post(f"{API}/self-evaluations/ZB01", {"claimed": "80"}).status_code == 409
+    assert not LeaderRating.objects.exists() and not IndicatorScore.objects.exists()
+    # Out of scope is still not found, and another role still refused, whatever the phase.
+    assert send(client_for("leader"), "put", f"{API}/ratings/DW04", {"score": 80}).status_code == 404
+    assert send(client_for("organiser"), "put", f"{API}/ratings/DW01", {"score": 80}).status_code == 403
 
 
 # --- the organiser's adjustments, vetoes and sanctions ------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 from openpyxl import load_workbook
 
 from kaohe.audit.models import AuditEntry
+from kaohe.plans.models import Phase
 from kaohe.surveys import actions
 from kaohe.surveys.models import PublicSurvey, SurveyCode
 
@@ -145,3 +146,20 @@ def test_only_the_organiser_and_only_the_cycles_surveys(world, client_for):
     assert client.get(f"/api/surveys/2024/{pk}").status_code == 404  # no such cycle
     assert client.get(f"{API}/999999").status_code == 404
     assert PublicSurvey.objects.get(pk=pk).is_open
+
+
+def test_from_public_notice_surveys_are_fixed_and_closed_with_the_pages_sentence(world, client_for):
+    cycle = world["cycle"]
+    cycle.phase = Phase.PUBLIC_NOTICE
+    cycle.save(update_fields=["phase"])
+    client = client_for("organiser")
+    pk = world["codes_survey"].pk
+    created = send(client, "post", API, {"unit_code": "DW03"})
+    assert created.status_code == 409
+    assert created.json()["detail"] == "2025年度考核已进入公示阶段，公众评议不能再新增或修改。"
+    assert send(client, "post", f"{API}/{pk}/codes", {"count": 0}).status_code == 409
+    assert send(client, "post", f"{API}/{pk}/open").status_code == 409
+    # Closing is always possible; the results stay readable.
+    assert send(client, "post", f"{API}/{pk}/close").json()["is_open"] is False
+    assert client.get(f"{API}/{pk}").status_code == 200
+    assert PublicSurvey.objects.count() == 2
