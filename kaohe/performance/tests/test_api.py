@@ -379,3 +379,31 @@ def test_progress_as_each_role_may_see_it(world, client_for):
     }
     for role in ("liaison", "leader", "committee"):
         assert client_for(role).get(f"{API}/progress").status_code == 403
+
+
+def test_an_organisers_token_records_a_veto_audited_under_the_tokens_name(world, cast):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from kaohe.accounts.tokens import token_create
+
+    issued = token_create(
+        actor=cast["organiser"],
+        name="督查系统",
+        role="organiser",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    script = Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+    response = script.post(
+        f"{API}/vetoes", {"target": "DW02", "item": "重大责任事故", "evidence": upload("通报.pdf")}
+    )
+    assert response.status_code == 201, response.content
+    entry = AuditEntry.objects.get(action="veto.create")
+    assert "令牌 督查系统" in entry.actor_name
+    # A committee token reads nothing of the inputs.
+    committee = token_create(
+        actor=cast["organiser"], name="只读", role="committee", expires_at=timezone.now() + timedelta(days=1)
+    )
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {committee.secret}").get(f"{API}/vetoes").status_code == 403
