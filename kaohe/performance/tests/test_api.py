@@ -407,3 +407,25 @@ def test_an_organisers_token_records_a_veto_audited_under_the_tokens_name(world,
         actor=cast["organiser"], name="只读", role="committee", expires_at=timezone.now() + timedelta(days=1)
     )
     assert Client(HTTP_AUTHORIZATION=f"Bearer {committee.secret}").get(f"{API}/vetoes").status_code == 403
+
+
+def test_the_adjustments_list_costs_the_same_queries_for_more_entries(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("organiser")
+
+    def propose(target):
+        fields = {"target": target, "kind": "扣分", "points": "1", "reason": "督查通报"}
+        assert client.post(f"{API}/adjustments", fields).status_code == 201
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{API}/adjustments").status_code == 200
+        return len(queries)
+
+    propose("DW01")
+    before = cost()
+    propose("GB001")
+    propose("DW03")
+    assert cost() == before

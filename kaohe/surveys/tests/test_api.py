@@ -163,3 +163,19 @@ def test_from_public_notice_surveys_are_fixed_and_closed_with_the_pages_sentence
     assert send(client, "post", f"{API}/{pk}/close").json()["is_open"] is False
     assert client.get(f"{API}/{pk}").status_code == 200
     assert PublicSurvey.objects.count() == 2
+
+
+def test_the_list_costs_the_same_queries_for_more_surveys(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("organiser")
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(API).status_code == 200
+        return len(queries)
+
+    before = cost()
+    send(client, "post", API, {"unit_code": "DW03", "mode": "open"})
+    assert cost() == before
