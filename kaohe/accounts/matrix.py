@@ -456,6 +456,7 @@ API: dict[str, Rule | str] = {
     "POST /api/performance/{year}/sanctions": "organiser",
     "DELETE /api/performance/{year}/sanctions/{pk}": "organiser",
     "GET /api/performance/{year}/progress": "organiser assessor clerk",
+    "GET /api/performance/{year}/progress/chase": "organiser assessor clerk",
     "GET /api/surveys/{year}": "organiser",
     "POST /api/surveys/{year}": "organiser",
     "POST /api/surveys/{year}/bulk": "organiser",

@@ -46,11 +46,13 @@ from kaohe.performance.models import (
 )
 from kaohe.performance.progress import (
     PROGRESS_ROLES,
+    Progress,
     UnitProgress,
     cycle_progress,
     progress_scope,
     scope_groups,
 )
+from kaohe.performance.progress_views import write_chase_sheet
 from kaohe.performance.scoresheet import read_score_sheet, write_score_sheet
 from kaohe.performance.views import EVIDENCE_READERS, XLSX, file_response
 from kaohe.plans import gate
@@ -953,10 +955,9 @@ def _unit_progress_out(unit: UnitProgress, full: bool) -> InputsUnitOut:
     )
 
 
-@router.get("/{year}/progress", response=InputsProgressOut)
-def progress_api(request: HttpRequest, year: int, filters: Query[InputsProgressFilter]):
-    """The figures of the organiser's progress page, as the account may see them: an organiser every unit, an
-    assessor their groups' units, a clerk their department's scores only (the other figures are null)."""
+def _progress(
+    request: HttpRequest, year: int, filters: InputsProgressFilter
+) -> tuple[AssessmentCycle, Progress]:
     cycle = _cycle(request, year, *PROGRESS_ROLES)
     scope = progress_scope(request.user)
     if scope is None:  # PROGRESS_ROLES all have one
@@ -971,10 +972,30 @@ def progress_api(request: HttpRequest, year: int, filters: Query[InputsProgressF
         errors["group"] = [f"考核组 {filters.group} 不存在或不在您的范围内"]
     if errors:
         raise Refused(errors)
-    report = cycle_progress(scope, cycle, category_id=filters.category, group_id=filters.group)
+    return cycle, cycle_progress(scope, cycle, category_id=filters.category, group_id=filters.group)
+
+
+@router.get("/{year}/progress/chase", openapi_extra=XLSX_ANSWER)
+def progress_chase_api(request: HttpRequest, year: int, filters: Query[InputsProgressFilter]) -> FileResponse:
+    """The list to chase as the progress page downloads it (待催办清单.xlsx): what is missing, who enters it,
+    on which page."""
+    cycle, report = _progress(request, year, filters)
+    spool = tempfile.TemporaryFile()  # FileResponse closes it
+    write_chase_sheet(spool, report, base=request.build_absolute_uri("/"))
+    spool.seek(0)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{cycle.year}年度考核-待催办清单.xlsx", content_type=XLSX
+    )
+
+
+@router.get("/{year}/progress", response=InputsProgressOut)
+def progress_api(request: HttpRequest, year: int, filters: Query[InputsProgressFilter]):
+    """The figures of the organiser's progress page, as the account may see them: an organiser every unit, an
+    assessor their groups' units, a clerk their department's scores only (the other figures are null)."""
+    _cycle_, report = _progress(request, year, filters)
     units = report.units_to_chase if filters.missing else report.units
     return InputsProgressOut(
-        scope=str(scope.kind),
+        scope=str(report.scope.kind),
         totals=[
             InputsTotalOut(label=t.label, done=t.done, expected=t.expected, percent=t.percent)
             for t in report.totals
@@ -1002,7 +1023,8 @@ def progress_api(request: HttpRequest, year: int, filters: Query[InputsProgressF
         ],
         unit_count=len(units),
         units=[
-            _unit_progress_out(u, scope.full) for u in units[filters.offset : filters.offset + filters.limit]
+            _unit_progress_out(u, report.scope.full)
+            for u in units[filters.offset : filters.offset + filters.limit]
         ],
         settings_errors=report.settings_errors,
     )

@@ -429,3 +429,12 @@ def test_the_adjustments_list_costs_the_same_queries_for_more_entries(world, cli
     propose("GB001")
     propose("DW03")
     assert cost() == before
+
+
+def test_the_list_to_chase_downloads_as_on_the_progress_page(world, client_for):
+    response = client_for("organiser").get(f"{API}/progress/chase")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["待催办"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {row[1] for row in rows} >= {"DW01", "DW02", "DW03"}
+    assert client_for("liaison").get(f"{API}/progress/chase").status_code == 403
