@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -264,11 +265,15 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     decisions = selectors.active_decisions(cycle)
     pools = selectors.pool_states(cycle, run, decisions=decisions)
     keys = {p.key: p for p in pools}
+    query = request.GET.get("q", "").strip()
+    # A name is searched in every pool: the page lists where each match is and links to its row there.
+    matches, match_count = selectors.search_matches(run, query) if query else ([], 0)
     pool = keys.get(request.GET.get("pool", "")) or (pools[0] if pools else None)
+    if matches and (pool is None or all(m.pool_key != pool.key for m in matches)):
+        pool = keys.get(matches[0].pool_key, pool)  # nobody of that name here: the first match's pool
     audit_read(request.user, "results.review", run, version=run.version, pool=pool.key if pool else "")
     grade = request.GET.get("grade", "")
     flag = request.GET.get("flag", "")
-    query = request.GET.get("q", "").strip()
     rows: list[dict[str, Any]] = []
     charts: dict[str, Any] = {}
     if pool is not None:
@@ -284,9 +289,12 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
             found = [r for r in found if flag in r["flags"]]
         if query:
             q = query.lower()
-            found = [
-                r for r in found if q in r["name"].lower() or q in r["code"].lower() or q in r["unit"].lower()
-            ]
+            here_found = set(
+                selectors.matching_results(run, query)
+                .filter(kind=pool.kind, pool=pool.pool)
+                .values_list("pk", flat=True)
+            )
+            found = [r for r in found if r["pk"] in here_found or q in r["unit"].lower()]
         # Links and the row's state for the template: cheaper here than a tag or two conditions a row.
         detail = _pk_url("results:result_detail", cycle.year, run.version)
         explanation = _pk_url("results:result_explanation", cycle.year, run.version)
@@ -316,6 +324,18 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
         grades=[*grades, PENDING, UNGRADED],
         flags=FLAG_LABELS.items(),
         filters={"grade": grade, "flag": flag, "q": query},
+        matches=[
+            {
+                "match": m,
+                "pool_label": f"{keys[m.pool_key].kind_label} · {keys[m.pool_key].label}"
+                if m.pool_key in keys
+                else m.pool,
+                "url": f"?{urlencode({'pool': m.pool_key})}#r{m.pk}",
+                "here": pool is not None and m.pool_key == pool.key,
+            }
+            for m in matches
+        ],
+        match_count=match_count,
         here=request.get_full_path(),
     )
     return render(request, "results/review.html", context)
