@@ -114,7 +114,7 @@ def test_every_problem_is_shown_with_sheet_row_column_and_value_and_nothing_is_s
 def test_a_file_that_is_not_a_workbook_is_named(client_for):
     bad = SimpleUploadedFile("名单.xlsx", b"not a workbook", content_type=XLSX)
     response = client_for("organiser").post(IMPORT, {"file": bad}, follow=True)
-    assert "不是 Excel 工作簿（.xlsx）文件" in response.content.decode()
+    assert "不是 Excel 或 WPS/LibreOffice 工作簿（.xlsx、.xls、.ods）文件" in response.content.decode()
 
 
 def test_an_oversize_workbook_is_refused_before_it_is_stored_for_the_worker(client_for, monkeypatch):
@@ -172,4 +172,4 @@ def test_the_cycle_pages_link_organisers_to_the_workbook_pages(client_for):
 
 def test_an_empty_upload_says_to_choose_the_workbook(client_for):
     page = client_for("organiser").post("/cycles/workbook/", {}).content.decode()
-    assert "请选择要上传的考核数据工作簿（.xlsx）" in page
+    assert "请选择要上传的考核数据工作簿（.xlsx、.xls 或 .ods）" in page

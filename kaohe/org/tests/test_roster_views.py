@@ -205,5 +205,5 @@ def test_a_roster_with_thousands_of_problems_keeps_the_first_and_shows_the_count
 
 def test_an_empty_upload_says_to_choose_the_roster_file(client_for):
     page = client_for("organiser").post("/org/roster/import/", {}).content.decode()
-    assert "请选择要上传的名册文件（.xlsx）" in page
+    assert "请选择要上传的名册文件（.xlsx、.xls 或 .ods）" in page
     assert "novalidate" in page  # the page's own message, not the browser's
