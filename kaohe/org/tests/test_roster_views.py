@@ -105,7 +105,7 @@ def test_an_upload_that_is_not_xlsx_is_refused_with_a_message(client_for):
     response = client_for("organiser").post(
         reverse("org:roster_import"), upload(b"hello", "名册.csv"), follow=True
     )
-    assert "不是 Excel 工作簿" in response.content.decode()
+    assert "不是 Excel 或 WPS/LibreOffice 工作簿" in response.content.decode()
 
 
 def test_an_oversize_upload_is_refused(client_for, settings):

@@ -141,7 +141,7 @@ def ods_cell(value: object, repeat: int = 1, formula: str = "") -> str:
     repeated = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
     if value is None:
         return f"<table:table-cell{repeated}/>"
-    written = f' table:formula="of:={_escape(formula)}"' if formula else ""
+    written = f' table:formula="of:={_escape(formula).replace(chr(34), "&quot;")}"' if formula else ""
     if isinstance(value, int | float):
         return (
             f'<table:table-cell office:value-type="float" office:value="{value}"{written}{repeated}>'

@@ -57,9 +57,7 @@ def test_a_formula_in_a_column_the_import_reads_is_refused_in_every_format(suffi
     problems = Problems()
     with open_workbook(io.BytesIO(fixture(f"formula.{suffix}"))) as book:
         assert book.sheet("单位", problems, required=("单位编码", "单位名称")) is not None
-    assert [str(p) for p in problems] == [
-        "工作表「单位」第 2 行「单位名称」列：单元格 B2 是公式，导入不读公式，请粘贴为数值"
-    ]
+    assert [str(p) for p in problems] == ["单位 第2行 单位名称: 单元格 B2 是公式，导入不读公式，请粘贴为数值"]
 
 
 @pytest.mark.parametrize("suffix", SAVED)
