@@ -36,3 +36,25 @@ def test_a_whole_unit_is_chosen_by_pinyin_and_saved(page, live_server, cycle, ca
     codes = sorted(t.cadre.code for t in session.targets.filter(cadre__isnull=False))
     assert codes == ["GB001", "GB003"]
     assert [t.unit.code for t in session.targets.filter(unit__isnull=False)] == ["DW01"]
+
+
+def test_without_javascript_the_picker_posts_the_form_back_and_saves_nothing_until_asked(
+    browser, live_server, cycle, cast
+):
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/cycles/2025/sessions/new/")
+    page.fill("#id_name", "财政局测评会")
+    page.fill("#id_groups", "上级=3,下级=20")
+    page.fill("#target-q", "czj")  # 市财政局
+    page.locator("#target-search").click()
+    page.locator("#found-units li[data-unit='DW03']").get_by_role("button", name="整个单位").click()
+    expect(page.locator("#chosen-cadres [data-count]")).to_have_text("2")
+    expect(page.locator("#id_name")).to_have_value("财政局测评会")
+    assert not EvaluationSession.objects.exists()
+    page.locator("#session-save").click()
+    page.wait_for_url(f"{live_server.url}/cycles/2025/sessions/*/")
+    session = EvaluationSession.objects.get(name="财政局测评会")
+    assert sorted(t.cadre.code for t in session.targets.filter(cadre__isnull=False)) == ["GB004", "GB005"]
+    context.close()
