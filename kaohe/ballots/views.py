@@ -84,7 +84,9 @@ def _form_page(
     }
     # A picker button with htmx: only the picker, the fragment the page includes.
     partial = request.htmx and picker.PICK in request.POST
-    return render(request, "ballots/_targets.html" if partial else "ballots/session_form.html", context, status=status)
+    return render(
+        request, "ballots/_targets.html" if partial else "ballots/session_form.html", context, status=status
+    )
 
 
 def _picked(request: HttpRequest, cycle, session=None) -> HttpResponse:

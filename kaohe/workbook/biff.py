@@ -15,8 +15,9 @@ from __future__ import annotations
 import io
 import struct
 from collections import defaultdict
+from collections.abc import Iterator
 
-import olefile
+import olefile  # type: ignore[import-untyped]
 
 from kaohe.workbook.archive import FORMULAS_KEPT, Limits, Scan, TooLarge, check_grid, column_letters
 
@@ -45,7 +46,9 @@ def scan_xls(data: bytes, limits: Limits) -> Scan:
                 raise NotBiff8("不是 Excel 工作簿，或文件已损坏")
             size = ole.get_size("Workbook")
             if size > limits.expanded_bytes:
-                raise TooLarge(f"文件解压后过大（超过 {limits.expanded_bytes / 1048576:,.0f} MB），超出本导入的上限")
+                raise TooLarge(
+                    f"文件解压后过大（超过 {limits.expanded_bytes / 1048576:,.0f} MB），超出本导入的上限"
+                )
             stream = ole.openstream("Workbook").read()
     except (NotBiff8, TooLarge):
         raise
@@ -57,7 +60,7 @@ def scan_xls(data: bytes, limits: Limits) -> Scan:
     return result
 
 
-def _records(stream: bytes, offset: int):
+def _records(stream: bytes, offset: int) -> Iterator[tuple[int, memoryview]]:
     """(type, body) from ``offset`` to the substream's EOF."""
     end = len(stream)
     while offset + 4 <= end:

@@ -41,7 +41,7 @@ def test_a_search_by_pinyin_initials_finds_a_cadre_and_saves_nothing(client_for,
     assert response.status_code == 200 and 'id="found-cadres"' in html
     found = html.split('id="found-cadres"')[1]
     assert "王建国" in found and "张思佳" not in found
-    assert 'name="cadres" value="%d"' % AssessedCadre.objects.get(cadre__code="GB003").pk in found
+    assert f'name="cadres" value="{AssessedCadre.objects.get(cadre__code="GB003").pk}"' in found
     assert 'value="西山镇测评会"' in html  # the form keeps what was typed
     assert not EvaluationSession.objects.exists()
 
@@ -50,7 +50,7 @@ def test_a_whole_unit_adds_its_team_and_every_cadre_then_saves(client_for, cycle
     client = client_for("organiser")
     unit = AssessedUnit.objects.get(unit__code="DW01")
     found = client.post(NEW, {"q": "dcjd", "pick": "search"}).content.decode()
-    assert 'value="unit:%d"' % unit.pk in found and "整个单位（班子和 2 名干部）" in found
+    assert f'value="unit:{unit.pk}"' in found and "整个单位（班子和 2 名干部）" in found
     data = {"name": "东城街道测评会", "groups": "上级=3,下级=20", **templates()}
     html = client.post(NEW, {**data, "pick": f"unit:{unit.pk}"}).content.decode()
     teams, cadres = chosen(html, "teams"), chosen(html, "cadres")

@@ -180,7 +180,9 @@ def test_a_workbook_saved_by_libreoffice_imports_as_its_xlsx_did(client_for, cas
     """The fixture was saved by LibreOffice from the same book as small() (workbook/tests/fixtures)."""
     from pathlib import Path
 
-    data = (Path(__file__).parents[2] / "workbook" / "tests" / "fixtures" / f"assessment.{suffix}").read_bytes()
+    data = (
+        Path(__file__).parents[2] / "workbook" / "tests" / "fixtures" / f"assessment.{suffix}"
+    ).read_bytes()
     file = SimpleUploadedFile(f"二〇二五.{suffix}", data, content_type="application/octet-stream")
     response = client_for("organiser").post(IMPORT, {"file": file}, follow=True)
     job = Job.objects.get()

@@ -328,7 +328,11 @@ def test_a_submission_missing_its_discussion_is_refused_without_a_confirmation(d
 def test_accepting_asks_first_and_returning_does_not(drafted, client_for, cast, htmx):
     report = report_of(drafted, "GB002")
     actions.report_submit(
-        actor=cast["assessor"], report=report, held_on=datetime.date(2025, 12, 2), attendees="甲", conclusion="同意"
+        actor=cast["assessor"],
+        report=report,
+        held_on=datetime.date(2025, 12, 2),
+        attendees="甲",
+        conclusion="同意",
     )
     organiser = client_for("organiser")
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
@@ -347,8 +351,14 @@ def test_accepting_asks_first_and_returning_does_not(drafted, client_for, cast, 
 def test_returning_a_report_needs_no_confirmation(drafted, client_for, cast):
     report = report_of(drafted, "GB002")
     actions.report_submit(
-        actor=cast["assessor"], report=report, held_on=datetime.date(2025, 12, 2), attendees="甲", conclusion="同意"
+        actor=cast["assessor"],
+        report=report,
+        held_on=datetime.date(2025, 12, 2),
+        attendees="甲",
+        conclusion="同意",
     )
-    client_for("organiser").post(f"/reports/2025/{report.pk}/review/", {"decision": "return", "reason": "请补充"})
+    client_for("organiser").post(
+        f"/reports/2025/{report.pk}/review/", {"decision": "return", "reason": "请补充"}
+    )
     report.refresh_from_db()
     assert report.status == "returned"

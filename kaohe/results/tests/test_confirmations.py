@@ -34,7 +34,9 @@ def over_quota(cast, world, run):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_withdrawing_a_decision_asks_first_with_the_grade_it_falls_back_to(run, world, cast, client_for, htmx):
+def test_withdrawing_a_decision_asks_first_with_the_grade_it_falls_back_to(
+    run, world, cast, client_for, htmx
+):
     resolve_ties(cast, world, run)
     decision = Decision.objects.get(code="GB001", status=DecisionStatus.ACTIVE)
     url = reverse("results:decision_withdraw", args=[2025, decision.pk])
@@ -74,7 +76,9 @@ def test_a_leader_cannot_withdraw_nor_see_the_confirmation(run, world, cast, cli
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_approving_a_pool_over_its_quota_asks_first_with_the_pools_figures(run, world, cast, client_for, htmx):
+def test_approving_a_pool_over_its_quota_asks_first_with_the_pools_figures(
+    run, world, cast, client_for, htmx
+):
     over_quota(cast, world, run)
     url = reverse("results:quota_approve", args=[2025, run.version])
     data = {"kind": "cadre", "pool": "全部", "reason": "两人并列且均表现突出"}

@@ -160,7 +160,10 @@ def ods_row(cells: Sequence[object] | str, repeat: int = 1) -> str:
     return f"<table:table-row{repeated}>{body}</table:table-row>"
 
 
-def ods(sheets: dict[str, Iterable[str | Sequence[object]]], mimetype: str = "application/vnd.oasis.opendocument.spreadsheet") -> bytes:
+def ods(
+    sheets: dict[str, Iterable[str | Sequence[object]]],
+    mimetype: str = "application/vnd.oasis.opendocument.spreadsheet",
+) -> bytes:
     """An OpenDocument spreadsheet of ``sheets``: each a list of rows (cell values, or row XML)."""
     tables = "".join(
         f'<table:table table:name="{_escape(name)}">'
