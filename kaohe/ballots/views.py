@@ -80,6 +80,8 @@ def _form_page(
         "form": form,
         "session": session,
         "picker": found,
+        # Drawn by the picker, not in the form's grid.
+        "picked_fields": {name for part in SessionForm.PARTS for name in part[:2]},
         "plan_groups": selectors.plan_rater_groups(cycle),
     }
     # A picker button with htmx: only the picker, the fragment the page includes.
