@@ -52,7 +52,7 @@ from kaohe.results.forms import (
     QuotaApprovalForm,
     VoidForm,
 )
-from kaohe.results.models import Decision, Kind, Objection, Result, VoidScope
+from kaohe.results.models import Decision, DecisionStatus, Kind, Objection, Result, VoidScope
 from kaohe.rules.disclosure import OTHER
 from kaohe.rules.model import PENDING, UNGRADED
 from kaohe.workbook.writer import FLAG_LABELS
@@ -488,9 +488,11 @@ def decision_withdraw_view(request: HttpRequest, year: int, pk: int) -> HttpResp
     back = request.POST.get("next") or request.GET.get("next") or _home(cycle)
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = _home(cycle)
-    carry = {"next": back}
-    if page := confirmation_page(request, replace(_confirm_withdraw(cycle, decision, back), carry=carry)):
-        return page
+    # A decision no longer in force: the write function says so, with nothing to confirm.
+    if decision.status == DecisionStatus.ACTIVE:
+        confirm = replace(_confirm_withdraw(cycle, decision, back), carry={"next": back})
+        if page := confirmation_page(request, confirm):
+            return page
     try:
         actions.decision_withdraw(actor=request.user, cycle=cycle, decision=decision)
     except ValidationError as error:

@@ -102,3 +102,12 @@ def test_an_approval_with_nothing_to_approve_is_refused_without_a_confirmation(r
     html = response.content.decode()
     assert 'id="confirm-card"' not in html and "无需批准" in html
     assert not QuotaApproval.objects.exists()
+
+
+def test_withdrawing_a_withdrawn_decision_is_refused_without_a_confirmation(run, world, cast, client_for):
+    resolve_ties(cast, world, run)
+    decision = Decision.objects.get(code="GB001", status=DecisionStatus.ACTIVE)
+    actions.decision_withdraw(actor=cast["committee"], cycle=world, decision=decision)
+    url = reverse("results:decision_withdraw", args=[2025, decision.pk])
+    html = client_for("committee").post(url, {"next": "/cycles/2025/results/"}, follow=True).content.decode()
+    assert 'id="confirm-card"' not in html and "对「张思佳」的决定已不再有效" in html
