@@ -91,7 +91,7 @@ class ResolveForm(forms.Form):
 
 class PaperImportForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("工作簿（.xlsx，含「测评票」工作表）"),
+        label=gettext_lazy("工作簿（.xlsx、.xls 或 .ods，含「测评票」工作表）"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
     )
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
 from kaohe.audit.reads import audit_read
-from kaohe.ballots import actions, codes, selectors, slips
+from kaohe.ballots import actions, codes, picker, selectors, slips
 from kaohe.ballots.forms import (
     CodesForm,
     SessionForm,
@@ -61,15 +61,44 @@ def session_list(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest, cycle, form: SessionForm, session=None, status: int = 200
+    request: HttpRequest,
+    cycle,
+    form: SessionForm,
+    session=None,
+    status: int = 200,
+    ids: dict[str, list[int]] | None = None,
 ) -> HttpResponse:
+    if ids is None:
+        ids = picker.chosen_ids(request.POST if form.is_bound else form.initial)
+    q = (request.POST if request.method == "POST" else request.GET).get("q", "")
+    found = picker.build(cycle, ids, q)
+    for chosen, (template_field, targets, _kind) in zip(found.chosen, SessionForm.PARTS, strict=True):
+        chosen.template = form[template_field]
+        chosen.errors = list(form.errors.get(targets, [])) if form.is_bound else []
     context = {
         "cycle": cycle,
         "form": form,
         "session": session,
+        "picker": found,
+        # Drawn by the picker, not in the form's grid.
+        "picked_fields": {name for part in SessionForm.PARTS for name in part[:2]},
         "plan_groups": selectors.plan_rater_groups(cycle),
     }
-    return render(request, "ballots/session_form.html", context, status=status)
+    # A picker button with htmx: only the picker, the fragment the page includes.
+    partial = request.htmx and picker.PICK in request.POST
+    return render(
+        request, "ballots/_targets.html" if partial else "ballots/session_form.html", context, status=status
+    )
+
+
+def _picked(request: HttpRequest, cycle, session=None) -> HttpResponse:
+    """A picker button (search, a whole unit, clear): the form again with its values, nothing saved."""
+    ids = picker.apply(cycle, picker.chosen_ids(request.POST), request.POST[picker.PICK])
+    targets = {name for name, _label, _kind in picker.FIELDS}
+    initial = {name: request.POST.get(name) for name in SessionForm.base_fields if name not in targets}
+    initial = {name: value for name, value in initial.items() if value is not None}
+    form = SessionForm(cycle=cycle, initial=initial)
+    return _form_page(request, cycle, form, session, ids=ids)
 
 
 @role_required(*CYCLE_EDITORS)
@@ -78,6 +107,8 @@ def session_create_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     if request.method == "GET":
         return _form_page(request, cycle, SessionForm(cycle=cycle))
+    if picker.PICK in request.POST:
+        return _picked(request, cycle)
     form = SessionForm(request.POST, cycle=cycle)
     if form.is_valid():
         try:
@@ -101,6 +132,8 @@ def session_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         return _form_page(
             request, cycle, SessionForm(cycle=cycle, initial=SessionForm.initial_for(session)), session
         )
+    if picker.PICK in request.POST:
+        return _picked(request, cycle, session)
     form = SessionForm(request.POST, cycle=cycle)
     if form.is_valid():
         try:

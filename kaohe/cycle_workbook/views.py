@@ -31,10 +31,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class CycleBookForm(forms.Form):
     file = forms.FileField(
-        label=_("考核数据工作簿（.xlsx）"),
+        label=_("考核数据工作簿（.xlsx、.xls 或 .ods）"),
         error_messages={
-            "required": _("请选择要上传的考核数据工作簿（.xlsx）"),
-            "empty": _("上传的文件是空的，请选择考核数据工作簿（.xlsx）"),
+            "required": _("请选择要上传的考核数据工作簿（.xlsx、.xls 或 .ods）"),
+            "empty": _("上传的文件是空的，请选择考核数据工作簿（.xlsx、.xls 或 .ods）"),
         },
     )
 

@@ -40,4 +40,4 @@ class SettingForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="日程工作簿（.xlsx）")
+    file = forms.FileField(label="日程工作簿（.xlsx、.xls 或 .ods）")

@@ -280,7 +280,7 @@ def schedule_import_view(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(year)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择日程工作簿（.xlsx）")
+        messages.error(request, "请选择日程工作簿（.xlsx、.xls 或 .ods）")
         return redirect("fieldwork:progress", year)
     try:
         result = actions.schedule_import(

@@ -28,10 +28,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("名册文件（.xlsx）"),
+        label=_("名册文件（.xlsx、.xls 或 .ods）"),
         error_messages={
-            "required": _("请选择要上传的名册文件（.xlsx）"),
-            "empty": _("上传的文件是空的，请选择名册文件（.xlsx）"),
+            "required": _("请选择要上传的名册文件（.xlsx、.xls 或 .ods）"),
+            "empty": _("上传的文件是空的，请选择名册文件（.xlsx、.xls 或 .ods）"),
         },
     )
 

@@ -297,7 +297,7 @@ def score_sheet(request: HttpRequest, year: int) -> HttpResponse:
 
 
 class ScoreUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("评分表（.xlsx）"))
+    file = forms.FileField(label=gettext_lazy("评分表（.xlsx、.xls 或 .ods）"))
 
 
 @role_required(Role.CLERK)
@@ -309,7 +309,7 @@ def score_upload(request: HttpRequest, year: int) -> HttpResponse:
     problems: list[str] = []
     file_name = ""
     if not form.is_valid():
-        problems = [_("请选择要上传的评分表（.xlsx）")]
+        problems = [_("请选择要上传的评分表（.xlsx、.xls 或 .ods）")]
     else:
         upload = form.cleaned_data["file"]
         file_name = upload.name

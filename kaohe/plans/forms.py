@@ -445,10 +445,10 @@ class TargetForm(StyledForm):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Excel 文件（.xlsx）"),
+        label=_("Excel 文件（.xlsx、.xls 或 .ods）"),
         error_messages={
-            "required": _("请选择要上传的 Excel 文件（.xlsx）"),
-            "empty": _("上传的文件是空的，请选择要上传的 Excel 文件（.xlsx）"),
+            "required": _("请选择要上传的 Excel 文件（.xlsx、.xls 或 .ods）"),
+            "empty": _("上传的文件是空的，请选择要上传的 Excel 文件（.xlsx、.xls 或 .ods）"),
         },
     )
 

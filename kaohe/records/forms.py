@@ -90,7 +90,8 @@ class ImportForm(forms.Form):
         label=_("月份"), coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)], widget=_select()
     )
     file = forms.FileField(
-        label=_("清单工作簿（.xlsx）"), widget=forms.ClearableFileInput(attrs={"class": "form-control"})
+        label=_("清单工作簿（.xlsx、.xls 或 .ods）"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
     )
 
 

@@ -123,10 +123,37 @@ def report_save_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return redirect("reports:detail", year=year, pk=pk)
 
 
+def _empty_sections(report) -> list[str]:
+    return [title for title in drafting.SECTIONS if not (report.sections.get(title) or "").strip()]
+
+
+def _confirm_submit(cycle: AssessmentCycle, report, held_on: datetime.date, attendees: str) -> Confirmation:
+    empty = _empty_sections(report)
+    return Confirmation(
+        title=f"提交考核办：{report}",
+        consequence=(
+            f"提交后第{report.version}稿交考核办审核，考核组不能再修改，除非考核办退回；"
+            f"集体研究讨论记录（{held_on}）随稿存档。"
+        ),
+        action_url=reverse("reports:submit", args=[cycle.year, report.pk]),
+        cancel_url=reverse("reports:detail", args=[cycle.year, report.pk]),
+        button="确认提交",
+        facts=(
+            ("稿次", f"第{report.version}稿"),
+            ("已填章节", f"{len(drafting.SECTIONS) - len(empty)}/{len(drafting.SECTIONS)}"),
+            ("讨论日期", str(held_on)),
+            ("参加人员", attendees),
+        ),
+        warnings=tuple(f"「{title}」一节是空的" for title in empty),
+        danger=False,
+    )
+
+
 @require_POST
 @role_required(Role.ASSESSOR)
 def report_submit_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    report = selectors.get_report(request.user, _cycle(year), pk)
+    cycle = _cycle(year)
+    report = selectors.get_report(request.user, cycle, pk)
     if not selectors.may_write(request.user, report):
         raise Http404
     try:
@@ -134,12 +161,14 @@ def report_submit_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
             held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
         except ValueError:
             raise ValidationError(f"讨论日期「{request.POST.get('held_on', '')}」不是有效日期") from None
+        attendees = request.POST.get("attendees", "")
+        conclusion = request.POST.get("conclusion", "")
+        # Input the write function refuses is refused at once, with nothing to confirm.
+        if attendees.strip() and conclusion.strip() and held_on <= timezone.localdate():
+            if page := confirmation_page(request, _confirm_submit(cycle, report, held_on, attendees)):
+                return page
         actions.report_submit(
-            actor=request.user,
-            report=report,
-            held_on=held_on,
-            attendees=request.POST.get("attendees", ""),
-            conclusion=request.POST.get("conclusion", ""),
+            actor=request.user, report=report, held_on=held_on, attendees=attendees, conclusion=conclusion
         )
         messages.success(request, "报告已提交考核办。")
     except ValidationError as error:
@@ -147,11 +176,35 @@ def report_submit_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
     return redirect("reports:detail", year=year, pk=pk)
 
 
+def _confirm_accept(cycle: AssessmentCycle, report) -> Confirmation:
+    discussion = report.discussions.filter(version=report.version).order_by("-held_on", "-id").first()
+    return Confirmation(
+        title=f"采纳报告：{report}",
+        consequence=(
+            f"采纳后第{report.version}稿定稿，不能再退回考核组修改；"
+            "考核结果反馈意见书和考核档案以采纳的报告为据。"
+        ),
+        action_url=reverse("reports:review", args=[cycle.year, report.pk]),
+        cancel_url=reverse("reports:detail", args=[cycle.year, report.pk]),
+        button="确认采纳",
+        facts=(
+            ("稿次", f"第{report.version}稿"),
+            ("集体研究讨论", f"{discussion.held_on}（{discussion.attendees}）" if discussion else "—"),
+        ),
+        warnings=tuple(f"「{title}」一节是空的" for title in _empty_sections(report)),
+    )
+
+
 @require_POST
 @role_required(*selectors.REPORT_REVIEWERS)
 def report_review_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    report = selectors.get_report(request.user, _cycle(year), pk)
+    cycle = _cycle(year)
+    report = selectors.get_report(request.user, cycle, pk)
     accept = request.POST.get("decision") == "accept"
+    # Accepting is final: asked first. Returning is not (the group submits again).
+    if accept and report.status == "submitted":
+        if page := confirmation_page(request, _confirm_accept(cycle, report)):
+            return page
     try:
         actions.report_review(
             actor=request.user, report=report, accept=accept, reason=request.POST.get("reason", "")

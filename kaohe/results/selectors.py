@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.conf import settings as django_settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kaohe.org.models import Unit
+from kaohe.org.models import Cadre, Unit, without_nul
 from kaohe.plans import calendar
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
 from kaohe.results import canonical, clearance
@@ -366,6 +366,45 @@ def review_rows(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Match:
+    """A result a search found, in whichever pool it is."""
+
+    pk: int
+    kind: str
+    code: str
+    name: str
+    pool: str
+    grade: str
+
+    @property
+    def pool_key(self) -> str:
+        return f"{self.kind}:{self.pool}"
+
+
+def matching_results(run: ComputeRun, q: str) -> QuerySet[Result]:
+    """``run``'s results whose cadre or team matches ``q`` by name, code or pinyin initials (zsj → 张思佳),
+    in every pool: the roster's own search, so a name is found the way it is on the roster's pages."""
+    q = without_nul(q)
+    if not q:
+        return Result.objects.none()
+    return Result.objects.filter(run=run).filter(
+        Q(kind=Kind.CADRE, cadre__in=Cadre.objects.search(q).values("pk"))
+        | Q(kind=Kind.TEAM, unit__in=Unit.objects.search(q).values("pk"))
+        | Q(name__contains=q)
+        | Q(code__iexact=q)
+    )
+
+
+def search_matches(run: ComputeRun, q: str, *, limit: int = 50) -> tuple[list[Match], int]:
+    """The first ``limit`` matches across all pools, teams first, in ranking order; and how many in all."""
+    found = matching_results(run, q)
+    fields = ("pk", "kind", "code", "name", "pool", "grade")
+    first = [Match(*row) for row in found.order_by("position").values_list(*fields)[:limit]]
+    first.sort(key=lambda m: m.kind != Kind.TEAM)
+    return first, found.count() if len(first) == limit else len(first)
 
 
 def get_explanation(run: ComputeRun, pk: int) -> Result:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 import tempfile
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -50,7 +52,7 @@ from kaohe.results.forms import (
     QuotaApprovalForm,
     VoidForm,
 )
-from kaohe.results.models import Decision, Kind, Objection, VoidScope
+from kaohe.results.models import Decision, DecisionStatus, Kind, Objection, Result, VoidScope
 from kaohe.rules.disclosure import OTHER
 from kaohe.rules.model import PENDING, UNGRADED
 from kaohe.workbook.writer import FLAG_LABELS
@@ -263,11 +265,15 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     decisions = selectors.active_decisions(cycle)
     pools = selectors.pool_states(cycle, run, decisions=decisions)
     keys = {p.key: p for p in pools}
+    query = request.GET.get("q", "").strip()
+    # A name is searched in every pool: the page lists where each match is and links to its row there.
+    matches, match_count = selectors.search_matches(run, query) if query else ([], 0)
     pool = keys.get(request.GET.get("pool", "")) or (pools[0] if pools else None)
+    if matches and (pool is None or all(m.pool_key != pool.key for m in matches)):
+        pool = keys.get(matches[0].pool_key, pool)  # nobody of that name here: the first match's pool
     audit_read(request.user, "results.review", run, version=run.version, pool=pool.key if pool else "")
     grade = request.GET.get("grade", "")
     flag = request.GET.get("flag", "")
-    query = request.GET.get("q", "").strip()
     rows: list[dict[str, Any]] = []
     charts: dict[str, Any] = {}
     if pool is not None:
@@ -283,9 +289,12 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
             found = [r for r in found if flag in r["flags"]]
         if query:
             q = query.lower()
-            found = [
-                r for r in found if q in r["name"].lower() or q in r["code"].lower() or q in r["unit"].lower()
-            ]
+            here_found = set(
+                selectors.matching_results(run, query)
+                .filter(kind=pool.kind, pool=pool.pool)
+                .values_list("pk", flat=True)
+            )
+            found = [r for r in found if r["pk"] in here_found or q in r["unit"].lower()]
         # Links and the row's state for the template: cheaper here than a tag or two conditions a row.
         detail = _pk_url("results:result_detail", cycle.year, run.version)
         explanation = _pk_url("results:result_explanation", cycle.year, run.version)
@@ -315,6 +324,18 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
         grades=[*grades, PENDING, UNGRADED],
         flags=FLAG_LABELS.items(),
         filters={"grade": grade, "flag": flag, "q": query},
+        matches=[
+            {
+                "match": m,
+                "pool_label": f"{keys[m.pool_key].kind_label} · {keys[m.pool_key].label}"
+                if m.pool_key in keys
+                else m.pool,
+                "url": f"?{urlencode({'pool': m.pool_key})}#r{m.pk}",
+                "here": pool is not None and m.pool_key == pool.key,
+            }
+            for m in matches
+        ],
+        match_count=match_count,
         here=request.get_full_path(),
     )
     return render(request, "results/review.html", context)
@@ -415,11 +436,63 @@ def decide(request: HttpRequest, year: int, version: int, pk: int) -> HttpRespon
     return _back(request, detail)
 
 
+def _pool_facts(pool: selectors.PoolState) -> tuple[tuple[str, str], ...]:
+    return (
+        (_("名额池"), f"{pool.kind_label} · {pool.label}"),
+        (_("参加定等"), str(pool.size)),
+        (_("优秀名额"), str(pool.quota)),
+        (_("优秀（含决定）"), str(pool.excellent)),
+        (_("待定"), str(pool.pending)),
+    )
+
+
+def _confirm_withdraw(cycle: AssessmentCycle, decision: Decision, back: str) -> Confirmation:
+    state = selectors.results_state(cycle)
+    computed = decision.computed_grade
+    facts: tuple[tuple[str, str], ...] = ()
+    if state.run is not None:
+        found = Result.objects.filter(run=state.run, kind=decision.kind, code=decision.code).first()
+        if found is not None:
+            computed = found.grade
+        pools = selectors.pool_states(cycle, state.run, kind=decision.kind, pool=decision.pool)
+        if pools:
+            facts = _pool_facts(pools[0])
+    return Confirmation(
+        title=_("撤回领导小组决定：%(name)s") % {"name": decision.name},
+        consequence=_(
+            "撤回后「%(name)s」不再定为「%(grade)s」，回到计算等次「%(computed)s」；"
+            "撤回记入审计，要恢复须重新作出决定。"
+        )
+        % {"name": decision.name, "grade": decision.grade, "computed": computed},
+        action_url=reverse("results:decision_withdraw", args=[cycle.year, decision.pk]),
+        cancel_url=back,
+        button=_("确认撤回"),
+        facts=(
+            (_("决定"), f"{decision.get_decision_display()}：{decision.grade}"),
+            (_("理由"), decision.reason or "—"),
+            *facts,
+        ),
+        warnings=(
+            (_("撤回后「%(name)s」又成为待定，须领导小组重新决定。") % {"name": decision.name},)
+            if computed == PENDING
+            else ()
+        ),
+    )
+
+
 @role_required(*RESULT_DECIDERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decision_withdraw_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     decision = get_object_or_404(Decision, cycle=cycle, pk=pk)
+    back = request.POST.get("next") or request.GET.get("next") or _home(cycle)
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = _home(cycle)
+    # A decision no longer in force: the write function says so, with nothing to confirm.
+    if decision.status == DecisionStatus.ACTIVE:
+        confirm = replace(_confirm_withdraw(cycle, decision, back), carry={"next": back})
+        if page := confirmation_page(request, confirm):
+            return page
     try:
         actions.decision_withdraw(actor=request.user, cycle=cycle, decision=decision)
     except ValidationError as error:
@@ -427,6 +500,32 @@ def decision_withdraw_view(request: HttpRequest, year: int, pk: int) -> HttpResp
     else:
         messages.success(request, _("已撤回对「%(name)s」的决定。") % {"name": decision.name})
     return _back(request, _home(cycle))
+
+
+def _confirm_approval(cycle: AssessmentCycle, run, pool: selectors.PoolState, reason: str) -> Confirmation:
+    return Confirmation(
+        title=_("批准超出优秀名额：%(pool)s") % {"pool": pool.label},
+        consequence=_(
+            "批准后名额池「%(pool)s」按优秀 %(n)d 个定等（名额 %(q)d 个，超出 %(over)d 个）；"
+            "批准以领导小组名义记入审计，公示和定档以此为准。"
+        )
+        % {"pool": pool.label, "n": pool.excellent, "q": pool.quota, "over": pool.over},
+        action_url=reverse("results:quota_approve", args=[cycle.year, run.version]),
+        cancel_url=reverse("results:review", args=[cycle.year]) + f"?pool={pool.key}",
+        button=_("确认批准"),
+        facts=(
+            *_pool_facts(pool),
+            (_("理论名额"), str(pool.theoretical)),
+            (_("计算"), _("第%(v)d次") % {"v": run.version}),
+            (_("批准理由"), reason),
+        ),
+        warnings=(
+            (_("名额池还有 %(n)d 个待定，决定后优秀人数可能再变，须重新批准。") % {"n": pool.pending},)
+            if pool.pending
+            else ()
+        ),
+        danger=False,
+    )
 
 
 @role_required(*RESULT_DECIDERS)
@@ -438,8 +537,14 @@ def quota_approve_view(request: HttpRequest, year: int, version: int) -> HttpRes
     if not form.is_valid():
         _form_errors(request, form)
         return _back(request, _home(cycle))
+    data = form.cleaned_data
+    found = selectors.pool_states(cycle, run, kind=data["kind"], pool=data["pool"])
+    # Nothing to approve (no such pool, not over): the write function says why, with nothing to confirm.
+    if found and found[0].over and data["reason"].strip():
+        if page := confirmation_page(request, _confirm_approval(cycle, run, found[0], data["reason"])):
+            return page
     try:
-        approval = actions.quota_approve(actor=request.user, cycle=cycle, run=run, **form.cleaned_data)
+        approval = actions.quota_approve(actor=request.user, cycle=cycle, run=run, **data)
     except ValidationError as error:
         _errors(request, error)
     else:

@@ -1,4 +1,4 @@
-"""A first look inside an uploaded xlsx before the fast reader loads it: sizes, rows and formulas.
+"""A first look inside an uploaded xlsx or ods before the fast reader loads it: sizes, rows and formulas.
 
 An xlsx is a zip of XML. A few hundred KB can inflate to gigabytes (500,000 identical rows compress to
 almost nothing), and the sizes the archive declares can lie. ``scan`` inflates every member in 1 MB
@@ -8,6 +8,13 @@ limit passed, so memory stays bounded whatever the file. python-calamine only re
 It also notes the cells holding a formula (``<f>``): the file keeps only the value last computed, which
 need not be what Excel shows after recalculating (``<f>"显示"&"名称"</f><v>伪造</v>``), and calamine
 cannot tell them apart. A sheet without ``<f`` costs a byte search; only a sheet with one is parsed.
+
+An OpenDocument spreadsheet (.ods, LibreOffice's and WPS's own) is a zip too, every sheet in one
+``content.xml``; ``scan_ods`` parses it while inflating it. There a row or cell may say it repeats a
+million times (``table:number-rows-repeated``), and the reader builds every cell of the rectangle up to the
+last one with a value, so the rows counted are up to the last row holding a value, repeats included,
+and the rectangle's cells count against the inflated bytes at ``CELL_BYTES`` each. A cell with
+``table:formula`` is a formula, its cached value what the reader would take.
 
 No Django here.
 """
@@ -31,6 +38,11 @@ _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# What one cell of the rectangle a reader builds costs in memory: counted against ``expanded_bytes``.
+CELL_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,131 @@ def scan(file: IO[bytes], limits: Limits) -> Scan:
             if has_formula:
                 result.formulas[sheet], result.formula_counts[sheet] = _formula_cells(archive, member)
     return result
+
+
+def check_grid(result: Scan, sheet: str, rows: int, columns: int, limits: Limits) -> None:
+    """A sheet whose values reach row ``rows`` and column ``columns``: counted, and refused past a limit."""
+    if rows > limits.sheet_rows:
+        raise TooLarge(f"工作表「{sheet}」超过 {limits.sheet_rows:,} 行，超出本导入的上限")
+    result.rows[sheet] = rows
+    if sum(result.rows.values()) > limits.total_rows:
+        raise TooLarge(f"工作簿共超过 {limits.total_rows:,} 行，超出本导入的上限")
+    result.expanded_bytes += rows * columns * CELL_BYTES
+    if result.expanded_bytes > limits.expanded_bytes:
+        raise TooLarge(_too_large(result.expanded_bytes, limits))
+
+
+def is_ods(archive: zipfile.ZipFile) -> bool:
+    try:
+        with archive.open("mimetype") as stream:
+            return stream.read(len(ODS_MIMETYPE) + 1).strip() == ODS_MIMETYPE
+    except KeyError:
+        return False
+
+
+def scan_ods(file: IO[bytes], limits: Limits) -> Scan:
+    """``scan`` for an OpenDocument spreadsheet; raises ``TooLarge``, ``zipfile.BadZipFile`` or
+    ``expat.ExpatError``."""
+    result = Scan()
+    with zipfile.ZipFile(file) as archive:
+        members = archive.infolist()
+        declared = sum(member.file_size for member in members)
+        if declared > limits.expanded_bytes:
+            raise TooLarge(_too_large(declared, limits))
+        for member in members:
+            if member.filename == "content.xml":
+                _OdsContent(result, limits).read(archive, member)
+            else:
+                _inflate(archive, member, result, limits, counting=False)
+    return result
+
+
+class _OdsContent:
+    """The sheets of content.xml, parsed as they inflate: rows and columns reached, formula cells."""
+
+    def __init__(self, result: Scan, limits: Limits) -> None:
+        self.result, self.limits = result, limits
+        self.tables = 0  # depth of table:table elements; a table inside a cell is not a sheet
+        self.name = ""
+        self.row = self.used_rows = self.used_columns = 0
+        self.row_repeat = self.column = self.cell_repeat = 0
+        self.row_used = self.in_cell = self.cell_used = self.cell_formula = False
+        self.row_formulas: list[int] = []  # columns (1-based) of the formula cells in this row
+        self.formulas: dict[str, list[int]] = defaultdict(list)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def read(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        with archive.open(member) as stream:
+            while chunk := stream.read(CHUNK):
+                self.result.expanded_bytes += len(chunk)
+                if self.result.expanded_bytes > self.limits.expanded_bytes:
+                    raise TooLarge(_too_large(self.result.expanded_bytes, self.limits))
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+
+    @staticmethod
+    def _repeat(attributes: dict[str, str], name: str) -> int:
+        value = attributes.get(f"{_TABLE} {name}", "1")
+        return int(value) if value.isdigit() and int(value) > 0 else 1
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == f"{_TABLE} table":
+            self.tables += 1
+            if self.tables == 1:
+                self.name = attributes.get(f"{_TABLE} name", "").strip()
+                self.row = self.used_rows = self.used_columns = 0
+                self.formulas, self.counts = defaultdict(list), defaultdict(int)
+            return
+        if self.tables != 1:
+            return
+        if name == f"{_TABLE} table-row":
+            self.row_repeat = self._repeat(attributes, "number-rows-repeated")
+            self.column, self.row_used, self.row_formulas = 0, False, []
+        elif name in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell") and not self.in_cell:
+            self.in_cell = True
+            self.cell_repeat = self._repeat(attributes, "number-columns-repeated")
+            self.cell_formula = f"{_TABLE} formula" in attributes
+            self.cell_used = self.cell_formula or f"{_OFFICE} value-type" in attributes
+        elif self.in_cell:
+            self.cell_used = True  # text:p and the like: the cell shows something
+
+    def end(self, name: str) -> None:
+        if name == f"{_TABLE} table":
+            if self.tables == 1:
+                check_grid(self.result, self.name, self.used_rows, self.used_columns, self.limits)
+                if self.counts:
+                    self.result.formulas[self.name] = dict(self.formulas)
+                    self.result.formula_counts[self.name] = dict(self.counts)
+            self.tables -= 1
+            return
+        if self.tables != 1:
+            return
+        if name in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell") and self.in_cell:
+            self.in_cell = False
+            first = self.column + 1
+            self.column += self.cell_repeat
+            if self.cell_used:
+                self.row_used = True
+                self.used_columns = max(self.used_columns, self.column)
+                if self.cell_formula:
+                    self.row_formulas.extend(range(first, min(self.column, first + FORMULAS_KEPT - 1) + 1))
+        elif name == f"{_TABLE} table-row":
+            if self.row_used:
+                self.used_rows = self.row + self.row_repeat
+                if self.used_rows > self.limits.sheet_rows:  # before a million repeats are walked
+                    check_grid(self.result, self.name, self.used_rows, self.used_columns, self.limits)
+            for number in self.row_formulas:
+                letters = column_letters(number)
+                self.counts[letters] += self.row_repeat
+                kept = self.formulas[letters]
+                for row in range(self.row + 1, self.row + self.row_repeat + 1):
+                    if len(kept) >= FORMULAS_KEPT:
+                        break
+                    kept.append(row)
+            self.row += self.row_repeat
 
 
 def _too_large(size: int, limits: Limits) -> str:

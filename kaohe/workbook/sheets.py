@@ -1,4 +1,4 @@
-"""Reading xlsx sheets as plain rows, and collecting every problem found in them.
+"""Reading workbook sheets (.xlsx, .ods, .xls) as plain rows, and collecting every problem found in them.
 
 No Django here: the batch command, the web import and the roster import all read through this module.
 
@@ -17,7 +17,8 @@ default, so reading goes on and every problem is reported at once.
 
 The public API:
 - ``open_workbook(path_or_file, max_bytes=MAX_BYTES) -> Workbook`` refuses a file that is missing, empty,
-  too big, an old .xls or not an xlsx, raising ``WorkbookError`` with one Chinese problem.
+  too big or not a workbook (.xlsx, .ods, .xls: Excel, WPS and LibreOffice save them), raising
+  ``WorkbookError`` with one Chinese problem.
 - ``Workbook.sheet(name, problems, required=, optional=, must_exist=False) -> Sheet | None``; ``has(name)``;
   ``sheet_names``. None means missing (a problem only if ``must_exist``) or lacking a required column.
 - ``Sheet``: iterate for ``Row``s (once); ``tuples(columns)`` is the fast path for sheets of millions of
@@ -53,8 +54,9 @@ from xml.parsers import expat
 
 import python_calamine
 
-from kaohe.workbook.archive import Limits, Scan, TooLarge, scan
+from kaohe.workbook.archive import Limits, Scan, TooLarge, is_ods, scan, scan_ods
 from kaohe.workbook.archive import column_letters as archive_column_letters
+from kaohe.workbook.biff import CFB_SIGNATURE, NotBiff8, scan_xls
 
 T = TypeVar("T")
 
@@ -62,6 +64,9 @@ MAX_BYTES = 200 * 1024 * 1024
 # What a workbook may inflate to, well above a province (≈5,000 units, 50,000 cadres, 1.5 M ballot marks in
 # 29 MB that inflate to about 400 MB); each import may pass its own, smaller Limits.
 LIMITS = Limits(expanded_bytes=2 * 1024**3, sheet_rows=1_048_576, total_rows=6_000_000)
+# Workbooks as people have them: what Excel, WPS and LibreOffice save (the format is told by the bytes).
+FORMATS = ".xlsx、.xls、.ods"
+NOT_A_WORKBOOK = f"不是 Excel 或 WPS/LibreOffice 工作簿（{FORMATS}）文件"
 MAX_PROBLEMS = 500  # kept and shown; the rest are counted
 YES = ("是", "Y")
 NO = ("否", "N")
@@ -465,7 +470,7 @@ class Sheet:
 
 
 class Workbook:
-    """An open xlsx file. Use ``open_workbook``."""
+    """An open workbook. Use ``open_workbook``."""
 
     def __init__(self, book: python_calamine.CalamineWorkbook, found: Scan | None = None) -> None:
         self._book = book
@@ -555,9 +560,11 @@ class Workbook:
 def open_workbook(
     source: str | os.PathLike[str] | IO[bytes], *, max_bytes: int = MAX_BYTES, limits: Limits = LIMITS
 ) -> Workbook:
-    """Open an xlsx file from a path or a binary file object; refuse anything else with a WorkbookError.
+    """Open a workbook (.xlsx, .ods or .xls) from a path or a binary file object; refuse anything else with
+    a WorkbookError.
 
-    The file is inflated once within ``limits`` (archive.scan) before the reader loads it."""
+    The file is inflated once within ``limits`` (archive.scan, archive.scan_ods, biff.scan_xls) before the
+    reader loads it."""
     if isinstance(source, str | os.PathLike):
         try:
             size = os.path.getsize(source)
@@ -573,30 +580,44 @@ def open_workbook(
             _refuse(too_big_message(len(data), max_bytes))
     if not data:
         _refuse("文件为空")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        _refuse("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再使用")
+    found = _scan(data, limits)
+    try:
+        return Workbook(python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)), found)
+    except python_calamine.CalamineError as error:
+        _refuse(f"无法读取工作簿，文件可能已损坏（{error}）")
+
+
+def _scan(data: bytes, limits: Limits) -> Scan:
+    """What the file is, by its bytes whatever its name says (.xlsx, .ods or .xls), inflated within
+    ``limits`` before the reader is let near it."""
+    if data.startswith(CFB_SIGNATURE):
+        try:
+            return scan_xls(data, limits)
+        except (TooLarge, NotBiff8) as error:
+            _refuse(str(error))
     if not data.startswith(b"PK"):
-        _refuse("不是 Excel 工作簿（.xlsx）文件")
+        _refuse(NOT_A_WORKBOOK)
     buffer = io.BytesIO(data)
     try:
         with zipfile.ZipFile(buffer) as archive:
-            is_xlsx = "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        is_xlsx = False
-    if not is_xlsx:
-        _refuse("不是 Excel 工作簿（.xlsx）文件，或文件已损坏")
+            names = set(archive.namelist())
+            xlsx = "xl/workbook.xml" in names
+            ods = not xlsx and "content.xml" in names and is_ods(archive)
+            # The reader tries xlsx, xlsb and ods in turn: a file holding another format's parts beside the
+            # one scanned could be read as the one that was not.
+            mixed = "xl/workbook.bin" in names or (ods and any(name.startswith("xl/") for name in names))
+            is_workbook = (xlsx or ods) and not mixed
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError):
+        is_workbook = ods = False
+    if not is_workbook:
+        _refuse(f"{NOT_A_WORKBOOK}，或文件已损坏")
     buffer.seek(0)
     try:
-        found = scan(buffer, limits)
+        return scan_ods(buffer, limits) if ods else scan(buffer, limits)
     except TooLarge as error:
         _refuse(str(error))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, expat.ExpatError):
-        _refuse("不是 Excel 工作簿（.xlsx）文件，或文件已损坏")
-    buffer.seek(0)
-    try:
-        return Workbook(python_calamine.CalamineWorkbook.from_filelike(buffer), found)
-    except python_calamine.CalamineError as error:
-        _refuse(f"无法读取工作簿，文件可能已损坏（{error}）")
+        _refuse(f"{NOT_A_WORKBOOK}，或文件已损坏")
 
 
 def too_big_message(size: int, max_bytes: int) -> str:

@@ -446,7 +446,7 @@ def test_a_workbook_without_the_ballot_sheet_or_its_columns_is_refused(paper_wor
         )
     with pytest.raises(WorkbookError, match="没有测评票"):
         actions.paper_ballots_import(actor=paper_world["a"], session=session, source=workbook([]))
-    with pytest.raises(WorkbookError, match="不是 Excel 工作簿"):
+    with pytest.raises(WorkbookError, match="不是 Excel 或 WPS/LibreOffice 工作簿"):
         actions.paper_ballots_import(
             actor=paper_world["a"], session=session, source=io.BytesIO(b"not a workbook")
         )

@@ -15,7 +15,7 @@ from kaohe.cycle_workbook import actions as cycle_workbook
 from kaohe.cycle_workbook.views import workbook_export, workbook_import
 from kaohe.jobs.models import Job, JobStatus
 from kaohe.performance.models import IndicatorScore
-from kaohe.plans.models import AssessedUnit, AssessmentCycle, Phase
+from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, Phase
 from kaohe.workbook.reader import read_assessment_workbook
 from kaohe.workbook.tests.books import small, xlsx
 from kaohe.workbook.tests.generated import generated_book
@@ -114,7 +114,7 @@ def test_every_problem_is_shown_with_sheet_row_column_and_value_and_nothing_is_s
 def test_a_file_that_is_not_a_workbook_is_named(client_for):
     bad = SimpleUploadedFile("名单.xlsx", b"not a workbook", content_type=XLSX)
     response = client_for("organiser").post(IMPORT, {"file": bad}, follow=True)
-    assert "不是 Excel 工作簿（.xlsx）文件" in response.content.decode()
+    assert "不是 Excel 或 WPS/LibreOffice 工作簿（.xlsx、.xls、.ods）文件" in response.content.decode()
 
 
 def test_an_oversize_workbook_is_refused_before_it_is_stored_for_the_worker(client_for, monkeypatch):
@@ -172,4 +172,23 @@ def test_the_cycle_pages_link_organisers_to_the_workbook_pages(client_for):
 
 def test_an_empty_upload_says_to_choose_the_workbook(client_for):
     page = client_for("organiser").post("/cycles/workbook/", {}).content.decode()
-    assert "请选择要上传的考核数据工作簿（.xlsx）" in page
+    assert "请选择要上传的考核数据工作簿（.xlsx、.xls 或 .ods）" in page
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_a_workbook_saved_by_libreoffice_imports_as_its_xlsx_did(client_for, cast, suffix):
+    """The fixture was saved by LibreOffice from the same book as small() (workbook/tests/fixtures)."""
+    from pathlib import Path
+
+    data = (
+        Path(__file__).parents[2] / "workbook" / "tests" / "fixtures" / f"assessment.{suffix}"
+    ).read_bytes()
+    file = SimpleUploadedFile(f"二〇二五.{suffix}", data, content_type="application/octet-stream")
+    response = client_for("organiser").post(IMPORT, {"file": file}, follow=True)
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE, job.outcome
+    assert f"「二〇二五.{suffix}」已导入，已更新 2025 年度考核" in response.content.decode()
+    units = dict(AssessedUnit.objects.filter(cycle__year=2025).values_list("unit__code", "indicator_score"))
+    assert units == {"DW01": 90, "DW02": 80}  # small(): 城关镇 90, 河口镇 80, as numbers
+    cadres = dict(AssessedCadre.objects.filter(cycle__year=2025).values_list("cadre__code", "regular"))
+    assert cadres["GB01"] == 92 and cadres["GB02"] == 88

@@ -102,4 +102,4 @@ def test_the_command_line_exits_0_on_success_and_2_on_a_refused_file(tmp_path):
 
     refused = kaohe("import", str(write(tmp_path / "x.xlsx", b"not a workbook")), cwd=tmp_path)
     assert refused.returncode == 2
-    assert refused.stderr.splitlines()[0] == "不是 Excel 工作簿（.xlsx）文件"
+    assert refused.stderr.splitlines()[0] == "不是 Excel 或 WPS/LibreOffice 工作簿（.xlsx、.xls、.ods）文件"

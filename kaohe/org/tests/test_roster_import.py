@@ -276,7 +276,7 @@ def test_an_empty_file_is_refused(roster):
 
 def test_a_file_that_is_not_xlsx_is_refused(roster):
     problem = only(refused("单位编码,单位名称\nDW01,东城街道\n".encode()))
-    assert "不是 Excel 工作簿" in problem.message
+    assert "不是 Excel 或 WPS/LibreOffice 工作簿" in problem.message
 
 
 def test_an_oversize_file_is_refused(roster, settings):

@@ -105,7 +105,7 @@ def test_an_upload_that_is_not_xlsx_is_refused_with_a_message(client_for):
     response = client_for("organiser").post(
         reverse("org:roster_import"), upload(b"hello", "名册.csv"), follow=True
     )
-    assert "不是 Excel 工作簿" in response.content.decode()
+    assert "不是 Excel 或 WPS/LibreOffice 工作簿" in response.content.decode()
 
 
 def test_an_oversize_upload_is_refused(client_for, settings):
@@ -205,5 +205,5 @@ def test_a_roster_with_thousands_of_problems_keeps_the_first_and_shows_the_count
 
 def test_an_empty_upload_says_to_choose_the_roster_file(client_for):
     page = client_for("organiser").post("/org/roster/import/", {}).content.decode()
-    assert "请选择要上传的名册文件（.xlsx）" in page
+    assert "请选择要上传的名册文件（.xlsx、.xls 或 .ods）" in page
     assert "novalidate" in page  # the page's own message, not the browser's

@@ -283,7 +283,7 @@ def test_a_column_for_another_departments_indicator_is_ignored(world, client_for
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"not a workbook", "不是 Excel 工作簿"), (b"", "请选择要上传的评分表")],
+    [(b"not a workbook", "不是 Excel 或 WPS/LibreOffice 工作簿"), (b"", "请选择要上传的评分表")],
 )
 def test_a_file_that_is_not_a_workbook_is_refused(world, client_for, content, message):
     response = client_for("clerk").post(UPLOAD, {"file": upload("评分表.xlsx", content)})

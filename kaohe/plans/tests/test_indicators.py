@@ -216,7 +216,10 @@ def test_a_bad_indicator_file_saves_nothing_and_names_every_problem(cycle, organ
         (lambda: book([HEADER, ROW], sheet="Sheet1"), "缺少工作表「指标」"),
         (lambda: book([["单位类别", "指标编码", "指标名称"], ["乡镇街道", "A01", "x"]]), "缺少列「权重」"),
         (lambda: book([HEADER]), "工作表「指标」中没有数据"),
-        (lambda: SimpleUploadedFile("a.xlsx", b"not a workbook"), "不是 Excel 工作簿（.xlsx）文件"),
+        (
+            lambda: SimpleUploadedFile("a.xlsx", b"not a workbook"),
+            "不是 Excel 或 WPS/LibreOffice 工作簿（.xlsx、.xls、.ods）文件",
+        ),
     ],
 )
 def test_a_file_that_is_not_an_indicator_sheet_is_refused(cycle, organiser, upload, message):
@@ -276,4 +279,4 @@ def test_a_department_name_shared_by_two_departments_must_be_given_by_code(roste
 
 def test_an_empty_upload_says_to_choose_a_file(organiser, cycle):
     page = organiser.post(reverse("plans:indicator_import", args=[2025]), {}).content.decode()
-    assert "请选择要上传的 Excel 文件（.xlsx）" in page
+    assert "请选择要上传的 Excel 文件（.xlsx、.xls 或 .ods）" in page

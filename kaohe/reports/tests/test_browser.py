@@ -38,6 +38,12 @@ def test_group_drafts_discusses_and_submits_and_the_organiser_accepts(page, live
     page.fill("#attendees", "组长甲、组员乙、组员丙")
     page.fill("#conclusion", "同意报告内容和等次建议")
     page.get_by_role("button", name="提交考核办").click()
+    # Asked first, in the page's dialog: the draft, the discussion, nothing written yet.
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_contain_text("提交后第2稿交考核办审核")
+    expect(dialog).to_contain_text("组长甲、组员乙、组员丙")
+    assert AnalysisReport.objects.get(cadre__code="GB002").status == "draft"
+    dialog.get_by_role("button", name="确认提交").click()
     expect(page.locator("#report-status")).to_contain_text("已提交")
     expect(page.locator("#discussions")).to_contain_text("组长甲、组员乙、组员丙")
     expect(page.locator("#submit-form")).to_have_count(0)
@@ -47,6 +53,8 @@ def test_group_drafts_discusses_and_submits_and_the_organiser_accepts(page, live
     page.goto(f"{live_server.url}/reports/2025/{report.pk}/")
     expect(page.locator(".section-text").first).to_contain_text("考核组修改：工作扎实，群众认可。")
     page.get_by_role("button", name="采纳").click()
+    expect(dialog).to_contain_text("采纳后第2稿定稿")
+    dialog.get_by_role("button", name="确认采纳").click()
     expect(page.locator("#report-status")).to_contain_text("已采纳")
     report.refresh_from_db()
     assert report.status == "accepted" and report.version == 2

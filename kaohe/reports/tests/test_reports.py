@@ -125,7 +125,7 @@ def test_pages_walk_the_flow(drafted, client_for):
     )
     client.post(
         f"/reports/2025/{report.pk}/submit/",
-        {"held_on": "2025-12-02", "attendees": "甲", "conclusion": "同意"},
+        {"held_on": "2025-12-02", "attendees": "甲", "conclusion": "同意", "confirm": "yes"},
     )
     report.refresh_from_db()
     assert report.status == "submitted" and report.sections["主要成绩"] == "新成绩"
@@ -287,3 +287,78 @@ def test_the_api_names_each_field_a_submission_or_a_return_lacks(drafted, client
     )
     assert returned.status_code == 422
     assert returned.json() == {"detail": "退回报告须写明理由", "errors": {"reason": ["退回报告须写明理由"]}}
+
+
+SUBMIT = {"held_on": "2025-12-02", "attendees": "组长甲、组员乙", "conclusion": "同意"}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_submitting_asks_first_stating_the_draft_and_the_empty_sections(drafted, client_for, htmx):
+    report = report_of(drafted, "GB002")
+    client = client_for("assessor")
+    client.post(f"/reports/2025/{report.pk}/save/", {"section-0": "新成绩", "section-3": "称职"})
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.post(f"/reports/2025/{report.pk}/submit/", SUBMIT, **headers)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="confirm-card"' in html
+    assert ("<html" in html) is not htmx  # the dialog's body for htmx, a page without JavaScript
+    assert "提交后第2稿交考核办审核" in html and "组长甲、组员乙" in html
+    assert "「存在不足」一节是空的" in html and "「意见建议」一节是空的" in html and "2/4" in html
+    # The first POST's fields ride through; nothing was written.
+    assert 'name="conclusion" value="同意"' in html
+    report.refresh_from_db()
+    assert report.status == "draft" and not report.discussions.exists()
+    client.post(f"/reports/2025/{report.pk}/submit/", {**SUBMIT, "confirm": "yes"})
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.discussions.get().attendees == "组长甲、组员乙"
+
+
+def test_a_submission_missing_its_discussion_is_refused_without_a_confirmation(drafted, client_for):
+    report = report_of(drafted, "GB002")
+    response = client_for("assessor").post(
+        f"/reports/2025/{report.pk}/submit/", {**SUBMIT, "attendees": " "}, follow=True
+    )
+    html = response.content.decode()
+    assert 'id="confirm-card"' not in html and "请填写参加集体研究讨论的人员" in html
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_accepting_asks_first_and_returning_does_not(drafted, client_for, cast, htmx):
+    report = report_of(drafted, "GB002")
+    actions.report_submit(
+        actor=cast["assessor"],
+        report=report,
+        held_on=datetime.date(2025, 12, 2),
+        attendees="甲",
+        conclusion="同意",
+    )
+    organiser = client_for("organiser")
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = organiser.post(f"/reports/2025/{report.pk}/review/", {"decision": "accept"}, **headers)
+    html = response.content.decode()
+    assert 'id="confirm-card"' in html and "采纳后第1稿定稿，不能再退回考核组修改" in html
+    assert "2025-12-02（甲）" in html
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    organiser.post(f"/reports/2025/{report.pk}/review/", {"decision": "accept", "confirm": "yes"})
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    assert AuditEntry.objects.filter(action="report.accept").count() == 1
+
+
+def test_returning_a_report_needs_no_confirmation(drafted, client_for, cast):
+    report = report_of(drafted, "GB002")
+    actions.report_submit(
+        actor=cast["assessor"],
+        report=report,
+        held_on=datetime.date(2025, 12, 2),
+        attendees="甲",
+        conclusion="同意",
+    )
+    client_for("organiser").post(
+        f"/reports/2025/{report.pk}/review/", {"decision": "return", "reason": "请补充"}
+    )
+    report.refresh_from_db()
+    assert report.status == "returned"

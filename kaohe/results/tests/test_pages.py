@@ -355,3 +355,31 @@ def test_a_sealed_cycle_shows_its_notice_before_the_seal_and_no_command(world, c
         assert home.index('id="notice-line"') < home.index('id="seal"')
         assert "kaohe results verify" not in home
         assert "结果若有任何改动都能发现" in home
+
+
+def test_the_review_search_looks_in_every_pool_and_links_to_the_members_row(run, client_for):
+    client = client_for("committee")
+    url = reverse("results:review", args=[2025])
+    # The teams' pool is chosen, the name is a cadre's: found by pinyin initials in the cadres' pool.
+    page = client.get(url, {"pool": "team:全部", "q": "wjg"}).content.decode()
+    row = result(run, "GB003")
+    assert 'id="search-matches"' in page and "王建国" in page
+    assert f'href="?pool=cadre%3A%E5%85%A8%E9%83%A8#r{row.pk}"' in page
+    # Nobody of that name among the teams: the page shows the pool where the match is, with its row.
+    assert f'<tr id="r{row.pk}"' in page and "张思佳" not in page.split('id="ranking"')[1]
+    # A team is found by its name in the teams' pool; a search finding nobody says so.
+    page = client.get(url, {"pool": "cadre:全部", "q": "东城"}).content.decode()
+    assert f'id="r{result(run, "DW01", kind="team").pk}"' in page
+    page = client.get(url, {"q": "不存在的人"}).content.decode()
+    assert "所有名额池中都没有「不存在的人」" in page
+
+
+def test_the_review_search_keeps_the_chosen_pool_where_it_has_a_match(run, client_for):
+    page = (
+        client_for("organiser")
+        .get(reverse("results:review", args=[2025]), {"pool": "cadre:全部", "q": "GB002"})
+        .content.decode()
+    )
+    ranking = page.split('id="ranking"')[1]
+    assert "李明" in ranking and "王建国" not in ranking
+    assert "本池" in page

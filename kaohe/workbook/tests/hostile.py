@@ -119,3 +119,61 @@ def declaring(data: bytes, member: str, size: int) -> bytes:
             break
         central = out.find(b"PK\x01\x02", central + 4)
     return bytes(out)
+
+
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+    "<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+)
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods_cell(value: object, repeat: int = 1, formula: str = "") -> str:
+    repeated = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    if value is None:
+        return f"<table:table-cell{repeated}/>"
+    written = f' table:formula="of:={_escape(formula).replace(chr(34), "&quot;")}"' if formula else ""
+    if isinstance(value, int | float):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}"{written}{repeated}>'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="string"{written}{repeated}>'
+        f"<text:p>{_escape(value)}</text:p></table:table-cell>"
+    )
+
+
+def ods_row(cells: Sequence[object] | str, repeat: int = 1) -> str:
+    """A row of cell values (or of cell XML, given as one string), repeated ``repeat`` times."""
+    body = cells if isinstance(cells, str) else "".join(ods_cell(value) for value in cells)
+    repeated = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{repeated}>{body}</table:table-row>"
+
+
+def ods(
+    sheets: dict[str, Iterable[str | Sequence[object]]],
+    mimetype: str = "application/vnd.oasis.opendocument.spreadsheet",
+) -> bytes:
+    """An OpenDocument spreadsheet of ``sheets``: each a list of rows (cell values, or row XML)."""
+    tables = "".join(
+        f'<table:table table:name="{_escape(name)}">'
+        + "".join(row if isinstance(row, str) else ods_row(row) for row in rows)
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        archive.writestr("content.xml", _ODS_CONTENT.format(tables=tables))
+    return buffer.getvalue()

@@ -58,7 +58,7 @@ def test_input_errors_exit_with_2_one_line_each_and_write_nothing(tmp_path):
 def test_a_file_that_is_not_a_workbook_exits_with_2(tmp_path):
     path = tmp_path / "考核.xlsx"
     path.write_text("单位,干部\n")
-    assert run(path)[0::2] == (2, "不是 Excel 工作簿（.xlsx）文件\n")
+    assert run(path)[0::2] == (2, "不是 Excel 或 WPS/LibreOffice 工作簿（.xlsx、.xls、.ods）文件\n")
 
 
 def test_template_writes_the_empty_workbook(tmp_path):

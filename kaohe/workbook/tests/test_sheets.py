@@ -118,11 +118,16 @@ def test_the_fast_path_gives_cells_in_the_order_asked_with_blanks_as_none():
 
 
 def test_a_file_that_is_not_xlsx_is_refused():
-    assert refusal(io.BytesIO(b"name,code\n")) == "不是 Excel 工作簿（.xlsx）文件"
+    assert (
+        refusal(io.BytesIO(b"name,code\n")) == "不是 Excel 或 WPS/LibreOffice 工作簿（.xlsx、.xls、.ods）文件"
+    )
 
 
-def test_an_old_xls_file_is_refused_with_advice():
-    assert "另存为 .xlsx" in refusal(io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)))
+def test_a_broken_compound_file_is_refused_as_damaged():
+    assert (
+        refusal(io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)))
+        == "不是 Excel 工作簿，或文件已损坏"
+    )
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused():
@@ -132,7 +137,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("content.xml", "<x/>")
     archive.seek(0)
-    assert refusal(archive) == "不是 Excel 工作簿（.xlsx）文件，或文件已损坏"
+    assert refusal(archive) == "不是 Excel 或 WPS/LibreOffice 工作簿（.xlsx、.xls、.ods）文件，或文件已损坏"
 
 
 def test_an_empty_file_is_refused(tmp_path):

@@ -30,7 +30,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []  # works without a database or a configured site
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("book", help="考核数据工作簿 .xlsx（用 --template 时为要生成的文件）")
+        parser.add_argument(
+            "book", help="考核数据工作簿 .xlsx、.xls 或 .ods（用 --template 时为要生成的文件）"
+        )
         parser.add_argument("-o", "--output", help="把结果写入此 .xlsx 文件（工作表 结果、名额、无效票）")
         parser.add_argument(
             "--json", dest="as_json", action="store_true", help="在标准输出打印结果的 JSON 文档"

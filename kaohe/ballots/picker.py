@@ -1,0 +1,134 @@
+"""Choosing a session's targets at province scale: search, whole units, and the chosen list before saving.
+
+The session form never lists a cycle's units and cadres (a province has 50,000): it shows what is chosen and
+what a search finds, by name, code or pinyin initials (zsj → 张思佳, the roster's own search). A unit's
+「整个单位」 adds its team and every cadre the cycle assesses in it. The picker's buttons post the whole form
+back without saving (``pick=…``), so it works without JavaScript; with htmx the same post answers only the
+picker (``ballots/_targets.html``), the fragment the full page includes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+
+from kaohe.org.models import Cadre, Unit, without_nul
+from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
+
+# The form's target fields: (field, its words, unit or cadre)
+FIELDS = (
+    ("teams", "测评的领导班子", "unit"),
+    ("cadres", "测评的干部", "cadre"),
+    ("selection_units", "评议选人用人工作的单位", "unit"),
+    ("promoted_cadres", "评议的新提拔干部", "cadre"),
+)
+UNITS_SHOWN = 20
+CADRES_SHOWN = 30
+PICK = "pick"  # the field of a picker button: search, refresh, unit:<pk>, clear:<field>
+
+
+@dataclass
+class Chosen:
+    name: str
+    label: str
+    kind: str
+    items: list[Any]  # AssessedUnit or AssessedCadre, in roster order
+    template: Any = None  # the form's BoundField of the 测评表 these targets are asked on
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Picker:
+    q: str
+    chosen: list[Chosen]
+    units: list[AssessedUnit] = field(default_factory=list)
+    cadres: list[AssessedCadre] = field(default_factory=list)
+    more_units: bool = False
+    more_cadres: bool = False
+    searched: bool = False
+    ids: dict[str, set[int]] = field(default_factory=dict)  # field → chosen pks, for the results' 已选
+
+
+def _ids(values: list[Any]) -> list[int]:
+    found = []
+    for value in values:
+        pk = getattr(value, "pk", value)
+        if str(pk).isdigit() and int(pk) not in found:
+            found.append(int(pk))
+    return found
+
+
+def chosen_ids(data: QueryDict | Mapping[str, Any]) -> dict[str, list[int]]:
+    """The pks each target field holds in posted data (a QueryDict) or in a form's initial (lists)."""
+    get = data.getlist if isinstance(data, QueryDict) else lambda name: data.get(name) or []
+    return {name: _ids(list(get(name))) for name, _label, _kind in FIELDS}
+
+
+def apply(cycle: AssessmentCycle, ids: dict[str, list[int]], pick: str) -> dict[str, list[int]]:
+    """The chosen pks after a picker button: a whole unit added, or a list cleared."""
+    action, _, argument = pick.partition(":")
+    if action == "unit" and argument.isdigit():
+        team = AssessedUnit.objects.filter(cycle=cycle, pk=int(argument)).values_list("pk", "unit_id").first()
+        if team is not None:
+            pk, unit_id = team
+            cadres = AssessedCadre.objects.filter(cycle=cycle, unit_id=unit_id).values_list("pk", flat=True)
+            ids["teams"] = _ids([*ids["teams"], pk])
+            ids["cadres"] = _ids([*ids["cadres"], *cadres])
+    elif action == "clear" and argument in ids:
+        ids[argument] = []
+    return ids
+
+
+def build(cycle: AssessmentCycle, ids: dict[str, list[int]], q: str) -> Picker:
+    """The chosen lists (bounded by what was chosen) and the search's first matches."""
+    units = {
+        a.pk: a
+        for a in AssessedUnit.objects.filter(
+            cycle=cycle, pk__in={pk for name, _l, kind in FIELDS if kind == "unit" for pk in ids[name]}
+        ).select_related("unit")
+    }
+    cadres = {
+        a.pk: a
+        for a in AssessedCadre.objects.filter(
+            cycle=cycle, pk__in={pk for name, _l, kind in FIELDS if kind == "cadre" for pk in ids[name]}
+        ).select_related("cadre", "unit")
+    }
+    chosen = []
+    for name, label, kind in FIELDS:
+        found = units if kind == "unit" else cadres
+        items = [found[pk] for pk in ids[name] if pk in found]
+        if kind == "unit":
+            items.sort(key=lambda a: a.unit.code)
+        else:
+            items.sort(key=lambda a: (a.unit.code, not a.principal, a.cadre.code))
+        chosen.append(Chosen(name, label, kind, items))
+    picker = Picker(
+        q=q, chosen=chosen, ids={c.name: {item.pk for item in c.items} for c in chosen}, searched=bool(q)
+    )
+    q = without_nul(q)
+    if q:
+        count = (
+            AssessedCadre.objects.filter(cycle=OuterRef("cycle"), unit=OuterRef("unit"))
+            .values("unit")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        found_units = list(
+            AssessedUnit.objects.filter(cycle=cycle, unit__in=Unit.objects.search(q).values("pk"))
+            .select_related("unit")
+            .annotate(cadre_count=Coalesce(Subquery(count), 0))
+            .order_by("unit__code")[: UNITS_SHOWN + 1]
+        )
+        found_cadres = list(
+            AssessedCadre.objects.filter(cycle=cycle, cadre__in=Cadre.objects.search(q).values("pk"))
+            .select_related("cadre", "unit")
+            .order_by("cadre__code")[: CADRES_SHOWN + 1]
+        )
+        picker.units, picker.more_units = found_units[:UNITS_SHOWN], len(found_units) > UNITS_SHOWN
+        picker.cadres, picker.more_cadres = found_cadres[:CADRES_SHOWN], len(found_cadres) > CADRES_SHOWN
+    return picker
