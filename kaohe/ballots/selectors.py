@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -23,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from kaohe.anonymity import min_group
 from kaohe.ballots import filling, paper
 from kaohe.ballots.models import (
     OVERALL_CHOICES,
@@ -49,11 +49,6 @@ from kaohe.workbook.layout import SETTINGS_BY_NAME
 from kaohe.workbook.sheets import CellError
 
 TALLY_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
-
-
-def min_group() -> int:
-    """k: the fewest ballots a rater group may have to be shown on its own (settings.MIN_GROUP_SIZE)."""
-    return int(settings.MIN_GROUP_SIZE)
 
 
 def _count(model, **filters) -> Coalesce:

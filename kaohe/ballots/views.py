@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.anonymity import min_group
 from kaohe.audit.reads import audit_read
 from kaohe.ballots import actions, codes, picker, selectors, slips
 from kaohe.ballots.forms import (
@@ -55,7 +56,7 @@ def session_list(request: HttpRequest, year: int) -> HttpResponse:
     context = {
         "cycle": cycle,
         "sessions": selectors.cycle_sessions(cycle),
-        "min_group": selectors.min_group(),
+        "min_group": min_group(),
     }
     return render(request, "ballots/session_list.html", context)
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from kaohe.accounts.actors import Actor
 from kaohe.analytics.document import report_document
 from kaohe.analytics.report import analyse
+from kaohe.anonymity import min_group
 from kaohe.audit.actions import audit_record
-from kaohe.integrity.gather import cycle_data, min_group
+from kaohe.integrity.gather import cycle_data
 from kaohe.integrity.models import Analysis, Finding, FindingReview
 from kaohe.plans.models import AssessmentCycle
 from kaohe.results import selectors as results

@@ -14,8 +14,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-
 from kaohe.analytics.model import Ballot, CycleData, DepartmentScores, SelfEvaluation, Session, Target
 from kaohe.analytics.weights import RunResult, standings
 from kaohe.ballots.models import Ballot as BallotRow
@@ -31,11 +29,6 @@ from kaohe.results.models import Result
 # How far each rater-group and component weight is moved to test a verdict, in points (±).
 WEIGHT_RANGE = Decimal(5)
 CHUNK = 20_000
-
-
-def min_group() -> int:
-    """k: the fewest ballots of one group any figure may come from (the ballots' setting, one owner)."""
-    return settings.MIN_GROUP_SIZE
 
 
 def counted_sessions(cycle: AssessmentCycle) -> dict[int, str]:

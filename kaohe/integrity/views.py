@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaohe.accounts.access import role_required
 from kaohe.analytics.model import CHECK_LABELS, Check
+from kaohe.anonymity import min_group
 from kaohe.integrity import actions, selectors
-from kaohe.integrity.gather import min_group
 from kaohe.plans.selectors import get_cycle
 from kaohe.results import selectors as results
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -20,6 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from kaohe.accounts.access import INTERVIEW_RECORD_READERS, INTERVIEW_SUMMARY_READERS
 from kaohe.accounts.models import Role
+from kaohe.anonymity import min_group
 from kaohe.audit.actions import audit_record
 from kaohe.crypto.configured import active_suite, open_sealed
 from kaohe.crypto.modes import Digest, digest
@@ -43,11 +43,6 @@ RECORD_ROLES = INTERVIEW_RECORD_READERS
 SUMMARY_ROLES = INTERVIEW_SUMMARY_READERS
 # Settings, the pledge's text and exporting records as text.
 ORGANISER_ROLES = (Role.ORGANISER,)
-
-
-def min_group() -> int:
-    """k: the fewest interviews of one target whose counts may be shown (the ballots' smallest group)."""
-    return settings.MIN_GROUP_SIZE
 
 
 class PledgeRequired(PermissionDenied):

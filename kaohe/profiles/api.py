@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Query, Router
 from ninja.errors import HttpError
 
+from kaohe.anonymity import min_group
 from kaohe.api_errors import Input, Refused
 from kaohe.profiles import gather, selectors, serialize
 from kaohe.profiles.timeline import Subject, kinds_for, timeline
@@ -39,14 +40,14 @@ def _checked(fetch, request: HttpRequest, *args):  # noqa: ANN001, ANN202
 @router.get("/cadres/{pk}", response=dict[str, Any])
 def cadre_profile(request: HttpRequest, pk: int):
     cadre = _checked(selectors.profile_cadre, request, pk)
-    return serialize.cadre_profile(gather.cadre_profile(cadre, k=selectors.min_group()))
+    return serialize.cadre_profile(gather.cadre_profile(cadre, k=min_group()))
 
 
 @router.get("/teams/{pk}", response=dict[str, Any])
 def team_profile(request: HttpRequest, pk: int):
     unit = _checked(selectors.profile_unit, request, pk)
     return serialize.team_profile(
-        gather.team_profile(unit, k=selectors.min_group(), today=timezone.localdate(), reader=request.user)
+        gather.team_profile(unit, k=min_group(), today=timezone.localdate(), reader=request.user)
     )
 
 
@@ -63,16 +64,16 @@ def _timeline(request: HttpRequest, subject: Subject, filters: TimelineFilter) -
 @router.get("/cadres/{pk}/timeline", response=list[dict[str, Any]])
 def cadre_timeline(request: HttpRequest, pk: int, filters: Query[TimelineFilter]):
     cadre = _checked(selectors.profile_cadre, request, pk)
-    return _timeline(request, Subject(Kind.CADRE, cadre, None, selectors.min_group()), filters)
+    return _timeline(request, Subject(Kind.CADRE, cadre, None, min_group()), filters)
 
 
 @router.get("/teams/{pk}/timeline", response=list[dict[str, Any]])
 def team_timeline(request: HttpRequest, pk: int, filters: Query[TimelineFilter]):
     unit = _checked(selectors.profile_unit, request, pk)
-    return _timeline(request, Subject(Kind.TEAM, None, unit, selectors.min_group()), filters)
+    return _timeline(request, Subject(Kind.TEAM, None, unit, min_group()), filters)
 
 
 @router.get("/compare/{category}/{year}", response=dict[str, Any])
 def category_comparison(request: HttpRequest, category: int, year: int):
     found = _checked(selectors.comparison_category, request, category)
-    return serialize.comparison(gather.category_comparison(found, year, k=selectors.min_group()))
+    return serialize.comparison(gather.category_comparison(found, year, k=min_group()))

@@ -1,7 +1,7 @@
 """The one place profiles and comparisons read the database: already checked subjects in, plain data out.
 
 Each year is the current final result of a finalised cycle (the latest seal's ``FinalResult``), as the
-dossier has it. Figures from ballots obey k (``selectors.min_group``): rater groups are shown all or none
+dossier has it. Figures from ballots obey k (``kaohe.anonymity.min_group``): rater groups are shown all or none
 (none when any group with ballots has fewer than k, since the overall figure and the weights would give a
 small group's away), and the explanation, which names each group's score, only when all are shown.
 """

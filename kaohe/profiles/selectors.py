@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from kaohe.accounts.models import Role
-from kaohe.ballots.selectors import min_group as ballot_min_group
 from kaohe.org.models import Cadre, Unit, UnitCategory
 from kaohe.org.selectors import get_cadre, get_unit
 
@@ -22,11 +21,6 @@ TEAM_PROFILE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESS
 NOTE_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.ASSESSOR)
 # Comparisons range over a whole category: only those who read every unit.
 COMPARISON_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER)
-
-
-def min_group() -> int:
-    """k, from its one owner (the ballots' setting)."""
-    return ballot_min_group()
 
 
 def _require(user, roles: tuple[str, ...]) -> None:

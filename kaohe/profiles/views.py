@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kaohe.accounts.access import role_required
+from kaohe.anonymity import min_group
 from kaohe.org.models import UnitCategory
 from kaohe.plans.models import AssessmentCycle
 from kaohe.profiles import gather, selectors
@@ -24,7 +25,7 @@ COMPARISON_PAGE = 100  # rows a page: a province's category has thousands of uni
 @role_required(*selectors.CADRE_PROFILE_READERS)
 def cadre_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = selectors.profile_cadre(request.user, pk)
-    profile = gather.cadre_profile(cadre, k=selectors.min_group())
+    profile = gather.cadre_profile(cadre, k=min_group())
     context = {"profile": profile, "charts": profile.charts(), "subject_kind": "cadre", "subject": cadre}
     return render(request, "profiles/cadre.html", context)
 
@@ -33,9 +34,7 @@ def cadre_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*selectors.TEAM_PROFILE_READERS)
 def team_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.profile_unit(request.user, pk)
-    profile = gather.team_profile(
-        unit, k=selectors.min_group(), today=timezone.localdate(), reader=request.user
-    )
+    profile = gather.team_profile(unit, k=min_group(), today=timezone.localdate(), reader=request.user)
     context = {"profile": profile, "charts": profile.charts(), "subject_kind": "team", "subject": unit}
     return render(request, "profiles/team.html", context)
 
@@ -97,7 +96,7 @@ def _docx(title: str, entries) -> HttpResponse:  # noqa: ANN001
 @role_required(*selectors.CADRE_PROFILE_READERS)
 def cadre_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = selectors.profile_cadre(request.user, pk)
-    subject = Subject(Kind.CADRE, cadre, None, selectors.min_group())
+    subject = Subject(Kind.CADRE, cadre, None, min_group())
     return _timeline_response(request, subject, cadre.name)
 
 
@@ -105,7 +104,7 @@ def cadre_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*selectors.TEAM_PROFILE_READERS)
 def team_timeline_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.profile_unit(request.user, pk)
-    subject = Subject(Kind.TEAM, None, unit, selectors.min_group())
+    subject = Subject(Kind.TEAM, None, unit, min_group())
     return _timeline_response(request, subject, f"{unit.name}领导班子")
 
 
@@ -126,7 +125,7 @@ def comparison_page(request: HttpRequest) -> HttpResponse:
 @role_required(*selectors.COMPARISON_READERS)
 def category_comparison_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     category = selectors.comparison_category(request.user, pk)
-    comparison = gather.category_comparison(category, year, k=selectors.min_group())
+    comparison = gather.category_comparison(category, year, k=min_group())
     page = Paginator(comparison.rows, COMPARISON_PAGE).get_page(request.GET.get("page"))
     chart = {
         "names": [r.unit.name for r in page],

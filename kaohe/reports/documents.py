@@ -13,13 +13,14 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from kaohe.anonymity import min_group
 from kaohe.ballots.models import Ballot, SessionRaterGroup
 from kaohe.ballots.selectors import counted_sessions
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
 from kaohe.reports import charts, drafting, templating
 from kaohe.reports.defaults import KINDS, SCHEMAS, default_template
 from kaohe.reports.models import AnalysisReport, DocumentTemplate, Register, ReportKind
-from kaohe.reports.selectors import draft_inputs, group_names, min_group
+from kaohe.reports.selectors import draft_inputs, group_names
 from kaohe.results import selectors as results_selectors
 from kaohe.results.feedback import acknowledgements, latest_seal
 from kaohe.results.models import FinalResult, Kind, Quota, Result

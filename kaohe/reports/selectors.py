@@ -4,7 +4,7 @@ Readers of the 综合分析报告: the organiser and the committee (all), an ass
 their assessment groups cover in that cycle). Never the unit's liaison, its leaders or the cadre: deny by
 default, 404 for a report outside the scope. The drafting data is plain: ``DraftInput`` rows built from the
 current results (the sealed ones when the cycle is finalised, else the current run with the committee's
-decisions), with the k rule applied here and only here (``min_group``).
+decisions), with the k rule applied here and only here (k from ``kaohe.anonymity``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from kaohe.accounts.models import Role
+from kaohe.anonymity import min_group
 from kaohe.ballots.models import BallotItemAnswer, BallotTemplate, TemplateKind
 from kaohe.interviews import selectors as interview_selectors
 from kaohe.performance.models import Adjustment, AdjustmentStatus, PriorGrade, Verification, Veto
@@ -34,11 +34,6 @@ REPORT_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR)
 REPORT_REVIEWERS = (Role.ORGANISER,)
 CYCLE_REPORT_READERS = (Role.ORGANISER, Role.COMMITTEE)
 REGISTER_MANAGERS = (Role.ORGANISER,)
-
-
-def min_group() -> int:
-    """k: the fewest ballots a rater group (or an aspect's count) may rest on to be shown in a report."""
-    return settings.MIN_GROUP_SIZE
 
 
 # --- who reads what ---------------------------------------------------------------------------------------

@@ -13,8 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Any
 
-from django.conf import settings
-
+from kaohe.anonymity import min_group
 from kaohe.results import selectors
 from kaohe.results.models import ComputeRun
 from kaohe.rules.disclosure import disclose_result
@@ -54,7 +53,7 @@ def run_assessment(run: ComputeRun, *, decided: bool = True) -> Assessment:
     weights = selectors.run_settings(run).rater_group_weights
     for full in document["results"]:
         # What the app may show (the k rule); the organiser's JSON document keeps every group.
-        r = disclose_result(full, weights, settings.MIN_GROUP_SIZE)
+        r = disclose_result(full, weights, min_group())
         decision = decisions.get((r["kind"], r["code"]))
         explanation = r["explanation"]
         if decision is not None:

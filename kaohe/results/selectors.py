@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.conf import settings as django_settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kaohe.anonymity import min_group
 from kaohe.org.models import Cadre, Unit, without_nul
 from kaohe.plans import calendar
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
@@ -629,7 +629,7 @@ def shown_groups(democratic: dict[str, Any] | None) -> dict[str, Decimal]:
     if not democratic:
         return {}
     groups = democratic["groups"]
-    if any(values["valid"] < django_settings.MIN_GROUP_SIZE for values in groups.values()):
+    if any(values["valid"] < min_group() for values in groups.values()):
         return {}
     return {group: Decimal(values["score"]) for group, values in groups.items()}
 

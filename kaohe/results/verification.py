@@ -13,8 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-
+from kaohe.anonymity import min_group
 from kaohe.audit.models import AuditEntry
 from kaohe.crypto.modes import Digest
 from kaohe.crypto.modes import shown as shown_digest
@@ -63,7 +62,7 @@ def results_verify(cycle: AssessmentCycle, *, check_current: bool = True) -> lis
     problems += _capped(_document_differences(stored, recomputed, expected), "结果文档")
     # The rows hold what the app may show (the k rule); the document keeps every group.
     weights = selectors.run_settings(run).rater_group_weights
-    shown = {key: disclose_result(r, weights, settings.MIN_GROUP_SIZE) for key, r in expected.items()}
+    shown = {key: disclose_result(r, weights, min_group()) for key, r in expected.items()}
     problems += _capped(_result_row_differences(run, shown), "计算结果")
     problems += _capped(_final_differences(seal, shown), "定档结果")
     finals = list(FinalResult.objects.filter(seal=seal).values(*_FINAL_VALUES))

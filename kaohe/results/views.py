@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -33,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
+from kaohe.anonymity import min_group
 from kaohe.audit.reads import audit_read
 from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.jobs.actions import JobBusy, job_start
@@ -406,7 +406,7 @@ def result_detail(request: HttpRequest, year: int, version: int, pk: int) -> Htt
         history=history.order_by("-created_at", "-id"),
         form=DecisionForm(),
         pool_key=f"{result.kind}:{result.pool}",
-        min_ballots=settings.MIN_GROUP_SIZE,
+        min_ballots=min_group(),
     )
     return render(request, "results/result_detail.html", context)
 

@@ -1,7 +1,7 @@
 """The k rule: what of a target's democratic evaluation may be shown to a person.
 
-k is the fewest ballots (later: interviews) of one rater group that may be shown on their own
-(settings.MIN_GROUP_SIZE). The organiser's JSON document keeps every group (rules §9); everything the app
+k is the fewest ballots of one rater group that may be shown on their own (the app asks it of
+``kaohe.anonymity.min_group()`` and passes it in). The organiser's JSON document keeps every group (rules §9); everything the app
 shows goes through this module:
 
 - ``group_labels``: each group's label in what is shown — its own name when it has at least k ballots,

@@ -1,6 +1,6 @@
 """Public surveys (公众评议) over JSON, the organiser's: the same selectors, forms and write functions as the
 pages under cycles/<year>/surveys/, checked in the same order (403, 404, 409 for the phase gate, 422 by field).
-Results follow the pages' k rule: below ``selectors.min_responses()`` responses (settings.MIN_GROUP_SIZE) only
+Results follow the pages' k rule: below k responses (``kaohe.anonymity.min_group()``) only
 the number received is given, no count per choice, no score, no comment. The public's answer stays on its
 phone page (/s/<token>/), which needs no account.
 """
@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kaohe.accounts.access import CYCLE_EDITORS
+from kaohe.anonymity import min_group
 from kaohe.api_errors import NON_FIELD, ApiError, Input, Refused, form_invalid, refused
 from kaohe.api_paging import LimitOffset
 from kaohe.plans import gate
@@ -178,7 +179,7 @@ def _detail(request: HttpRequest, cycle: AssessmentCycle, pk: int) -> SurveyDeta
         batches=[SurveyBatchOut(**batch) for batch in selectors.code_batches(survey)],
         comments=selectors.survey_comments(survey) if not results.suppressed else [],
         taking_answers=selectors.taking_answers(survey),
-        min_responses=selectors.min_responses(),
+        min_responses=min_group(),
     )
 
 

@@ -1,6 +1,6 @@
 """Reading public surveys: the organiser's lists and results, and the public page's survey by its token.
 
-Results are shown only from k responses on (``min_responses()``: settings.MIN_GROUP_SIZE, the one k of the
+Results are shown only from k responses on (``kaohe.anonymity.min_group()``, the one k of the
 app): with fewer, counts per choice could reveal how one known respondent answered, so only the number
 received is shown.
 """
@@ -10,23 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import salted_hmac
 
+from kaohe.anonymity import min_group
 from kaohe.decimals import mean
 from kaohe.org.models import UnitCategory
 from kaohe.plans.gate import Activity, allows
 from kaohe.plans.models import AssessedUnit, AssessmentCycle
 from kaohe.surveys.models import PublicSurvey, Satisfaction, SurveyCode, SurveyDevice, SurveyResponse
-
-
-def min_responses() -> int:
-    """k: the fewest responses whose counts and score are shown (settings.MIN_GROUP_SIZE)."""
-    return int(settings.MIN_GROUP_SIZE)
-
 
 CHOICES = (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED)
 
@@ -97,7 +91,7 @@ def survey_codes(survey: PublicSurvey, batch: int | None = None) -> QuerySet[Sur
 @dataclass(frozen=True)
 class Results:
     total: int
-    # Both None below k (min_responses()): small counts are suppressed.
+    # Both None below k: small counts are suppressed.
     counts: dict[str, int] | None
     score: Decimal | None
 
@@ -123,7 +117,7 @@ def results_of(surveys: list[PublicSurvey]) -> dict[int, Results]:
     for survey_id, choice, n in rows:
         found[survey_id][choice] = n
     results = {}
-    k = min_responses()
+    k = min_group()
     for survey in surveys:
         answered = found[survey.pk]
         total = sum(answered.values())

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaohe.accounts.access import CYCLE_EDITORS, role_required
+from kaohe.anonymity import min_group
 from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.plans.selectors import get_cycle
 from kaohe.surveys import actions, selectors, slips
@@ -56,7 +57,7 @@ def _list_context(request: HttpRequest, cycle, create_form=None, bulk_form=None)
         "create_form": create_form or SurveyCreateForm(units=units),
         "bulk_form": bulk_form or SurveyBulkForm(categories=categories),
         "has_free_units": units.exists(),
-        "min_responses": selectors.min_responses(),
+        "min_responses": min_group(),
     }
 
 
@@ -134,7 +135,7 @@ def _detail_context(request: HttpRequest, cycle, survey: PublicSurvey, **forms) 
         "batches": selectors.code_batches(survey),
         "codes_mode": survey.mode == SurveyMode.CODES,
         "taking_answers": selectors.taking_answers(survey),
-        "min_responses": selectors.min_responses(),
+        "min_responses": min_group(),
         "settings_form": forms.get("settings_form") or SurveySettingsForm(instance=survey),
         "code_form": forms.get("code_form") or CodeGenerateForm(),
     }

@@ -28,7 +28,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
     # the assessment workbook's format, read into and written from the rules' dataclasses; integrity analytics
     [("kaohe.workbook",), ("kaohe.analytics",)],
     # bulk SQL (rows in and updated without model instances, random ids, the roster lock); file storage;
-    # the API's pagers and its one shape of refusal (every app's router raises it); the confirmation step
+    # the API's pagers and its one shape of refusal (every app's router raises it); the confirmation step; k
     [
         ("kaohe.bulk",),
         ("kaohe.filestore",),
@@ -36,6 +36,7 @@ FLOORS: list[list[tuple[str, ...]]] = [
         ("kaohe.api_paging",),
         ("kaohe.api_errors",),
         ("kaohe.confirm",),
+        ("kaohe.anonymity",),
     ],
     [
         (

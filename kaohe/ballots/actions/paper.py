@@ -120,9 +120,7 @@ def paper_entry_delete(*, actor: Actor, session: EvaluationSession, slot: str, n
             raise fail("只有该录入员本人或考核办可以删除这条录入", "permission")
         entry.delete()
         PaperResolution.objects.filter(session=locked, number=number).delete()
-        audit_record(
-            actor=actor, action="paper_entry.delete", obj=locked, before={"slot": slot}
-        )
+        audit_record(actor=actor, action="paper_entry.delete", obj=locked, before={"slot": slot})
 
 
 def paper_resolve(

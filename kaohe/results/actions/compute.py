@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kaohe.accounts.actors import Actor, user_of
+from kaohe.anonymity import min_group
 from kaohe.audit.actions import audit_record
 from kaohe.bulk import gc_paused, insert_rows
 from kaohe.crypto.configured import active_suite
@@ -161,7 +161,7 @@ def _store_results(run: ComputeRun, document: dict[str, Any]) -> None:
     The rows hold what the app may show (the k rule, rules/disclosure.py): a rater group of fewer than k
     ballots is merged into 其他 in ``democratic`` and the explanation. The run's document keeps every group."""
     weights = selectors.run_settings(run).rater_group_weights
-    results = [disclose_result(r, weights, settings.MIN_GROUP_SIZE) for r in document["results"]]
+    results = [disclose_result(r, weights, min_group()) for r in document["results"]]
     units = _ids(Unit, {r["unit"] for r in results})
     cadres = _ids(Cadre, {r["code"] for r in results if r["kind"] == Kind.CADRE})
     rows = [
