@@ -12,10 +12,8 @@ from kaohe.audit.models import AuditEntry
 from kaohe.plans import actions
 from kaohe.plans.models import (
     AgreementStatus,
-    AssessedUnit,
     AssessmentCycle,
     AssessmentPlan,
-    Indicator,
     Phase,
     Target,
     TargetAgreement,
@@ -27,25 +25,8 @@ DUE = datetime.date(2025, 3, 31)
 
 
 @pytest.fixture
-def setup(roster, cast):
-    cycle = AssessmentCycle.objects.get(year=2025)
-    towns, depts = roster["categories"]["towns"], roster["categories"]["depts"]
-    for unit in roster["units"].values():
-        AssessedUnit.objects.create(cycle=cycle, unit=unit, category=unit.category)
-    a01 = Indicator.objects.create(
-        cycle=cycle, category=towns, code="A01", name="经济发展", weight=60, department=roster["department"]
-    )
-    a02 = Indicator.objects.create(cycle=cycle, category=towns, code="A02", name="社会治理", weight=40)
-    b01 = Indicator.objects.create(cycle=cycle, category=depts, code="B01", name="服务质量", weight=100)
-    AssessmentPlan.objects.create(cycle=cycle, target_mode=TargetMode.AGREED, targets_due=DUE)
-    return {
-        "cycle": cycle,
-        "a": roster["units"]["a"],
-        "c": roster["units"]["c"],
-        "a01": a01,
-        "a02": a02,
-        "b01": b01,
-    }
+def setup(agreement_setup):
+    return agreement_setup
 
 
 def rows(setup, gdp="GDP 增长 6%", amount="6%"):
