@@ -19,6 +19,7 @@ from django.conf import settings as django_settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from kaohe.ballots.selectors import principal_item_tallies
 from kaohe.org.models import Unit
 from kaohe.plans import calendar
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
@@ -37,7 +38,7 @@ from kaohe.results.models import (
     ResultVoid,
     Seal,
 )
-from kaohe.rules.disclosure import OTHER
+from kaohe.rules.disclosure import OTHER, ItemTally
 from kaohe.rules.model import CADRE_GRADES, PENDING, TEAM_GRADES, UNGRADED, AssessmentInput, RuleSettings
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -366,6 +367,15 @@ def review_rows(
             )
         )
     return rows
+
+
+def principal_items(
+    cycle: AssessmentCycle, run: ComputeRun, kind: str, pool: str
+) -> dict[str, list[ItemTally]]:
+    """The principal's own items (抓班子带队伍、执行民主集中制、发挥表率作用) of a pool's cadres, by code, under the k
+    rule (ballots.selectors); none in a team pool. One query for any pool."""
+    members = Result.objects.filter(run=run, kind=kind, pool=pool, cadre__isnull=False).values("cadre_id")
+    return principal_item_tallies(cycle, members)
 
 
 def get_explanation(run: ComputeRun, pk: int) -> Result:
