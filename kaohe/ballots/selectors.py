@@ -40,10 +40,11 @@ from kaohe.ballots.models import (
     TemplateKind,
 )
 from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist, TypistSlot
+from kaohe.ballots.templates_seed import ASPECT_CHOICES, PRINCIPAL_ITEMS
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentPlan
 from kaohe.plans.rule_settings import cycle_rule_settings, plan_rule_settings
-from kaohe.rules.disclosure import OTHER, group_labels
+from kaohe.rules.disclosure import OTHER, ItemTally, group_labels, item_tallies
 from kaohe.rules.errors import InputError
 from kaohe.workbook.layout import SETTINGS_BY_NAME
 from kaohe.workbook.sheets import CellError
@@ -583,6 +584,44 @@ def counted_sessions(cycle: AssessmentCycle) -> QuerySet[EvaluationSession]:
     """The sessions whose marks the rules count: not void, not a rehearsal (results.inputs agrees)."""
     return EvaluationSession.objects.filter(cycle=cycle).exclude(
         Q(status=SessionStatus.VOID) | Q(rehearsal=True)
+    )
+
+
+def _principal_answers() -> QuerySet[BallotItemAnswer]:
+    return BallotItemAnswer.objects.filter(
+        cadre_id__isnull=False, template__kind=TemplateKind.CADRE, item__in=PRINCIPAL_ITEMS
+    ).exclude(Q(ballot__session__status=SessionStatus.VOID) | Q(ballot__session__rehearsal=True))
+
+
+def _principal_tallies(rows: Any) -> dict[Any, list[ItemTally]]:
+    """(key, item, choice, n) rows → each key's items under the k rule."""
+    counts: dict[Any, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for key, item, choice, n in rows:
+        counts[key][item][choice] = n
+    k = min_group()
+    return {key: item_tallies(items, PRINCIPAL_ITEMS, ASPECT_CHOICES, k) for key, items in counts.items()}
+
+
+def principal_item_tallies(cycle: AssessmentCycle, cadres: Any = None) -> dict[str, list[ItemTally]]:
+    """Each cadre's answers on the principal's own items (抓班子带队伍、执行民主集中制、发挥表率作用) in the cycle's
+    counted sessions (as ``counted_sessions``), pooled over rater groups, by cadre code; an item with fewer
+    than k answers shows no figure. ``cadres`` (ids, or a query of ids) limits whom: one query either way.
+    The review page and the reports read them here; a dossier through ``cadre_principal_items``."""
+    answers = _principal_answers().filter(ballot__session__cycle=cycle)
+    if cadres is not None:
+        answers = answers.filter(cadre_id__in=cadres)
+    return _principal_tallies(
+        answers.order_by().values_list("cadre__code", "item", "choice").annotate(n=Count("pk"))
+    )
+
+
+def cadre_principal_items(cadre_id: int) -> dict[int, list[ItemTally]]:
+    """One cadre's principal's own items in every cycle, by year, under the k rule: one query."""
+    answers = _principal_answers().filter(cadre_id=cadre_id)
+    return _principal_tallies(
+        answers.order_by()
+        .values_list("ballot__session__cycle__year", "item", "choice")
+        .annotate(n=Count("pk"))
     )
 
 

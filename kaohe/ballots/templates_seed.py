@@ -10,6 +10,9 @@ from typing import Any
 ASPECT_CHOICES = ["好", "较好", "一般", "差"]
 TEAM_ASPECTS = ["政治思想建设", "领导能力", "工作实绩", "党风廉政建设", "作风建设"]
 CADRE_ASPECTS = ["德", "能", "勤", "绩", "廉"]
+# What a unit's 主要负责人 is assessed on besides 德能勤绩廉 (抓班子带队伍、执行民主集中制、发挥表率作用).
+PRINCIPAL_ITEMS = ["抓班子带队伍", "执行民主集中制", "发挥表率作用"]
+PRINCIPAL_TEMPLATE = "主要负责人测评票"
 
 
 def item(name: str, choices: list[str], reason_for: list[str] | None = None, required: bool = True):
@@ -32,6 +35,11 @@ BUILTIN: list[dict[str, Any]] = [
         "name": "干部测评票（德能勤绩廉）",
         "kind": "cadre",
         "items": [item(name, ASPECT_CHOICES) for name in CADRE_ASPECTS],
+    },
+    {
+        "name": PRINCIPAL_TEMPLATE,
+        "kind": "cadre",
+        "items": [item(name, ASPECT_CHOICES) for name in CADRE_ASPECTS + PRINCIPAL_ITEMS],
     },
     {
         "name": "选人用人工作评议表",

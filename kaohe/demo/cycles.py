@@ -699,6 +699,7 @@ def _pending_by_pool(run: Any) -> dict[tuple[str, str], list[Any]]:
 def _current_cycle(world: _World, previous: Any, seed: int) -> CycleSummary:
     from kaohe.audit.actions import audit_record
     from kaohe.demo.records import demo_records_load
+    from kaohe.demo.targets import demo_target_agreements
     from kaohe.integrity.demo import plant_integrity_demo
     from kaohe.org.models import Position, Unit
     from kaohe.plans.actions import (
@@ -826,6 +827,13 @@ def _current_cycle(world: _World, previous: Any, seed: int) -> CycleSummary:
 
     indicators = _indicators(world, cycle)
     _targets(world, cycle, indicators)
+    demo_target_agreements(
+        rng=random.Random(seed * 31 + 17),
+        cycle=cycle,
+        units=world.units,
+        users=world.users,
+        indicators=indicators,
+    )
     cycle_advance(actor=organiser, cycle=cycle, from_phase=cycle.phase, on=date(year, 12, 1))
 
     scores = _scores(world, indicators)

@@ -48,6 +48,11 @@ class AssessmentCycle(models.Model):
         return not allows(self, Activity.PLAN)
 
 
+class TargetMode(models.TextChoices):
+    DIRECT = "direct", _("考核办直接下达")
+    AGREED = "agreed", _("单位提出、审核认定")
+
+
 class AssessmentPlan(models.Model):
     """考核工作方案: the settings of assessment-rules.md for one cycle.
 
@@ -63,6 +68,11 @@ class AssessmentPlan(models.Model):
     # 党风廉政意见: when set, 公示 and the seal wait for the discipline-inspection body's answer on every
     # proposed 优秀 (kaohe.results.clearance).
     clearance_required = models.BooleanField(_("优秀人选须征求党风廉政意见"), default=False)
+    # 目标任务: set directly by the organiser, or proposed by each unit and agreed up and down (TargetAgreement).
+    target_mode = models.CharField(
+        _("目标任务确定方式"), max_length=8, choices=TargetMode.choices, default=TargetMode.DIRECT
+    )
+    targets_due = models.DateField(_("目标任务报送截止日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("考核工作方案")
@@ -173,6 +183,85 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.indicator}"
+
+
+class AgreementStatus(models.TextChoices):
+    """kaohe.rules.target_agreement.Status, with its labels."""
+
+    DRAFT = "draft", _("待提出")
+    PROPOSED = "proposed", _("待审核")
+    RETURNED = "returned", _("已退回")
+    AGREED = "agreed", _("已认定")
+
+
+class TargetAgreement(models.Model):
+    """Where a unit's targets for the year stand when they are agreed up and down (plan.target_mode agreed).
+
+    The targets themselves are the unit's ``Target`` rows: the liaison edits them while the agreement waits for
+    the unit (待提出, 已退回); nobody does while it is under review or agreed. ``round`` counts the proposals.
+    """
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="target_agreements")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    round = models.PositiveIntegerField(_("轮次"), default=0)
+    changed_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "unit__code"]
+        verbose_name = _("目标任务认定")
+        verbose_name_plural = _("目标任务认定")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "unit"], name="target_agreement_once_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.unit}"
+
+
+class TargetStepKind(models.TextChoices):
+    """kaohe.rules.target_agreement.Step, with its labels."""
+
+    PROPOSE = "propose", _("提出目标")
+    CONCUR = "concur", _("部门审核同意")
+    RETURN = "return", _("退回修改")
+    AGREE = "agree", _("认定锁定")
+    REOPEN = "reopen", _("重新开启")
+
+
+class TargetStep(models.Model):
+    """One step of an agreement, kept for good: who did what in which round, and why.
+
+    A proposal keeps the targets as proposed (``targets``: [{"indicator", "name", "content", "amount",
+    "deadline"}]) and what changed since the previous proposal (``changes``); a review keeps its comment and
+    its comments by indicator (``notes``: {indicator code: text})."""
+
+    agreement = models.ForeignKey(TargetAgreement, on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveIntegerField(_("轮次"))
+    kind = models.CharField(_("步骤"), max_length=10, choices=TargetStepKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("经办人"), max_length=100)
+    role = models.CharField(_("角色"), max_length=16, blank=True)
+    department = models.ForeignKey(
+        "org.ScoringDepartment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    notes = models.JSONField(_("逐项意见"), default=dict, blank=True)
+    targets = models.JSONField(_("提出的目标"), null=True, blank=True)
+    changes = models.JSONField(_("修改"), default=list, blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["agreement", "at", "id"]
+        verbose_name = _("目标任务认定步骤")
+        verbose_name_plural = _("目标任务认定步骤")
+
+    def __str__(self) -> str:
+        return f"{self.agreement} 第{self.round}轮 {self.get_kind_display()}"
 
 
 class AssessmentGroup(models.Model):

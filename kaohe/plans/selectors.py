@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -20,6 +20,7 @@ from kaohe.org import selectors as org_selectors
 from kaohe.org.models import UnitCategory
 from kaohe.plans.gate import Activity, phases_allowing
 from kaohe.plans.models import (
+    AgreementStatus,
     AssessedCadre,
     AssessedUnit,
     AssessmentCycle,
@@ -27,7 +28,12 @@ from kaohe.plans.models import (
     AssessmentPlan,
     Indicator,
     Target,
+    TargetAgreement,
+    TargetMode,
+    TargetStep,
+    TargetStepKind,
 )
+from kaohe.rules.target_agreement import Status, is_late
 from kaohe.workbook import layout
 
 HUNDRED = Decimal(100)
@@ -244,3 +250,190 @@ def cycle_list_rows(user) -> QuerySet[AssessmentCycle]:
         indicator_count=_count(Indicator, cycle=OuterRef("pk")),
         group_count=_count(AssessmentGroup, cycle=OuterRef("pk")),
     )
+
+
+# --- targets agreed up and down (自下而上、自上而下、反复认定) -----------------------------------------------
+# Who sees which unit's agreement: the organiser, the committee and leaders all; a clerk the units of the
+# categories where their department owns an indicator; a liaison their own unit. Anything else is a 404.
+
+TARGET_AGREEMENT_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.LEADER, Role.CLERK, Role.LIAISON)
+
+
+def targets_agreed(cycle: AssessmentCycle) -> bool:
+    """Whether the plan has the units propose their targets (else the organiser sets them directly)."""
+    return plan_of(cycle).target_mode == TargetMode.AGREED
+
+
+def department_indicators(user, cycle: AssessmentCycle) -> QuerySet[Indicator]:
+    """The indicators of the cycle the clerk's department owns (none for another role)."""
+    if not user.has_role(Role.CLERK) or user.department_id is None:
+        return Indicator.objects.none()
+    return Indicator.objects.filter(cycle=cycle, department_id=user.department_id)
+
+
+def agreement_units(user, cycle: AssessmentCycle) -> QuerySet[AssessedUnit]:
+    """The assessed units whose targets ``user`` may follow, in a category with indicators."""
+    units = (
+        AssessedUnit.objects.filter(
+            cycle=cycle, category__in=Indicator.objects.filter(cycle=cycle).values("category")
+        )
+        .select_related("unit", "category")
+        .order_by("category__order", "category__name", "unit__code")
+    )
+    if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.LEADER):
+        return units
+    if user.has_role(Role.CLERK):
+        return units.filter(category__in=department_indicators(user, cycle).values("category"))
+    if user.has_role(Role.LIAISON) and user.unit_id is not None:
+        return units.filter(unit_id=user.unit_id)
+    return units.none()
+
+
+def get_agreement_unit(user, cycle: AssessmentCycle, unit_id: int) -> AssessedUnit:
+    get_cycle(user, cycle.year)
+    return get_object_or_404(agreement_units(user, cycle), unit_id=unit_id)
+
+
+def get_agreement_unit_by_code(user, cycle: AssessmentCycle, code: str) -> AssessedUnit:
+    get_cycle(user, cycle.year)
+    return get_object_or_404(agreement_units(user, cycle), unit__code=code)
+
+
+def liaison_assessed_unit(user, cycle: AssessmentCycle) -> AssessedUnit | None:
+    """The liaison's own unit as assessed in ``cycle`` with indicators to propose targets on; else None."""
+    if not user.has_role(Role.LIAISON):
+        return None
+    return agreement_units(user, cycle).first()
+
+
+def agreement_of(cycle: AssessmentCycle, unit_id: int) -> TargetAgreement:
+    """The unit's agreement; an unsaved one 待提出 when nothing was done yet."""
+    found = TargetAgreement.objects.filter(cycle=cycle, unit_id=unit_id).first()
+    return found or TargetAgreement(cycle=cycle, unit_id=unit_id)
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    item: AssessedUnit
+    status: str
+    status_label: str
+    round: int
+    changed_at: Any
+    late: bool
+    targets: int  # how many of the category's indicators have a target now
+    indicators: int
+
+
+def agreement_rows(user, cycle: AssessmentCycle, today: Any) -> list[AgreementRow]:
+    """Every unit ``user`` follows, with where its targets stand and whether it is late (plan.targets_due)."""
+    due = plan_of(cycle).targets_due
+    units = list(agreement_units(user, cycle))
+    agreements = {
+        a.unit_id: a
+        for a in TargetAgreement.objects.filter(cycle=cycle, unit_id__in=[i.unit_id for i in units])
+    }
+    per_category = dict(
+        Indicator.objects.filter(cycle=cycle)
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    set_targets = dict(
+        Target.objects.filter(cycle=cycle, unit_id__in=[i.unit_id for i in units])
+        .values_list("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    rows = []
+    for item in units:
+        agreement = agreements.get(item.unit_id)
+        status = agreement.status if agreement else AgreementStatus.DRAFT
+        rows.append(
+            AgreementRow(
+                item=item,
+                status=status,
+                status_label=str(AgreementStatus(status).label),
+                round=agreement.round if agreement else 0,
+                changed_at=agreement.changed_at if agreement else None,
+                late=is_late(Status(status), due, today),
+                targets=set_targets.get(item.unit_id, 0),
+                indicators=per_category.get(item.category_id, 0),
+            )
+        )
+    return rows
+
+
+@dataclass
+class AgreementRound:
+    number: int
+    steps: list[TargetStep]
+
+    @property
+    def proposal(self) -> TargetStep | None:
+        return next((s for s in self.steps if s.kind == TargetStepKind.PROPOSE), None)
+
+
+@dataclass
+class AgreementDetail:
+    item: AssessedUnit
+    agreement: TargetAgreement
+    lines: list[tuple[Indicator, Target | None]]  # the category's indicators with the unit's target now
+    rounds: list[AgreementRound]  # newest first
+    departments: list[tuple[str, bool]]  # the category's departments, and whether each concurred this round
+    late: bool
+
+
+def agreement_detail(cycle: AssessmentCycle, item: AssessedUnit, today: Any) -> AgreementDetail:
+    agreement = agreement_of(cycle, item.unit_id)
+    category_indicators = list(
+        Indicator.objects.filter(cycle=cycle, category_id=item.category_id)
+        .select_related("department")
+        .order_by("code")
+    )
+    found = {t.indicator_id: t for t in Target.objects.filter(cycle=cycle, unit_id=item.unit_id)}
+    steps = (
+        list(agreement.steps.select_related("department", "actor").order_by("round", "at", "id"))
+        if agreement.pk
+        else []
+    )
+    rounds: dict[int, list[TargetStep]] = {}
+    for step in steps:
+        rounds.setdefault(step.round, []).append(step)
+    concurred = {s.department_id for s in rounds.get(agreement.round, []) if s.kind == TargetStepKind.CONCUR}
+    departments: dict[int, str] = {}
+    for indicator in category_indicators:
+        if indicator.department_id is not None:
+            departments[indicator.department_id] = indicator.department.name
+    return AgreementDetail(
+        item=item,
+        agreement=agreement,
+        lines=[(i, found.get(i.pk)) for i in category_indicators],
+        rounds=[AgreementRound(n, rounds[n]) for n in sorted(rounds, reverse=True)],
+        departments=[(name, pk in concurred) for pk, name in departments.items()],
+        late=is_late(Status(agreement.status), plan_of(cycle).targets_due, today),
+    )
+
+
+def agreement_counts(cycle: AssessmentCycle, today: Any) -> dict[str, int]:
+    """For the organiser's to-do: units waiting for review, and units late with their proposal."""
+    everyone = AssessedUnit.objects.filter(
+        cycle=cycle, category__in=Indicator.objects.filter(cycle=cycle).values("category")
+    )
+    statuses = dict(TargetAgreement.objects.filter(cycle=cycle).values_list("unit_id", "status"))
+    due = plan_of(cycle).targets_due
+    proposed = late = 0
+    for unit_id in everyone.values_list("unit_id", flat=True):
+        status = statuses.get(unit_id, AgreementStatus.DRAFT)
+        proposed += status == AgreementStatus.PROPOSED
+        late += is_late(Status(status), due, today)
+    return {"proposed": proposed, "late": late}
+
+
+def clerk_reviews_waiting(user, cycle: AssessmentCycle) -> int:
+    """Units under review in the clerk's categories whose current round their department has not answered."""
+    units = agreement_units(user, cycle).values("unit_id")
+    waiting = TargetAgreement.objects.filter(cycle=cycle, unit_id__in=units, status=AgreementStatus.PROPOSED)
+    answered = TargetStep.objects.filter(
+        agreement__in=waiting, department_id=user.department_id, round=F("agreement__round")
+    ).values("agreement")
+    return waiting.exclude(pk__in=answered).count()

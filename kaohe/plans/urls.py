@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaohe.plans import views
+from kaohe.plans import agreement_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -31,6 +31,32 @@ urlpatterns = [
     path("<int:year>/targets/<int:unit>/<int:indicator>/", views.target_edit, name="target_edit"),
     path("<int:year>/targets/import/", views.target_import, name="target_import"),
     path("<int:year>/targets/export/", views.target_export, name="target_export"),
+    # targets agreed up and down
+    path(
+        "<int:year>/targets/agreements/", agreement_views.target_agreement_list_view, name="target_agreements"
+    ),
+    path("<int:year>/targets/setting/", agreement_views.target_setting_view, name="target_setting"),
+    path("<int:year>/targets/proposal/", agreement_views.target_proposal_view, name="target_proposal"),
+    path(
+        "<int:year>/targets/agreements/<int:unit>/",
+        agreement_views.target_agreement_view,
+        name="target_agreement",
+    ),
+    path(
+        "<int:year>/targets/agreements/<int:unit>/review/",
+        agreement_views.target_review_view,
+        name="target_review",
+    ),
+    path(
+        "<int:year>/targets/agreements/<int:unit>/agree/",
+        agreement_views.target_agree_view,
+        name="target_agree",
+    ),
+    path(
+        "<int:year>/targets/agreements/<int:unit>/reopen/",
+        agreement_views.target_reopen_view,
+        name="target_reopen",
+    ),
     path("<int:year>/groups/", views.group_list, name="group_list"),
     path("<int:year>/groups/new/", views.group_create_view, name="group_create"),
     path("<int:year>/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),

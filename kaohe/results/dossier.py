@@ -15,11 +15,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from kaohe.ballots.selectors import cadre_principal_items
 from kaohe.org.models import Cadre, Position, Unit
 from kaohe.performance.models import PriorGrade
 from kaohe.plans.models import AssessedCadre
 from kaohe.results.feedback import final_decision_text, flag_labels, latest_seal_ids, voided_codes
 from kaohe.results.models import ClearanceRequest, FinalResult, Kind
+from kaohe.rules.disclosure import ItemTally
 
 
 @dataclass
@@ -38,6 +40,8 @@ class DossierYear:
     void: bool = False
     final_id: int | None = None
     clearance: str = ""  # the 党风廉政意见 asked before 公示 and the committee's decision on it
+    # A principal's own items (抓班子带队伍、执行民主集中制、发挥表率作用) that year, under the k rule.
+    principal: list[ItemTally] = field(default_factory=list)
 
     @property
     def imported(self) -> bool:
@@ -117,6 +121,10 @@ def cadre_dossier(cadre: Cadre) -> Dossier:
         PriorGrade.objects.filter(cadre=cadre),
         posts,
     )
+    principal = cadre_principal_items(cadre.pk)
+    for year in years:
+        if year.source == "final" and not year.void:
+            year.principal = principal.get(year.year, [])
     positions = list(cadre.positions.select_related("unit").order_by("-start", "-id"))
     return Dossier(Kind.CADRE, cadre.name, cadre.code, years, positions)
 

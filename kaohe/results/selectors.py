@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kaohe.anonymity import min_group
+from kaohe.ballots.selectors import principal_item_tallies
 from kaohe.org.models import Cadre, Unit, without_nul
 from kaohe.plans import calendar
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
@@ -37,7 +38,7 @@ from kaohe.results.models import (
     ResultVoid,
     Seal,
 )
-from kaohe.rules.disclosure import OTHER
+from kaohe.rules.disclosure import OTHER, ItemTally
 from kaohe.rules.model import CADRE_GRADES, PENDING, TEAM_GRADES, UNGRADED, AssessmentInput, RuleSettings
 from kaohe.workbook.writer import FLAG_LABELS
 
@@ -405,6 +406,15 @@ def search_matches(run: ComputeRun, q: str, *, limit: int = 50) -> tuple[list[Ma
     first = [Match(*row) for row in found.order_by("position").values_list(*fields)[:limit]]
     first.sort(key=lambda m: m.kind != Kind.TEAM)
     return first, found.count() if len(first) == limit else len(first)
+
+
+def principal_items(
+    cycle: AssessmentCycle, run: ComputeRun, kind: str, pool: str
+) -> dict[str, list[ItemTally]]:
+    """The principal's own items (抓班子带队伍、执行民主集中制、发挥表率作用) of a pool's cadres, by code, under the k
+    rule (ballots.selectors); none in a team pool. One query for any pool."""
+    members = Result.objects.filter(run=run, kind=kind, pool=pool, cadre__isnull=False).values("cadre_id")
+    return principal_item_tallies(cycle, members)
 
 
 def get_explanation(run: ComputeRun, pk: int) -> Result:

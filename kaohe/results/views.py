@@ -278,6 +278,7 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     charts: dict[str, Any] = {}
     if pool is not None:
         found = selectors.review_rows(run, pool.kind, pool.pool, decisions=decisions, voided=state.voided)
+        principal = selectors.principal_items(cycle, run, pool.kind, pool.pool)
         charts = {
             "pool": pool.label,
             "distribution": _histogram([r["composite"] for r in found if r["composite"] is not None]),
@@ -309,6 +310,7 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
                     "decide_url": decide.format(pk),
                     "row_class": "table-secondary" if r["void"] else "table-warning" if tie else "",
                     "plain": not (r["void"] or r["decision"] or tie),
+                    "principal": principal.get(r["code"], []),
                 }
             )
     grades = selectors.GRADES[Kind(pool.kind)] if pool else ()

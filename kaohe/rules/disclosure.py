@@ -19,7 +19,8 @@ Plain Python, no Django.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -141,3 +142,46 @@ def disclose_result(result: Mapping[str, Any], weights: Mapping[str, Any], k: in
         return dict(result)
     explanation = disclose_explanation(result["explanation"], democratic, weights, k)
     return {**result, "democratic": democratic, "explanation": explanation}
+
+
+# --- items beside 总体评价 (the principal's own items: 抓班子带队伍、执行民主集中制、发挥表率作用) ---------------
+
+
+@dataclass(frozen=True)
+class ItemTally:
+    """One item's answers about one target, pooled over rater groups: counts by choice and the share of the
+    best choice, or nothing but the item's name when fewer than k answered it."""
+
+    item: str
+    counts: dict[str, int] | None
+    total: int | None
+    top_share: Decimal | None  # percent of the first choice (好), one decimal
+
+    @property
+    def text(self) -> str:
+        if self.counts is None or self.total is None or self.top_share is None:
+            return f"{self.item}：不足最少人数，不显示"
+        best = next(iter(self.counts))
+        return f"{self.item}：{best} {self.top_share}%（{self.total} 票）"
+
+
+def item_tallies(
+    counts: Mapping[str, Mapping[str, int]], items: Sequence[str], choices: Sequence[str], k: int
+) -> list[ItemTally]:
+    """Each of ``items`` that was answered, in ``items``' order, with its choices in ``choices``' order (any
+    other choice after them); under the k rule, an item answered fewer than k times shows no figure."""
+    found = []
+    for item in items:
+        by_choice = counts.get(item)
+        if not by_choice:
+            continue
+        total = sum(by_choice.values())
+        if total < k:
+            found.append(ItemTally(item, None, None, None))
+            continue
+        ordered = {c: by_choice.get(c, 0) for c in choices}
+        ordered.update({c: n for c, n in by_choice.items() if c not in ordered})
+        top = next(iter(ordered.values()))
+        share = (Decimal(100) * top / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        found.append(ItemTally(item, ordered, total, share))
+    return found

@@ -93,6 +93,7 @@ def known(roster, cast):
         "cadre_id": [c.pk for c in cadres.values()],
         "cadre_code": [c.code for c in cadres.values()],
         "unit_id": [u.pk for u in roster["units"].values()],
+        "unit_code": [u.code for u in roster["units"].values()],
         "kind": ["team", "cadre", *KINDS],
     }
 
@@ -103,6 +104,8 @@ SENDER = {
     "PUT /api/reports/{year}/{pk}/sections": "assessor",  # the group edits and submits its draft
     "POST /api/reports/{year}/{pk}/submit": "assessor",
     "PUT /api/reports/{year}/register/mine": "cadre",  # a cadre's own 个人总结
+    "PUT /api/cycles/{year}/targets/agreements/{unit_code}/draft": "liaison",  # the unit's own targets
+    "POST /api/cycles/{year}/targets/agreements/{unit_code}/propose": "liaison",
 }
 
 

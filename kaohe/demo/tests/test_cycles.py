@@ -294,3 +294,19 @@ def test_the_committee_resolves_the_tie_from_the_review_page(demo, client):
         assert response.status_code == 302
     assert Decision.objects.filter(cycle=current, status="active").count() == len(pending)
     assert list(unresolved(current, run)) == []
+
+
+def test_targets_agreed_up_and_down_some_agreed_some_returned_some_late(demo):
+    from kaohe.plans.models import TargetAgreement, TargetMode, TargetStep
+
+    current = cycle(2025)
+    assert current.plan.target_mode == TargetMode.AGREED and current.plan.targets_due is not None
+    statuses = list(TargetAgreement.objects.filter(cycle=current).values_list("status", flat=True))
+    assert statuses.count("returned") == 3 and statuses.count("agreed") >= Unit.objects.count() - 7
+    assert len(statuses) == Unit.objects.count() - 3  # three units never proposed: late
+    liaison = User.objects.get(username="demo-liaison")
+    own = TargetAgreement.objects.get(cycle=current, unit=liaison.unit)
+    assert (own.status, own.round) == ("agreed", 2)
+    steps = TargetStep.objects.filter(agreement=own).order_by("at", "id")
+    assert [s.kind for s in steps] == ["propose", "return", "propose", "concur", "agree"]
+    assert steps[2].changes and steps[1].role == "clerk"

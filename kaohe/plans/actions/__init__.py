@@ -6,6 +6,17 @@ caller can break them: nothing of the plan, the indicators, the targets or the p
 cycle has entered 评定, phases only move forward, and a unit belongs to at most one assessment group of a cycle.
 """
 
+from kaohe.plans.actions.agreement import (
+    TargetDraft,
+    direct_edit_refusal,
+    plan_targets_set,
+    proposal_lines,
+    target_draft_save,
+    targets_agree,
+    targets_propose,
+    targets_reopen,
+    targets_review,
+)
 from kaohe.plans.actions.calendar import calendar_day_delete, calendar_day_set, calendar_import
 from kaohe.plans.actions.cycles import cycle_advance, cycle_create, cycle_update, next_phase
 from kaohe.plans.actions.groups import group_create, group_delete, group_update
@@ -38,6 +49,15 @@ from kaohe.plans.actions.states import (
 from kaohe.plans.actions.targets import target_set, targets_import
 
 __all__ = [
+    "TargetDraft",
+    "direct_edit_refusal",
+    "plan_targets_set",
+    "proposal_lines",
+    "target_draft_save",
+    "targets_agree",
+    "targets_propose",
+    "targets_reopen",
+    "targets_review",
     "calendar_day_delete",
     "calendar_day_set",
     "calendar_import",

@@ -12,6 +12,7 @@ from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.org.models import Unit
 from kaohe.plans import indicator_workbook
+from kaohe.plans.actions.agreement import direct_edit_refusal, direct_edit_refusals
 from kaohe.plans.actions.indicators import ImportCounts
 from kaohe.plans.actions.states import target_state
 from kaohe.plans.gate import Activity, lock_cycle
@@ -38,6 +39,8 @@ def target_set(
     with transaction.atomic():
         lock_cycle(cycle, Activity.PLAN)
         _check_target(cycle, unit, indicator)
+        if refused := direct_edit_refusal(cycle, unit.pk):
+            raise ValidationError(f"单位「{unit.name}」的{refused}", code="locked")
         target = (
             Target.objects.select_for_update().filter(cycle=cycle, unit=unit, indicator=indicator).first()
         )
@@ -89,6 +92,7 @@ def targets_import(
         (i.category_id, i.code): i for i in Indicator.objects.filter(cycle=cycle)
     }
     seen: dict[tuple[str, str], int] = {}
+    locked = direct_edit_refusals(cycle)
     for row in rows:
         if row.unit is None:
             continue
@@ -118,6 +122,8 @@ def targets_import(
                 f"单位「{row.unit}」的指标「{row.indicator}」重复（已在第{seen[key]}行）",
             )
         seen.setdefault(key, row.row)
+        if refused := locked.get(item.unit_id):
+            problems.add(sheet, row.row, "单位编码", row.unit, f"单位「{item.unit.name}」的{refused}")
     with transaction.atomic():
         try:
             lock_cycle(cycle, Activity.PLAN)

@@ -90,3 +90,21 @@ def test_shown_groups_hold_k_and_imply_nothing_beyond_the_score(
         mean = total / sum(weight.values(), Decimal(0))
         assert abs(mean - Decimal(r["democratic"]["score"])) <= Decimal("0.01")
         assert sum(g["valid"] for g in shown["groups"].values()) == r["democratic"]["valid"]
+
+
+def test_item_tallies_in_order_and_under_k_without_figures() -> None:
+    from kaohe.rules.disclosure import item_tallies
+
+    counts = {
+        "执行民主集中制": {"好": 1, "较好": 1},
+        "抓班子带队伍": {"较好": 1, "好": 3, "差": 0, "未知": 1},
+    }
+    found = item_tallies(
+        counts, ["抓班子带队伍", "执行民主集中制", "发挥表率作用"], ["好", "较好", "一般", "差"], 3
+    )
+    assert [t.item for t in found] == ["抓班子带队伍", "执行民主集中制"]  # 发挥表率作用 was not asked
+    first, second = found
+    assert first.counts == {"好": 3, "较好": 1, "一般": 0, "差": 0, "未知": 1} and first.total == 5
+    assert str(first.top_share) == "60.0" and first.text == "抓班子带队伍：好 60.0%（5 票）"
+    assert (second.counts, second.total, second.top_share) == (None, None, None)
+    assert second.text == "执行民主集中制：不足最少人数，不显示"
