@@ -403,6 +403,7 @@ def _detail(cycle: AssessmentCycle) -> AssessmentCycle:
 
 
 def _plan(cycle: AssessmentCycle) -> PlanOut:
+    cycle = AssessmentCycle.objects.get(pk=cycle.pk)  # the plan as stored now, not as this object cached it
     settings = [
         SettingOut(
             field=layout.SETTINGS_BY_NAME[r.name].field,

@@ -94,7 +94,7 @@ def test_the_download_is_the_cycle_as_a_workbook_and_its_reading_is_audited(cast
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     data = read_assessment_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert [u.code for u in data.units] == ["DW01", "DW02"]
-    assert AuditEntry.objects.filter(action="cycle.export").exists()
+    assert AuditEntry.objects.filter(action="read.cycle.export").exists()
     assert client.get("/api/cycles/1999/workbook").status_code == 404
 
 

@@ -82,7 +82,7 @@ def test_an_organiser_creates_an_indicator_and_it_is_audited(roster, cycle, town
     ("change", "field", "message"),
     [
         ({"weight": "-1"}, "weight", "权重 -1 应大于0"),
-        ({"weight": "abc"}, "weight", "请输入一个数字。"),
+        ({"weight": "abc"}, "weight", "输入一个数字。"),
         ({"code": "A 01"}, "code", "指标编码“A 01”不能包含空格"),
         ({"code": "A02"}, "code", "指标编码「A02」在「乡镇街道」中已存在"),
         ({"department_code": "BM99"}, "department_code", "归口部门编码「BM99」不存在"),
