@@ -264,7 +264,7 @@ class IndicatorPatch(Input):
     department_code: str | None = None
 
 
-class ImportOut(Schema):
+class ImportCountsOut(Schema):
     created: int
     updated: int
     unchanged: int
@@ -385,13 +385,13 @@ def _upload(file: UploadedFile | None) -> UploadedFile:
     return form.cleaned_data["file"]
 
 
-def _import(run: Callable[..., actions.ImportCounts], file: UploadedFile | None, **kwargs: Any) -> ImportOut:
+def _import(run: Callable[..., actions.ImportCounts], file: UploadedFile | None, **kwargs: Any) -> ImportCountsOut:
     upload = _upload(file)
     try:
         counts = _act(run, source=upload, file_name=upload.name or "", **kwargs)
     except WorkbookError as error:
         raise workbook_refused(error) from None
-    return ImportOut(created=counts.created, updated=counts.updated, unchanged=counts.unchanged)
+    return ImportCountsOut(created=counts.created, updated=counts.updated, unchanged=counts.unchanged)
 
 
 def _detail(cycle: AssessmentCycle) -> AssessmentCycle:
@@ -444,7 +444,7 @@ def calendar_day_delete_api(request: HttpRequest, day_id: int):
     return Status(204, None)
 
 
-@router.post("/calendar/import", response={200: ImportOut, 422: ApiError})
+@router.post("/calendar/import", response={200: ImportCountsOut, 422: ApiError})
 def calendar_import_api(request: HttpRequest, file: UploadedFile | None = File(None)):  # noqa: B008 (ninja's way)
     _require(request, CYCLE_EDITORS)
     return _import(actions.calendar_import, file, actor=request.user)
@@ -707,7 +707,7 @@ def indicator_create_api(request: HttpRequest, year: int, payload: IndicatorIn):
     return Status(201, selectors.indicators(cycle).get(pk=indicator.pk))
 
 
-@router.post("/{year}/indicators/import", response={200: ImportOut, 409: ApiError, 422: ApiError})
+@router.post("/{year}/indicators/import", response={200: ImportCountsOut, 409: ApiError, 422: ApiError})
 def indicator_import_api(request: HttpRequest, year: int, file: UploadedFile | None = File(None)):  # noqa: B008
     """The 指标 sheet: indicators created or updated by (单位类别, 指标编码); all or nothing."""
     cycle = _cycle(request, year, CYCLE_EDITORS)
@@ -765,7 +765,7 @@ def target_list_api(request: HttpRequest, year: int, unit_code: str = "", catego
     return targets
 
 
-@router.post("/{year}/targets/import", response={200: ImportOut, 409: ApiError, 422: ApiError})
+@router.post("/{year}/targets/import", response={200: ImportCountsOut, 409: ApiError, 422: ApiError})
 def target_import_api(request: HttpRequest, year: int, file: UploadedFile | None = File(None)):  # noqa: B008
     """The 目标任务 sheet: targets created or updated by (单位编码, 指标编码); all or nothing."""
     cycle = _cycle(request, year, CYCLE_EDITORS)
