@@ -7,7 +7,7 @@ Mounted under ``/api/cycles/`` before the plans router: ``/workbook`` would othe
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -39,7 +39,11 @@ def _organiser(request: HttpRequest) -> None:
 
 
 @router.post("/workbook", response={202: JobOut, 422: ApiError})
-def workbook_import_api(request: HttpRequest, file: UploadedFile | None = File(None)):  # noqa: B008 (ninja's way)
+def workbook_import_api(
+    request: HttpRequest,
+    response: HttpResponse,
+    file: UploadedFile | None = File(None),  # noqa: B008
+):
     _organiser(request)
     form = CycleBookForm({}, {"file": file} if file is not None else {})
     if not form.is_valid():
@@ -51,7 +55,9 @@ def workbook_import_api(request: HttpRequest, file: UploadedFile | None = File(N
         upload=form.cleaned_data["file"],
     )
     job.refresh_from_db()  # a queue that runs at once (the tests', a small book) has finished it already
-    return Status(202, job_out(job))
+    shown = job_out(job)
+    response["Location"] = shown.url
+    return Status(202, shown)
 
 
 @router.get("/{year}/workbook", response={409: ApiError}, openapi_extra=XLSX_ANSWER)

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -385,7 +385,9 @@ def _upload(file: UploadedFile | None) -> UploadedFile:
     return form.cleaned_data["file"]
 
 
-def _import(run: Callable[..., actions.ImportCounts], file: UploadedFile | None, **kwargs: Any) -> ImportCountsOut:
+def _import(
+    run: Callable[..., actions.ImportCounts], file: UploadedFile | None, **kwargs: Any
+) -> ImportCountsOut:
     upload = _upload(file)
     try:
         counts = _act(run, source=upload, file_name=upload.name or "", **kwargs)
@@ -422,7 +424,7 @@ def _plan(cycle: AssessmentCycle) -> PlanOut:
 
 
 @router.get("/calendar/days", response=list[CalendarDayOut])
-def calendar_days_api(request: HttpRequest, year: int | None = None):
+def calendar_days_api(request: HttpRequest, year: int | None = Query(None, ge=1, le=9999)):  # noqa: B008
     _require(request)
     return CalendarDay.objects.filter(day__year=year or timezone.localdate().year)
 

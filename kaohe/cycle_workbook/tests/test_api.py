@@ -44,6 +44,7 @@ def test_an_uploaded_workbook_is_imported_by_a_job_to_follow(cast, client_for):
         "done",
     )
     assert data["file_name"] == "二〇二五.xlsx" and data["errors"] == {} and data["summary"]["year"] == 2025
+    assert response["Location"] == data["url"]
     assert AssessedUnit.objects.filter(cycle__year=2025).count() == 2
     assert AuditEntry.objects.get(action="cycle.import").actor == cast["organiser"]
     assert client.get(data["url"]).json() == data
