@@ -6,10 +6,20 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from kaohe.audit.models import AuditEntry
-from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle, CalendarDay, Indicator
+from kaohe.plans.models import (
+    AssessedCadre,
+    AssessedUnit,
+    AssessmentCycle,
+    AssessmentGroup,
+    CalendarDay,
+    Indicator,
+    Target,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +162,39 @@ def test_a_year_without_a_cycle_is_not_found(world, client_for):
             response = call(client, method, path, body, files, year=2019)
             assert response.status_code == 404, (method, path, response.status_code)
     assert not AuditEntry.objects.exists()
+
+
+LISTS = (
+    "/api/cycles/2025/units",
+    "/api/cycles/2025/cadres",
+    "/api/cycles/2025/indicators",
+    "/api/cycles/2025/targets",
+    "/api/cycles/2025/groups",
+)
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_list_costs_as_many_queries_for_one_row_as_for_many(world, roster, cast, client_for):
+    cycle = AssessmentCycle.objects.get(year=2025)
+    Target.objects.create(
+        cycle=cycle, unit=roster["units"]["a"], indicator=Indicator.objects.get(), content="x"
+    )
+    client = client_for("committee")
+    few = {url: queries(client, url) for url in LISTS}
+    depts, towns = roster["categories"]["depts"], roster["categories"]["towns"]
+    AssessedUnit.objects.create(cycle=cycle, unit=roster["units"]["b"], category=towns)
+    AssessedUnit.objects.create(cycle=cycle, unit=roster["units"]["c"], category=depts)
+    for key in ("a2", "b1", "c1", "c2"):
+        cadre = roster["cadres"][key]
+        AssessedCadre.objects.create(cycle=cycle, cadre=cadre, unit=cadre.current_unit)
+    b01 = Indicator.objects.create(cycle=cycle, category=depts, code="B01", name="服务", weight=100)
+    Target.objects.create(cycle=cycle, unit=roster["units"]["c"], indicator=b01, content="y")
+    second = AssessmentGroup.objects.create(cycle=cycle, name="第二考核组")
+    second.units.add(roster["units"]["b"], roster["units"]["c"])
+    second.members.add(cast["assessor"])
+    assert {url: queries(client, url) for url in LISTS} == few
