@@ -21,10 +21,12 @@ from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
 from kaohe.accounts.tokens import BearerToken, TokenRefused, token_authenticate
 from kaohe.ballots.api import router as ballots_router
+from kaohe.cycle_workbook.api import router as cycle_workbook_router
 from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
 from kaohe.integrity.api import router as integrity_router
 from kaohe.interviews.api import router as interviews_router
+from kaohe.jobs.api import router as jobs_router
 from kaohe.org.api import router as org_router
 from kaohe.performance.api import router as performance_router
 from kaohe.plans.api import router as plans_router
@@ -84,7 +86,10 @@ api = KaoheAPI(
 api_errors.install(api)
 api.add_router("/org/", org_router)
 api.add_router("/accounts/", accounts_router)
+# The cycle workbook before the plans: the plans' "/{year}" would take "/workbook" for a year.
+api.add_router("/cycles/", cycle_workbook_router)
 api.add_router("/cycles/", plans_router)
+api.add_router("/jobs/", jobs_router)
 api.add_router("/results/", results_router)
 api.add_router("/records/", records_router)
 api.add_router("/reports/", reports_router)
