@@ -142,12 +142,12 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
                     by_size[(plant, band, s.session.key in found)] += 1
             false[check] += len(found & clean)
             flagged[check] += len(found)
-        for name, plant, found in (
+        for name, plant, reference in (
             ("leniency, oracle (true mean quality)", Plant.LENIENT, oracle_leniency(made)),
             ("bloc, the same test with the true shares", Plant.BLOC, known_shares_bloc(made)),
         ):
-            references[(name, "hit")] += len(found & {k for k, p in truth.items() if plant in p})
-            references[(name, "false")] += len(found & clean)
+            references[(name, "hit")] += len(reference & {k for k, p in truth.items() if plant in p})
+            references[(name, "false")] += len(reference & clean)
         for check in (Check.NO_SPREAD,):
             found = {f.subject for f in report.findings if f.check is check and f.scope is Scope.SESSION}
             false[check] += len(found & clean)
@@ -182,10 +182,10 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
     for plant in (Plant.LENIENT, Plant.BLOC):
         parts = []
         for band in ("6–9", "10–14"):
-            found, missed = by_size[(plant, band, True)], by_size[(plant, band, False)]
-            if found + missed:
+            caught, missed = by_size[(plant, band, True)], by_size[(plant, band, False)]
+            if caught + missed:
                 parts.append(
-                    f"{band} targets {found}/{found + missed} ({100 * found / (found + missed):.0f}%)"
+                    f"{band} targets {caught}/{caught + missed} ({100 * caught / (caught + missed):.0f}%)"
                 )
         print(f"  {plant.value}: " + ", ".join(parts))
 

@@ -336,7 +336,8 @@ def integrity_section(cycle: AssessmentCycle) -> list[dict[str, Any]]:
             "text": f"{analysis.created_at:%Y年%m月%d日}对 {report['sessions']} 个测评会的 {report['ballots']} 张有效票"
             f"（{report['marks']} 个评价）和最新一次计算结果做了数据质量分析，"
             + (
-                f"发现 {len(findings)} 项（" + "、".join(f"{label} {n} 项" for label, n in by_check.items())
+                f"发现 {len(findings)} 项（"
+                + "、".join(f"{label} {n} 项" for label, n in by_check.items())
                 + f"），已核查 {done} 项。"
                 if findings
                 else "未发现需要核查的问题。"

@@ -216,7 +216,9 @@ def test_the_cycle_report_has_a_section_of_the_latest_analysis(
     assert "尚未进行数据质量分析" in text()
     analysis = actions.analysis_run(actor=SystemActor("测试"), cycle=analysed_cycle)
     (lenient,) = _lenient(analysis.report)
-    actions.finding_review(actor=cast["organiser"], cycle=analysed_cycle, key=lenient["key"], note="已谈话了解")
+    actions.finding_review(
+        actor=cast["organiser"], cycle=analysed_cycle, key=lenient["key"], note="已谈话了解"
+    )
     written = text()
     assert "七、数据质量分析" in written
     assert f"【评分偏宽】{LENIENT}：" in written and "建议谈话了解，已核查" in written
