@@ -265,13 +265,14 @@ def test_trimmed_baseline_is_as_tight_as_the_sd_and_unmoved_by_the_anomalies() -
 
 def test_lenient_sessions_of_six_or_seven_targets_are_found() -> None:
     # Sessions of few targets are where leniency is hardest to tell from good targets. On these seeds the
-    # old baseline (the MAD's z-scores read on t with 30 degrees of freedom) found 7 of the 20 lenient
-    # sessions; reading the trimmed baseline's z on its own t finds 11, and no clean session.
+    # old statistic (the pooled marks' location, the MAD's z-scores read on t with 30 degrees of freedom)
+    # found 10 of the 20 lenient sessions; the targets' mean location against the trimmed baseline on its
+    # own t finds 14, and no clean session. (bench/analytics.py measures the rates over many cycles.)
     found = false = 0
-    for seed in (2, 3):
+    for seed in (1, 2):
         plants = {i: frozenset({Plant.LENIENT}) for i in range(0, 120, 12)}
         data, made = make_cycle(seed, 120, targets_per_session=(6, 7), plants=plants)
         flagged = _found(analyse(data, k=K), Check.LENIENCY)
         found += len(flagged & _planted(made, Plant.LENIENT))
         false += len(flagged - _planted(made, Plant.LENIENT))
-    assert found >= 10 and false == 0
+    assert found >= 13 and false == 0
