@@ -338,7 +338,7 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
             "优秀占比": _pct(top),
         }
         sentence = (
-            f"{s.name}的平均分 {s.mean:.1f}，全年度各测评会的中位数 {centre:.1f}；按各选项占比折算，"
+            f"{s.name}的平均分 {s.mean:.1f}，全年度各测评会的中位数 {centre:.1f}；按各对象所得评价折算（计及对象人数），"
             f"评分比全年度基线高出 {z:.1f} 个标准差，优秀占比 {_pct(top)}，明显偏宽，可能存在“你好我好大家好”。"
         )
         lenient.append((s, student_upper(z, df), z, figures, sentence, Action.INTERVIEW))
