@@ -18,6 +18,7 @@ inputs and results, and ``analyse``. Target ≤ 30 s.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections import Counter
@@ -25,9 +26,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kaohe.analytics import ballots  # noqa: E402
 from kaohe.analytics.model import Check, Scope  # noqa: E402
 from kaohe.analytics.report import analyse  # noqa: E402
-from kaohe.analytics.simulate import Plant, make_cycle  # noqa: E402
+from kaohe.analytics.simulate import (
+    _CUTS,
+    LENIENCY_SD,
+    LENIENT_SHIFT,
+    NOISE_SD,
+    Plant,
+    SimSession,
+    make_cycle,
+)  # noqa: E402
+from kaohe.analytics.stats import benjamini_hochberg, normal_upper, overdispersed_upper  # noqa: E402
 
 CHECKS = {
     Plant.LENIENT: Check.LENIENCY,
@@ -36,6 +47,70 @@ CHECKS = {
     Plant.THIN: Check.TURNOUT,
 }
 K = 3
+FDR = 0.05
+
+
+def oracle_leniency(made: list[SimSession]) -> set[str]:
+    """What a test that knew each session's true mean quality could find: a session's mean latent location
+    is its targets' mean quality (sd 1/√targets on a clean session) plus the shift; the oracle reads the
+    exact normal tail of √targets · (mean quality + shift), with Benjamini–Hochberg at 5% as the checks. No
+    test on the ballots can do better: they cannot tell good targets from lenient raters."""
+    p_values = []
+    for s in made:
+        q = list(s.quality.values())
+        shift = LENIENT_SHIFT if Plant.LENIENT in s.plants else 0.0
+        p_values.append(normal_upper((sum(q) / len(q) + shift) * math.sqrt(len(q))))
+    q_values = benjamini_hochberg(p_values)
+    return {s.session.key for s, q in zip(made, q_values, strict=True) if q <= FDR}
+
+
+def _true_shares(quality: float) -> list[float]:
+    """A target's true chance of each choice (优秀 first) over raters of every leniency."""
+    from statistics import NormalDist
+
+    sd = math.sqrt(LENIENCY_SD**2 + NOISE_SD**2)
+    below = [NormalDist(quality, sd).cdf(float(c)) for c in _CUTS]  # P(y < cut), cuts ascending
+    return [1 - below[2], below[2] - below[1], below[1] - below[0], below[0]]
+
+
+def known_shares_bloc(made: list[SimSession]) -> set[str]:
+    """The bloc test as the analysis runs it (identical pairs, each ballot keeping its own choices, the
+    negative-binomial tail), but with each target's true shares of each choice instead of the shares its
+    marks give: what the test could find if estimating the shares cost nothing."""
+    import numpy as np
+
+    p_values = []
+    for s in made:
+        stats = ballots.session_stats(s.session)
+        if s.session.ballots and stats.copied >= K:
+            shares = {t: _true_shares(q) for t, q in s.quality.items()}
+            expected = variance = 0.0
+            counted = 0
+            shapes: dict[tuple[tuple[str, ...], tuple[int, ...]], int] = Counter()
+            members: dict[tuple[tuple[str, ...], tuple[int, ...]], list[int]] = {}
+            for row, cast in stats.rows.items():
+                seen = [0, 0, 0, 0]
+                for _, c in row:
+                    seen[c] += 1
+                key = (tuple(t for t, _ in row), tuple(seen))
+                shapes[key] += cast
+                members.setdefault(key, []).append(cast)
+            for (names, shape), cast in shapes.items():
+                if cast < 2:
+                    continue
+                rows = np.array([shares[t] for t in names])
+                z = ballots._arrangements(rows, shape)
+                chance = ballots._arrangements(rows * rows, shape) / (z * z)
+                triple = ballots._arrangements(rows**3, shape) / z**3
+                expected += cast * (cast - 1) / 2 * chance
+                variance += cast * (cast - 1) / 2 * chance * (1 - chance)
+                variance += cast * (cast - 1) * (cast - 2) * max(0.0, triple - chance * chance)
+                counted += sum(c * (c - 1) // 2 for c in members[(names, shape)])
+            p_values.append(overdispersed_upper(counted, expected, variance))
+        else:
+            p_values.append(1.0)
+    q_values = benjamini_hochberg(p_values)
+    return {s.session.key for s, q in zip(made, q_values, strict=True) if q <= FDR}
 
 
 def detection(cycles: int, sessions: int, seed: int) -> None:
@@ -45,6 +120,7 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
     false: Counter[Check] = Counter()
     flagged: Counter[Check] = Counter()
     clean_total = 0
+    references: Counter[tuple[str, str]] = Counter()  # (reference, "hit" | "false")
     started = time.perf_counter()
     every = max(1, round(sessions / (0.025 * sessions * len(CHECKS))))  # 2.5% of sessions per anomaly
     for c in range(cycles):
@@ -66,6 +142,12 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
                     by_size[(plant, band, s.session.key in found)] += 1
             false[check] += len(found & clean)
             flagged[check] += len(found)
+        for name, plant, reference in (
+            ("leniency, oracle (true mean quality)", Plant.LENIENT, oracle_leniency(made)),
+            ("bloc, the same test with the true shares", Plant.BLOC, known_shares_bloc(made)),
+        ):
+            references[(name, "hit")] += len(reference & {k for k, p in truth.items() if plant in p})
+            references[(name, "false")] += len(reference & clean)
         for check in (Check.NO_SPREAD,):
             found = {f.subject for f in report.findings if f.check is check and f.scope is Scope.SESSION}
             false[check] += len(found & clean)
@@ -86,14 +168,24 @@ def detection(cycles: int, sessions: int, seed: int) -> None:
         f"| {check.value} (none planted) | — | — | — | {false[check]} | {100 * false[check] / clean_total:.2f}% | — |"
     )
 
+    print("references no analysis of the ballots can reach (they know the generator's truth):")
+    for name, plant in (
+        ("leniency, oracle (true mean quality)", Plant.LENIENT),
+        ("bloc, the same test with the true shares", Plant.BLOC),
+    ):
+        hit, false_ = references[(name, "hit")], references[(name, "false")]
+        print(
+            f"  {name}: {hit}/{planted[plant]} ({100 * hit / planted[plant]:.1f}%), "
+            f"clean sessions flagged {false_} ({100 * false_ / clean_total:.2f}%)"
+        )
     print("detection by the session's number of targets:")
     for plant in (Plant.LENIENT, Plant.BLOC):
         parts = []
         for band in ("6–9", "10–14"):
-            found, missed = by_size[(plant, band, True)], by_size[(plant, band, False)]
-            if found + missed:
+            caught, missed = by_size[(plant, band, True)], by_size[(plant, band, False)]
+            if caught + missed:
                 parts.append(
-                    f"{band} targets {found}/{found + missed} ({100 * found / (found + missed):.0f}%)"
+                    f"{band} targets {caught}/{caught + missed} ({100 * caught / (caught + missed):.0f}%)"
                 )
         print(f"  {plant.value}: " + ", ".join(parts))
 

@@ -18,7 +18,14 @@ import numpy as np
 from kaohe.rules.model import CADRE_GRADES, TEAM_GRADES
 
 from .model import Action, Check, Finding, Scope, Session, SessionProfile
-from .stats import benjamini_hochberg, binomial_upper, overdispersed_upper, robust_centre, student_upper
+from .stats import (
+    benjamini_hochberg,
+    binomial_upper,
+    overdispersed_upper,
+    robust_centre,
+    student_upper,
+    trimmed_baseline,
+)
 
 POSITION = {**{c: i for i, c in enumerate(CADRE_GRADES)}, **{c: i for i, c in enumerate(TEAM_GRADES)}}
 POINTS = (100.0, 80.0, 60.0, 40.0)
@@ -55,6 +62,7 @@ class SessionStats:
     expected: int = 0  # 应到, 0 when not set
     targets: int = 0  # distinct targets marked
     straight_chance: float = 0.0  # straight-lined ballots the session's own targets' shares give
+    per_target: dict[str, list[int]] = field(default_factory=dict)  # target → marks per choice position
 
     @property
     def mean(self) -> float:
@@ -74,13 +82,17 @@ def session_stats(session: Session) -> SessionStats:
     rows: Counter[tuple[tuple[str, int], ...]] = Counter()
     position = POSITION
     marks = 0
-    names: set[str] = set()
+    per_target: dict[str, list[int]] = {}
     for ballot in session.ballots:
         places = [(target, position[choice]) for target, choice in ballot.marks if choice in position]
         m = len(places)
         if not m:
             continue
-        names.update(t for t, _ in places)
+        for t, p in places:
+            row = per_target.get(t)
+            if row is None:
+                row = per_target[t] = [0, 0, 0, 0]
+            row[p] += 1
         group = groups[ballot.rater_group]
         group[0] += 1
         group[1] += m
@@ -111,7 +123,8 @@ def session_stats(session: Session) -> SessionStats:
         patterned,
         straight,
         expected=sum(session.expected.values()),
-        targets=len(names),
+        targets=len(per_target),
+        per_target=per_target,
     )
     stats.identical_pairs = sum(c * (c - 1) // 2 for c in rows.values())
     stats.copied = sum(c for c in rows.values() if c > 1)
@@ -245,39 +258,72 @@ def student_upper_z(z: float) -> float:
     return student_upper(z, TAIL_DF)
 
 
-def latent_locations(all_stats: Sequence[SessionStats]) -> list[float]:
-    """Each session's location on the latent scale of an ordered-probit model whose cut points give the
-    cycle's own shares of each choice (maximum likelihood on a grid). A mean of marks is squeezed against
-    优秀, the top of the scale; the location is not, so a shifted session stands out by its full shift."""
-    total = np.array([s.counts for s in all_stats], dtype=float)  # sessions × 4, 优秀 first
-    pooled = total.sum(axis=0) / total.sum()
-    # Cut points from the bottom up: 不称职 | 基本称职 | 称职 | 优秀 on a standard normal.
-    below = np.cumsum(pooled[::-1])[:3]
+LOCATION_GRID = np.linspace(-4, 4, 321)
+LOCATION_CHUNK = 20_000  # targets a pass: keeps the grid's matrix small (20,000 × 321 floats)
+
+
+def target_locations(all_stats: Sequence[SessionStats]) -> list[float]:
+    """Each session's mean of its targets' locations on the latent scale of an ordered-probit model whose
+    cut points give the cycle's own shares of each choice.
+
+    A target's location is its posterior mean on a grid: its marks read through the cut points with the
+    cycle's within-target spread (the share of the marks' variance that is not between targets), and the
+    targets' spread as the prior. The mean over a session's targets moves with a shift of all of them as
+    their mean quality does: its spread over clean sessions is normal (tested on 20,000 generated
+    sessions). A location fitted to the session's pooled marks is not: a session of good targets has a
+    heavier upper tail, and it raised false alarms at the false-discovery bar.
+    """
+    rows = [(i, row) for i, s in enumerate(all_stats) for row in s.per_target.values()]
+    counts = np.array([row for _, row in rows], dtype=float).reshape(-1, 4)  # targets × 4, 优秀 first
+    owner = np.array([i for i, _ in rows], dtype=np.int64)
+    if not len(counts):
+        return [0.0] * len(all_stats)
+    points = np.array(POINTS)
+    n = counts.sum(axis=1)
+    mean = counts @ points / n
+    within = float(((counts @ (points**2) / n - mean * mean) * n).sum() / max(1.0, float((n - 1).sum())))
+    grand = float((counts @ points).sum() / n.sum())
+    total = float((counts @ (points**2)).sum() / n.sum() - grand * grand)
+    share = within / total if total > 0 else 1.0
+    w = math.sqrt(min(0.95, max(0.2, share)))  # the within-target sd, the marks' latent sd being 1
+    pooled = counts.sum(axis=0) / counts.sum()
+    below = np.cumsum(pooled[::-1])[:3]  # 不称职, … up: the cut points from the bottom
     normal = NormalDist()
-    cuts = np.array([normal.inv_cdf(min(max(b, 1e-9), 1 - 1e-9)) for b in below])
-    grid = np.linspace(-5, 5, 1001)
-    cdf = np.vectorize(normal.cdf)(cuts[None, :] - grid[:, None])  # grid × 3
-    bands = np.diff(
-        np.hstack([np.zeros((len(grid), 1)), cdf, np.ones((len(grid), 1))]), axis=1
-    )  # grid × 4, bottom first
-    log_bands = np.log(np.maximum(bands, 1e-300))[:, ::-1]  # 优秀 first, as the counts
-    likelihood = total @ log_bands.T  # sessions × grid
-    return [float(grid[i]) for i in np.argmax(likelihood, axis=1)]
+    cuts = np.array([normal.inv_cdf(min(max(float(b), 1e-9), 1 - 1e-9)) for b in below])
+    grid = LOCATION_GRID
+    cdf = np.vectorize(normal.cdf)((cuts[None, :] - grid[:, None]) / w)  # grid × 3
+    bands = np.diff(np.hstack([np.zeros((len(grid), 1)), cdf, np.ones((len(grid), 1))]), axis=1)
+    log_bands = np.log(np.maximum(bands, 1e-300))[:, ::-1]  # grid × 4, 优秀 first as the counts
+    prior = -0.5 * grid**2 / max(1e-6, 1 - w * w)
+    located = np.empty(len(counts))
+    for start in range(0, len(counts), LOCATION_CHUNK):
+        part = counts[start : start + LOCATION_CHUNK] @ log_bands.T + prior[None, :]
+        part -= part.max(axis=1, keepdims=True)
+        weight = np.exp(part)
+        located[start : start + LOCATION_CHUNK] = (weight @ grid) / weight.sum(axis=1)
+    sums = np.bincount(owner, weights=located, minlength=len(all_stats))
+    sizes = np.bincount(owner, minlength=len(all_stats))
+    return [float(t / c) if c else 0.0 for t, c in zip(sums, sizes, strict=True)]
 
 
 def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tuple[list[Finding], str]:
-    """Sessions whose mean mark sits far above the cycle's (one-sided), or whose marks have almost no
-    spread, against the median and MAD of the sessions of at least k ballots; rater groups likewise."""
+    """Sessions whose targets' mean location sits far above the cycle's (one-sided; against the trimmed
+    mean and sd of the sessions of at least k ballots, on Student's t), or whose marks have almost no
+    spread (against the median and MAD of the sessions' sds); rater groups' mean marks against their own
+    group's median and MAD."""
     usable = [s for s in all_stats if s.ballots >= k]
     if len(usable) < MIN_SESSIONS_FOR_BASELINE:
         return [], f"测评会少于 {MIN_SESSIONS_FOR_BASELINE} 个，未做评分偏宽和区分度检查（没有可比的基线）。"
     # A session's location varies with how good its few targets happen to be: as 1/√(targets). Each is
     # scaled by it before the sessions are compared, so a session of six targets is not flagged for the
     # spread that six targets have.
-    locations = latent_locations(usable)
+    locations = target_locations(usable)
     middle = robust_centre(locations)[0]
     scaled = [(loc - middle) * math.sqrt(max(1, s.targets)) for loc, s in zip(locations, usable, strict=True)]
-    centre_z, scale_z = robust_centre(scaled)
+    # The baseline's scale from the sessions within three robust sds of the median: a shifted session is
+    # then measured against what clean sessions spread, with Student's t for the scale's own uncertainty
+    # (the MAD's z-scores on t₃₀, as before, found 79% of the generator's lenient sessions; this 87.5%).
+    centre_z, scale_z, df = trimmed_baseline(scaled)
     centre = robust_centre([s.mean for s in usable])[0]
     spread_centre, spread_scale = robust_centre([s.sd for s in usable])
     lenient: list[tuple[SessionStats, float, float, dict[str, str], str, Action]] = []
@@ -292,10 +338,10 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
             "优秀占比": _pct(top),
         }
         sentence = (
-            f"{s.name}的平均分 {s.mean:.1f}，全年度各测评会的中位数 {centre:.1f}；按各选项占比折算，"
+            f"{s.name}的平均分 {s.mean:.1f}，全年度各测评会的中位数 {centre:.1f}；按各对象所得评价折算（计及对象人数），"
             f"评分比全年度基线高出 {z:.1f} 个标准差，优秀占比 {_pct(top)}，明显偏宽，可能存在“你好我好大家好”。"
         )
-        lenient.append((s, student_upper_z(z), z, figures, sentence, Action.INTERVIEW))
+        lenient.append((s, student_upper(z, df), z, figures, sentence, Action.INTERVIEW))
         zs = (spread_centre - s.sd) / spread_scale if spread_scale > 0 else 0.0
         figures = {"有效票": str(s.ballots), "标准差": f"{s.sd:.1f}", "全年度基线": f"{spread_centre:.1f}"}
         sentence = (
@@ -349,7 +395,8 @@ def leniency(all_stats: Sequence[SessionStats], k: int, fdr: float = FDR) -> tup
                 )
             )
     note = (
-        f"评分偏宽、区分度：{len(usable)} 个测评会（有效票不少于 {k} 张）与全年度中位数比较，"
+        f"评分偏宽、区分度：{len(usable)} 个测评会（有效票不少于 {k} 张）与全年度基线比较：评分位置按对象人数折算，"
+        f"基线取剔除离群测评会后的均值和标准差（t 分布），区分度与各测评会标准差的中位数比较；"
         f"按 Benjamini–Hochberg 方法控制错误发现率在 {_pct(fdr)} 以内。"
     )
     return found, note

@@ -165,3 +165,24 @@ def robust_centre(values: Sequence[float]) -> tuple[float, float]:
     deviations = sorted(abs(v - median) for v in ordered)
     mad = (deviations[(n - 1) // 2] + deviations[n // 2]) / 2
     return median, 1.4826 * mad
+
+
+TRIM = 3.0  # robust sds from the median beyond which a value is left out of the baseline's mean and sd
+TRIMMED_SD = 0.98658  # the sd of a standard normal cut at ±3: the kept values' sd is divided by it
+
+
+def trimmed_baseline(values: Sequence[float]) -> tuple[float, float, int]:
+    """A baseline's centre and scale, and the degrees of freedom of that scale: the mean and sd of the values
+    within three robust sds (1.4826·MAD) of the median, the sd corrected for the cut.
+
+    On a clean sample it is nearly as precise as the sample's own sd (the MAD alone wastes almost two
+    thirds of the sample: its z-scores need Student's t with about 0.37·n degrees of freedom), and the few
+    far values it is meant to find do not move it."""
+    median, mad = robust_centre(values)
+    kept = [v for v in values if abs(v - median) <= TRIM * mad] if mad > 0 else list(values)
+    n = len(kept)
+    if n < 3:
+        return median, mad, max(1, n - 1)
+    mean = sum(kept) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in kept) / (n - 1)) / TRIMMED_SD
+    return mean, sd, n - 1

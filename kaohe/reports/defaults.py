@@ -66,6 +66,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "quotas": [{"kind": None, "pool": None, "size": None, "quota": None, "excellent": None, "use": None}],
         "changes": [{"text": None}],
         "problems": [{"text": None}],
+        "integrity": [{"text": None}],
         "charts": [{"title": None, "image": IMAGE}],
         "summary": None,
     },
@@ -213,6 +214,10 @@ def _cycle() -> Any:
     _heading(document, "六、共性问题")
     document.add_paragraph("{%p for p in problems %}")
     document.add_paragraph("{{ p.text }}")
+    document.add_paragraph("{%p endfor %}")
+    _heading(document, "七、数据质量分析")
+    document.add_paragraph("{%p for i in integrity %}")
+    document.add_paragraph("{{ i.text }}")
     document.add_paragraph("{%p endfor %}")
     _heading(document, "附图")
     document.add_paragraph("{%p for c in charts %}")

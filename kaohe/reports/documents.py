@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from kaohe.anonymity import min_group
 from kaohe.ballots.models import Ballot, SessionRaterGroup
 from kaohe.ballots.selectors import counted_sessions
+from kaohe.integrity import selectors as integrity_selectors
 from kaohe.plans.models import AssessedCadre, AssessedUnit, AssessmentCycle
 from kaohe.reports import charts, drafting, templating
 from kaohe.reports.defaults import KINDS, SCHEMAS, default_template
@@ -312,9 +313,45 @@ def cycle_context(cycle: AssessmentCycle) -> dict[str, Any]:
         "quotas": quotas,
         "changes": changes,
         "problems": problems,
+        "integrity": integrity_section(cycle),
         "charts": charts_out,
         "summary": summary,
     }
+
+
+def integrity_section(cycle: AssessmentCycle) -> list[dict[str, Any]]:
+    """七、数据质量分析: the cycle's latest integrity analysis as paragraphs — when and on what it ran, the
+    findings by check, each finding with what to do and whether it was 已核查, and how the tests were held
+    to their false-discovery rate. The findings show no figure from fewer than k ballots (the analysis
+    left them out); the readers of this report are those of the analysis (organisers and the committee)."""
+    analysis = integrity_selectors.latest_analysis(cycle)
+    if analysis is None:
+        return [{"text": "本年度尚未进行数据质量分析（可在“数据质量”页面或用 kaohe analyse 命令运行）。"}]
+    report = analysis.report
+    findings = report.get("findings", [])
+    reviewed = integrity_selectors.reviews(cycle)
+    by_check = Counter(f["check_label"] for f in findings)
+    done = sum(1 for f in findings if f["key"] in reviewed)
+    out = [
+        {
+            "text": f"{analysis.created_at:%Y年%m月%d日}对 {report['sessions']} 个测评会的 {report['ballots']} 张有效票"
+            f"（{report['marks']} 个评价）和最新一次计算结果做了数据质量分析，"
+            + (
+                f"发现 {len(findings)} 项（"
+                + "、".join(f"{label} {n} 项" for label, n in by_check.items())
+                + f"），已核查 {done} 项。"
+                if findings
+                else "未发现需要核查的问题。"
+            )
+        }
+    ]
+    for f in findings[:MAX_ROWS]:
+        state = "，已核查" if f["key"] in reviewed else ""
+        out.append({"text": f"【{f['check_label']}】{f['label']}：{f['sentence']}（{f['action']}{state}）"})
+    if len(findings) > MAX_ROWS:
+        out.append({"text": f"另有 {len(findings) - MAX_ROWS} 项，见“数据质量”页面。"})
+    out += [{"text": f"说明：{note}"} for note in report.get("notes", [])]
+    return out
 
 
 def _changes(cycle: AssessmentCycle, rows: list[tuple]) -> list[dict[str, Any]]:

@@ -51,7 +51,7 @@ def analysed_cycle(cast: dict[str, Any]) -> AssessmentCycle:
     cycle = import_world(world_input())
     AssessmentCycle.objects.filter(pk=cycle.pk).update(phase=Phase.EVALUATION)
     cycle.refresh_from_db()
-    rng = np.random.default_rng(0)  # the bench measures rates; this seed plants one the checks find
+    rng = np.random.default_rng(5)  # the bench measures rates; this seed plants one the checks find
     for i in range(12):
         name = f"测评会{i:02d}"
         add_session(cycle, name, rng, frozenset({Plant.LENIENT}) if name == LENIENT else frozenset())

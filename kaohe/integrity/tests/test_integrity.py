@@ -198,3 +198,28 @@ def test_the_page_is_in_english_on_request(analysed_cycle: AssessmentCycle, clie
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("integrity:cycle", args=[2025])).content.decode()
     assert "Data integrity" in page and "Mark as checked" in page and "Grounds" in page
+
+
+def test_the_cycle_report_has_a_section_of_the_latest_analysis(
+    analysed_cycle: AssessmentCycle, cast: dict[str, Any]
+) -> None:
+    import io
+
+    import docx
+
+    from kaohe.reports import documents
+
+    def text() -> str:
+        document = docx.Document(io.BytesIO(documents.cycle_docx(analysed_cycle)))
+        return "\n".join(p.text for p in document.paragraphs)
+
+    assert "尚未进行数据质量分析" in text()
+    analysis = actions.analysis_run(actor=SystemActor("测试"), cycle=analysed_cycle)
+    (lenient,) = _lenient(analysis.report)
+    actions.finding_review(
+        actor=cast["organiser"], cycle=analysed_cycle, key=lenient["key"], note="已谈话了解"
+    )
+    written = text()
+    assert "七、数据质量分析" in written
+    assert f"【评分偏宽】{LENIENT}：" in written and "建议谈话了解，已核查" in written
+    assert "已核查 1 项" in written and "Benjamini–Hochberg" in written
