@@ -324,6 +324,17 @@ PAGES: dict[str, Rule | str] = {
     "fieldwork:export": "organiser assessor",
     "fieldwork:template": "organiser",
     "fieldwork:import": "organiser",
+    # 述职述廉, the ballot's 述职 summaries, 一报告两评议 (issue 19, branch i19b)
+    "dutyreports:home": "organiser assessor liaison cadre",
+    "dutyreports:list": "organiser assessor liaison cadre",
+    "dutyreports:setting": "organiser",
+    "dutyreports:submit": "organiser liaison cadre",
+    "dutyreports:download": "organiser assessor liaison cadre",
+    "ballots:session_summaries": "organiser",
+    "reviews:home": "organiser committee assessor",
+    "reviews:list": "organiser committee assessor",
+    "reviews:setting": "organiser",
+    "reviews:outcome": "organiser",
     # the project
     "set_language": PUBLIC,
     "favicon": PUBLIC,
@@ -424,6 +435,15 @@ API: dict[str, Rule | str] = {
     "POST /api/fieldwork/{year}/visits/{pk}/mark": "organiser assessor",
     "POST /api/fieldwork/{year}/visits/{pk}/assign": "organiser assessor",
     "POST /api/fieldwork/{year}/conflicts": "assessor",
+    # 述职述廉, the ballot's 述职 summaries, 一报告两评议 (issue 19, branch i19b)
+    "GET /api/dutyreports/{year}/reports": "organiser assessor liaison cadre",
+    "POST /api/dutyreports/{year}/reports": "organiser liaison cadre",
+    "GET /api/dutyreports/{year}/reports/{pk}/file": "organiser assessor liaison cadre",
+    "PUT /api/dutyreports/{year}/setting": "organiser",
+    "PUT /api/ballots/{year}/sessions/{pk}/summaries": "organiser",
+    "GET /api/reviews/{year}": "organiser committee assessor",
+    "PUT /api/reviews/{year}/setting": "organiser",
+    "POST /api/reviews/{year}/outcomes": "organiser",
     # /api/profiles/
     "GET /api/profiles/cadres/{pk}": "organiser committee assessor leader cadre",
     "GET /api/profiles/teams/{pk}": "organiser committee assessor leader",

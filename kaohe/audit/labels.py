@@ -137,6 +137,14 @@ ACTIONS: dict[str, str] = {
     "interview.update": "修改谈话记录",
     "interview.read": "查阅谈话记录",
     "interview.export": "导出谈话记录",
+    # 述职述廉, the ballot's 述职 summaries, 一报告两评议 (issue 19)
+    "duty_report.setting": "修改述职述廉设置",
+    "duty_report.submit": "提交述职述廉报告",
+    "duty_report.demo": "载入述职述廉示例数据",
+    "read.duty_report.download": "下载述职述廉报告",
+    "ballot_session.summaries": "设置测评票述职摘要",
+    "review.setting": "修改一报告两评议核查阈值",
+    "review.outcome": "记录一报告两评议核查结果",
     # results
     "result.compute": "计算考核结果",
     "result.decide": "领导小组决定等次",
@@ -200,6 +208,16 @@ ACTIONS: dict[str, str] = {
 # Field names recorded in ``before``/``after`` (and the details of a read). A model field of the entry's
 # object is named by its verbose_name first (audit/views.py); these name the rest.
 FIELDS: dict[str, str] = {
+    # 述职述廉 and 一报告两评议 (issue 19)
+    "integrity_required": "须提交述责述廉报告",
+    "selection_required": "须提交选人用人工作情况报告",
+    "file_name": "文件名",
+    "outcome": "处理结果",
+    "show_summaries": "测评票显示述职摘要",
+    "summaries": "有摘要的测评对象",
+    "selection_good_min": "选人用人工作好和较好比例低于",
+    "promoted_agree_min": "新提拔干部认同和基本认同比例低于",
+    "promoted_disagree_max": "新提拔干部不认同比例超过",
     "accounts": "账号",
     "action": "操作",
     "actions": "措施",

@@ -104,6 +104,9 @@ class EvaluationSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="sessions",
     )
+    # Show each target's 述职 summary, folded, on the ballot page: copied onto the targets (``summary``) when
+    # set and again when the session opens, so raters read what the session fixed (actions/summaries.py).
+    show_summaries = models.BooleanField(_("测评票显示述职摘要"), default=False)
 
     class Meta:
         ordering = ["cycle", "id"]
@@ -127,6 +130,8 @@ class SessionTarget(models.Model):
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     cadre = models.ForeignKey("org.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveIntegerField(default=0)
+    # The target's 述职 summary shown folded on the ballot ("" when the session shows none).
+    summary = models.TextField(_("述职摘要"), blank=True)
 
     class Meta:
         ordering = ["session", "order", "id"]

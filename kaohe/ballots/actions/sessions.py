@@ -14,6 +14,7 @@ from kaohe.audit.actions import audit_record
 from kaohe.ballots import selectors
 from kaohe.ballots.actions.guards import fail, lock_session
 from kaohe.ballots.actions.states import session_state
+from kaohe.ballots.actions.summaries import summaries_copy
 from kaohe.ballots.models import (
     UNIT_KINDS,
     BallotTemplate,
@@ -184,6 +185,7 @@ def session_update(*, actor: Actor, session: EvaluationSession, spec: SessionSpe
         locked.assessment_group = spec.assessment_group
         locked.save()
         _write_parts(locked, spec)
+        summaries_copy(locked)  # the new targets get their summaries when the session shows them
         audit_record(
             actor=actor,
             action="ballot_session.update",
