@@ -302,3 +302,46 @@ def row_of(report: DutyReport, today: datetime.date) -> Row:
         status=lateness.status(day, deadline, today),
         days_late=lateness.days_late(day, deadline, today),
     )
+
+
+@dataclass(frozen=True)
+class Tally:
+    asked: int  # reports asked in the scope
+    handed_in: int
+    handed_in_late: int  # first handed in after the deadline
+    deadline_passed: bool
+
+    @property
+    def awaited(self) -> int:
+        return self.asked - self.handed_in
+
+    @property
+    def late(self) -> int:
+        """The late list's length: 逾期提交, and 逾期未交 once the deadline has passed."""
+        return self.handed_in_late + (self.awaited if self.deadline_passed else 0)
+
+
+def tally(user, cycle: AssessmentCycle, today: datetime.date) -> Tally:
+    """The same counts as ``rows`` in a few aggregate queries: for the home page, at any scale."""
+    cycle_setting = setting(cycle)
+    unit_kinds = required_kinds(cycle_setting, "unit")
+    cadre_kinds = required_kinds(cycle_setting, "cadre")
+    units = visible_units(user, cycle).values("unit_id")
+    cadres = visible_cadres(user, cycle).values("cadre_id")
+    asked = units.count() * len(unit_kinds) + cadres.count() * len(cadre_kinds)
+    reports = DutyReport.objects.filter(cycle=cycle).filter(
+        Q(unit_id__in=units, kind__in=unit_kinds) | Q(cadre_id__in=cadres, kind__in=cadre_kinds)
+    )
+    deadline = cycle_setting.deadline
+    late = 0
+    if deadline is not None:
+        end = timezone.make_aware(
+            datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time())
+        )
+        late = reports.filter(first_submitted_at__gte=end).count()
+    return Tally(
+        asked=asked,
+        handed_in=reports.count(),
+        handed_in_late=late,
+        deadline_passed=deadline is not None and today > deadline,
+    )

@@ -23,31 +23,30 @@ def home_items(user) -> list[TodoItem]:
     today = timezone.localdate()
     deadline = selectors.setting(cycle).deadline
     url = reverse("dutyreports:list", args=[cycle.year])
+    counts = selectors.tally(user, cycle, today)
     if user.has_role(Role.LIAISON, Role.CADRE):
-        awaited = selectors.awaited_rows(user, cycle, today)
-        if not awaited:
+        if not counts.awaited:
             return []
         return [
             TodoItem(
                 key="dutyreports-awaited",
                 label=_("述职述廉报告待提交"),
                 url=url,
-                count=len(awaited),
+                count=counts.awaited,
                 cycle=cycle.name,
                 note=_("截止日期 %(day)s") % {"day": f"{deadline:%Y-%m-%d}"} if deadline else "",
                 unit=_("份"),
             )
         ]
-    late = selectors.late_rows(user, cycle, today)
-    if not late:
+    if not counts.late:
         return []
-    missing = sum(1 for row in late if row.report is None)
+    missing = counts.awaited if counts.deadline_passed else 0
     return [
         TodoItem(
             key="dutyreports-late",
             label=_("述职述廉报告逾期"),
             url=f"{url}?late=1",
-            count=len(late),
+            count=counts.late,
             cycle=cycle.name,
             note=_("其中 %(missing)d 份仍未提交") % {"missing": missing},
             unit=_("份"),

@@ -17,7 +17,9 @@ def docx_bytes(text: str = "述职报告") -> bytes:
     stamp = (2025, 12, 1, 9, 0, 0)  # fixed, so the same text gives the same bytes
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(zipfile.ZipInfo("[Content_Types].xml", stamp), "<Types/>")
-        archive.writestr(zipfile.ZipInfo("word/document.xml", stamp), f"<w:document><w:t>{text}</w:t></w:document>")
+        archive.writestr(
+            zipfile.ZipInfo("word/document.xml", stamp), f"<w:document><w:t>{text}</w:t></w:document>"
+        )
     return buffer.getvalue()
 
 

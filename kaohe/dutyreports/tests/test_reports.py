@@ -145,6 +145,22 @@ def test_the_late_list_has_the_late_and_the_overdue_most_days_first(cast, cycle,
     assert counts == {"on_time": 1, "late": 2, "missing": 0, "overdue": 7}
 
 
+def test_the_home_pages_counts_in_sql_agree_with_the_rows(cast, cycle, roster):
+    DutyReportSetting.objects.create(cycle=cycle, deadline=date(2025, 12, 20))
+    a, b = roster["units"]["a"], roster["units"]["b"]
+    submit(cast, cycle, a, day=date(2025, 12, 20))  # the last day is on time
+    submit(cast, cycle, a, kind="selection", day=date(2025, 12, 21))
+    submit(cast, cycle, roster["cadres"]["a1"], day=date(2025, 12, 30))
+    submit(cast, cycle, b, kind="integrity", day=date(2025, 12, 2), who="organiser")
+    for who in ("organiser", "assessor", "liaison", "outsider", "cadre"):
+        for today in (date(2025, 12, 15), TODAY):
+            rows = selectors.rows(cast[who], cycle, today)
+            counted = selectors.tally(cast[who], cycle, today)
+            assert counted.asked == len(rows), who
+            assert counted.awaited == sum(1 for r in rows if r.report is None), who
+            assert counted.late == sum(1 for r in rows if r.late), (who, today)
+
+
 def test_what_is_asked_follows_the_setting(cast, cycle, roster):
     rows = selectors.rows(cast["organiser"], cycle, TODAY)
     assert len(rows) == 2 * 3 + 3 * 2  # two teams × 3 kinds, three cadres × 2 kinds

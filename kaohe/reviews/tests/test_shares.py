@@ -91,7 +91,8 @@ def test_thresholds_are_read_exactly(text, value):
         ("三分之一", "不是比例"),
         ("150%", "0 到 1"),
         ("4/3", "0 到 1"),
-        ("-0.1", "0 到 1"), ("1/3/4", "不是比例"),
+        ("-0.1", "0 到 1"),
+        ("1/3/4", "不是比例"),
     ],
 )
 def test_a_bad_threshold_is_refused_by_its_text(text, message):
