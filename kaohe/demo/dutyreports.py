@@ -167,6 +167,7 @@ def _reviews(cycle: Any, organiser: Any, rng: random.Random) -> int:
     """一报告两评议 in the first units of the demo assessor's group: a paper sitting each, closed and sealed."""
     from kaohe.ballots import actions as ballot_actions
     from kaohe.ballots import storage
+    from kaohe.ballots.codes import new_receipt
     from kaohe.ballots.models import BallotTemplate, SessionKind
     from kaohe.demo.cycles import RATER_GROUPS
     from kaohe.reviews.actions import review_outcome_record
@@ -211,10 +212,8 @@ def _reviews(cycle: Any, organiser: Any, rng: random.Random) -> int:
         ballot_actions.session_open(actor=organiser, session=session)
         weak_selection, doubted = index == 1, index == 2
         ballots = []
-        number = 0
         for rater_group, size in RATER_GROUPS:
             for _ in range(size):
-                number += 1
                 draw = rng.random()
                 good = ("好", "较好", "一般", "差")
                 pick = (
@@ -249,7 +248,8 @@ def _reviews(cycle: Any, organiser: Any, rng: random.Random) -> int:
                         )
                     reason = "群众基础一般，任职资历偏浅" if choice == "不认同" else ""
                     answers.append((None, promoted.cadre_id, promoted_form.pk, promoted_item, choice, reason))
-                ballots.append(storage.OpenBallot(f"{number:04d}", rater_group, (), answers))
+                # a receipt of its own: a paper 票号 like "0001" would also name another sitting's ballot
+                ballots.append(storage.OpenBallot(new_receipt(), rater_group, (), answers))
         storage.ballots_store(session.pk, ballots)
         ballot_actions.session_close(actor=organiser, session=session)
         ballot_actions.session_archive(actor=organiser, session=session)

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
-from kaohe.api_errors import Input, Refused, refused
+from kaohe.api_errors import NON_FIELD, Input, Refused, refused
 from kaohe.audit.reads import audit_read
 from kaohe.dutyreports import actions, lateness, selectors
 from kaohe.dutyreports.models import ReportKind
@@ -143,7 +143,7 @@ def duty_report_submit_api(
             summary=payload.summary,
         )
     except ValidationError as error:
-        raise refused(error, "file") from None
+        raise refused(error, "file", names={"closed": NON_FIELD}) from None  # the phase: not the file
     return Status(201, _row(selectors.row_of(report, timezone.localdate())))
 
 
