@@ -86,7 +86,12 @@ def duty_report_submit(
         with transaction.atomic():
             cycle = lock_cycle(cycle, Activity.INPUTS)
             lookup = {"unit": target} if is_unit else {"cadre": target}
-            report = DutyReport.objects.select_for_update().filter(cycle=cycle, kind=kind, **lookup).first()
+            report = (
+                DutyReport.objects.select_for_update(of=("self",))
+                .filter(cycle=cycle, kind=kind, **lookup)
+                .order_by("pk")
+                .first()
+            )
             before = None
             old_file = ""
             if report is None:

@@ -72,7 +72,12 @@ def review_outcome_record(
         if not row.flagged:
             raise ValidationError({"kind": [f"「{row.name}」的{row.kind_label}评议没有需核查的情形"]})
         lookup = {"unit_id": target_id} if kind == shares.SELECTION else {"cadre_id": target_id}
-        existing = ReviewOutcome.objects.select_for_update().filter(cycle=cycle, kind=kind, **lookup).first()
+        existing = (
+            ReviewOutcome.objects.select_for_update(of=("self",))
+            .filter(cycle=cycle, kind=kind, **lookup)
+            .order_by("pk")
+            .first()
+        )
         before = {"outcome": existing.outcome, "note": existing.note} if existing else None
         record = existing or ReviewOutcome(cycle=cycle, kind=kind, **lookup)
         record.outcome = outcome
