@@ -335,6 +335,7 @@ PAGES: dict[str, Rule | str] = {
     "reviews:list": "organiser committee assessor",
     "reviews:setting": "organiser",
     "reviews:outcome": "organiser",
+    "reviews:special_apply": "organiser",
     # the project
     "set_language": PUBLIC,
     "favicon": PUBLIC,
@@ -444,6 +445,8 @@ API: dict[str, Rule | str] = {
     "GET /api/reviews/{year}": "organiser committee assessor",
     "PUT /api/reviews/{year}/setting": "organiser",
     "POST /api/reviews/{year}/outcomes": "organiser",
+    "GET /api/reviews/{year}/special": "organiser committee assessor",
+    "POST /api/reviews/{year}/special/apply": "organiser",
     # /api/profiles/
     "GET /api/profiles/cadres/{pk}": "organiser committee assessor leader cadre",
     "GET /api/profiles/teams/{pk}": "organiser committee assessor leader",

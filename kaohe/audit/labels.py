@@ -145,6 +145,7 @@ ACTIONS: dict[str, str] = {
     "ballot_session.summaries": "设置测评票述职摘要",
     "review.setting": "修改一报告两评议核查阈值",
     "review.outcome": "记录一报告两评议核查结果",
+    "review.special_apply": "专项评议结果计入公众评议",
     # results
     "result.compute": "计算考核结果",
     "result.decide": "领导小组决定等次",
@@ -217,6 +218,9 @@ FIELDS: dict[str, str] = {
     "summaries": "有摘要的测评对象",
     "reports": "报告份数",
     "on_time": "按时提交",
+    "public_survey": "公众评议",
+    "template": "测评表",
+    "figures": "评议结果",
     "late": "逾期提交",
     "selection_good_min": "选人用人工作好和较好比例低于",
     "promoted_agree_min": "新提拔干部认同和基本认同比例低于",

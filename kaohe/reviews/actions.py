@@ -95,3 +95,35 @@ def review_outcome_record(
             after={"target": row.code, "kind": kind, "outcome": outcome, "note": note, "flags": record.flags},
         )
     return record
+
+
+def special_result_apply(*, actor: Actor, cycle: AssessmentCycle, template_id: int, unit_id: int) -> Any:
+    """Feed a 专项评议's score (its first two choices' share × 100) into the unit's 公众评议, as an input the
+    organiser gives (results/inputs.py: a unit's collected public-survey answers still come first)."""
+    from kaohe.plans.models import AssessedUnit
+
+    with transaction.atomic():
+        cycle = lock_cycle(cycle, Activity.INPUTS)
+        row = selectors.get_special_row(actor, cycle, template_id, unit_id)
+        if row.result.score is None:
+            raise ValidationError(
+                {"unit": [f"「{row.name}」的{row.template}有效评价不足 {row.result.k} 份，不能计入公众评议"]}
+            )
+        assessed = AssessedUnit.objects.select_for_update().filter(cycle=cycle, unit_id=unit_id).first()
+        if assessed is None:
+            raise ValidationError({"unit": [f"「{row.name}」不是{cycle.name}的考核单位"]})
+        before = {"public_survey": assessed.public_survey}
+        assessed.public_survey = row.result.score
+        assessed.save(update_fields=["public_survey"])
+        audit_record(
+            actor=actor,
+            action="review.special_apply",
+            obj=assessed,
+            before=before,
+            after={
+                "public_survey": assessed.public_survey,
+                "template": row.template,
+                "figures": row.result.text,
+            },
+        )
+    return assessed

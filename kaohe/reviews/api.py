@@ -57,6 +57,25 @@ class ReviewListOut(Schema):
     rows: list[ReviewRowOut]
 
 
+class SpecialRowOut(Schema):
+    template_id: int
+    template: str
+    unit: str
+    name: str
+    n: int | None
+    satisfied: int | None
+    share: str | None
+    score: str | None = Field(description="折合百分制（两位小数）；不足 k 份时为 null")
+    text: str
+    public_survey: str | None
+    applied: bool
+
+
+class SpecialApplyIn(Input):
+    template: int
+    unit: str = Field(description="单位编码")
+
+
 class ReviewSettingIn(Input):
     selection_good_min: str = Field("", max_length=16)
     promoted_agree_min: str = Field("", max_length=16)
@@ -152,3 +171,43 @@ def review_outcome_api(request: HttpRequest, year: int, payload: ReviewOutcomeIn
     except ValidationError as error:
         raise refused(error) from None
     return _row(selectors.get_row(request.user, cycle, payload.kind, target.pk))
+
+
+def _special(row: selectors.SpecialRow) -> dict:
+    result = row.result
+    return {
+        "template_id": row.template_id,
+        "template": row.template,
+        "unit": row.code,
+        "name": row.name,
+        "n": result.n if result.shown else None,
+        "satisfied": result.satisfied if result.shown else None,
+        "share": str(result.value) if result.value is not None else None,
+        "score": str(result.score) if result.score is not None else None,
+        "text": result.text,
+        "public_survey": str(row.public_survey) if row.public_survey is not None else None,
+        "applied": row.applied,
+    }
+
+
+@router.get("/{year}/special", response=list[SpecialRowOut])
+def special_list_api(request: HttpRequest, year: int):
+    """Each unit's 专项评议 result (服务质量评议, 重点项目评议) from closed sessions, k-safe."""
+    cycle = _reader(request, year)
+    return [_special(row) for row in selectors.special_rows(request.user, cycle)]
+
+
+@router.post("/{year}/special/apply", response=SpecialRowOut)
+def special_apply_api(request: HttpRequest, year: int, payload: SpecialApplyIn):
+    """Feed a unit's 专项评议 score into its 公众评议 (an input of the cycle; audited)."""
+    cycle = _reader(request, year, (Role.ORGANISER,))
+    unit = Unit.objects.filter(code=payload.unit).first()
+    if unit is None:
+        raise Refused({"unit": [f"没有编码为「{payload.unit}」的单位"]})
+    try:
+        actions.special_result_apply(
+            actor=request.user, cycle=cycle, template_id=payload.template, unit_id=unit.pk
+        )
+    except ValidationError as error:
+        raise refused(error, names={"closed": "non_field_errors"}) from None
+    return _special(selectors.get_special_row(request.user, cycle, payload.template, unit.pk))

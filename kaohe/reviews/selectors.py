@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count
@@ -21,7 +22,7 @@ from django.http import Http404
 from kaohe.accounts.models import Role
 from kaohe.ballots.models import BallotItemAnswer, BallotTemplate, SessionStatus, SessionTarget, TemplateKind
 from kaohe.org.models import Cadre, Unit
-from kaohe.plans.models import AssessmentCycle, AssessmentGroup
+from kaohe.plans.models import AssessedUnit, AssessmentCycle, AssessmentGroup
 from kaohe.reviews import shares
 from kaohe.reviews.models import ReviewOutcome, ReviewSetting
 
@@ -174,3 +175,94 @@ def get_row(user, cycle: AssessmentCycle, kind: str, target_id: int) -> Row:
 
 def waiting_count(user, cycle: AssessmentCycle) -> int:
     return sum(1 for row in rows(user, cycle) if row.waiting)
+
+
+# --- 专项评议 (服务质量评议, 重点项目评议) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpecialRow:
+    template_id: int
+    template: str
+    unit_id: int
+    code: str
+    name: str
+    result: shares.Special
+    public_survey: Decimal | None  # the unit's 公众评议 as it stands (None: not assessed, or blank)
+
+    @property
+    def applied(self) -> bool:
+        return self.result.score is not None and self.public_survey == self.result.score
+
+
+def special_rows(user, cycle: AssessmentCycle) -> list[SpecialRow]:
+    """Each unit's result on each 专项评议 form of the cycle's closed or sealed sessions, in the user's scope."""
+    scope = _scope_units(user, cycle)
+    if scope is not None and not scope:
+        return []
+    targets = (
+        SessionTarget.objects.filter(
+            session__cycle=cycle,
+            session__status__in=COUNTED,
+            session__rehearsal=False,
+            template__kind=TemplateKind.SERVICE,
+        )
+        .values_list("template_id", "unit_id")
+        .distinct()
+        .order_by()
+    )
+    wanted = {(t, u) for t, u in targets if scope is None or u in scope}
+    if not wanted:
+        return []
+    forms = {
+        pk: (name, items)
+        for pk, name, items in BallotTemplate.objects.filter(pk__in={t for t, _u in wanted}).values_list(
+            "pk", "name", "items"
+        )
+    }
+    scored = {pk: shares.scored_item(shares.SERVICE, items) for pk, (_name, items) in forms.items()}
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    answers = (
+        BallotItemAnswer.objects.filter(
+            ballot__session__cycle=cycle,
+            ballot__session__status__in=COUNTED,
+            ballot__session__rehearsal=False,
+            template__kind=TemplateKind.SERVICE,
+        )
+        .values_list("template_id", "item", "unit_id", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for template_id, item, unit_id, choice, n in answers:
+        if (template_id, unit_id) in wanted and item == scored.get(template_id):
+            counts[(template_id, unit_id)][choice] = counts[(template_id, unit_id)].get(choice, 0) + n
+    units = Unit.objects.in_bulk({u for _t, u in wanted})
+    surveys = dict(
+        AssessedUnit.objects.filter(cycle=cycle, unit_id__in=units).values_list("unit_id", "public_survey")
+    )
+    k = min_group()
+    found = []
+    for template_id, unit_id in wanted:
+        name, items = forms[template_id]
+        item = next((i for i in items if i["name"] == scored[template_id]), None)
+        choices = tuple(item["choices"]) if item else ()
+        found.append(
+            SpecialRow(
+                template_id=template_id,
+                template=name,
+                unit_id=unit_id,
+                code=units[unit_id].code,
+                name=units[unit_id].name,
+                result=shares.Special(choices, counts.get((template_id, unit_id), {}), k),
+                public_survey=surveys.get(unit_id),
+            )
+        )
+    found.sort(key=lambda r: (r.template, r.code))
+    return found
+
+
+def get_special_row(user, cycle: AssessmentCycle, template_id: int, unit_id: int) -> SpecialRow:
+    for row in special_rows(user, cycle):
+        if row.template_id == template_id and row.unit_id == unit_id:
+            return row
+    raise Http404("没有这项专项评议结果")

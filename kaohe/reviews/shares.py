@@ -20,6 +20,7 @@ from fractions import Fraction
 
 SELECTION = "selection"
 PROMOTED = "promoted"
+SERVICE = "service"  # 专项评议: 服务质量评议, 重点项目评议
 SELECTION_GOOD = ("好", "较好")
 PROMOTED_AGREE = ("认同", "基本认同")
 PROMOTED_DISAGREE = "不认同"
@@ -69,6 +70,8 @@ def percent(value: Fraction | None) -> str:
 def scored_item(kind: str, items: Sequence[Mapping[str, object]]) -> str | None:
     """The name of the item a 选人用人 or 新提拔干部 form is scored on: the first whose choices hold both
     of the form's own words (好/较好; 认同/基本认同); None when a copied form has none."""
+    if kind == SERVICE:  # a 专项评议 form is scored on its first item
+        return str(items[0]["name"]) if items else None
     words = SCORED_WORDS.get(kind)
     if words is None:
         return None
@@ -157,3 +160,43 @@ def crossed(found: Share, thresholds: Thresholds) -> list[str]:
         if thresholds.promoted_disagree_max is not None and against > thresholds.promoted_disagree_max:
             reasons.append(f"不认同占 {percent(against)}，超过 {percent(thresholds.promoted_disagree_max)}")
     return reasons
+
+
+@dataclass(frozen=True)
+class Special:
+    """A 专项评议's result: the share of its scored item's first two choices (满意+较满意, 好+较好), and that share
+    as a score out of 100 (two decimals, half up) — what may feed the unit's 公众评议."""
+
+    choices: tuple[str, ...]
+    counts: Mapping[str, int]
+    k: int
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.get(choice, 0) for choice in self.choices)
+
+    @property
+    def satisfied(self) -> int:
+        return sum(self.counts.get(choice, 0) for choice in self.choices[:2])
+
+    @property
+    def shown(self) -> bool:
+        return self.n >= self.k
+
+    @property
+    def value(self) -> Fraction | None:
+        return Fraction(self.satisfied, self.n) if self.shown and self.n else None
+
+    @property
+    def score(self) -> Decimal | None:
+        if self.value is None:
+            return None
+        exact = Decimal(self.value.numerator) * 100 / Decimal(self.value.denominator)
+        return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def text(self) -> str:
+        if not self.shown:
+            return f"有效评价不足 {self.k} 份，不显示"
+        words = "和".join(self.choices[:2])
+        return f"{words} {self.satisfied}/{self.n}（{percent(self.value)}），折合 {self.score} 分"

@@ -39,6 +39,8 @@ def review_list(request: HttpRequest, year: int) -> HttpResponse:
             "cycle": cycle,
             "rows": found,
             "waiting": sum(1 for row in found if row.waiting),
+            "special": selectors.special_rows(request.user, cycle),
+            "inputs_closed": refusal(cycle, Activity.INPUTS),
             "flagged": sum(1 for row in found if row.flagged),
             "k": selectors.min_group(),
             "setting": setting,
@@ -88,3 +90,22 @@ def outcome_record_view(request: HttpRequest, year: int, kind: str, pk: int) -> 
             messages.success(request, f"已记录「{row.name}」的核查处理结果。")
             return redirect("reviews:list", year)
     return render(request, "reviews/outcome.html", {"cycle": cycle, "row": row, "form": form})
+
+
+@role_required(Role.ORGANISER)
+@require_POST
+def special_apply_view(request: HttpRequest, year: int, template: int, pk: int) -> HttpResponse:
+    """Feed a 专项评议's score into the unit's 公众评议."""
+    cycle = get_cycle(request.user, year)
+    try:
+        assessed = actions.special_result_apply(
+            actor=request.user, cycle=cycle, template_id=template, unit_id=pk
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"已将专项评议结果 {assessed.public_survey} 分计入「{assessed.unit.name}」的公众评议。"
+        )
+    return redirect("reviews:list", year)

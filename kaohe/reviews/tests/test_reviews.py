@@ -293,3 +293,91 @@ def test_the_organisers_home_lists_flags_waiting(cast, cycle, roster):
     [item] = home_items(cast["organiser"])
     assert item.count == 1
     assert home_items(cast["committee"]) == []
+
+
+# --- 专项评议 ---------------------------------------------------------------------------------------------------
+
+
+def special_sitting(
+    cast, cycle, roster, answers: dict[str, int], unit="a", form="服务质量评议表", close=True
+):
+    """A paper 服务质量评议 of a unit by 两代表一委员 and service users: rater groups outside the plan's weights."""
+    template_obj, unit_obj = template(form), roster["units"][unit]
+    spec = ballot_actions.SessionSpec(
+        name=f"{form}{unit}",
+        targets=[ballot_actions.TargetSpec(template_obj, unit=unit_obj)],
+        groups=[("两代表一委员", 10), ("服务对象", 30)],
+        kind="paper",
+    )
+    session = ballot_actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec)
+    ballot_actions.session_open(actor=cast["organiser"], session=session)
+    item = template_obj.items[0]["name"]
+    picks = [c for c, n in answers.items() for _ in range(n)]
+    ballots_store(
+        session.pk,
+        [
+            OpenBallot(
+                number=f"S{i}",
+                rater_group="服务对象",
+                marks=(),
+                answers=[(unit_obj.pk, None, template_obj.pk, item, c, "")],
+            )
+            for i, c in enumerate(picks)
+        ],
+    )
+    if close:
+        ballot_actions.session_close(actor=cast["organiser"], session=session)
+    return session
+
+
+def test_rater_groups_outside_the_plan_only_for_a_special_evaluation(cast, cycle, roster):
+    spec = ballot_actions.SessionSpec(
+        name="混合",
+        targets=[
+            ballot_actions.TargetSpec(template("服务质量评议表"), unit=roster["units"]["a"]),
+            ballot_actions.TargetSpec(template("领导班子测评票"), unit=roster["units"]["a"]),
+        ],
+        groups=[("服务对象", 30)],
+    )
+    with pytest.raises(ValidationError, match="评价人类别「服务对象」不在"):
+        ballot_actions.session_create(actor=cast["organiser"], cycle=cycle, spec=spec)
+    assert special_sitting(cast, cycle, roster, {"满意": 3}).rater_groups.count() == 2
+
+
+def test_a_special_evaluation_feeds_the_units_public_survey(cast, cycle, roster):
+    special_sitting(cast, cycle, roster, {"满意": 20, "较满意": 7, "一般": 2, "不满意": 1})
+    special_sitting(cast, cycle, roster, {"好": 1}, unit="b", form="重点项目评议表")
+    rows = {(r.template, r.code): r for r in selectors.special_rows(cast["organiser"], cycle)}
+    row = rows[("服务质量评议表", "DW01")]
+    assert row.result.text == "满意和较满意 27/30（90%），折合 90.00 分"
+    assert not rows[("重点项目评议表", "DW02")].result.shown  # one answer: nothing shown
+    assessed = actions.special_result_apply(
+        actor=cast["organiser"], cycle=cycle, template_id=row.template_id, unit_id=row.unit_id
+    )
+    assessed.refresh_from_db()
+    assert str(assessed.public_survey) == "90.0000"
+    assert selectors.special_rows(cast["organiser"], cycle)[0].applied
+    entry = AuditEntry.objects.get(action="review.special_apply")
+    assert entry.before == {"public_survey": None} and entry.after["template"] == "服务质量评议表"
+    small = rows[("重点项目评议表", "DW02")]
+    with pytest.raises(ValidationError, match="有效评价不足 3 份"):
+        actions.special_result_apply(
+            actor=cast["organiser"], cycle=cycle, template_id=small.template_id, unit_id=small.unit_id
+        )
+
+
+def test_special_results_through_the_api_and_the_scope(cast, cycle, roster, client_for):
+    special_sitting(cast, cycle, roster, {"满意": 3, "不满意": 1}, unit="b")
+    assert selectors.special_rows(cast["assessor"], cycle) == []  # unit B is not the group's
+    client = client_for("organiser")
+    [row] = client.get("/api/reviews/2025/special").json()
+    assert row["unit"] == "DW02" and row["score"] == "75.00" and row["share"] == "3/4"
+    done = client.post(
+        "/api/reviews/2025/special/apply",
+        {"template": row["template_id"], "unit": "DW02"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["applied"] is True
+    assert AssessedUnit.objects.get(cycle=cycle, unit=roster["units"]["b"]).public_survey == 75
+    page = client.get(reverse("reviews:list", args=[2025])).content.decode()
+    assert "满意和较满意 3/4（75%），折合 75.00 分" in page and "（已计入）" in page

@@ -134,3 +134,28 @@ def test_the_module_imports_no_django():
     names = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [n for n in names if n.startswith(("django", "kaohe"))]
+
+
+def test_a_special_evaluation_scores_its_first_two_choices_out_of_100():
+    found = shares.Special(
+        ("满意", "较满意", "一般", "不满意"), {"满意": 20, "较满意": 7, "一般": 2, "不满意": 1}, k=3
+    )
+    assert (found.n, found.satisfied, found.value) == (30, 27, Fraction(9, 10))
+    assert str(found.score) == "90.00"
+    assert found.text == "满意和较满意 27/30（90%），折合 90.00 分"
+    third = shares.Special(("好", "较好", "一般", "差"), {"好": 1, "差": 2}, k=3)
+    assert str(third.score) == "33.33"
+
+
+def test_a_special_evaluation_from_fewer_than_k_answers_has_no_score():
+    found = shares.Special(("满意", "较满意", "一般", "不满意"), {"不满意": 2, "其他": 5}, k=3)
+    assert not found.shown and found.score is None  # a choice the form does not offer is not counted
+
+
+def test_a_special_form_is_scored_on_its_first_item():
+    items = [
+        {"name": "服务质量总体评价", "choices": ["满意", "较满意"]},
+        {"name": "办事效率", "choices": ["满意"]},
+    ]
+    assert shares.scored_item(shares.SERVICE, items) == "服务质量总体评价"
+    assert shares.scored_item(shares.SERVICE, []) is None
