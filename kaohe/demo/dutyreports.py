@@ -160,6 +160,7 @@ def demo_dutyreports_load(*, seed: int = 2025) -> tuple[int, int]:
             after={"reports": len(reports), **states, "deadline": DEADLINE},
         )
         sittings = _reviews(cycle, organiser, rng)
+        sittings += _special(cycle, organiser, rng)
     return len(reports), sittings
 
 
@@ -265,3 +266,55 @@ def _reviews(cycle: Any, organiser: Any, rng: random.Random) -> int:
             note="经核查，该同志选拔程序符合规定；已与所在单位主要负责人谈话，要求其加强与干部群众的沟通。",
         )
     return len(units)
+
+
+SPECIAL_GROUPS = (("两代表一委员", 8), ("服务对象", 24))
+
+
+def _special(cycle: Any, organiser: Any, rng: random.Random) -> int:
+    """服务质量评议 of two departments by 两代表一委员 and service users, and a 重点项目评议 of one: closed and
+    sealed, their scores shown for the organiser to feed into 公众评议 (left to the organiser: the stored run
+    was computed on the 公众评议 as it is)."""
+    from kaohe.ballots import actions as ballot_actions
+    from kaohe.ballots import storage
+    from kaohe.ballots.codes import new_receipt
+    from kaohe.ballots.models import BallotTemplate, SessionKind
+
+    if organiser is None:
+        return 0
+    units = [
+        a.unit
+        for a in AssessedUnit.objects.filter(cycle=cycle)
+        .exclude(category__name=roster_demo.TOWN)
+        .select_related("unit")
+        .order_by("unit__code")[:3]
+    ]
+    plan = [("服务质量评议表", units[:2]), ("重点项目评议表", units[2:3])]
+    made = 0
+    for form_name, chosen in plan:
+        form = BallotTemplate.objects.get(name=form_name)
+        item, choices = form.items[0]["name"], form.items[0]["choices"]
+        for unit in chosen:
+            session = ballot_actions.session_create(
+                actor=organiser,
+                cycle=cycle,
+                spec=ballot_actions.SessionSpec(
+                    name=f"{unit.name}{form_name.removesuffix('表')}",
+                    targets=[ballot_actions.TargetSpec(template=form, unit=unit)],
+                    groups=list(SPECIAL_GROUPS),
+                    kind=SessionKind.PAPER,
+                ),
+            )
+            ballot_actions.session_open(actor=organiser, session=session)
+            ballots = []
+            for rater_group, size in SPECIAL_GROUPS:
+                for _ in range(size - rng.randrange(3)):
+                    draw = rng.random()
+                    pick = choices[0 if draw < 0.55 else 1 if draw < 0.85 else 2 if draw < 0.95 else 3]
+                    answers = [(unit.pk, None, form.pk, item, pick, "")]
+                    ballots.append(storage.OpenBallot(new_receipt(), rater_group, (), answers))
+            storage.ballots_store(session.pk, ballots)
+            ballot_actions.session_close(actor=organiser, session=session)
+            ballot_actions.session_archive(actor=organiser, session=session)
+            made += 1
+    return made

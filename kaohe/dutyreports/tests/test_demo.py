@@ -45,3 +45,10 @@ def test_the_demo_has_flags_one_handled_one_waiting(demo):
     assert any(r.kind == "promoted" and r.outcome is not None for r in flagged)
     assert any(r.kind == "selection" and r.waiting for r in flagged)
     assert all(r.share.shown for r in rows)
+
+
+def test_the_demo_has_special_evaluations_with_scores(demo):
+    cycle = AssessmentCycle.objects.get(year=2025)
+    rows = review_selectors.special_rows(User.objects.get(username="demo-organiser"), cycle)
+    assert {r.template for r in rows} == {"服务质量评议表", "重点项目评议表"}
+    assert all(r.result.score is not None and not r.applied for r in rows)
