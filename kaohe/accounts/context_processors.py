@@ -24,7 +24,9 @@ def navigation(request):
         items.append((_("报告与登记表"), reverse("reports:home")))
     if user.has_role(Role.ORGANISER, Role.ASSESSOR):
         items.append((_("考核组工作"), reverse("fieldwork:home")))
-    if user.has_role(Role.ORGANISER, Role.ASSESSOR, Role.LIAISON, Role.CADRE):  # dutyreports.selectors.READERS
+    if user.has_role(
+        Role.ORGANISER, Role.ASSESSOR, Role.LIAISON, Role.CADRE
+    ):  # dutyreports.selectors.READERS
         items.append((_("述职述廉"), reverse("dutyreports:home")))
     if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR):  # reviews.selectors.READERS
         items.append((_("一报告两评议"), reverse("reviews:home")))
