@@ -21,7 +21,9 @@ from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
 from kaohe.accounts.tokens import BearerToken, TokenRefused, token_authenticate
 from kaohe.ballots.api import router as ballots_router
+from kaohe.ballots.summaries_api import router as ballot_summaries_router
 from kaohe.cycle_workbook.api import router as cycle_workbook_router
+from kaohe.dutyreports.api import router as dutyreports_router
 from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
 from kaohe.integrity.api import router as integrity_router
@@ -34,6 +36,7 @@ from kaohe.profiles.api import router as profiles_router
 from kaohe.records.api import router as records_router
 from kaohe.reports.api import router as reports_router
 from kaohe.results.api import router as results_router
+from kaohe.reviews.api import router as reviews_router
 from kaohe.surveys.api import router as surveys_router
 
 SCHEMA_URL = "/openapi.json"
@@ -97,6 +100,10 @@ api.add_router("/feedback/", feedback_router)
 api.add_router("/integrity/", integrity_router)
 api.add_router("/interviews/", interviews_router)
 api.add_router("/fieldwork/", fieldwork_router)
+# 述职述廉, a session's summaries on the ballot, 一报告两评议 (issue 19)
+api.add_router("/dutyreports/", dutyreports_router)
+api.add_router("/ballots/", ballot_summaries_router)
+api.add_router("/reviews/", reviews_router)
 api.add_router("/profiles/", profiles_router)
 api.add_router("/ballots/", ballots_router)
 api.add_router("/performance/", performance_router)

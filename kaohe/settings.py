@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "kaohe.interviews",
     "kaohe.records",
     "kaohe.fieldwork",
+    "kaohe.dutyreports",
+    "kaohe.reviews",
     "kaohe.profiles",
 ]
 
@@ -250,6 +252,8 @@ AUDIT_ANCHOR_FILE = Path(os.environ.get("KAOHE_AUDIT_ANCHOR_FILE", VAR_DIR / "au
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(30 * 1024 * 1024)))
 # Evidence files (佐证材料): the most one file may weigh.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# 述职述廉 reports (.docx or .pdf): the most one file may weigh.
+DUTY_REPORT_MAX_BYTES = int(os.environ.get("DUTY_REPORT_MAX_BYTES", str(30 * 1024 * 1024)))
 # 结果运用: days after the seal within which a flagged result should have its action recorded.
 FEEDBACK_ACTION_DAYS = int(os.environ.get("FEEDBACK_ACTION_DAYS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

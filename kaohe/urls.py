@@ -36,6 +36,8 @@ urlpatterns = [
     path("jobs/", include("kaohe.jobs.urls")),
     path("records/", include("kaohe.records.urls")),
     path("fieldwork/", include("kaohe.fieldwork.urls")),
+    path("dutyreports/", include("kaohe.dutyreports.urls")),
+    path("reviews/", include("kaohe.reviews.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("favicon.ico", favicon, name="favicon"),

@@ -24,6 +24,12 @@ def navigation(request):
         items.append((_("报告与登记表"), reverse("reports:home")))
     if user.has_role(Role.ORGANISER, Role.ASSESSOR):
         items.append((_("考核组工作"), reverse("fieldwork:home")))
+    if user.has_role(
+        Role.ORGANISER, Role.ASSESSOR, Role.LIAISON, Role.CADRE
+    ):  # dutyreports.selectors.READERS
+        items.append((_("述职述廉"), reverse("dutyreports:home")))
+    if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR):  # reviews.selectors.READERS
+        items.append((_("一报告两评议"), reverse("reviews:home")))
     if user.has_role(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.LIAISON, Role.CADRE, Role.LEADER):
         items.append((_("反馈与整改"), reverse("feedback:home")))
     if user.has_role(*access.CLEARANCE_ANSWERERS):

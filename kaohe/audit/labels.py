@@ -145,6 +145,15 @@ ACTIONS: dict[str, str] = {
     "interview.update": "修改谈话记录",
     "interview.read": "查阅谈话记录",
     "interview.export": "导出谈话记录",
+    # 述职述廉, the ballot's 述职 summaries, 一报告两评议 (issue 19)
+    "duty_report.setting": "修改述职述廉设置",
+    "duty_report.submit": "提交述职述廉报告",
+    "duty_report.demo": "载入述职述廉示例数据",
+    "read.duty_report.download": "下载述职述廉报告",
+    "ballot_session.summaries": "设置测评票述职摘要",
+    "review.setting": "修改一报告两评议核查阈值",
+    "review.outcome": "记录一报告两评议核查结果",
+    "review.special_apply": "专项评议结果计入公众评议",
     # results
     "result.compute": "计算考核结果",
     "result.decide": "领导小组决定等次",
@@ -208,6 +217,22 @@ ACTIONS: dict[str, str] = {
 # Field names recorded in ``before``/``after`` (and the details of a read). A model field of the entry's
 # object is named by its verbose_name first (audit/views.py); these name the rest.
 FIELDS: dict[str, str] = {
+    # 述职述廉 and 一报告两评议 (issue 19)
+    "integrity_required": "须提交述责述廉报告",
+    "selection_required": "须提交选人用人工作情况报告",
+    "file_name": "文件名",
+    "outcome": "处理结果",
+    "show_summaries": "测评票显示述职摘要",
+    "summaries": "有摘要的测评对象",
+    "reports": "报告份数",
+    "on_time": "按时提交",
+    "public_survey": "公众评议",
+    "template": "测评表",
+    "figures": "评议结果",
+    "late": "逾期提交",
+    "selection_good_min": "选人用人工作好和较好比例低于",
+    "promoted_agree_min": "新提拔干部认同和基本认同比例低于",
+    "promoted_disagree_max": "新提拔干部不认同比例超过",
     "accounts": "账号",
     "action": "操作",
     "actions": "措施",
@@ -310,7 +335,6 @@ FIELDS: dict[str, str] = {
     "k": "最小显示人数",
     "key": "密钥",
     "kind": "类型",
-    "late": "逾期",
     "late_units": "逾期单位",
     "leader": "领导",
     "manual": "人工决定数",

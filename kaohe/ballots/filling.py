@@ -38,6 +38,7 @@ class Target:
     detail: str = ""  # a cadre's unit and post, shown under the name
     overall: tuple[str, ...] = ()  # 总体评价's choices; empty for review forms
     items: tuple[Item, ...] = ()
+    summary: str = ""  # the 述职 summary the session shows, folded ("" for none)
 
     @property
     def field(self) -> str:

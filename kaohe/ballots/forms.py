@@ -67,7 +67,9 @@ class SessionForm(forms.Form):
     groups = forms.CharField(
         label=gettext_lazy("评价人类别及应到人数"),
         initial="上级=5,同级=10,下级=30",
-        help_text=gettext_lazy("类别须是考核方案「评价人权重」中的类别。"),
+        help_text=gettext_lazy(
+            "类别须是考核方案「评价人权重」中的类别；只有专项评议的测评会可用其他类别（如 两代表一委员、服务对象）。"
+        ),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     excellent_limit = forms.CharField(
@@ -105,12 +107,15 @@ class SessionForm(forms.Form):
     selection_units = _many(gettext_lazy("评议选人用人工作的单位"))
     promoted_template = _templates(TemplateKind.PROMOTED)
     promoted_cadres = _many(gettext_lazy("评议的新提拔干部"))
+    service_template = _templates(TemplateKind.SERVICE)
+    service_units = _many(gettext_lazy("专项评议的单位（服务质量、重点项目）"))
 
     PARTS = (
         ("team_template", "teams", "unit"),
         ("cadre_template", "cadres", "cadre"),
         ("selection_template", "selection_units", "unit"),
         ("promoted_template", "promoted_cadres", "cadre"),
+        ("service_template", "service_units", "unit"),
     )
 
     def __init__(self, *args: Any, cycle: AssessmentCycle, **kwargs: Any) -> None:
@@ -188,6 +193,7 @@ class SessionForm(forms.Form):
                 "cadres": "cadre",
                 "selection_units": "selection",
                 "promoted_cadres": "promoted",
+                "service_units": "service",
             }
             chosen = [t for t in targets if t.template.kind == kinds[field]]
             if chosen:

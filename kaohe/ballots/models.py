@@ -35,6 +35,9 @@ class TemplateKind(models.TextChoices):
     CADRE = "cadre", _("干部测评")
     SELECTION = "selection", _("选人用人工作评议")
     PROMOTED = "promoted", _("新提拔干部评议")
+    # 专项评议: 服务质量评议 by 两代表一委员 and service users, 重点项目评议 on site. About a unit, with rater
+    # groups of its own (outside the plan's weights); its result may feed the unit's 公众评议 (kaohe/reviews).
+    SERVICE = "service", _("专项评议")
 
 
 # The 总体评价 of a team or a cadre is a Mark and feeds the rules engine, so its choices are the grade
@@ -44,7 +47,7 @@ TEAM_GRADES = ("优秀", "良好", "一般", "较差")
 CADRE_GRADES = ("优秀", "称职", "基本称职", "不称职")
 OVERALL_CHOICES = {TemplateKind.TEAM: TEAM_GRADES, TemplateKind.CADRE: CADRE_GRADES}
 # What a template of each kind is filled about: a unit (its team, or its 选人用人工作) or a cadre.
-UNIT_KINDS = (TemplateKind.TEAM, TemplateKind.SELECTION)
+UNIT_KINDS = (TemplateKind.TEAM, TemplateKind.SELECTION, TemplateKind.SERVICE)
 
 
 class BallotTemplate(models.Model):
@@ -104,6 +107,9 @@ class EvaluationSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="sessions",
     )
+    # Show each target's 述职 summary, folded, on the ballot page: copied onto the targets (``summary``) when
+    # set and again when the session opens, so raters read what the session fixed (actions/summaries.py).
+    show_summaries = models.BooleanField(_("测评票显示述职摘要"), default=False)
 
     class Meta:
         ordering = ["cycle", "id"]
@@ -127,6 +133,8 @@ class SessionTarget(models.Model):
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     cadre = models.ForeignKey("org.Cadre", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveIntegerField(default=0)
+    # The target's 述职 summary shown folded on the ballot ("" when the session shows none).
+    summary = models.TextField(_("述职摘要"), blank=True)
 
     class Meta:
         ordering = ["session", "order", "id"]

@@ -26,6 +26,7 @@ FIELDS = (
     ("cadres", "测评的干部", "cadre"),
     ("selection_units", "评议选人用人工作的单位", "unit"),
     ("promoted_cadres", "评议的新提拔干部", "cadre"),
+    ("service_units", "专项评议的单位（服务质量、重点项目）", "unit"),
 )
 UNITS_SHOWN = 20
 CADRES_SHOWN = 30

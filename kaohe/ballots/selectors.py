@@ -41,6 +41,7 @@ from kaohe.ballots.models import (
 )
 from kaohe.ballots.paper_models import PaperEntry, PaperResolution, PaperTypist, TypistSlot
 from kaohe.ballots.templates_seed import ASPECT_CHOICES, PRINCIPAL_ITEMS
+from kaohe.dutyreports.selectors import selection_reports
 from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import AssessedCadre, AssessmentCycle, AssessmentPlan
 from kaohe.plans.rule_settings import cycle_rule_settings, plan_rule_settings
@@ -141,7 +142,8 @@ WHERE t.hash = %s
 """  # noqa: S608 (table names only)
 
 _LAYOUT_SQL = f"""
-SELECT st.id, st.unit_id, st.cadre_id, tp.id, tp.kind, CAST(tp.items AS TEXT), u.name, cd.name, ac.post
+SELECT st.id, st.unit_id, st.cadre_id, tp.id, tp.kind, CAST(tp.items AS TEXT), u.name, cd.name, ac.post,
+       st.summary
 FROM {SessionTarget._meta.db_table} st
 JOIN {BallotTemplate._meta.db_table} tp ON tp.id = st.template_id
 LEFT JOIN {Unit._meta.db_table} u ON u.id = st.unit_id
@@ -187,7 +189,18 @@ def _built_layout(
 ) -> filling.Layout:
     """The Layout of these rows (``_LAYOUT_SQL``'s). ``language`` is part of the key: labels are translated."""
     laid_out = []
-    for target_id, unit_id, cadre_id, template_id, kind, items_text, unit_name, cadre_name, post in rows:
+    for (
+        target_id,
+        unit_id,
+        cadre_id,
+        template_id,
+        kind,
+        items_text,
+        unit_name,
+        cadre_name,
+        post,
+        summary,
+    ) in rows:
         if unit_id is not None:
             label = unit_name
             detail = "领导班子" if kind == TemplateKind.TEAM else str(TemplateKind(kind).label)
@@ -213,6 +226,7 @@ def _built_layout(
                 detail=detail,
                 overall=OVERALL_CHOICES.get(kind, ()),
                 items=items,
+                summary=summary or "",
             )
         )
     limit, rounding = None, filling.Rounding.FLOOR
@@ -525,6 +539,19 @@ def session_tally(session: EvaluationSession) -> Tally:
                     if item["name"] == item_name:
                         item["reasons"].append(reason)
     return Tally(session, k, total, shown, [targets[key] for key in sorted(targets, key=order_of.get)])
+
+
+def session_selection_reports(session: EvaluationSession) -> list[tuple[SessionTarget, Any]]:
+    """For each 选人用人 target of the session, the unit's 选人用人工作情况报告 (None when not handed in)."""
+    targets = [
+        t
+        for t in session_targets(session)
+        if t.template.kind == TemplateKind.SELECTION and t.unit_id is not None
+    ]
+    if not targets:
+        return []
+    found = selection_reports(session.cycle, [t.unit_id for t in targets if t.unit_id is not None])
+    return [(t, found.get(t.unit_id)) for t in targets]
 
 
 def template_in_use(template: BallotTemplate) -> bool:

@@ -51,4 +51,21 @@ BUILTIN: list[dict[str, Any]] = [
         "kind": "promoted",
         "items": [item("对选拔任用该干部的看法", ["认同", "基本认同", "不认同", "不了解"], ["不认同"])],
     },
+    # 专项评议: the first item is the one its result is worked out on (its first two choices count as 满意)
+    {
+        "name": "服务质量评议表",
+        "kind": "service",
+        "items": [
+            item("服务质量总体评价", ["满意", "较满意", "一般", "不满意"]),
+            item("办事效率", ["满意", "较满意", "一般", "不满意"], required=False),
+        ],
+    },
+    {
+        "name": "重点项目评议表",
+        "kind": "service",
+        "items": [
+            item("项目推进情况总体评价", ["好", "较好", "一般", "差"]),
+            item("项目质量", ["好", "较好", "一般", "差"], required=False),
+        ],
+    },
 ]

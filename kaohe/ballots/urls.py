@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{S}<int:pk>/codes/", views.codes_generate, name="codes_generate"),
     path(f"{S}<int:pk>/key/", views.session_key_view, name="session_key"),
     path(f"{S}<int:pk>/open/", views.session_open_view, name="session_open"),
+    path(f"{S}<int:pk>/summaries/", views.session_summaries_view, name="session_summaries"),
     path(f"{S}<int:pk>/close/", views.session_close_view, name="session_close"),
     path(f"{S}<int:pk>/seal/", views.session_archive_view, name="session_seal"),
     path(f"{S}<int:pk>/purge/", views.session_purge, name="session_purge"),

@@ -166,6 +166,8 @@ def _detail(
         "can_generate": session.status in (SessionStatus.DRAFT, SessionStatus.OPEN),
         "can_tally": session.status in selectors.TALLY_STATUSES,
         "excellent_warning": selectors.excellent_warning(session),
+        # 一报告两评议: the unit's 选人用人工作情况报告 is attached to a session that reviews its selection work
+        "selection_reports": selectors.session_selection_reports(session),
     }
     return render(request, "ballots/session_detail.html", context, status=status)
 
@@ -326,6 +328,25 @@ def _confirm_key(request: HttpRequest, cycle, session) -> Confirmation:
 @require_POST
 def session_open_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _transition(request, year, pk, actions.session_open, _("测评已开始。"))
+
+
+@role_required(*CYCLE_EDITORS)
+@require_POST
+def session_summaries_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """Show (or stop showing) each target's 述职 summary, folded, on the ballot page."""
+    cycle = get_cycle(request.user, year)
+    session = selectors.get_session(cycle, pk)
+    show = request.POST.get("show") == "1"
+    try:
+        shown = actions.session_summaries_set(actor=request.user, session=session, show=show)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if show:
+            messages.success(request, _("测评票将折叠显示述职摘要：%(n)d 个测评对象有摘要。") % {"n": shown})
+        else:
+            messages.success(request, _("测评票不再显示述职摘要。"))
+    return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
 
 
 KEY_FILE_TEXT = """{key}

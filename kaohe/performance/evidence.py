@@ -1,91 +1,26 @@
 """Checking an evidence file before it is stored: its extension, its content signature and its size.
 
-The extension alone proves nothing (a renamed .exe is still an .exe), so the first bytes must match the
-format the name claims; a .docx or .xlsx must also be a zip holding that format's main part.
+The checks themselves are the file store's (``kaohe.filestore.checks``), shared with the 述职报告.
 """
 
 from __future__ import annotations
 
-import zipfile
-from pathlib import PurePath
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+
+from kaohe.filestore.checks import CONTENT_TYPES, EVIDENCE, FORMATS, ZIP, content_type, validate_upload
+
+__all__ = ["CONTENT_TYPES", "FORMATS", "ZIP", "content_type", "max_bytes", "validate_evidence"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-ZIP = b"PK\x03\x04"
-# extension → (leading bytes, the zip member that marks an Office file)
-FORMATS: dict[str, tuple[bytes, str | None]] = {
-    ".pdf": (b"%PDF-", None),
-    ".jpg": (b"\xff\xd8\xff", None),
-    ".jpeg": (b"\xff\xd8\xff", None),
-    ".png": (b"\x89PNG\r\n\x1a\n", None),
-    ".docx": (ZIP, "word/document.xml"),
-    ".xlsx": (ZIP, "xl/workbook.xml"),
-}
 ALLOWED_TEXT = "pdf、jpg、png、docx、xlsx"
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def max_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1048576:.1f}".removesuffix(".0")
-
-
 def validate_evidence(upload: IO[bytes]) -> None:
     """Raise ValidationError naming the file when it is not an allowed, genuine, small enough file."""
-    name = PurePath(getattr(upload, "name", "") or "").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in FORMATS:
-        raise ValidationError(
-            _("「%(name)s」的类型不允许上传，只接受 %(allowed)s 文件"),
-            code="extension",
-            params={"name": name, "allowed": ALLOWED_TEXT},
-        )
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-    limit = max_bytes()
-    if size > limit:
-        raise ValidationError(
-            _("「%(name)s」过大（%(size)s MB），每个文件不能超过 %(limit)s MB"),
-            code="size",
-            params={"name": name, "size": _megabytes(size), "limit": _megabytes(limit)},
-        )
-    if size == 0:
-        raise ValidationError(_("「%(name)s」是空文件"), code="empty", params={"name": name})
-    signature, member = FORMATS[suffix]
-    upload.seek(0)
-    head = upload.read(len(signature))
-    genuine = head == signature
-    if genuine and member is not None:
-        upload.seek(0)
-        try:
-            with zipfile.ZipFile(upload) as archive:  # type: ignore[arg-type]
-                genuine = member in archive.namelist()
-        except zipfile.BadZipFile:
-            genuine = False
-    upload.seek(0)
-    if not genuine:
-        raise ValidationError(
-            _("「%(name)s」的内容与扩展名 %(suffix)s 不符，文件可能已损坏或被改名"),
-            code="signature",
-            params={"name": name, "suffix": suffix},
-        )
-
-
-def content_type(file_name: str) -> str:
-    return CONTENT_TYPES.get(PurePath(file_name).suffix.lower(), "application/octet-stream")
+    validate_upload(upload, allowed=EVIDENCE, limit=max_bytes())

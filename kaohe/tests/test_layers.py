@@ -55,11 +55,15 @@ FLOORS: list[list[tuple[str, ...]]] = [
     [("kaohe.org",)],  # the roster
     [("kaohe.plans",)],  # the cycle: phases and the phase gate, the plan, who is assessed, indicators, groups
     [("kaohe.accounts",)],  # account administration: scopes in the roster and the cycle's groups
-    [("kaohe.surveys",)],  # public questionnaires
+    [
+        ("kaohe.surveys",),
+        ("kaohe.dutyreports",),
+    ],  # public questionnaires; 述职述廉 reports (ballots show them)
     [("kaohe.performance",), ("kaohe.ballots",)],  # unit-performance inputs; democratic evaluation
     [
-        ("kaohe.records",)
-    ],  # through the year: the four lists, visits, quarterly grades (evidence as performance)
+        ("kaohe.records",),
+        ("kaohe.reviews",),
+    ],  # through the year: the four lists, visits, quarterly grades (evidence as performance); 一报告两评议
     [("kaohe.results",)],  # the cycle's inputs for the engine, compute, review, decisions, seal; the preview
     # a whole cycle in and out as an assessment workbook; integrity analytics on a cycle's ballots and results
     [("kaohe.cycle_workbook",), ("kaohe.integrity",), ("kaohe.interviews",)],

@@ -26,6 +26,7 @@ from kaohe.ballots.actions.submit import (
     refusal_not_open,
     refusal_used,
 )
+from kaohe.ballots.actions.summaries import session_summaries_set
 from kaohe.ballots.actions.templates import ITEM_MAX, check_items, template_copy, template_update
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "session_open",
     "session_void",
     "session_rehearsal_purge",
+    "session_summaries_set",
     "BallotRefused",
     "ballot_submit",
     "refusal_invalid",

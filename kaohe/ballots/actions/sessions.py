@@ -14,6 +14,7 @@ from kaohe.audit.actions import audit_record
 from kaohe.ballots import selectors
 from kaohe.ballots.actions.guards import fail, lock_session
 from kaohe.ballots.actions.states import session_state
+from kaohe.ballots.actions.summaries import summaries_copy
 from kaohe.ballots.models import (
     UNIT_KINDS,
     BallotTemplate,
@@ -68,6 +69,8 @@ def _check_spec(cycle: AssessmentCycle, spec: SessionSpec, session: EvaluationSe
     if spec.kind not in SessionKind.values:
         errors.append(f"测评方式「{spec.kind}」无效")
     allowed = selectors.plan_rater_groups(cycle)
+    # A 专项评议 asks rater groups of its own (两代表一委员, 服务对象): they feed no democratic score.
+    special = bool(spec.targets) and all(t.template.kind == TemplateKind.SERVICE for t in spec.targets)
     if not spec.groups:
         errors.append("请至少设置一个评价人类别")
     seen: set[str] = set()
@@ -75,7 +78,7 @@ def _check_spec(cycle: AssessmentCycle, spec: SessionSpec, session: EvaluationSe
         if group in seen:
             errors.append(f"评价人类别「{group}」重复")
         seen.add(group)
-        if group not in allowed:
+        if group not in allowed and not special:
             errors.append(
                 f"评价人类别「{group}」不在{cycle.name}考核方案的评价人权重中（{'、'.join(allowed) or '无'}）"
             )
@@ -184,6 +187,7 @@ def session_update(*, actor: Actor, session: EvaluationSession, spec: SessionSpe
         locked.assessment_group = spec.assessment_group
         locked.save()
         _write_parts(locked, spec)
+        summaries_copy(locked)  # the new targets get their summaries when the session shows them
         audit_record(
             actor=actor,
             action="ballot_session.update",

@@ -9,6 +9,7 @@ from kaohe.audit.actions import audit_record
 from kaohe.ballots import envelope, selectors, storage
 from kaohe.ballots.actions.guards import fail, lock_session
 from kaohe.ballots.actions.states import session_state
+from kaohe.ballots.actions.summaries import summaries_copy
 from kaohe.ballots.digest import session_seal
 from kaohe.ballots.models import (
     Ballot,
@@ -50,6 +51,7 @@ def session_open(*, actor: Actor, session: EvaluationSession) -> EvaluationSessi
                     "rehearsal_left",
                 )
         before = session_state(locked)
+        summaries_copy(locked)  # what the ballot shows is fixed as it opens
         locked.status = SessionStatus.OPEN
         locked.save(update_fields=["status"])
         audit_record(

@@ -23,7 +23,7 @@ def check_items(kind: str, items: Sequence[Mapping[str, Any]]) -> list[dict[str,
         raise fail(f"测评表类型「{kind}」无效")
     if len(items) > ITEM_MAX:
         raise fail(f"测评项目最多 {ITEM_MAX} 项")
-    if kind in (TemplateKind.SELECTION, TemplateKind.PROMOTED) and not items:
+    if kind in (TemplateKind.SELECTION, TemplateKind.PROMOTED, TemplateKind.SERVICE) and not items:
         raise fail("评议表至少要有一个项目")
     found: list[dict[str, Any]] = []
     names: set[str] = set()

@@ -54,6 +54,9 @@ class Command(BaseCommand):
                         from kaohe.demo.fieldwork import demo_fieldwork_load  # the groups' work plan
 
                         demo_fieldwork_load(seed=seed)
+                        from kaohe.demo.dutyreports import demo_dutyreports_load  # 述职述廉, 一报告两评议
+
+                        demo_dutyreports_load(seed=seed)
                         from kaohe.demo.feedback import demo_feedback_load  # letters, 整改, 结果运用
 
                         demo_feedback_load()
