@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from kaohe.interviews.models import Interviewee
+from kaohe.interviews.models import Interview, Interviewee
 from kaohe.interviews.selectors import unit_summaries
 from kaohe.org.models import Cadre, Position, Unit
 from kaohe.performance.models import Adjustment, PriorGrade, Sanction, Verification, Veto
@@ -294,11 +294,18 @@ def _counted(pairs) -> str:  # noqa: ANN001
 def _interviews(s: Subject) -> list[Entry]:
     """Each year's interview summary of the subject's unit where one may be shown (complete, k or more)."""
     if s.kind == Kind.TEAM:
-        units = {
-            c: s.unit.pk for c in Interviewee.objects.filter(unit=s.unit).values_list("cycle_id", flat=True)
-        }  # type: ignore[union-attr]
+        assert s.unit is not None
+        units = dict(Interviewee.objects.filter(unit=s.unit).values_list("cycle_id", "unit_id").distinct())
     else:
         units = dict(AssessedCadre.objects.filter(cadre=s.cadre).values_list("cycle_id", "unit_id"))
+    held = set(
+        Interview.objects.filter(
+            interviewee__cycle_id__in=units, interviewee__unit_id__in=set(units.values())
+        )
+        .values_list("interviewee__cycle_id", "interviewee__unit_id")
+        .distinct()
+    )
+    units = {cycle: unit for cycle, unit in units.items() if (cycle, unit) in held}  # a year with records
     out = []
     for cycle in AssessmentCycle.objects.filter(pk__in=units).order_by("year"):
         summary = unit_summaries(cycle, [units[cycle.pk]])[units[cycle.pk]]
