@@ -5,6 +5,15 @@ almost nothing), and the sizes the archive declares can lie. ``scan`` inflates e
 chunks, counting the bytes that actually come out and the rows of every sheet, and stops at the first
 limit passed, so memory stays bounded whatever the file. python-calamine only reads the file afterwards.
 
+The reader builds every cell of the rectangle from A1 to the farthest cell (a sheet with cells at A1 and
+XFD1048576 is 17 billion cells from a 1.5 KB file), so ``scan`` also finds the used range while it
+inflates, from the cells themselves (``<dimension ref>`` is the file's own claim): the farthest row and
+column of every ``<row r>`` and ``<c r>``, and refuses a rectangle past the limits as ``scan_ods`` and
+``biff`` do. Written by Excel, WPS, LibreOffice or a library, every row and cell names its place (``<row
+r="7">``, ``<c r="B7">``, rows ascending): then a chunk costs a few searches at C speed. A sheet where one
+does not (or with prefixed tags, quotes of another kind) is read again with expat, placing every cell the
+way calamine does.
+
 It also notes the cells holding a formula (``<f>``): the file keeps only the value last computed, which
 need not be what Excel shows after recalculating (``<f>"显示"&"名称"</f><v>伪造</v>``), and calamine
 cannot tell them apart. A sheet without ``<f`` costs a byte search; only a sheet with one is parsed.
@@ -21,6 +30,7 @@ No Django here.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections import defaultdict
@@ -58,6 +68,16 @@ class TooLarge(ValueError):
     """A limit passed, or an archive that lies about itself; the message is Chinese and names the limit."""
 
 
+# A row or cell tag that does not open with its place in the form every writer uses; a prefixed tag.
+_IRREGULAR = re.compile(
+    rb'<(?:c(?=[\s>/])(?! r="[A-Za-z]{1,3}[1-9]\d{0,6}")|row(?=[\s>/])(?! r="[1-9]\d{0,6}")|\w+:(?:c|row)[\s>/])'
+)
+_ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
+_CELL_PLACE = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
+_TAIL_KEPT = 64 * 1024  # a tag longer than this (no writer makes one) sends the sheet to the exact reading
+_REFERENCE = re.compile(r"([A-Za-z]{1,3})([1-9]\d{0,6})")
+
+
 @dataclass
 class Scan:
     rows: dict[str, int] = field(default_factory=dict)  # sheet name → rows in its XML
@@ -79,11 +99,15 @@ def scan(file: IO[bytes], limits: Limits) -> Scan:
         total_rows = 0
         for member in members:
             sheet = sheets.get(member.filename)
-            rows, has_formula = _inflate(archive, member, result, limits, counting=sheet is not None)
-            if sheet is None:
+            extent = None if sheet is None else _Extent(sheet, result, limits)
+            rows, has_formula = _inflate(archive, member, result, limits, extent=extent)
+            if sheet is None or extent is None:
                 continue
             if rows > limits.sheet_rows:
                 raise TooLarge(f"工作表「{sheet}」超过 {limits.sheet_rows:,} 行，超出本导入的上限")
+            if extent.irregular:
+                extent.reread(archive, member)
+            extent.count()
             total_rows += rows
             if total_rows > limits.total_rows:
                 raise TooLarge(f"工作簿共超过 {limits.total_rows:,} 行，超出本导入的上限")
@@ -126,7 +150,7 @@ def scan_ods(file: IO[bytes], limits: Limits) -> Scan:
             if member.filename == "content.xml":
                 _OdsContent(result, limits).read(archive, member)
             else:
-                _inflate(archive, member, result, limits, counting=False)
+                _inflate(archive, member, result, limits, extent=None)
     return result
 
 
@@ -222,10 +246,139 @@ def _too_large(size: int, limits: Limits) -> str:
     return f"文件解压后过大（超过 {limits.expanded_bytes / 1048576:,.0f} MB），超出本导入的上限"
 
 
+class _Extent:
+    """The used range of one worksheet: the farthest row and column any row or cell names, refused past
+    the limits with the far cell named. ``feed`` reads complete tags at C speed; a sheet it cannot trust
+    (``irregular``) is placed cell by cell by ``reread``."""
+
+    def __init__(self, sheet: str, result: Scan, limits: Limits) -> None:
+        self.sheet, self.result, self.limits = sheet, result, limits
+        self.rows = self.columns = 0
+        self.irregular = False
+
+    def feed(self, window: bytes, end: int) -> None:
+        """The tags of ``window`` that open before ``end`` (each ends before it)."""
+        if self.irregular:
+            return
+        if _IRREGULAR.search(window, 0, end):
+            self.irregular = True
+            return
+        last = window.rfind(b'<row r="', 0, end)
+        if last != -1:  # rows ascend: the last one is the farthest, unless the search below finds another
+            self.rows = max(self.rows, int(window[last + 8 : window.index(b'"', last + 8)]))
+        if _beyond(self.rows, self.columns).search(window, 0, end):
+            for row in _ROW_REFERENCE.findall(window, 0, end):
+                self.rows = max(self.rows, int(row))
+            for letters, row in _CELL_PLACE.findall(window, 0, end):
+                self.columns = max(self.columns, _column_number(letters.upper().decode()))
+                self.rows = max(self.rows, int(row))
+        self.check()
+
+    def place(self, row: int, column: int) -> None:
+        if row > self.rows or column > self.columns:
+            self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+            self.check()
+
+    def check(self) -> None:
+        cells = self.rows * self.columns
+        if (
+            self.rows > self.limits.sheet_rows
+            or self.result.expanded_bytes + cells * CELL_BYTES > self.limits.expanded_bytes
+        ):
+            raise TooLarge(f"工作表“{self.sheet}”的单元格 {self.far_cell()} 超出可读范围")
+
+    def far_cell(self) -> str:
+        return f"{column_letters(max(self.columns, 1))}{max(self.rows, 1)}"
+
+    def count(self) -> None:
+        """The rectangle the reader will build, counted against the inflated bytes as ``check_grid`` does."""
+        self.check()
+        self.result.expanded_bytes += self.rows * self.columns * CELL_BYTES
+
+    def reread(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+        """Place every cell as calamine does: a row without ``r`` follows the one before, a cell without
+        ``r`` the cell before it in its row."""
+        # calamine's own count, from 0: the row a cell without "r" goes to, and its column.
+        place = {"row": 0, "column": 0}
+
+        def start(name: str, attributes: dict[str, str]) -> None:
+            local = name.rpartition(":")[2]
+            if local == "row":
+                if "r" in attributes:
+                    place["row"] = self._reference_row(attributes["r"]) - 1
+                self.place(place["row"] + 1, 0)
+            elif local == "c":
+                if "r" in attributes:
+                    row, column = self._reference(attributes["r"])
+                    row, place["column"] = row - 1, column - 1
+                else:
+                    row = place["row"]
+                self.place(row + 1, place["column"] + 1)
+                place["column"] += 1
+
+        def end(name: str) -> None:
+            if name.rpartition(":")[2] == "row":
+                place["row"] += 1
+                place["column"] = 0
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        with archive.open(member) as stream:
+            while chunk := stream.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+
+    def _reference(self, text: str) -> tuple[int, int]:
+        match = _REFERENCE.fullmatch(text.strip())
+        if match is None:
+            raise TooLarge(f"工作表“{self.sheet}”的单元格引用“{text[:20]}”无效")
+        return int(match.group(2)), _column_number(match.group(1).upper())
+
+    def _reference_row(self, text: str) -> int:
+        if not text.strip().isdigit() or not 0 < int(text) < 10_000_000:
+            raise TooLarge(f"工作表“{self.sheet}”的行号“{text[:20]}”无效")
+        return int(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A row or a cell past row ``rows`` or column ``columns``, as written in a regular sheet."""
+    row = _greater(str(rows), "0123456789")
+    column = _greater(column_letters(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if columns else "[A-Za-z]"
+    return re.compile(f'<row r="{row}"|<c r="(?:[A-Za-z]+{row}"|{column})'.encode())
+
+
+def _greater(text: str, alphabet: str) -> str:
+    """A pattern for the strings of ``alphabet`` (digits, or column letters) past ``text``, in its order:
+    longer, or as long and greater at the first place they differ."""
+    any_one = "\\d" if alphabet[0] == "0" else "[A-Za-z]"
+    options = [f"{any_one}{{{len(text) + 1},}}"]
+    for place, character in enumerate(text):
+        above = alphabet[alphabet.index(character) + 1 :]
+        if not above:
+            continue
+        if any_one == "\\d":
+            higher = f"[{above[0]}-{above[-1]}]"
+            prefix = re.escape(text[:place])
+        else:
+            higher = f"[{above[0]}-{above[-1]}{above[0].lower()}-{above[-1].lower()}]"
+            prefix = "".join(f"[{c}{c.lower()}]" for c in text[:place])
+        rest = len(text) - place - 1
+        options.append(prefix + higher + (f"{any_one}{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(options) + ")"
+
+
 def _inflate(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, result: Scan, limits: Limits, *, counting: bool
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    result: Scan,
+    limits: Limits,
+    *,
+    extent: _Extent | None,
 ) -> tuple[int, bool]:
-    """Inflate one member chunk by chunk, counting actual bytes (and rows and a formula, in a sheet)."""
+    """Inflate one member chunk by chunk, counting actual bytes (and, in a sheet, its rows, whether it has
+    a formula, and its used range)."""
     rows = 0
     has_formula = False
     tail = b""
@@ -236,14 +389,24 @@ def _inflate(
             result.expanded_bytes += len(chunk)
             if result.expanded_bytes > limits.expanded_bytes:
                 raise TooLarge(_too_large(result.expanded_bytes, limits))
-            if not counting:
+            if extent is None:
                 continue
+            # Up to the last "<": every tag opened before it ends before it; the rest waits for the next
+            # chunk. A mark is counted once, in the part read.
             window = tail + chunk
-            rows += sum(window.count(mark) - tail.count(mark) for mark in _ROW)
+            end = window.rfind(b"<")
+            if end <= 0 or len(window) - end > _TAIL_KEPT:
+                end = len(window)
+            rows += sum(window.count(mark, 0, end) for mark in _ROW)
             if rows > limits.sheet_rows:
                 return rows, has_formula
-            has_formula = has_formula or _FORMULA.search(window) is not None
-            tail = window[-8:]
+            has_formula = has_formula or _FORMULA.search(window, 0, end) is not None
+            extent.feed(window, end)
+            tail = window[end:]
+    if extent is not None and tail:
+        rows += sum(tail.count(mark) for mark in _ROW)
+        has_formula = has_formula or _FORMULA.search(tail) is not None
+        extent.feed(tail, len(tail))
     return rows, has_formula
 
 
