@@ -43,7 +43,9 @@ from xml.parsers import expat
 CHUNK = 1024 * 1024
 FORMULAS_KEPT = 50  # per column of a sheet: enough to name them, bounded for a hostile file
 _ROW = (b"<row ", b"<row>", b"<row/", b":row ", b":row>")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# A formula cell: <f>, or <x:f> (looked for only where ":f" is, a search at memchr speed).
+_FORMULA = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA = re.compile(rb"<\w+:f[\s>/]")
 _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -68,10 +70,9 @@ class TooLarge(ValueError):
     """A limit passed, or an archive that lies about itself; the message is Chinese and names the limit."""
 
 
-# A row or cell tag that does not open with its place in the form every writer uses; a prefixed tag.
-_IRREGULAR = re.compile(
-    rb'<(?:c(?=[\s>/])(?! r="[A-Za-z]{1,3}[1-9]\d{0,6}")|row(?=[\s>/])(?! r="[1-9]\d{0,6}")|\w+:(?:c|row)[\s>/])'
-)
+# A prefixed row or cell tag (<x:c>): the sheet is read again, exactly. ``:c`` and ``:row`` are searched
+# first, at memchr speed.
+_PREFIXED = re.compile(rb"<\w+:(?:c|row)[\s>/]")
 _ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
 _CELL_PLACE = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
 _TAIL_KEPT = 64 * 1024  # a tag longer than this (no writer makes one) sends the sheet to the exact reading
@@ -247,9 +248,16 @@ def _too_large(size: int, limits: Limits) -> str:
 
 
 class _Extent:
-    """The used range of one worksheet: the farthest row and column any row or cell names, refused past
-    the limits with the far cell named. ``feed`` reads complete tags at C speed; a sheet it cannot trust
-    (``irregular``) is placed cell by cell by ``reread``."""
+    """The used range of one worksheet: the farthest row and column its rows and cells name, refused past
+    the limits with the far cell named.
+
+    ``feed`` reads a regular sheet (every row and cell tag opening with ``r="``) at C speed, with two
+    searches per chunk: a row past the farthest so far; a cell past the farthest column, or whose row has
+    more digits than the farthest row or a greater first digit. Only a chunk where one is found is read
+    reference by reference. A cell row of the same length and first digit is not looked for: it is at
+    most ``_bound(rows)``, and the rectangle is checked with that bound. A sheet ``feed`` cannot trust
+    (``irregular``: a tag without ``r`` first, a prefixed tag, a bound past the limits) is placed cell
+    by cell by ``reread``, exactly."""
 
     def __init__(self, sheet: str, result: Scan, limits: Limits) -> None:
         self.sheet, self.result, self.limits = sheet, result, limits
@@ -260,44 +268,54 @@ class _Extent:
         """The tags of ``window`` that open before ``end`` (each ends before it)."""
         if self.irregular:
             return
-        if _IRREGULAR.search(window, 0, end):
+        if (window.find(b":c", 0, end) != -1 or window.find(b":row", 0, end) != -1) and _PREFIXED.search(
+            window, 0, end
+        ):
             self.irregular = True
             return
         last = window.rfind(b'<row r="', 0, end)
         if last != -1:  # rows ascend: the last one is the farthest, unless the search below finds another
-            self.rows = max(self.rows, int(window[last + 8 : window.index(b'"', last + 8)]))
-        if _beyond(self.rows, self.columns).search(window, 0, end):
+            quote = window.find(b'"', last + 8, end)
+            if quote != -1 and window[last + 8 : quote].isdigit():
+                self.rows = max(self.rows, int(window[last + 8 : quote]))
+        rows, cells = _beyond(self.rows, self.columns)
+        found = [pattern.search(window, 0, end) for pattern in (rows, cells)]
+        if any(match and match.group("odd") is not None for match in found):
+            self.irregular = True
+            return
+        if any(found):
             for row in _ROW_REFERENCE.findall(window, 0, end):
                 self.rows = max(self.rows, int(row))
             for letters, row in _CELL_PLACE.findall(window, 0, end):
                 self.columns = max(self.columns, _column_number(letters.upper().decode()))
                 self.rows = max(self.rows, int(row))
         self.check()
+        if self._cost(_bound(self.rows)) > self.limits.expanded_bytes:
+            self.irregular = True  # the bound is too loose here: place every cell
 
     def place(self, row: int, column: int) -> None:
         if row > self.rows or column > self.columns:
             self.rows, self.columns = max(self.rows, row), max(self.columns, column)
             self.check()
 
-    def check(self) -> None:
-        cells = self.rows * self.columns
-        if (
-            self.rows > self.limits.sheet_rows
-            or self.result.expanded_bytes + cells * CELL_BYTES > self.limits.expanded_bytes
-        ):
-            raise TooLarge(f"工作表“{self.sheet}”的单元格 {self.far_cell()} 超出可读范围")
+    def _cost(self, rows: int) -> int:
+        return self.result.expanded_bytes + rows * self.columns * CELL_BYTES
 
-    def far_cell(self) -> str:
-        return f"{column_letters(max(self.columns, 1))}{max(self.rows, 1)}"
+    def check(self) -> None:
+        if self.rows > self.limits.sheet_rows or self._cost(self.rows) > self.limits.expanded_bytes:
+            column = column_letters(max(self.columns, 1))
+            raise TooLarge(f"工作表“{self.sheet}”的单元格 {column}{max(self.rows, 1)} 超出可读范围")
 
     def count(self) -> None:
         """The rectangle the reader will build, counted against the inflated bytes as ``check_grid`` does."""
+        rows = self.rows if self.irregular else _bound(self.rows)
         self.check()
-        self.result.expanded_bytes += self.rows * self.columns * CELL_BYTES
+        self.result.expanded_bytes += rows * self.columns * CELL_BYTES
 
     def reread(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         """Place every cell as calamine does: a row without ``r`` follows the one before, a cell without
         ``r`` the cell before it in its row."""
+        self.rows = self.columns = 0
         # calamine's own count, from 0: the row a cell without "r" goes to, and its column.
         place = {"row": 0, "column": 0}
 
@@ -341,12 +359,29 @@ class _Extent:
         return int(text)
 
 
+def _bound(rows: int) -> int:
+    """The farthest row a cell can name without a search of ``_beyond`` finding it: as many digits as
+    ``rows``, the same first digit (199,999 for 150,000; 9 for 0)."""
+    text = str(rows)
+    return (int(text[0]) + 1) * 10 ** (len(text) - 1) - 1
+
+
 @functools.lru_cache(maxsize=256)
-def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
-    """A row or a cell past row ``rows`` or column ``columns``, as written in a regular sheet."""
-    row = _greater(str(rows), "0123456789")
+def _beyond(rows: int, columns: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Two searches, for a row tag and for a cell tag, finding one that is odd (group ``odd``: no
+    ``r="`` first: the sheet is then read again, exactly), a row past ``rows``, or a cell past column
+    ``columns`` or past ``_bound(rows)``."""
+    text = str(rows)
+    row = _greater(text, "0123456789")
     column = _greater(column_letters(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if columns else "[A-Za-z]"
-    return re.compile(f'<row r="{row}"|<c r="(?:[A-Za-z]+{row}"|{column})'.encode())
+    letters = f"[A-Za-z]{{1,{max(len(column_letters(columns)), 1)}}}+"
+    cell_row = f"\\d{{{len(text) + 1}}}"
+    if text[0] != "9":
+        cell_row += f"|[{int(text[0]) + 1}-9]\\d{{{len(text) - 1}}}"
+    return (
+        re.compile(f'<row(?: r="{row}"|(?=[\\s>/])(?! r=")(?P<odd>))'.encode()),
+        re.compile(f'<c(?: r="(?:{column}|{letters}(?:{cell_row}))|(?=[\\s>/])(?! r=")(?P<odd>))'.encode()),
+    )
 
 
 def _greater(text: str, alphabet: str) -> str:
@@ -400,14 +435,20 @@ def _inflate(
             rows += sum(window.count(mark, 0, end) for mark in _ROW)
             if rows > limits.sheet_rows:
                 return rows, has_formula
-            has_formula = has_formula or _FORMULA.search(window, 0, end) is not None
+            has_formula = has_formula or _has_formula(window, end)
             extent.feed(window, end)
             tail = window[end:]
     if extent is not None and tail:
         rows += sum(tail.count(mark) for mark in _ROW)
-        has_formula = has_formula or _FORMULA.search(tail) is not None
+        has_formula = has_formula or _has_formula(tail, len(tail))
         extent.feed(tail, len(tail))
     return rows, has_formula
+
+
+def _has_formula(window: bytes, end: int) -> bool:
+    if _FORMULA.search(window, 0, end):
+        return True
+    return window.find(b":f", 0, end) != -1 and _PREFIXED_FORMULA.search(window, 0, end) is not None
 
 
 def _sheet_paths(archive: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
