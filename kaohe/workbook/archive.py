@@ -73,6 +73,7 @@ class TooLarge(ValueError):
 # A prefixed row or cell tag (<x:c>): the sheet is read again, exactly. ``:c`` and ``:row`` are searched
 # first, at memchr speed.
 _PREFIXED = re.compile(rb"<\w+:(?:c|row)[\s>/]")
+_ODD = re.compile(rb'<(?:c|row)(?=[\s>/])(?! r=")')
 _ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
 _CELL_PLACE = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
 _TAIL_KEPT = 64 * 1024  # a tag longer than this (no writer makes one) sends the sheet to the exact reading
@@ -283,7 +284,10 @@ class _Extent:
         if any(match and match.group("odd") is not None for match in found):
             self.irregular = True
             return
-        if any(found):
+        if any(found):  # the first found need not be the only one: an odd tag may follow
+            if _ODD.search(window, 0, end):
+                self.irregular = True
+                return
             for row in _ROW_REFERENCE.findall(window, 0, end):
                 self.rows = max(self.rows, int(row))
             for letters, row in _CELL_PLACE.findall(window, 0, end):
@@ -363,7 +367,7 @@ def _bound(rows: int) -> int:
     """The farthest row a cell can name without a search of ``_beyond`` finding it: as many digits as
     ``rows``, the same first digit (199,999 for 150,000; 9 for 0)."""
     text = str(rows)
-    return (int(text[0]) + 1) * 10 ** (len(text) - 1) - 1
+    return int((int(text[0]) + 1) * 10 ** (len(text) - 1) - 1)
 
 
 @functools.lru_cache(maxsize=256)
