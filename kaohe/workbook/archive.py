@@ -73,6 +73,9 @@ class TooLarge(ValueError):
 # A prefixed row or cell tag (<x:c>): the sheet is read again, exactly. ``:c`` and ``:row`` are searched
 # first, at memchr speed.
 _PREFIXED = re.compile(rb"<\w+:(?:c|row)[\s>/]")
+# For a sheet read again: every row and cell tag, opening or closing; an attribute r (not x:r), quoted either way.
+_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(c|row)(?=[\s>/])([^>]*)>")
+_R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ODD = re.compile(rb'<(?:c|row)(?=[\s>/])(?! r=")')
 _ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
 _CELL_PLACE = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
@@ -318,7 +321,51 @@ class _Extent:
 
     def reread(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         """Place every cell as calamine does: a row without ``r`` follows the one before, a cell without
-        ``r`` the cell before it in its row."""
+        ``r`` the cell before it in its row. The row and cell tags are found by a regex, a chunk at a time;
+        a sheet with a comment or CDATA (where a tag may be text) or a tag longer than 64 KB is parsed
+        with expat instead, calling Python for every element (several times slower)."""
+        if not self._retokenize(archive, member):
+            self._parse(archive, member)
+
+    def _retokenize(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+        self.rows = self.columns = 0
+        row = column = 0  # calamine's own count, from 0
+        rows = columns = 0
+        tail = b""
+        with archive.open(member) as stream:
+            while True:
+                chunk = stream.read(CHUNK)
+                window = tail + chunk
+                end = window.rfind(b"<") if chunk else len(window)
+                if end == -1:
+                    end = len(window)
+                if len(window) - end > _TAIL_KEPT or window.find(b"<!", 0, end) != -1:
+                    return False
+                for closing, name, attributes in _TAG.findall(window, 0, end):
+                    self_closing = attributes.endswith(b"/")
+                    if name == b"row":
+                        if not closing:
+                            named = _R_ATTRIBUTE.search(attributes)
+                            if named:
+                                row = self._reference_row((named.group(1) or named.group(2)).decode()) - 1
+                            rows = max(rows, row + 1)
+                        if closing or self_closing:
+                            row, column = row + 1, 0
+                    elif not closing:
+                        named = _R_ATTRIBUTE.search(attributes)
+                        if named:
+                            at_row, at_column = self._reference((named.group(1) or named.group(2)).decode())
+                            rows, column = max(rows, at_row), at_column - 1
+                        else:
+                            rows = max(rows, row + 1)
+                        column += 1
+                        columns = max(columns, column)
+                self.place(rows, columns)
+                tail = window[end:]
+                if not chunk:
+                    return True
+
+    def _parse(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         self.rows = self.columns = 0
         # calamine's own count, from 0: the row a cell without "r" goes to, and its column.
         place = {"row": 0, "column": 0}

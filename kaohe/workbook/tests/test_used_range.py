@@ -38,14 +38,20 @@ def test_the_far_cell_counts_whatever_the_dimension_claims():
 def test_a_sheet_placing_cells_without_references_is_read_exactly_and_refused():
     implicit = "<c><v>1</v></c>" * 300  # columns A to KN, named by nothing
     data = book({"表": [HEADER, f'<row r="50000">{implicit}</row>']})
-    assert refusal(data) == "工作表“表”的单元格 C50000 超出可读范围"  # the first cell past the limit
+    assert refusal(data) == "工作表“表”的单元格 KN50000 超出可读范围"
+
+
+def test_a_sheet_with_a_comment_is_placed_by_expat_and_refused_at_the_first_cell_past_the_limit():
+    # In a comment a tag is text: "</row>" there must not start the columns again.
+    implicit = "<c><v>1</v></c>" * 150
+    row = f'<row r="50000">{implicit}<!-- </row> -->{implicit}</row>'
+    assert refusal(book({"表": [HEADER, row]})) == "工作表“表”的单元格 C50000 超出可读范围"
 
 
 def test_rows_without_references_follow_the_last_one():
     implicit = "<c><v>1</v></c>" * 702  # columns A to ZZ
     data = book({"表": ['<row r="30000"><c r="A30000"><v>1</v></c></row>', f"<row>{implicit}</row>"]})
-    # Refused at the first cell that passes the limit, as the cells are placed.
-    assert refusal(data) == "工作表“表”的单元格 E30001 超出可读范围"
+    assert refusal(data) == "工作表“表”的单元格 ZZ30001 超出可读范围"
 
 
 def test_prefixed_tags_are_read_exactly_too():
