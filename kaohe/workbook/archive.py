@@ -341,6 +341,23 @@ class _Extent:
                     end = len(window)
                 if len(window) - end > _TAIL_KEPT or window.find(b"<!", 0, end) != -1:
                     return False
+                if _without_places(window, end):
+                    # No tag names its place: rows follow each other, cells each other; counted by "</row>".
+                    segments = window[:end].split(b"</row>")
+                    counts = [_cell_tags(segment) for segment in segments]
+                    counts[0] += column
+                    columns = max(columns, *counts)
+                    last_segment = segments[-1]
+                    if counts[-1] or b"<row" in last_segment:
+                        rows = max(rows, row + len(segments))
+                    elif len(segments) > 1:
+                        rows = max(rows, row + len(segments) - 1)
+                    row, column = row + len(segments) - 1, counts[-1]
+                    self.place(rows, columns)
+                    tail = window[end:]
+                    if not chunk:
+                        return True
+                    continue
                 for closing, name, attributes in _TAG.findall(window, 0, end):
                     self_closing = attributes.endswith(b"/")
                     if name == b"row":
@@ -408,6 +425,25 @@ class _Extent:
         if not text.strip().isdigit() or not 0 < int(text) < 10_000_000:
             raise TooLarge(f"工作表“{self.sheet}”的行号“{text[:20]}”无效")
         return int(text)
+
+
+_R_ANY = re.compile(rb"\sr\s*=")
+_SELF_CLOSING_ROW = re.compile(rb"<row(?:\s[^>]*)?/>")
+
+
+def _without_places(window: bytes, end: int) -> bool:
+    """No tag names a place (no attribute r), no prefixed tag, no self-closing row: rows and cells are
+    counted with byte searches."""
+    return (
+        _R_ANY.search(window, 0, end) is None
+        and window.find(b":c", 0, end) == -1
+        and window.find(b":row", 0, end) == -1
+        and _SELF_CLOSING_ROW.search(window, 0, end) is None
+    )
+
+
+def _cell_tags(segment: bytes) -> int:
+    return segment.count(b"<c>") + segment.count(b"<c ") + segment.count(b"<c/")
 
 
 def _bound(rows: int) -> int:

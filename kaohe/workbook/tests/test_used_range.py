@@ -115,3 +115,18 @@ def test_the_patterns_of_greater_values_match_exactly_the_greater_ones(alphabet,
 
 def test_the_bound_keeps_the_digits_and_raises_the_first():
     assert [_bound(n) for n in (0, 7, 10, 150, 999, 150_000)] == [0, 7, 19, 199, 999, 199_999]
+
+
+@pytest.mark.parametrize("tail", ["", "<row></row>", "<row><c><v>1</v></c></row>"])
+def test_a_sheet_without_references_is_counted_alike_by_byte_searches_and_tag_by_tag(monkeypatch, tail):
+    from kaohe.workbook import archive
+
+    widths = [3, 7, 2, 0, 5] * 8_000  # about 2.5 MB inflated: three chunks, rows cut between them
+    rows = ["<row>" + "<c><v>1</v></c>" * width + "</row>" for width in widths]
+    data = book({"表": [*rows, tail]})
+    limits = Limits(expanded_bytes=64 * 1024 * 1024, sheet_rows=400_000, total_rows=400_000)
+    fast = scan(io.BytesIO(data), limits).expanded_bytes
+    monkeypatch.setattr(archive, "_without_places", lambda window, end: False)
+    assert scan(io.BytesIO(data), limits).expanded_bytes == fast
+    inflated = sum(info.file_size for info in __import__("zipfile").ZipFile(io.BytesIO(data)).infolist())
+    assert fast - inflated == (len(widths) + (1 if tail else 0)) * 7 * CELL_BYTES
