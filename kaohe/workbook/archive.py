@@ -11,8 +11,9 @@ inflates, from the cells themselves (``<dimension ref>`` is the file's own claim
 column of every ``<row r>`` and ``<c r>``, and refuses a rectangle past the limits as ``scan_ods`` and
 ``biff`` do. Written by Excel, WPS, LibreOffice or a library, every row and cell names its place (``<row
 r="7">``, ``<c r="B7">``, rows ascending): then a chunk costs a few searches at C speed. A sheet where one
-does not (or with prefixed tags, quotes of another kind) is read again with expat, placing every cell the
-way calamine does.
+does not (or with prefixed tags, quotes of another kind) is read again, placing every cell the way calamine
+does: by byte searches where no tag names its place, tag by tag (a regex) where some do, with expat where a
+comment or CDATA could hide a tag.
 
 It also notes the cells holding a formula (``<f>``): the file keeps only the value last computed, which
 need not be what Excel shows after recalculating (``<f>"显示"&"名称"</f><v>伪造</v>``), and calamine
