@@ -5,6 +5,16 @@ almost nothing), and the sizes the archive declares can lie. ``scan`` inflates e
 chunks, counting the bytes that actually come out and the rows of every sheet, and stops at the first
 limit passed, so memory stays bounded whatever the file. python-calamine only reads the file afterwards.
 
+The reader builds every cell of the rectangle from A1 to the farthest cell (a sheet with cells at A1 and
+XFD1048576 is 17 billion cells from a 1.5 KB file), so ``scan`` also finds the used range while it
+inflates, from the cells themselves (``<dimension ref>`` is the file's own claim): the farthest row and
+column of every ``<row r>`` and ``<c r>``, and refuses a rectangle past the limits as ``scan_ods`` and
+``biff`` do. Written by Excel, WPS, LibreOffice or a library, every row and cell names its place (``<row
+r="7">``, ``<c r="B7">``, rows ascending): then a chunk costs a few searches at C speed. A sheet where one
+does not (or with prefixed tags, quotes of another kind) is read again, placing every cell the way calamine
+does: by byte searches where no tag names its place, tag by tag (a regex) where some do, with expat where a
+comment or CDATA could hide a tag.
+
 It also notes the cells holding a formula (``<f>``): the file keeps only the value last computed, which
 need not be what Excel shows after recalculating (``<f>"显示"&"名称"</f><v>伪造</v>``), and calamine
 cannot tell them apart. A sheet without ``<f`` costs a byte search; only a sheet with one is parsed.
@@ -21,6 +31,7 @@ No Django here.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections import defaultdict
@@ -33,7 +44,9 @@ from xml.parsers import expat
 CHUNK = 1024 * 1024
 FORMULAS_KEPT = 50  # per column of a sheet: enough to name them, bounded for a hostile file
 _ROW = (b"<row ", b"<row>", b"<row/", b":row ", b":row>")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# A formula cell: <f>, or <x:f> (looked for only where ":f" is, a search at memchr speed).
+_FORMULA = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA = re.compile(rb"<\w+:f[\s>/]")
 _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -58,6 +71,19 @@ class TooLarge(ValueError):
     """A limit passed, or an archive that lies about itself; the message is Chinese and names the limit."""
 
 
+# A prefixed row or cell tag (<x:c>): the sheet is read again, exactly. ``:c`` and ``:row`` are searched
+# first, at memchr speed.
+_PREFIXED = re.compile(rb"<\w+:(?:c|row)[\s>/]")
+# For a sheet read again: every row and cell tag, opening or closing; an attribute r (not x:r), quoted either way.
+_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(c|row)(?=[\s>/])([^>]*)>")
+_R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ODD = re.compile(rb'<(?:c|row)(?=[\s>/])(?! r=")')
+_ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
+_CELL_PLACE = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
+_TAIL_KEPT = 64 * 1024  # a tag longer than this (no writer makes one) sends the sheet to the exact reading
+_REFERENCE = re.compile(r"([A-Za-z]{1,3})([1-9]\d{0,6})")
+
+
 @dataclass
 class Scan:
     rows: dict[str, int] = field(default_factory=dict)  # sheet name → rows in its XML
@@ -79,11 +105,15 @@ def scan(file: IO[bytes], limits: Limits) -> Scan:
         total_rows = 0
         for member in members:
             sheet = sheets.get(member.filename)
-            rows, has_formula = _inflate(archive, member, result, limits, counting=sheet is not None)
-            if sheet is None:
+            extent = None if sheet is None else _Extent(sheet, result, limits)
+            rows, has_formula = _inflate(archive, member, result, limits, extent=extent)
+            if sheet is None or extent is None:
                 continue
             if rows > limits.sheet_rows:
                 raise TooLarge(f"工作表「{sheet}」超过 {limits.sheet_rows:,} 行，超出本导入的上限")
+            if extent.irregular:
+                extent.reread(archive, member)
+            extent.count()
             total_rows += rows
             if total_rows > limits.total_rows:
                 raise TooLarge(f"工作簿共超过 {limits.total_rows:,} 行，超出本导入的上限")
@@ -126,7 +156,7 @@ def scan_ods(file: IO[bytes], limits: Limits) -> Scan:
             if member.filename == "content.xml":
                 _OdsContent(result, limits).read(archive, member)
             else:
-                _inflate(archive, member, result, limits, counting=False)
+                _inflate(archive, member, result, limits, extent=None)
     return result
 
 
@@ -222,10 +252,256 @@ def _too_large(size: int, limits: Limits) -> str:
     return f"文件解压后过大（超过 {limits.expanded_bytes / 1048576:,.0f} MB），超出本导入的上限"
 
 
+class _Extent:
+    """The used range of one worksheet: the farthest row and column its rows and cells name, refused past
+    the limits with the far cell named.
+
+    ``feed`` reads a regular sheet (every row and cell tag opening with ``r="``) at C speed, with two
+    searches per chunk: a row past the farthest so far; a cell past the farthest column, or whose row has
+    more digits than the farthest row or a greater first digit. Only a chunk where one is found is read
+    reference by reference. A cell row of the same length and first digit is not looked for: it is at
+    most ``_bound(rows)``, and the rectangle is checked with that bound. A sheet ``feed`` cannot trust
+    (``irregular``: a tag without ``r`` first, a prefixed tag, a bound past the limits) is placed cell
+    by cell by ``reread``, exactly."""
+
+    def __init__(self, sheet: str, result: Scan, limits: Limits) -> None:
+        self.sheet, self.result, self.limits = sheet, result, limits
+        self.rows = self.columns = 0
+        self.irregular = False
+
+    def feed(self, window: bytes, end: int) -> None:
+        """The tags of ``window`` that open before ``end`` (each ends before it)."""
+        if self.irregular:
+            return
+        if (window.find(b":c", 0, end) != -1 or window.find(b":row", 0, end) != -1) and _PREFIXED.search(
+            window, 0, end
+        ):
+            self.irregular = True
+            return
+        last = window.rfind(b'<row r="', 0, end)
+        if last != -1:  # rows ascend: the last one is the farthest, unless the search below finds another
+            quote = window.find(b'"', last + 8, end)
+            if quote != -1 and window[last + 8 : quote].isdigit():
+                self.rows = max(self.rows, int(window[last + 8 : quote]))
+        rows, cells = _beyond(self.rows, self.columns)
+        found = [pattern.search(window, 0, end) for pattern in (rows, cells)]
+        if any(match and match.group("odd") is not None for match in found):
+            self.irregular = True
+            return
+        if any(found):  # the first found need not be the only one: an odd tag may follow
+            if _ODD.search(window, 0, end):
+                self.irregular = True
+                return
+            for row in _ROW_REFERENCE.findall(window, 0, end):
+                self.rows = max(self.rows, int(row))
+            for letters, row in _CELL_PLACE.findall(window, 0, end):
+                self.columns = max(self.columns, _column_number(letters.upper().decode()))
+                self.rows = max(self.rows, int(row))
+        self.check()
+        if self._cost(_bound(self.rows)) > self.limits.expanded_bytes:
+            self.irregular = True  # the bound is too loose here: place every cell
+
+    def place(self, row: int, column: int) -> None:
+        if row > self.rows or column > self.columns:
+            self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+            self.check()
+
+    def _cost(self, rows: int) -> int:
+        return self.result.expanded_bytes + rows * self.columns * CELL_BYTES
+
+    def check(self) -> None:
+        if self.rows > self.limits.sheet_rows or self._cost(self.rows) > self.limits.expanded_bytes:
+            column = column_letters(max(self.columns, 1))
+            raise TooLarge(f"工作表“{self.sheet}”的单元格 {column}{max(self.rows, 1)} 超出可读范围")
+
+    def count(self) -> None:
+        """The rectangle the reader will build, counted against the inflated bytes as ``check_grid`` does."""
+        rows = self.rows if self.irregular else _bound(self.rows)
+        self.check()
+        self.result.expanded_bytes += rows * self.columns * CELL_BYTES
+
+    def reread(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+        """Place every cell as calamine does: a row without ``r`` follows the one before, a cell without
+        ``r`` the cell before it in its row. The row and cell tags are found by a regex, a chunk at a time;
+        a sheet with a comment or CDATA (where a tag may be text) or a tag longer than 64 KB is parsed
+        with expat instead, calling Python for every element (several times slower)."""
+        if not self._retokenize(archive, member):
+            self._parse(archive, member)
+
+    def _retokenize(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+        self.rows = self.columns = 0
+        row = column = 0  # calamine's own count, from 0
+        rows = columns = 0
+        tail = b""
+        with archive.open(member) as stream:
+            while True:
+                chunk = stream.read(CHUNK)
+                window = tail + chunk
+                end = window.rfind(b"<") if chunk else len(window)
+                if end == -1:
+                    end = len(window)
+                if len(window) - end > _TAIL_KEPT or window.find(b"<!", 0, end) != -1:
+                    return False
+                if _without_places(window, end):
+                    # No tag names its place: rows follow each other, cells each other; counted by "</row>".
+                    segments = window[:end].split(b"</row>")
+                    counts = [_cell_tags(segment) for segment in segments]
+                    counts[0] += column
+                    columns = max(columns, *counts)
+                    last_segment = segments[-1]
+                    if counts[-1] or b"<row" in last_segment:
+                        rows = max(rows, row + len(segments))
+                    elif len(segments) > 1:
+                        rows = max(rows, row + len(segments) - 1)
+                    row, column = row + len(segments) - 1, counts[-1]
+                    self.place(rows, columns)
+                    tail = window[end:]
+                    if not chunk:
+                        return True
+                    continue
+                for closing, name, attributes in _TAG.findall(window, 0, end):
+                    self_closing = attributes.endswith(b"/")
+                    if name == b"row":
+                        if not closing:
+                            named = _R_ATTRIBUTE.search(attributes)
+                            if named:
+                                row = self._reference_row((named.group(1) or named.group(2)).decode()) - 1
+                            rows = max(rows, row + 1)
+                        if closing or self_closing:
+                            row, column = row + 1, 0
+                    elif not closing:
+                        named = _R_ATTRIBUTE.search(attributes)
+                        if named:
+                            at_row, at_column = self._reference((named.group(1) or named.group(2)).decode())
+                            rows, column = max(rows, at_row), at_column - 1
+                        else:
+                            rows = max(rows, row + 1)
+                        column += 1
+                        columns = max(columns, column)
+                self.place(rows, columns)
+                tail = window[end:]
+                if not chunk:
+                    return True
+
+    def _parse(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+        self.rows = self.columns = 0
+        # calamine's own count, from 0: the row a cell without "r" goes to, and its column.
+        place = {"row": 0, "column": 0}
+
+        def start(name: str, attributes: dict[str, str]) -> None:
+            local = name.rpartition(":")[2]
+            if local == "row":
+                if "r" in attributes:
+                    place["row"] = self._reference_row(attributes["r"]) - 1
+                self.place(place["row"] + 1, 0)
+            elif local == "c":
+                if "r" in attributes:
+                    row, column = self._reference(attributes["r"])
+                    row, place["column"] = row - 1, column - 1
+                else:
+                    row = place["row"]
+                self.place(row + 1, place["column"] + 1)
+                place["column"] += 1
+
+        def end(name: str) -> None:
+            if name.rpartition(":")[2] == "row":
+                place["row"] += 1
+                place["column"] = 0
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        with archive.open(member) as stream:
+            while chunk := stream.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+
+    def _reference(self, text: str) -> tuple[int, int]:
+        match = _REFERENCE.fullmatch(text.strip())
+        if match is None:
+            raise TooLarge(f"工作表“{self.sheet}”的单元格引用“{text[:20]}”无效")
+        return int(match.group(2)), _column_number(match.group(1).upper())
+
+    def _reference_row(self, text: str) -> int:
+        if not text.strip().isdigit() or not 0 < int(text) < 10_000_000:
+            raise TooLarge(f"工作表“{self.sheet}”的行号“{text[:20]}”无效")
+        return int(text)
+
+
+_R_ANY = re.compile(rb"\sr\s*=")
+_SELF_CLOSING_ROW = re.compile(rb"<row(?:\s[^>]*)?/>")
+
+
+def _without_places(window: bytes, end: int) -> bool:
+    """No tag names a place (no attribute r), no prefixed tag, no self-closing row: rows and cells are
+    counted with byte searches."""
+    return (
+        _R_ANY.search(window, 0, end) is None
+        and window.find(b":c", 0, end) == -1
+        and window.find(b":row", 0, end) == -1
+        and _SELF_CLOSING_ROW.search(window, 0, end) is None
+    )
+
+
+def _cell_tags(segment: bytes) -> int:
+    return segment.count(b"<c>") + segment.count(b"<c ") + segment.count(b"<c/")
+
+
+def _bound(rows: int) -> int:
+    """The farthest row a cell can name without a search of ``_beyond`` finding it: as many digits as
+    ``rows``, the same first digit (199,999 for 150,000; 9 for 0)."""
+    text = str(rows)
+    return int((int(text[0]) + 1) * 10 ** (len(text) - 1) - 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _beyond(rows: int, columns: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Two searches, for a row tag and for a cell tag, finding one that is odd (group ``odd``: no
+    ``r="`` first: the sheet is then read again, exactly), a row past ``rows``, or a cell past column
+    ``columns`` or past ``_bound(rows)``."""
+    text = str(rows)
+    row = _greater(text, "0123456789")
+    column = _greater(column_letters(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") if columns else "[A-Za-z]"
+    letters = f"[A-Za-z]{{1,{max(len(column_letters(columns)), 1)}}}+"
+    cell_row = f"\\d{{{len(text) + 1}}}"
+    if text[0] != "9":
+        cell_row += f"|[{int(text[0]) + 1}-9]\\d{{{len(text) - 1}}}"
+    return (
+        re.compile(f'<row(?: r="{row}"|(?=[\\s>/])(?! r=")(?P<odd>))'.encode()),
+        re.compile(f'<c(?: r="(?:{column}|{letters}(?:{cell_row}))|(?=[\\s>/])(?! r=")(?P<odd>))'.encode()),
+    )
+
+
+def _greater(text: str, alphabet: str) -> str:
+    """A pattern for the strings of ``alphabet`` (digits, or column letters) past ``text``, in its order:
+    longer, or as long and greater at the first place they differ."""
+    any_one = "\\d" if alphabet[0] == "0" else "[A-Za-z]"
+    options = [f"{any_one}{{{len(text) + 1},}}"]
+    for place, character in enumerate(text):
+        above = alphabet[alphabet.index(character) + 1 :]
+        if not above:
+            continue
+        if any_one == "\\d":
+            higher = f"[{above[0]}-{above[-1]}]"
+            prefix = re.escape(text[:place])
+        else:
+            higher = f"[{above[0]}-{above[-1]}{above[0].lower()}-{above[-1].lower()}]"
+            prefix = "".join(f"[{c}{c.lower()}]" for c in text[:place])
+        rest = len(text) - place - 1
+        options.append(prefix + higher + (f"{any_one}{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(options) + ")"
+
+
 def _inflate(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, result: Scan, limits: Limits, *, counting: bool
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    result: Scan,
+    limits: Limits,
+    *,
+    extent: _Extent | None,
 ) -> tuple[int, bool]:
-    """Inflate one member chunk by chunk, counting actual bytes (and rows and a formula, in a sheet)."""
+    """Inflate one member chunk by chunk, counting actual bytes (and, in a sheet, its rows, whether it has
+    a formula, and its used range)."""
     rows = 0
     has_formula = False
     tail = b""
@@ -236,15 +512,31 @@ def _inflate(
             result.expanded_bytes += len(chunk)
             if result.expanded_bytes > limits.expanded_bytes:
                 raise TooLarge(_too_large(result.expanded_bytes, limits))
-            if not counting:
+            if extent is None:
                 continue
+            # Up to the last "<": every tag opened before it ends before it; the rest waits for the next
+            # chunk. A mark is counted once, in the part read.
             window = tail + chunk
-            rows += sum(window.count(mark) - tail.count(mark) for mark in _ROW)
+            end = window.rfind(b"<")
+            if end <= 0 or len(window) - end > _TAIL_KEPT:
+                end = len(window)
+            rows += sum(window.count(mark, 0, end) for mark in _ROW)
             if rows > limits.sheet_rows:
                 return rows, has_formula
-            has_formula = has_formula or _FORMULA.search(window) is not None
-            tail = window[-8:]
+            has_formula = has_formula or _has_formula(window, end)
+            extent.feed(window, end)
+            tail = window[end:]
+    if extent is not None and tail:
+        rows += sum(tail.count(mark) for mark in _ROW)
+        has_formula = has_formula or _has_formula(tail, len(tail))
+        extent.feed(tail, len(tail))
     return rows, has_formula
+
+
+def _has_formula(window: bytes, end: int) -> bool:
+    if _FORMULA.search(window, 0, end):
+        return True
+    return window.find(b":f", 0, end) != -1 and _PREFIXED_FORMULA.search(window, 0, end) is not None
 
 
 def _sheet_paths(archive: zipfile.ZipFile, limits: Limits) -> dict[str, str]:

@@ -189,6 +189,27 @@ def test_an_expanding_roster_is_refused_by_its_rows_and_nothing_is_saved(client_
     assert (Unit.objects.count(), Cadre.objects.count()) == before
 
 
+def test_a_roster_whose_far_cell_would_make_the_reader_build_billions_of_cells_is_refused(client_for, roster):
+    """Issue 13: cells at A1 and XFD1048576, 1.5 KB; python-calamine would try to allocate about 549 GB."""
+    from kaohe.org.roster import CADRE_COLUMNS, UNIT_COLUMNS
+    from kaohe.workbook.tests.hostile import book, row_xml
+
+    data = book(
+        {
+            "单位": [UNIT_COLUMNS, ("DW91", "远方街道", "乡镇街道", None)],
+            "干部": [row_xml(1, CADRE_COLUMNS), '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'],
+        }
+    )
+    assert len(data) < 3_000
+    before = (Unit.objects.count(), Cadre.objects.count())
+    response = client_for("organiser").post(reverse("org:roster_import"), upload(data), follow=True)
+    job = Job.objects.get()
+    assert [p["message"] for p in job.outcome["problems"]] == ["工作表“干部”的单元格 XFD1048576 超出可读范围"]
+    assert "XFD1048576 超出可读范围" in response.content.decode()
+    assert (Unit.objects.count(), Cadre.objects.count()) == before
+    assert not Unit.objects.filter(code="DW91").exists()
+
+
 def test_a_roster_with_thousands_of_problems_keeps_the_first_and_shows_the_count(client_for, roster):
     import json
 
