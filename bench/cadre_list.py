@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import production
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 SQLITE = OUT / "roster.sqlite3"
@@ -56,10 +58,7 @@ def main() -> None:
     options = parser.parse_args()
     url = database_url()
     ensure_roster(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
-    os.environ.setdefault("KAOHE_DEV", "1")  # the demo secret and plain HTTP; DEBUG is turned off below
-    sys.path.insert(0, str(ROOT))
+    production.use_here(url)
 
     import warnings
 

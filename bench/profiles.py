@@ -375,9 +375,7 @@ def main() -> None:
         fresh_database(url)
         kaohe(url, "migrate", "--no-input", "-v", "0")
         kaohe(url, "demo", "--scale", "province")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
-    sys.path.insert(0, str(ROOT))
+    production.use_here(url)
 
     import warnings
 

@@ -236,10 +236,7 @@ def main() -> None:
         fresh_database(url)
         kaohe(url, "migrate", "--no-input", "-v", "0")
         kaohe(url, "demo", "--scale", "province")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaohe.settings")
-    os.environ.setdefault("KAOHE_DEV", "1")  # the demo secret and plain HTTP; DEBUG is turned off below
-    sys.path.insert(0, str(ROOT))
+    production.use_here(url)
 
     import warnings
 

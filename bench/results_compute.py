@@ -107,9 +107,11 @@ def step_compute(dump: str) -> dict[str, object]:
 
 
 def step_review(requests: str) -> dict[str, object]:
+    import importlib
+
     import django
 
-    django.setup()
+    importlib.import_module("kaohe.wsgi")  # set up as a web process is: Django, then start-up objects frozen
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
