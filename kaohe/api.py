@@ -24,6 +24,7 @@ from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
 from kaohe.integrity.api import router as integrity_router
 from kaohe.interviews.api import router as interviews_router
+from kaohe.jobs.api import router as jobs_router
 from kaohe.org.api import router as org_router
 from kaohe.plans.api import router as plans_router
 from kaohe.profiles.api import router as profiles_router
@@ -83,6 +84,7 @@ api.add_router("/org/", org_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/cycles/", plans_router)
 api.add_router("/results/", results_router)
+api.add_router("/jobs/", jobs_router)
 api.add_router("/records/", records_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/feedback/", feedback_router)

@@ -357,6 +357,28 @@ API: dict[str, Rule | str] = {
     "POST /api/results/{year}/clearance/{pk}/resolve": "organiser committee",
     "GET /api/results/clearance/requests": "discipline",
     "POST /api/results/clearance/requests/{pk}/answer": "discipline",
+    # /api/results/ and /api/jobs/: the decide stage (i11r)
+    "POST /api/results/{year}/runs": "organiser",
+    "GET /api/results/{year}/runs/{version}/document": "organiser committee",
+    "GET /api/results/{year}/runs/{version}/workbook": "organiser committee",
+    "GET /api/results/{year}/compare": "organiser committee leader",
+    "POST /api/results/{year}/runs/{version}/decisions": "organiser committee",
+    "GET /api/results/{year}/decisions": "organiser committee leader",
+    "POST /api/results/{year}/decisions/{pk}/withdraw": "organiser committee",
+    "POST /api/results/{year}/runs/{version}/quota-approvals": "organiser committee",
+    "GET /api/results/{year}/notices": "organiser committee leader",
+    "POST /api/results/{year}/notices": "organiser",
+    "POST /api/results/{year}/notices/{pk}/objections": "organiser",
+    "POST /api/results/{year}/objections/{pk}/handle": "organiser",
+    "GET /api/results/{year}/finalisation": "organiser committee leader",
+    "POST /api/results/{year}/runs/{version}/finalise": "organiser",
+    "GET /api/results/{year}/final": "organiser committee leader",
+    "GET /api/results/{year}/voids": "organiser committee leader",
+    "POST /api/results/{year}/runs/{version}/void": "organiser",
+    "GET /api/results/{year}/approval-sheets/{unit_id}/docx": "organiser committee",
+    "GET /api/jobs/{job_id}": Rule(
+        roles=ALL_ROLES, note="the job's owner, or an organiser; anyone else's is 404"
+    ),
     # /api/records/
     "GET /api/records/{year}/items": "organiser committee assessor liaison leader cadre",
     "POST /api/records/{year}/items": "liaison cadre",
