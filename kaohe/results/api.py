@@ -38,7 +38,7 @@ from kaohe.accounts.access import (
 from kaohe.api_errors import NON_FIELD, ApiError, Input, Refused, refused
 from kaohe.audit.reads import audit_read
 from kaohe.jobs.actions import JobBusy, job_start
-from kaohe.jobs.api import JobOut, job_location, job_out
+from kaohe.jobs.api import JobOut, job_out
 from kaohe.jobs.models import JobKind
 from kaohe.org.models import Cadre, Unit
 from kaohe.org.selectors import get_unit
@@ -362,15 +362,16 @@ def compute_api(request: HttpRequest, year: int, payload: ComputeRunIn, response
             note=payload.note.strip(),
         )
     except JobBusy as busy:
-        job_location(response, busy.job)
+        response["Location"] = f"/api/jobs/{busy.job.pk}"
         return Status(
             409,
             ApiError(
                 detail=f"本年度考核正在计算（排队中或进行中），请等这次计算完成后再重新计算（任务 {busy.job.pk}）。"
             ),
         )
-    job_location(response, job)
-    return Status(202, job_out(job))
+    shown = job_out(job)
+    response["Location"] = shown.url
+    return Status(202, shown)
 
 
 @router.get("/{year}/runs/{version}/document", response=dict[str, Any])
