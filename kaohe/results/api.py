@@ -350,7 +350,9 @@ class ComputeRunIn(Input):
 
 
 @router.post("/{year}/runs", response={202: JobOut, 409: ApiError})
-def compute_api(request: HttpRequest, year: int, payload: ComputeRunIn, response: HttpResponse):
+def compute_api(
+    request: HttpRequest, year: int, response: HttpResponse, payload: ComputeRunIn | None = None
+):
     """Start a compute of the cycle's results, as the page's 计算 button: the job to follow (``Location``)."""
     cycle = _role(request, year, RESULT_MANAGERS)
     try:
@@ -359,7 +361,7 @@ def compute_api(request: HttpRequest, year: int, payload: ComputeRunIn, response
             kind=JobKind.COMPUTE,
             task=tasks.compute_job,
             cycle=cycle,
-            note=payload.note.strip(),
+            note=payload.note.strip() if payload else "",
         )
     except JobBusy as busy:
         response["Location"] = f"/api/jobs/{busy.job.pk}"
@@ -369,6 +371,7 @@ def compute_api(request: HttpRequest, year: int, payload: ComputeRunIn, response
                 detail=f"本年度考核正在计算（排队中或进行中），请等这次计算完成后再重新计算（任务 {busy.job.pk}）。"
             ),
         )
+    job.refresh_from_db()  # a queue that runs tasks at once has finished it already
     shown = job_out(job)
     response["Location"] = shown.url
     return Status(202, shown)

@@ -10,6 +10,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
@@ -28,6 +29,13 @@ DECIDERS = {"organiser", "committee"}
 MANAGERS = {"organiser"}
 API = "/api/results/2025"
 MONDAY = "2026-01-05"
+
+
+def signed_in(cast, role: str) -> Client:
+    """A second client, signed in as ``role``: the tests' own client stays who it was."""
+    client = Client()
+    client.force_login(cast[role])
+    return client
 
 
 def post(client, url, body=None):
@@ -106,6 +114,12 @@ def test_a_compute_refused_by_the_rules_is_a_finished_job_with_every_message(run
     assert world.runs.count() == 1
 
 
+def test_a_compute_needs_no_body(world, client_for):
+    response = client_for("organiser").post(f"{API}/runs", "", content_type="application/json")
+    assert response.status_code == 202 and response.json()["state"] == "done"
+    assert world.runs.get().note == ""
+
+
 def test_a_compute_note_longer_than_the_pages_is_refused_by_field(world, client_for):
     response = post(client_for("organiser"), f"{API}/runs", {"note": "长" * 501})
     assert response.status_code == 422 and "note" in response.json()["errors"]
@@ -178,7 +192,7 @@ def test_a_decision_on_an_old_run_is_refused_as_stale(run, world, client_for):
     assert response.status_code == 422 and "已重新计算（现为第2次）" in response.json()["detail"]
 
 
-def test_ties_resolved_show_in_the_pools_and_a_withdrawal_undoes_them(run, client_for):
+def test_ties_resolved_show_in_the_pools_and_a_withdrawal_undoes_them(run, client_for, cast):
     client = client_for("committee")
     resolve(client)
     pool = next(p for p in client.get(f"{API}/pools").json() if p["kind"] == "cadre")
@@ -190,13 +204,13 @@ def test_ties_resolved_show_in_the_pools_and_a_withdrawal_undoes_them(run, clien
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
     again = post(client, f"{API}/decisions/{pk}/withdraw")
     assert again.status_code == 422 and "已不再有效" in again.json()["detail"]
-    assert client_for("leader").get(f"{API}/decisions").status_code == 200
-    assert post(client_for("leader"), f"{API}/decisions/{pk}/withdraw").status_code == 403
+    assert signed_in(cast, "leader").get(f"{API}/decisions").status_code == 200
+    assert post(signed_in(cast, "leader"), f"{API}/decisions/{pk}/withdraw").status_code == 403
     pool = next(p for p in client.get(f"{API}/pools").json() if p["kind"] == "cadre")
     assert (pool["excellent"], pool["pending"]) == (0, 1)
 
 
-def test_an_excess_over_the_quota_is_approved_with_a_reason(run, client_for):
+def test_an_excess_over_the_quota_is_approved_with_a_reason(run, client_for, cast):
     client = client_for("committee")
     resolve(client)
     post(
@@ -212,7 +226,8 @@ def test_an_excess_over_the_quota_is_approved_with_a_reason(run, client_for):
     response = post(client, url, {"kind": "team", "pool": "全部", "reason": "x"})
     assert response.status_code == 422 and "无需批准" in response.json()["errors"]["pool"][0]
     assert (
-        post(client_for("leader"), url, {"kind": "cadre", "pool": "全部", "reason": "x"}).status_code == 403
+        post(signed_in(cast, "leader"), url, {"kind": "cadre", "pool": "全部", "reason": "x"}).status_code
+        == 403
     )
     response = post(client, url, {"kind": "cadre", "pool": "全部", "reason": "两人并列且均表现突出"})
     assert response.status_code == 201
@@ -261,7 +276,7 @@ def test_publishing_is_refused_before_evaluation(run, world, client_for):
     assert response.status_code == 422 and "尚未进入评定阶段" in response.json()["detail"]
 
 
-def test_a_notice_runs_on_working_days_and_moves_the_cycle_to_public_notice(run, world, client_for):
+def test_a_notice_runs_on_working_days_and_moves_the_cycle_to_public_notice(run, world, client_for, cast):
     client = client_for("organiser")
     resolve(client)
     response = publish(client, starts_on="2026-01-02", days=5)  # Friday: the run's own date
@@ -274,10 +289,10 @@ def test_a_notice_runs_on_working_days_and_moves_the_cycle_to_public_notice(run,
     ]
     world.refresh_from_db()
     assert world.phase == Phase.PUBLIC_NOTICE
-    assert [n["id"] for n in client_for("leader").get(f"{API}/notices").json()] == [notice["id"]]
+    assert [n["id"] for n in signed_in(cast, "leader").get(f"{API}/notices").json()] == [notice["id"]]
 
 
-def test_objections_are_recorded_and_handled_before_the_seal(run, world, client_for):
+def test_objections_are_recorded_and_handled_before_the_seal(run, world, client_for, cast):
     client = client_for("organiser")
     resolve(client)
     notice = publish(client).json()
@@ -287,7 +302,7 @@ def test_objections_are_recorded_and_handled_before_the_seal(run, world, client_
     assert early.json()["errors"] == {"received_on": ["收到日期 2026-01-02 早于公示开始日期 2026-01-05"]}
     assert (
         post(
-            client_for("committee"), url, {"received_on": MONDAY, "subject": "x", "content": "y"}
+            signed_in(cast, "committee"), url, {"received_on": MONDAY, "subject": "x", "content": "y"}
         ).status_code
         == 403
     )
@@ -331,7 +346,7 @@ def test_only_organisers_finalise(run, client_for, role):
     assert Seal.objects.exists() == (role in MANAGERS)
 
 
-def test_the_sealed_results_are_read_back_with_the_decisions_applied(run, world, client_for):
+def test_the_sealed_results_are_read_back_with_the_decisions_applied(run, world, client_for, cast):
     client = client_for("organiser")
     assert client.get(f"{API}/final").status_code == 404
     resolve(client)
@@ -346,7 +361,7 @@ def test_the_sealed_results_are_read_back_with_the_decisions_applied(run, world,
     )
     world.refresh_from_db()
     assert world.phase == Phase.COMPLETED
-    final = client_for("leader").get(f"{API}/final").json()
+    final = signed_in(cast, "leader").get(f"{API}/final").json()
     assert final["seal"]["hash"] == stored.hash
     grades = {r["code"]: (r["grade"], r["computed_grade"], r["manual"]) for r in final["results"]}
     assert grades["GB001"] == ("优秀", "待定", True) and grades["GB002"] == ("称职", "待定", True)
@@ -368,7 +383,7 @@ def test_only_organisers_void(run, client_for, role):
     assert ResultVoid.objects.exists() == (role in MANAGERS)
 
 
-def test_a_void_names_what_is_missing_and_a_rerun_keeps_the_history(run, world, client_for):
+def test_a_void_names_what_is_missing_and_a_rerun_keeps_the_history(run, world, client_for, cast):
     client = client_for("organiser")
     url = f"{API}/runs/1/void"
     assert post(client, url, {"scope": "cadre", "reason": "失实"}).json()["errors"] == {
@@ -393,7 +408,7 @@ def test_a_void_names_what_is_missing_and_a_rerun_keeps_the_history(run, world, 
     assert again.json()["errors"] == {"code": ["干部「钱伟」的考核结果已宣布无效，待重新考核"]}
     problems = client.get(f"{API}/finalisation").json()["problems"]
     assert any("须重新计算后才能公示或定档" in p for p in problems)
-    assert [v["id"] for v in client_for("leader").get(f"{API}/voids").json()] == [void["id"]]
+    assert [v["id"] for v in signed_in(cast, "leader").get(f"{API}/voids").json()] == [void["id"]]
     job = post(client, f"{API}/runs", {"note": "更正后重新计算"}).json()
     assert client.get(f"/api/jobs/{job['id']}").json()["summary"] == {"version": 2}
     assert [r["version"] for r in client.get(f"{API}/runs").json()] == [2, 1]
