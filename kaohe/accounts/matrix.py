@@ -376,6 +376,9 @@ API: dict[str, Rule | str] = {
     "GET /api/results/{year}/voids": "organiser committee leader",
     "POST /api/results/{year}/runs/{version}/void": "organiser",
     "GET /api/results/{year}/approval-sheets/{unit_id}/docx": "organiser committee",
+    "GET /api/results/mine": "liaison cadre",
+    "POST /api/results/mine/{final_id}/confirm": "liaison cadre",
+    "GET /api/results/{year}/acknowledgements": "organiser",
     "GET /api/jobs/{job_id}": SIGNED_IN,  # also i11p's: one of the two goes at the merge
     # /api/records/
     "GET /api/records/{year}/items": "organiser committee assessor liaison leader cadre",

@@ -44,10 +44,11 @@ from kaohe.org.models import Cadre, Unit
 from kaohe.org.selectors import get_unit
 from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
-from kaohe.results import actions, clearance, selectors, tasks
+from kaohe.results import actions, clearance, feedback, selectors, tasks
 from kaohe.results.approval_sheet import DOCX, approval_sheet, approval_sheet_docx
 from kaohe.results.approval_sheet_views import APPROVAL_ROLES
 from kaohe.results.exports import write_run_workbook
+from kaohe.results.feedback_views import ACK_LIST_ROLES
 from kaohe.results.models import Decision, Objection, PublicNotice, ResultVoid, Seal, VoidScope
 from kaohe.results.views import RESULT_DECIDERS, RESULT_MANAGERS, RESULT_READERS
 from kaohe.rules.disclosure import disclose_result
@@ -350,9 +351,7 @@ class ComputeRunIn(Input):
 
 
 @router.post("/{year}/runs", response={202: JobOut, 409: ApiError})
-def compute_api(
-    request: HttpRequest, year: int, response: HttpResponse, payload: ComputeRunIn | None = None
-):
+def compute_api(request: HttpRequest, year: int, response: HttpResponse, payload: ComputeRunIn | None = None):
     """Start a compute of the cycle's results, as the page's 计算 button: the job to follow (``Location``)."""
     cycle = _role(request, year, RESULT_MANAGERS)
     try:
@@ -910,3 +909,148 @@ def approval_sheet_docx_api(request: HttpRequest, year: int, unit_id: int) -> Ht
     audit_read(request.user, "approval_sheet.download", unit, year=cycle.year)
     filename = f"{cycle.year}年度考核结果审定表-{unit.code}-{unit.name}.docx"
     return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=DOCX)
+
+
+# --- 本人意见: the owner's final result and its acknowledgement -------------------------------------------
+# As 「我的考核结果」 (feedback_views): a cadre sees their own, a liaison their unit's team's, once sealed;
+# the organiser sees who confirmed, who objected and who has not yet. Objects through results.feedback.
+
+
+class AcknowledgementOut(Schema):
+    opinion: str  # agree | object
+    opinion_label: str  # 同意 | 有异议
+    text: str
+    by: str
+    at: datetime.datetime | None
+
+
+class OwnResultOut(Schema):
+    year: int
+    status: str  # pending (not sealed yet) | final | void (declared 无效, a new run follows)
+    final_id: int | None  # what ``/api/results/mine/{final_id}/confirm`` takes
+    kind: str | None
+    code: str | None
+    name: str | None
+    unit: str | None
+    grade: str | None
+    composite: Decimal | None
+    rank: int | None
+    pool_size: int | None
+    democratic: str | None
+    performance: Decimal | None
+    flags: list[str]  # in words
+    decision: str  # the committee's decision on it, in words; "" when none
+    acknowledgement: AcknowledgementOut | None
+    can_acknowledge: bool
+
+
+class AcknowledgeIn(Input):
+    opinion: str  # agree 同意 | object 有异议 (with text)
+    text: str = ""
+
+
+class AcknowledgementRowOut(Schema):
+    kind: str
+    code: str
+    name: str
+    unit: str
+    grade: str
+    state: str  # agreed | objected | waiting
+    void: bool
+    acknowledgement: AcknowledgementOut | None
+
+
+class AcknowledgementListOut(Schema):
+    sealed: bool
+    counts: dict[str, int]
+    rows: list[AcknowledgementRowOut]
+
+
+def _ack_out(ack: feedback.Acknowledgement | None) -> AcknowledgementOut | None:
+    if ack is None:
+        return None
+    return AcknowledgementOut(
+        opinion=ack.opinion, opinion_label=ack.opinion_label, text=ack.text, by=ack.by, at=ack.at
+    )
+
+
+def _own_out(item: feedback.Feedback) -> OwnResultOut:
+    final = item.final
+    return OwnResultOut(
+        year=item.cycle.year,
+        status=item.status,
+        final_id=final.pk if final else None,
+        kind=final.kind if final else None,
+        code=final.code if final else None,
+        name=final.name if final else None,
+        unit=final.unit.code if final else None,
+        grade=final.grade if final else None,
+        composite=final.composite if final else None,
+        rank=final.rank if final else None,
+        pool_size=final.pool_size if final else None,
+        democratic=item.democratic,
+        performance=item.performance,
+        flags=item.flags,
+        decision=item.decision,
+        acknowledgement=_ack_out(item.acknowledgement),
+        can_acknowledge=item.can_acknowledge,
+    )
+
+
+def _own(request: HttpRequest) -> None:
+    if not request.user.has_role(*feedback.FEEDBACK_ROLES):
+        raise HttpError(403, "当前账号无权执行此操作")
+
+
+@router.get("/mine", response=list[OwnResultOut])
+def feedback_mine_api(request: HttpRequest):
+    """My results (a cadre's own, a liaison's unit's team's), every cycle newest first."""
+    _own(request)
+    return [_own_out(item) for item in feedback.own_feedback(request.user)]
+
+
+def _acknowledge_refused(error: ValidationError) -> Refused:
+    errors: dict[str, list[str]] = {}
+    for message in error.messages:
+        field = "text" if "内容" in message else "opinion" if message.startswith("本人意见") else NON_FIELD
+        errors.setdefault(field, []).append(message)
+    return Refused(errors)
+
+
+@router.post("/mine/{final_id}/confirm", response={201: OwnResultOut})
+def result_acknowledge_api(request: HttpRequest, final_id: int, payload: AcknowledgeIn):
+    """Confirm receipt of a sealed result with the 本人意见 (同意, or 有异议 and why): once, audited."""
+    _own(request)
+    final = feedback.get_own_final(request.user, final_id)
+    try:
+        actions.result_acknowledge(
+            actor=request.user, final=final, opinion=payload.opinion, text=payload.text
+        )
+    except ValidationError as error:
+        raise _acknowledge_refused(error) from error
+    [item] = [i for i in feedback.own_feedback(request.user) if i.final and i.final.pk == final.pk]
+    return Status(201, _own_out(item))
+
+
+@router.get("/{year}/acknowledgements", response=AcknowledgementListOut)
+def acknowledgement_list_api(request: HttpRequest, year: int, kind: str = "", state: str = ""):
+    """Every sealed result of the cycle with its 本人意见: agreed, objected, or waiting (organisers)."""
+    cycle = _role(request, year, ACK_LIST_ROLES)
+    listing = feedback.acknowledgement_list(cycle, kind=kind, state=state)
+    return AcknowledgementListOut(
+        sealed=listing.seal is not None,
+        counts={state: listing.counts.get(state, 0) for state, _label in feedback.AckState.CHOICES},
+        rows=[
+            AcknowledgementRowOut(
+                kind=row.final.kind,
+                code=row.final.code,
+                name=row.final.name,
+                unit=row.final.unit.code,
+                grade=row.final.grade,
+                state=row.state,
+                void=row.void,
+                acknowledgement=_ack_out(row.acknowledgement),
+            )
+            for row in listing.rows
+        ],
+    )

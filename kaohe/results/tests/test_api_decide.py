@@ -492,3 +492,68 @@ def test_a_job_of_the_api_is_one_the_job_page_shows(world, client_for):
     job = Job.objects.get(pk=post(client, f"{API}/runs").json()["id"])
     assert job.status == JobStatus.DONE
     assert client.get(job.get_absolute_url()).status_code == 200
+
+
+# --- 本人意见 ---------------------------------------------------------------------------------------------
+
+
+def sealed(client_for):
+    client = client_for("organiser")
+    resolve(client)
+    publish(client)
+    assert post(client, f"{API}/runs/1/finalise").status_code == 201
+
+
+def test_my_result_is_pending_until_the_seal_then_shown_with_its_grade(run, client_for):
+    [mine] = client_for("cadre").get("/api/results/mine").json()
+    assert (mine["year"], mine["status"], mine["final_id"], mine["can_acknowledge"]) == (
+        2025,
+        "pending",
+        None,
+        False,
+    )
+    sealed(client_for)
+    [mine] = client_for("cadre").get("/api/results/mine").json()
+    assert (mine["status"], mine["code"], mine["grade"], mine["can_acknowledge"]) == (
+        "final",
+        "GB002",
+        "称职",
+        True,
+    )
+    assert mine["decision"] == "领导小组决定：待定 → 称职"
+    [team] = client_for("liaison").get("/api/results/mine").json()
+    assert (team["kind"], team["code"], team["grade"]) == ("team", "DW01", "优秀")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_cadres_and_liaisons_read_their_own(run, client_for, role):
+    assert client_for(role).get("/api/results/mine").status_code == (
+        200 if role in {"cadre", "liaison", "outsider"} else 403
+    )
+    assert client_for(role).get(f"{API}/acknowledgements").status_code == (200 if role in MANAGERS else 403)
+
+
+def test_a_result_is_acknowledged_once_with_the_pages_words(run, client_for):
+    sealed(client_for)
+    client = client_for("cadre")
+    [mine] = client.get("/api/results/mine").json()
+    url = f"/api/results/mine/{mine['final_id']}/confirm"
+    assert post(client_for("outsider"), url, {"opinion": "agree"}).status_code == 404
+    client = client_for("cadre")
+    refused = post(client, url, {"opinion": "object", "text": " "})
+    assert refused.status_code == 422 and refused.json()["errors"] == {
+        "text": ["本人意见：选择「有异议」时请写明异议内容。"]
+    }
+    refused = post(client, url, {"opinion": "maybe"})
+    assert refused.json()["errors"] == {"opinion": ["本人意见：请选择「同意」或「有异议」。"]}
+    response = post(client, url, {"opinion": "agree"})
+    assert response.status_code == 201
+    shown = response.json()
+    assert shown["acknowledgement"]["opinion_label"] == "同意" and not shown["can_acknowledge"]
+    again = post(client, url, {"opinion": "agree"})
+    assert again.status_code == 422 and "已经确认过" in again.json()["detail"]
+    listing = client_for("organiser").get(f"{API}/acknowledgements").json()
+    assert listing["sealed"] and listing["counts"]["agreed"] == 1
+    assert {r["code"]: r["state"] for r in listing["rows"]}["GB002"] == "agreed"
+    waiting = client_for("organiser").get(f"{API}/acknowledgements", {"state": "waiting"}).json()
+    assert "GB002" not in {r["code"] for r in waiting["rows"]}
