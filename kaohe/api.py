@@ -20,6 +20,7 @@ from ninja.security import django_auth
 from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
 from kaohe.accounts.tokens import BearerToken, TokenRefused, token_authenticate
+from kaohe.cycle_workbook.api import router as cycle_workbook_router
 from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
 from kaohe.integrity.api import router as integrity_router
@@ -82,9 +83,11 @@ api = KaoheAPI(
 api_errors.install(api)
 api.add_router("/org/", org_router)
 api.add_router("/accounts/", accounts_router)
+# The cycle workbook before the plans: the plans' "/{year}" would take "/workbook" for a year.
+api.add_router("/cycles/", cycle_workbook_router)
 api.add_router("/cycles/", plans_router)
-api.add_router("/results/", results_router)
 api.add_router("/jobs/", jobs_router)
+api.add_router("/results/", results_router)
 api.add_router("/records/", records_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/feedback/", feedback_router)

@@ -98,11 +98,12 @@ def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI)
 
 
 class Refused(HttpError):
-    """A 422 whose messages are keyed by field; ``detail`` is the messages in one line."""
+    """A 422 whose messages are keyed by field; ``detail`` is the messages in one line (unless given)."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[str]], detail: str | None = None) -> None:
         self.errors = errors
-        super().__init__(422, "；".join(message for messages in errors.values() for message in messages))
+        line = "；".join(message for messages in errors.values() for message in messages)
+        super().__init__(422, detail or line)
 
 
 def refused(
@@ -126,6 +127,35 @@ def refused(
             name = names.get(each.code or "") or names.get(label) or field
             errors.setdefault(name, []).append(message)
     return Refused(errors)
+
+
+def form_invalid(form: Any, names: Mapping[str, str] | None = None) -> Refused:
+    """A page's form that refused the input, as the API answers it: each message under the API's name of its
+    field (``names`` maps form field → API field; ``__all__`` is ``non_field_errors``), and in ``detail``
+    each labelled with the field's Chinese label, as the page shows it next to the field."""
+    names = names or {}
+    errors: dict[str, list[str]] = {}
+    lines: list[str] = []
+    for field, messages in form.errors.items():
+        name = NON_FIELD if field == "__all__" else names.get(field, field)
+        label = str(form.fields[field].label) if field in form.fields else ""
+        for message in map(str, messages):
+            errors.setdefault(name, []).append(message)
+            lines.append(f"{label}：{message}" if label and label not in message else message)
+    return Refused(errors, "；".join(lines))
+
+
+def workbook_refused(error: Any, field: str = "file") -> Refused:
+    """A workbook's problems (``kaohe.workbook.sheets.WorkbookError``) keyed ``"<sheet>/<row>/<column>"`` as
+    far as each names its place (``"指标/3/权重"``); a problem of the file as a whole goes under ``field``.
+    ``detail`` lists them as the upload page does, with the count of those not listed."""
+    errors: dict[str, list[str]] = {}
+    for problem in error.problems:
+        place = [str(part) for part in (problem.sheet, problem.row, problem.column) if part not in (None, "")]
+        errors.setdefault("/".join(place) or field, []).append(problem.message)
+    if error.more:
+        errors.setdefault(field, []).append(error.more)
+    return Refused(errors, "；".join(str(line) for line in str(error).splitlines()))
 
 
 def _refused(request: HttpRequest, exc: Refused, api: NinjaAPI) -> HttpResponse:

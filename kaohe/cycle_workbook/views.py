@@ -23,6 +23,7 @@ from kaohe.audit.reads import audit_read
 from kaohe.cycle_workbook import export, tasks
 from kaohe.jobs.actions import job_start
 from kaohe.jobs.models import JobKind
+from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle, visible_cycles
 from kaohe.workbook.sheets import MAX_BYTES, too_big_message
 
@@ -73,12 +74,23 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def workbook_export(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
+    try:
+        return workbook_file(request.user, cycle)
+    except export.ExportRefused as error:
+        return _page(request, status=409, export_problems=error.messages, export_cycle=cycle)
+
+
+def workbook_file(user: Any, cycle: AssessmentCycle) -> FileResponse:
+    """The cycle as an assessment workbook, its reading audited (the page's download and the API's); raises
+    ``export.ExportRefused`` naming what is still missing."""
     spool = tempfile.TemporaryFile()  # FileResponse closes it; a province's workbook is tens of megabytes
     try:
         export.cycle_export_to(cycle, spool)
-    except export.ExportRefused as error:
+    except export.ExportRefused:
         spool.close()
-        return _page(request, status=409, export_problems=error.messages, export_cycle=cycle)
+        raise
     spool.seek(0)
-    audit_read(request.user, "cycle.export", cycle)
-    return FileResponse(spool, as_attachment=True, filename=f"{year}年度考核数据.xlsx", content_type=XLSX)
+    audit_read(user, "cycle.export", cycle)
+    return FileResponse(
+        spool, as_attachment=True, filename=f"{cycle.year}年度考核数据.xlsx", content_type=XLSX
+    )

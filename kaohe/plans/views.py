@@ -567,7 +567,11 @@ def indicator_import(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_READERS)
 @require_GET
 def indicator_export(request: HttpRequest, year: int) -> FileResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    return indicator_file(selectors.get_cycle(request.user, year))
+
+
+def indicator_file(cycle: AssessmentCycle) -> FileResponse:
+    """The cycle's indicators as the 指标 workbook (the page's download and the API's)."""
     rows = [
         (
             i.category.name,
@@ -677,8 +681,11 @@ def target_import(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*CYCLE_READERS)
 @require_GET
 def target_export(request: HttpRequest, year: int) -> FileResponse:
+    return target_file(selectors.get_cycle(request.user, year))
+
+
+def target_file(cycle: AssessmentCycle) -> FileResponse:
     """The targets, and a row for every unit and indicator still without one: a fill-in template."""
-    cycle = selectors.get_cycle(request.user, year)
     found = {(t.unit_id, t.indicator_id): t for t in selectors.targets(cycle)}
     by_category: dict[int, list[Indicator]] = {}
     for i in selectors.indicators(cycle).order_by("code"):
@@ -838,7 +845,12 @@ def calendar_day_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*CYCLE_READERS)
 @require_GET
 def calendar_export(request: HttpRequest) -> FileResponse:
-    if request.GET.get("template"):
+    return calendar_file(template=bool(request.GET.get("template")))
+
+
+def calendar_file(*, template: bool) -> FileResponse:
+    """The recorded days as the 工作日历 workbook, or its blank template."""
+    if template:
         return _xlsx(lambda out: calendar.write([], out), "工作日历模板.xlsx")
     rows = [(d.day, d.working, d.note) for d in CalendarDay.objects.all()]
     return _xlsx(lambda out: calendar.write(rows, out), "工作日历.xlsx")

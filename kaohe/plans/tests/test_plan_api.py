@@ -62,6 +62,7 @@ def test_a_cycle_carries_its_plan_settings_with_defaults(cycle, client_for):
     settings = {s["name"]: s for s in data["settings"]}
     assert settings["干部优秀比例"]["value"] == "15%" and settings["干部优秀比例"]["default"] == "20%"
     assert settings["班子优秀比例"] == {
+        "field": "team_excellent_ratio",
         "name": "班子优秀比例",
         "value": "",
         "default": "20%",
@@ -74,6 +75,8 @@ def test_a_cycle_carries_its_plan_settings_with_defaults(cycle, client_for):
 def test_the_indicators_of_a_cycle(cycle, client_for):
     data = client_for("organiser").get("/api/cycles/2025/indicators").json()
     assert data[0] == {
+        "id": Indicator.objects.get(code="A01").pk,
+        "category_id": cycle.indicators.get(code="A01").category_id,
         "category": "乡镇街道",
         "code": "A01",
         "name": "经济发展",
