@@ -27,11 +27,13 @@ from kaohe.integrity.api import router as integrity_router
 from kaohe.interviews.api import router as interviews_router
 from kaohe.jobs.api import router as jobs_router
 from kaohe.org.api import router as org_router
+from kaohe.performance.api import router as performance_router
 from kaohe.plans.api import router as plans_router
 from kaohe.profiles.api import router as profiles_router
 from kaohe.records.api import router as records_router
 from kaohe.reports.api import router as reports_router
 from kaohe.results.api import router as results_router
+from kaohe.surveys.api import router as surveys_router
 
 SCHEMA_URL = "/openapi.json"
 DOCS_URL = "/docs"
@@ -95,3 +97,5 @@ api.add_router("/integrity/", integrity_router)
 api.add_router("/interviews/", interviews_router)
 api.add_router("/fieldwork/", fieldwork_router)
 api.add_router("/profiles/", profiles_router)
+api.add_router("/performance/", performance_router)
+api.add_router("/surveys/", surveys_router)

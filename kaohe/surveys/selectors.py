@@ -1,7 +1,8 @@
 """Reading public surveys: the organiser's lists and results, and the public page's survey by its token.
 
-Results are shown only from ``MIN_RESPONSES`` responses on: with fewer, counts per choice could reveal how
-one known respondent answered, so only the number received is shown.
+Results are shown only from k responses on (``min_responses()``: settings.MIN_GROUP_SIZE, the one k of the
+app): with fewer, counts per choice could reveal how one known respondent answered, so only the number
+received is shown.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -20,7 +22,12 @@ from kaohe.plans.gate import Activity, allows
 from kaohe.plans.models import AssessedUnit, AssessmentCycle
 from kaohe.surveys.models import PublicSurvey, Satisfaction, SurveyCode, SurveyDevice, SurveyResponse
 
-MIN_RESPONSES = 3
+
+def min_responses() -> int:
+    """k: the fewest responses whose counts and score are shown (settings.MIN_GROUP_SIZE)."""
+    return int(settings.MIN_GROUP_SIZE)
+
+
 CHOICES = (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED)
 
 
@@ -90,7 +97,7 @@ def survey_codes(survey: PublicSurvey, batch: int | None = None) -> QuerySet[Sur
 @dataclass(frozen=True)
 class Results:
     total: int
-    # Both None below MIN_RESPONSES: small counts are suppressed.
+    # Both None below k (min_responses()): small counts are suppressed.
     counts: dict[str, int] | None
     score: Decimal | None
 
@@ -116,10 +123,11 @@ def results_of(surveys: list[PublicSurvey]) -> dict[int, Results]:
     for survey_id, choice, n in rows:
         found[survey_id][choice] = n
     results = {}
+    k = min_responses()
     for survey in surveys:
         answered = found[survey.pk]
         total = sum(answered.values())
-        if total < MIN_RESPONSES:
+        if total < k:
             results[survey.pk] = Results(total, None, None)
             continue
         counts = {choice.value: answered.get(choice.value, 0) for choice in CHOICES}

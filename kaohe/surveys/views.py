@@ -56,7 +56,7 @@ def _list_context(request: HttpRequest, cycle, create_form=None, bulk_form=None)
         "create_form": create_form or SurveyCreateForm(units=units),
         "bulk_form": bulk_form or SurveyBulkForm(categories=categories),
         "has_free_units": units.exists(),
-        "min_responses": selectors.MIN_RESPONSES,
+        "min_responses": selectors.min_responses(),
     }
 
 
@@ -134,7 +134,7 @@ def _detail_context(request: HttpRequest, cycle, survey: PublicSurvey, **forms) 
         "batches": selectors.code_batches(survey),
         "codes_mode": survey.mode == SurveyMode.CODES,
         "taking_answers": selectors.taking_answers(survey),
-        "min_responses": selectors.MIN_RESPONSES,
+        "min_responses": selectors.min_responses(),
         "settings_form": forms.get("settings_form") or SurveySettingsForm(instance=survey),
         "code_form": forms.get("code_form") or CodeGenerateForm(),
     }
@@ -240,11 +240,13 @@ def code_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return render(request, "surveys/survey_detail.html", context, status=400)
 
 
-def _slips(request: HttpRequest, survey: PublicSurvey) -> tuple[list[slips.Slip], list[bool], str]:
-    batch_text = request.GET.get("batch", "")
-    batch = int(batch_text) if batch_text.isdigit() else None
+def survey_slips(
+    request: HttpRequest, survey: PublicSurvey, batch: int | None, unused: bool
+) -> tuple[list[slips.Slip], list[bool], str]:
+    """The slips of a batch (None: every batch), only the unused ones if asked, each with its used flag, and
+    the file name's suffix; for the pages and the API alike."""
     codes = selectors.survey_codes(survey, batch)
-    if request.GET.get("unused") == "1":
+    if unused:
         codes = codes.filter(used=False)
     rows = list(codes.values_list("code", "batch", "used"))
     url = public_url(request, survey)
@@ -260,12 +262,9 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
     return response
 
 
-@role_required(*CYCLE_EDITORS)
-@require_GET
-def codes_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = get_cycle(request.user, year)
-    survey = selectors.get_survey(cycle, pk)
-    found, _used, suffix = _slips(request, survey)
+def slips_pdf_download(request: HttpRequest, cycle, survey: PublicSurvey, batch: int | None, unused: bool):
+    """The QR slips of a batch as an A4 PDF to print and cut: the page's download and the API's."""
+    found, _used, suffix = survey_slips(request, survey, batch, unused)
     content = slips.slips_pdf(
         title=f"{cycle.name} · {_('公众评议')}",
         unit=survey.unit.name,
@@ -275,11 +274,29 @@ def codes_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return _download(content, f"{survey.unit.name}-评议码{suffix}.pdf", "application/pdf")
 
 
+def codes_xlsx_download(request: HttpRequest, survey: PublicSurvey, batch: int | None, unused: bool):
+    """The codes of a batch as a sheet (code, link, batch, used): the page's download and the API's."""
+    found, used, suffix = survey_slips(request, survey, batch, unused)
+    content = slips.codes_xlsx(unit=survey.unit.name, slips=found, used=used)
+    return _download(content, f"{survey.unit.name}-评议码{suffix}.xlsx", XLSX)
+
+
+def _batch(request: HttpRequest) -> tuple[int | None, bool]:
+    batch_text = request.GET.get("batch", "")
+    return (int(batch_text) if batch_text.isdigit() else None), request.GET.get("unused") == "1"
+
+
+@role_required(*CYCLE_EDITORS)
+@require_GET
+def codes_pdf(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    cycle = get_cycle(request.user, year)
+    survey = selectors.get_survey(cycle, pk)
+    return slips_pdf_download(request, cycle, survey, *_batch(request))
+
+
 @role_required(*CYCLE_EDITORS)
 @require_GET
 def codes_xlsx_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     cycle = get_cycle(request.user, year)
     survey = selectors.get_survey(cycle, pk)
-    found, used, suffix = _slips(request, survey)
-    content = slips.codes_xlsx(unit=survey.unit.name, slips=found, used=used)
-    return _download(content, f"{survey.unit.name}-评议码{suffix}.xlsx", XLSX)
+    return codes_xlsx_download(request, survey, *_batch(request))
