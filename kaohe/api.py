@@ -20,6 +20,7 @@ from ninja.security import django_auth
 from kaohe import api_errors
 from kaohe.accounts.api import router as accounts_router
 from kaohe.accounts.tokens import BearerToken, TokenRefused, token_authenticate
+from kaohe.ballots.api import router as ballots_router
 from kaohe.cycle_workbook.api import router as cycle_workbook_router
 from kaohe.feedback.api import router as feedback_router
 from kaohe.fieldwork.api import router as fieldwork_router
@@ -99,3 +100,4 @@ api.add_router("/fieldwork/", fieldwork_router)
 api.add_router("/profiles/", profiles_router)
 api.add_router("/performance/", performance_router)
 api.add_router("/surveys/", surveys_router)
+api.add_router("/ballots/", ballots_router)

@@ -526,6 +526,43 @@ API: dict[str, Rule | str] = {
     "GET /api/surveys/{year}/{pk}/codes": "organiser",
     "GET /api/surveys/{year}/{pk}/codes/pdf": "organiser",
     "GET /api/surveys/{year}/{pk}/codes/xlsx": "organiser",
+    # /api/ballots/ (i11b2): democratic evaluation, as the ballots pages; typists as ballots:paper_entry
+    "GET /api/ballots/templates": "organiser",
+    "GET /api/ballots/templates/{pk}": "organiser",
+    "POST /api/ballots/templates/{pk}/copy": "organiser",
+    "PUT /api/ballots/templates/{pk}": "organiser",
+    "GET /api/ballots/{year}/sessions": "organiser",
+    "POST /api/ballots/{year}/sessions": "organiser",
+    "GET /api/ballots/{year}/sessions/{pk}": "organiser",
+    "PUT /api/ballots/{year}/sessions/{pk}": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/key": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/codes": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/open": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/close": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/seal": "organiser",
+    "GET /api/ballots/{year}/sessions/{pk}/seal": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/purge": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/void": "organiser",
+    "GET /api/ballots/{year}/sessions/{pk}/tally": "organiser",
+    "GET /api/ballots/{year}/turnout": "organiser assessor",
+    "GET /api/ballots/{year}/sessions/{pk}/turnout": "organiser assessor",
+    "GET /api/ballots/{year}/sessions/{pk}/paper": Rule(
+        roles=("organiser",), note="and whoever holds access.PAPER_TYPIST_PERMISSION"
+    ),
+    "POST /api/ballots/{year}/sessions/{pk}/paper/{slot}/entries": Rule(
+        roles=("organiser",), note="and whoever holds access.PAPER_TYPIST_PERMISSION"
+    ),
+    "PUT /api/ballots/{year}/sessions/{pk}/paper/{slot}/entries": Rule(
+        roles=("organiser",), note="and whoever holds access.PAPER_TYPIST_PERMISSION"
+    ),
+    "POST /api/ballots/{year}/sessions/{pk}/paper/{slot}/entries/delete": Rule(
+        roles=("organiser",), note="and whoever holds access.PAPER_TYPIST_PERMISSION"
+    ),
+    "GET /api/ballots/{year}/sessions/{pk}/paper/conflicts": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/paper/resolve": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/paper/commit": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/paper/discard": "organiser",
+    "POST /api/ballots/{year}/sessions/{pk}/paper/import": "organiser",
 }
 
 

@@ -164,17 +164,24 @@ def codes_generate(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            base = public_base(request)
-            found = [slips.Slip(c.group, codes.display(c.code), ballot_url(base, c.code)) for c in made]
-            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-            name = f"{session.name}-测评码-第{made[0].batch}批-{stamp}"
-            if form.cleaned_data["format"] == "csv":
-                return _download(slips.codes_csv(found), f"{name}.csv", "text/csv; charset=utf-8")
-            title = f"{cycle.name} · {session.name}"
-            entry = f"{base}{reverse('ballot_public:entry')}"
-            content = slips.slips_pdf(title=title, page_url=entry, slips=found, rehearsal=session.rehearsal)
-            return _download(content, f"{name}.pdf", "application/pdf")
+            return codes_file(request, cycle, session, made, form.cleaned_data["format"])
     return _detail(request, cycle, session, codes_form=form, status=400)
+
+
+def codes_file(
+    request: HttpRequest, cycle, session, made: list[actions.NewCode], file_format: str
+) -> HttpResponse:
+    """The codes just made as the page and the API hand them over, once: the A4 QR slips, or the CSV list."""
+    base = public_base(request)
+    found = [slips.Slip(c.group, codes.display(c.code), ballot_url(base, c.code)) for c in made]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = f"{session.name}-测评码-第{made[0].batch}批-{stamp}"
+    if file_format == "csv":
+        return _download(slips.codes_csv(found), f"{name}.csv", "text/csv; charset=utf-8")
+    title = f"{cycle.name} · {session.name}"
+    entry = f"{base}{reverse('ballot_public:entry')}"
+    content = slips.slips_pdf(title=title, page_url=entry, slips=found, rehearsal=session.rehearsal)
+    return _download(content, f"{name}.pdf", "application/pdf")
 
 
 def _transition(request: HttpRequest, year: int, pk: int, action, done: str, confirm=None) -> HttpResponse:
@@ -311,11 +318,17 @@ def session_key_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("ballots:session_detail", year=cycle.year, pk=session.pk)
+    return key_file(cycle, session, private)
+
+
+def key_file(cycle, session, private: str) -> HttpResponse:
+    """The opening key as a text file to print or keep offline (the page's and the API's answer)."""
     text = KEY_FILE_TEXT.format(key=private, name=session.name, year=cycle.year)
     response = HttpResponse(text.encode(), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"开启密钥-{session.name}.txt"
     )
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -329,22 +342,23 @@ def opening_key_from(request: HttpRequest) -> str:
     return request.POST.get("opening_key", "")[:400]
 
 
+def close_and_seal(*, actor, session, opening_key: str) -> None:
+    """结束测评 as the organiser asks for it: closed, then sealed (a rehearsal is not sealed)."""
+    session = actions.session_close(actor=actor, session=session, opening_key=opening_key)
+    if not session.rehearsal:
+        actions.session_archive(actor=actor, session=session)
+
+
 @role_required(*CYCLE_EDITORS)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def session_close_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     key = opening_key_from(request)
-
-    def close_and_seal(*, actor, session):
-        session = actions.session_close(actor=actor, session=session, opening_key=key)
-        if not session.rehearsal:
-            actions.session_archive(actor=actor, session=session)
-
     return _transition(
         request,
         year,
         pk,
-        close_and_seal,
+        lambda *, actor, session: close_and_seal(actor=actor, session=session, opening_key=key),
         _("测评已结束。"),
         confirm=lambda request, cycle, session: _confirm_close(request, cycle, session, key),
     )

@@ -97,3 +97,7 @@ def field_of(session, label: str, item: int | None = None) -> str:
     layout = selectors.session_layout(session)
     target = next(t for t in layout.targets if t.label == label)
     return target.field if item is None else target.item_field(item)
+
+
+# The API's world (an open paper session made through the API, two typists): a fixture of api_world.py.
+from kaohe.ballots.tests.api_world import paper_api  # noqa: E402, F401
