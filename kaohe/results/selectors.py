@@ -31,6 +31,7 @@ from kaohe.results.models import (
     DecisionStatus,
     FinalResult,
     Kind,
+    Objection,
     PublicNotice,
     Quota,
     QuotaApproval,
@@ -428,6 +429,15 @@ def get_result(run: ComputeRun, pk: int) -> Result:
     return get_object_or_404(Result.objects.select_related("unit", "cadre"), run=run, pk=pk)
 
 
+def get_result_by_code(run: ComputeRun, kind: str, code: str) -> Result:
+    """A result of ``run`` by its target (as the API names it); 404 for a target not in the run."""
+    return get_object_or_404(Result.objects.select_related("unit", "cadre"), run=run, kind=kind, code=code)
+
+
+def get_decision(cycle: AssessmentCycle, pk: int) -> Decision:
+    return get_object_or_404(Decision.objects.select_related("run", "created_by"), cycle=cycle, pk=pk)
+
+
 def unresolved(cycle: AssessmentCycle, run: ComputeRun) -> list[tuple[str, str, str, str]]:
     """(kind, pool, code, name) of every 待定 without an active decision."""
     decided = set(active_decisions(cycle))
@@ -524,6 +534,18 @@ def notices(cycle: AssessmentCycle) -> QuerySet[PublicNotice]:
 
 def get_notice(cycle: AssessmentCycle, pk: int) -> PublicNotice:
     return get_object_or_404(PublicNotice.objects.select_related("run"), cycle=cycle, pk=pk)
+
+
+def get_objection(cycle: AssessmentCycle, pk: int) -> Objection:
+    return get_object_or_404(
+        Objection.objects.select_related("notice__cycle", "handled_by"), notice__cycle=cycle, pk=pk
+    )
+
+
+def notice_end(notice: PublicNotice) -> datetime.date:
+    """The last day of a 公示 on today's calendar: a holiday recorded after publishing lengthens the
+    period, never shortens it."""
+    return max(notice.ends_on, calendar.working_days_end(notice.starts_on, notice.working_days))
 
 
 def final_results(seal: Seal) -> QuerySet[FinalResult]:
@@ -669,8 +691,7 @@ def finalisation_problems(cycle: AssessmentCycle, state: ResultsState, today: da
     if notice is None:
         problems.append(f"第{state.run.version}次计算的拟定优秀名单尚未公示")
         return problems
-    # The end on today's calendar: a holiday recorded after publishing lengthens the period, never shortens it.
-    ends_on = max(notice.ends_on, calendar.working_days_end(notice.starts_on, notice.working_days))
+    ends_on = notice_end(notice)
     if today <= ends_on:
         problems.append(
             f"公示期至 {ends_on} 结束，尚未期满（{notice.working_days} 个工作日），{ends_on} 之后才能定档"
