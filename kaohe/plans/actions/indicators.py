@@ -13,6 +13,7 @@ from kaohe.accounts.actors import Actor
 from kaohe.audit.actions import audit_record
 from kaohe.org.models import ScoringDepartment, UnitCategory
 from kaohe.plans import indicator_workbook
+from kaohe.plans.actions.agreement import direct_edit_refusals
 from kaohe.plans.actions.states import decimal_text, indicator_state
 from kaohe.plans.gate import Activity, lock_cycle
 from kaohe.plans.models import (
@@ -107,6 +108,17 @@ def indicator_delete(*, actor: Actor, indicator: Indicator) -> None:
         if entered:
             raise ValidationError(
                 f"指标「{indicator.code}」已有 {entered} 条得分或自评，不能删除", code="has_scores"
+            )
+        # A target a unit proposed or had agreed goes only through the agreement (reopen, then revise).
+        refusals = direct_edit_refusals(indicator.cycle)
+        held = sorted(
+            {t.unit.name for t in indicator.targets.select_related("unit") if t.unit_id in refusals}
+        )
+        if held:
+            raise ValidationError(
+                f"指标「{indicator.code}」有{'、'.join(held[:5])}{'等' if len(held) > 5 else ''}单位已提出或认定的"
+                "目标任务，不能删除；如需调整，请先重新开启这些单位的目标任务认定",
+                code="targets_agreed",
             )
         before = {**indicator_state(indicator), "targets": indicator.targets.count()}
         pk = indicator.pk
