@@ -167,7 +167,8 @@ def test_agreed_targets_are_locked_for_everyone_until_a_reasoned_reopening(setup
         )
     with pytest.raises(ValidationError, match="已认定锁定"):
         actions.targets_review(actor=cast["organiser"], cycle=cycle, unit_id=unit, step="return", comment="x")
-    with pytest.raises(ValidationError, match="已提出或认定的目标任务，不能删除"):  # nor by deleting its indicator
+    # nor by deleting the indicator under them
+    with pytest.raises(ValidationError, match="已提出或认定的目标任务，不能删除"):
         actions.indicator_delete(actor=cast["organiser"], indicator=setup["a01"])
     with pytest.raises(PermissionDenied):
         actions.targets_reopen(actor=cast["clerk"], cycle=cycle, unit_id=unit, reason="x")
