@@ -53,8 +53,8 @@ from kaohe.performance.progress import (
     scope_groups,
 )
 from kaohe.performance.progress_views import write_chase_sheet
-from kaohe.performance.scoresheet import read_score_sheet, write_score_sheet
-from kaohe.performance.views import EVIDENCE_READERS, XLSX, file_response
+from kaohe.performance.scoresheet import read_score_sheet
+from kaohe.performance.views import EVIDENCE_READERS, XLSX, file_response, score_sheet_file
 from kaohe.plans import gate
 from kaohe.plans.models import AssessedUnit, AssessmentCycle, Indicator
 from kaohe.plans.selectors import get_cycle
@@ -504,18 +504,8 @@ def scores_save_api(request: HttpRequest, year: int, payload: ScoresIn):
 @router.get("/{year}/scores/sheet", openapi_extra=XLSX_ANSWER)
 def score_sheet_api(request: HttpRequest, year: int) -> FileResponse:
     cycle = _cycle(request, year, Role.CLERK)
-    department = _clerk_department(request)
-    scores = {(s.unit_id, s.indicator_id): s.score for s in selectors.clerk_scores(request.user, cycle)}
-    spool = tempfile.TemporaryFile()  # FileResponse closes it
-    write_score_sheet(
-        spool,
-        units=list(selectors.clerk_units(request.user, cycle)),
-        indicators=list(selectors.clerk_indicators(request.user, cycle)),
-        scores=scores,
-    )
-    spool.seek(0)
-    file_name = f"{cycle.year}年度指标考评-{department.name}.xlsx"
-    return FileResponse(spool, as_attachment=True, filename=file_name, content_type=XLSX)
+    _clerk_department(request)  # a clerk without a department gets the page's refusal
+    return score_sheet_file(request.user, cycle)
 
 
 @router.post("/{year}/scores/sheet", response={200: ScoreChangesOut, 409: ApiError})

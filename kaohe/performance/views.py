@@ -277,23 +277,27 @@ def score_grid(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "performance/score_grid.html", context)
 
 
-@role_required(Role.CLERK)
-@require_GET
-def score_sheet(request: HttpRequest, year: int) -> HttpResponse:
+def score_sheet_file(user, cycle) -> FileResponse:  # noqa: ANN001
+    """A clerk's score sheet of ``cycle``, as the page and the API hand it out."""
     import tempfile
 
-    cycle = get_cycle(request.user, year)
-    scores = {(s.unit_id, s.indicator_id): s.score for s in selectors.clerk_scores(request.user, cycle)}
+    scores = {(s.unit_id, s.indicator_id): s.score for s in selectors.clerk_scores(user, cycle)}
     spool = tempfile.TemporaryFile()  # FileResponse closes it
     write_score_sheet(
         spool,
-        units=list(selectors.clerk_units(request.user, cycle)),
-        indicators=list(selectors.clerk_indicators(request.user, cycle)),
+        units=list(selectors.clerk_units(user, cycle)),
+        indicators=list(selectors.clerk_indicators(user, cycle)),
         scores=scores,
     )
     spool.seek(0)
-    file_name = f"{cycle.year}年度指标考评-{request.user.department.name}.xlsx"
+    file_name = f"{cycle.year}年度指标考评-{user.department.name}.xlsx"
     return FileResponse(spool, as_attachment=True, filename=file_name, content_type=XLSX)
+
+
+@role_required(Role.CLERK)
+@require_GET
+def score_sheet(request: HttpRequest, year: int) -> HttpResponse:
+    return score_sheet_file(request.user, get_cycle(request.user, year))
 
 
 class ScoreUploadForm(forms.Form):
