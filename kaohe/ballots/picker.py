@@ -2,7 +2,8 @@
 
 The session form never lists a cycle's units and cadres (a province has 50,000): it shows what is chosen and
 what a search finds, by name, code or pinyin initials (zsj → 张思佳, the roster's own search). A unit's
-「整个单位」 adds its team and every cadre the cycle assesses in it. The picker's buttons post the whole form
+「整个单位」 adds its team and every cadre the cycle assesses in it; a category adds all its units' teams, or
+their teams and cadres. The picker's buttons post the whole form
 back without saving (``pick=…``), so it works without JavaScript; with htmx the same post answers only the
 picker (``ballots/_targets.html``), the fragment the full page includes.
 """
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
@@ -30,7 +31,8 @@ FIELDS = (
 )
 UNITS_SHOWN = 20
 CADRES_SHOWN = 30
-PICK = "pick"  # the field of a picker button: search, refresh, unit:<pk>, clear:<field>
+PICK = "pick"  # the field of a picker button: search, refresh, unit:<pk>, category, category-teams, clear:<field>
+CATEGORY = "category"  # the picker's select of a category, read by the category buttons
 
 
 @dataclass
@@ -43,6 +45,14 @@ class Chosen:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CategoryCount:
+    pk: int
+    name: str
+    units: int
+    cadres: int
+
+
 @dataclass
 class Picker:
     q: str
@@ -52,6 +62,8 @@ class Picker:
     more_units: bool = False
     more_cadres: bool = False
     searched: bool = False
+    categories: list[CategoryCount] = field(default_factory=list)
+    category: str = ""  # the category last chosen, kept selected
     ids: dict[str, set[int]] = field(default_factory=dict)  # field → chosen pks, for the results' 已选
 
 
@@ -70,23 +82,56 @@ def chosen_ids(data: QueryDict | Mapping[str, Any]) -> dict[str, list[int]]:
     return {name: _ids(list(get(name))) for name, _label, _kind in FIELDS}
 
 
-def apply(cycle: AssessmentCycle, ids: dict[str, list[int]], pick: str) -> dict[str, list[int]]:
-    """The chosen pks after a picker button: a whole unit added, or a list cleared."""
+def _add(
+    cycle: AssessmentCycle, ids: dict[str, list[int]], teams: QuerySet[AssessedUnit], cadres: bool
+) -> None:
+    """Add ``teams`` (in roster order) and, with ``cadres``, every cadre the cycle assesses in their units."""
+    ids["teams"] = _ids([*ids["teams"], *teams.order_by("unit__code").values_list("pk", flat=True)])
+    if cadres:
+        found = AssessedCadre.objects.filter(cycle=cycle, unit__in=teams.values("unit"))
+        ids["cadres"] = _ids(
+            [*ids["cadres"], *found.order_by("unit__code", "pk").values_list("pk", flat=True)]
+        )
+
+
+def apply(
+    cycle: AssessmentCycle, ids: dict[str, list[int]], pick: str, category: str = ""
+) -> dict[str, list[int]]:
+    """The chosen pks after a picker button: a whole unit or category added, or a list cleared."""
     action, _, argument = pick.partition(":")
+    units = AssessedUnit.objects.filter(cycle=cycle)
     if action == "unit" and argument.isdigit():
-        team = AssessedUnit.objects.filter(cycle=cycle, pk=int(argument)).values_list("pk", "unit_id").first()
-        if team is not None:
-            pk, unit_id = team
-            cadres = AssessedCadre.objects.filter(cycle=cycle, unit_id=unit_id).values_list("pk", flat=True)
-            ids["teams"] = _ids([*ids["teams"], pk])
-            ids["cadres"] = _ids([*ids["cadres"], *cadres])
+        _add(cycle, ids, units.filter(pk=int(argument)), cadres=True)
+    elif action in ("category", "category-teams") and category.isdigit():
+        _add(cycle, ids, units.filter(category_id=int(category)), cadres=action == "category")
     elif action == "clear" and argument in ids:
         ids[argument] = []
     return ids
 
 
-def build(cycle: AssessmentCycle, ids: dict[str, list[int]], q: str) -> Picker:
-    """The chosen lists (bounded by what was chosen) and the search's first matches."""
+def categories(cycle: AssessmentCycle) -> list[CategoryCount]:
+    """The cycle's unit categories, each with how many units and assessed cadres a click on it would add."""
+    category_of = AssessedUnit.objects.filter(cycle=cycle, unit=OuterRef("unit")).values("category")[:1]
+    cadres = dict(
+        AssessedCadre.objects.filter(cycle=cycle)
+        .annotate(category=Subquery(category_of))
+        .values("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    rows = (
+        AssessedUnit.objects.filter(cycle=cycle)
+        .values("category", "category__name", "category__order")
+        .annotate(n=Count("pk"))
+        .order_by("category__order", "category__name")
+    )
+    return [
+        CategoryCount(r["category"], r["category__name"], r["n"], cadres.get(r["category"], 0)) for r in rows
+    ]
+
+
+def build(cycle: AssessmentCycle, ids: dict[str, list[int]], q: str, category: str = "") -> Picker:
+    """The chosen lists (bounded by what was chosen), the categories, and the search's first matches."""
     units = {
         a.pk: a
         for a in AssessedUnit.objects.filter(
@@ -109,7 +154,12 @@ def build(cycle: AssessmentCycle, ids: dict[str, list[int]], q: str) -> Picker:
             items.sort(key=lambda a: (a.unit.code, not a.principal, a.cadre.code))
         chosen.append(Chosen(name, label, kind, items))
     picker = Picker(
-        q=q, chosen=chosen, ids={c.name: {item.pk for item in c.items} for c in chosen}, searched=bool(q)
+        q=q,
+        chosen=chosen,
+        ids={c.name: {item.pk for item in c.items} for c in chosen},
+        searched=bool(q),
+        categories=categories(cycle),
+        category=category,
     )
     q = without_nul(q)
     if q:

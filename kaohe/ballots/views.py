@@ -71,8 +71,8 @@ def _form_page(
 ) -> HttpResponse:
     if ids is None:
         ids = picker.chosen_ids(request.POST if form.is_bound else form.initial)
-    q = (request.POST if request.method == "POST" else request.GET).get("q", "")
-    found = picker.build(cycle, ids, q)
+    data = request.POST if request.method == "POST" else request.GET
+    found = picker.build(cycle, ids, data.get("q", ""), data.get(picker.CATEGORY, ""))
     for chosen, (template_field, targets, _kind) in zip(found.chosen, SessionForm.PARTS, strict=True):
         chosen.template = form[template_field]
         chosen.errors = list(form.errors.get(targets, [])) if form.is_bound else []
@@ -93,8 +93,13 @@ def _form_page(
 
 
 def _picked(request: HttpRequest, cycle, session=None) -> HttpResponse:
-    """A picker button (search, a whole unit, clear): the form again with its values, nothing saved."""
-    ids = picker.apply(cycle, picker.chosen_ids(request.POST), request.POST[picker.PICK])
+    """A picker button (search, a whole unit or category, clear): the form again with its values, nothing saved."""
+    ids = picker.apply(
+        cycle,
+        picker.chosen_ids(request.POST),
+        request.POST[picker.PICK],
+        request.POST.get(picker.CATEGORY, ""),
+    )
     targets = {name for name, _label, _kind in picker.FIELDS}
     initial = {name: request.POST.get(name) for name in SessionForm.base_fields if name not in targets}
     initial = {name: value for name, value in initial.items() if value is not None}

@@ -110,3 +110,32 @@ def test_at_province_scale_the_page_stays_small_and_a_unit_of_fifty_is_one_click
     assert chosen(html, "cadres").count('name="cadres"') == 50
     html = client.post(NEW, {"q": "GX0", "pick": "search"}, **HTMX).content.decode()
     assert html.count('name="cadres" value=') == 30 and "干部多于所列" in html
+
+
+def test_a_category_adds_its_teams_or_its_teams_and_cadres(client_for, cycle, cast, roster):
+    client = client_for("organiser")
+    towns = roster["categories"]["towns"]
+    html = client.get(NEW).content.decode()
+    options = html.split('id="target-category"')[1].split("</select>")[0]
+    assert "乡镇街道（2 个单位、3 名干部）" in options and "政府部门（1 个单位、2 名干部）" in options
+    html = client.post(NEW, {"category": towns.pk, "pick": "category-teams"}).content.decode()
+    assert "东城街道" in chosen(html, "teams") and "西山镇" in chosen(html, "teams")
+    assert "市财政局" not in chosen(html, "teams") and "未选。" in chosen(html, "cadres")
+    assert f'<option value="{towns.pk}" selected>' in html  # the choice stays for the next click
+    html = client.post(NEW, {"category": towns.pk, "pick": "category"}, **HTMX).content.decode()
+    cadres = chosen(html, "cadres")
+    assert all(name in cadres for name in ("张思佳", "李明", "王建国")) and "赵丽" not in cadres
+    assert not EvaluationSession.objects.exists()
+
+
+def test_a_category_keeps_what_was_chosen_and_ignores_a_forged_value(client_for, cycle, cast, roster):
+    client = client_for("organiser")
+    finance = AssessedCadre.objects.get(cadre__code="GB004")
+    depts = roster["categories"]["depts"]
+    html = client.post(
+        NEW, {"cadres": [finance.pk], "category": depts.pk, "pick": "category"}
+    ).content.decode()
+    assert chosen(html, "cadres").count('name="cadres"') == 2  # 赵丽 once, and 钱伟
+    for forged in ("", "x", "999999", "1 OR 1=1"):
+        html = client.post(NEW, {"category": forged, "pick": "category"}).content.decode()
+        assert "未选。" in chosen(html, "teams") and "未选。" in chosen(html, "cadres")
