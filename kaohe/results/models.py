@@ -90,8 +90,10 @@ class ComputeRun(ImmutableModel):
     note = models.CharField(_("说明"), max_length=500, blank=True)
     input_digest = models.CharField(_("输入摘要"), max_length=64)
     input_digest_algorithm = models.CharField(_("输入摘要算法"), max_length=16)  # sha256, sm3
-    inputs = models.BinaryField(_("输入数据"))  # zlib(canonical JSON of the AssessmentInput)
     settings = models.JSONField(_("参数"), default=dict)  # {参数 name: text}, every setting, as used
+    # The two blobs are the table's last columns (migration 0006): SQLite walks a large value's overflow pages
+    # to reach a column stored after it. A new field goes above them, added the way 0006 moved them.
+    inputs = models.BinaryField(_("输入数据"))  # zlib(canonical JSON of the AssessmentInput)
     document = models.BinaryField(_("结果文档"))  # zlib(the JSON document's text), keys in their order
 
     class Meta:
