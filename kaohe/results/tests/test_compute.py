@@ -163,3 +163,18 @@ def test_compute_of_an_unknown_year_names_the_years_there_are(world):
     status, _, err = run_command("results", "compute", "2019")
     assert status == 2
     assert "没有 2019 年度的考核（已有：2025）" in err
+
+
+@pytest.mark.django_db
+def test_a_runs_blobs_are_its_tables_last_columns():
+    """SQLite walks a large value's overflow pages to reach any column stored after it: a column added after
+    the blobs makes every read of a run pay for megabytes (results 0006 moved them to the end)."""
+    from django.db import connection
+
+    columns = [
+        c.name
+        for c in connection.introspection.get_table_description(connection.cursor(), "results_computerun")
+    ]
+    if connection.vendor == "sqlite":
+        assert columns[-2:] == ["inputs", "document"]
+    assert {"inputs", "document"} <= set(columns)
