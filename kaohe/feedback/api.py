@@ -276,11 +276,15 @@ def letter_talk(request: HttpRequest, year: int, pk: int, payload: TalkIn):
 
 
 @router.get("/rectifications", response=list[RectificationOut])
-def rectification_list(request: HttpRequest, status: str = ""):
+def rectification_list(
+    request: HttpRequest, status: str = "", unit_id: int | None = None, before: int | None = None
+):
+    """``status`` one of open, submitted, closed or ``unclosed`` (not yet 销号); ``unit_id`` one unit's;
+    ``before`` the items of cycles before that year (what it carries over)."""
     _role(request, RECTIFICATION_ROLES)
-    items = selectors.visible_rectifications(request.user)
-    if status:
-        items = items.filter(status=status)
+    items = selectors.filter_rectifications(
+        selectors.visible_rectifications(request.user), status=status, unit_id=unit_id, before=before
+    )
     return [_item(item) for item in items]
 
 

@@ -128,6 +128,24 @@ def get_rectification(user, pk: int) -> Rectification:
     return item
 
 
+UNCLOSED = "unclosed"  # a filter, not a status: open or submitted, not yet closed (销号)
+
+
+def filter_rectifications(
+    items: QuerySet[Rectification], *, status: str = "", unit_id: int | None = None, before: int | None = None
+) -> QuerySet[Rectification]:
+    """The list's filters: a status (or ``UNCLOSED``), one unit, the cycles before a year (carried over)."""
+    if status == UNCLOSED:
+        items = items.exclude(status=RectificationStatus.CLOSED)
+    elif status:
+        items = items.filter(status=status)
+    if unit_id is not None:
+        items = items.filter(unit_id=unit_id)
+    if before is not None:
+        items = items.filter(cycle__year__lt=before)
+    return items
+
+
 def may_update(user, item: Rectification) -> bool:
     if item.status == RectificationStatus.CLOSED:
         return False
@@ -142,15 +160,21 @@ def may_close(user, item: Rectification) -> bool:
     )
 
 
-def open_rectifications(unit: Unit, year: int) -> QuerySet[Rectification]:
-    """The items of ``unit`` from ``year`` and earlier not yet closed (销号): what next year's interview
-    outlines, profiles and plan carry forward. The caller has already checked who may read ``unit``."""
-    return (
-        Rectification.objects.filter(unit=unit, cycle__year__lte=year)
-        .exclude(status=RectificationStatus.CLOSED)
+def unclosed_rectifications(before: int | None = None) -> QuerySet[Rectification]:
+    """Every item not yet closed (销号), of cycles before the year ``before`` (every year when None)."""
+    items = (
+        Rectification.objects.exclude(status=RectificationStatus.CLOSED)
         .select_related("cycle", "letter", "letter__unit", "letter__cadre")
-        .order_by("cycle__year", "number")
+        .order_by("cycle__year", "letter_id", "number")
     )
+    return items if before is None else items.filter(cycle__year__lt=before)
+
+
+def open_rectifications(unit: Unit, year: int) -> QuerySet[Rectification]:
+    """The items of ``unit`` (its team's and its cadres') from ``year`` and earlier not yet closed (销号):
+    what next year's interview outlines, profiles and plan carry forward (``kaohe.feedback.carryover``).
+    The caller has already checked who may read ``unit``."""
+    return unclosed_rectifications(before=year + 1).filter(unit=unit)
 
 
 def overdue_rectifications(user, today: datetime.date | None = None) -> QuerySet[Rectification]:

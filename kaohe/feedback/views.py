@@ -175,14 +175,19 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
         "-cycle__year", "unit__code", "letter_id", "number"
     )
     status = request.GET.get("status", "")
-    if status in RectificationStatus.values:
-        items = items.filter(status=status)
+    status = status if status in (*RectificationStatus.values, selectors.UNCLOSED) else ""
+    unit_text, before_text = request.GET.get("unit", ""), request.GET.get("before", "")
+    unit_id = int(unit_text) if unit_text.isdigit() else None
+    before = int(before_text) if before_text.isdigit() else None
+    items = selectors.filter_rectifications(items, status=status, unit_id=unit_id, before=before)
     if request.GET.get("format") == "xlsx":
         return _xlsx(documents.rectifications_xlsx(items), "整改事项.xlsx")
     context = {
         "items": items,
         "status": status,
-        "statuses": RectificationStatus.choices,
+        "statuses": [*RectificationStatus.choices, (selectors.UNCLOSED, "未销号")],
+        "unit_id": unit_id,
+        "before": before,
         "today": timezone.localdate(),
     }
     return render(request, "feedback/rectification_list.html", context)

@@ -1,13 +1,25 @@
 """Gathers what is known of a unit for its interview outlines (targets, verification notes, last year's
-grades and flags) and drafts one through `outline.draft_outline`. Rectification items are not kept by
-Kaohe yet, so none are asked about."""
+grades and flags, the 整改 items of earlier years not yet closed) and drafts one through
+`outline.draft_outline`.
+
+The items come through ``kaohe.plans.carryover`` (feedback registers them; it sits above this floor): every
+interviewee of the unit is asked about its team's items from before the cycle's year, and a team member also
+about the items of their own letter, which are nobody else's to discuss."""
 
 from __future__ import annotations
 
 from kaohe.interviews import selectors
 from kaohe.interviews.models import Interviewee
-from kaohe.interviews.outline import OutlineFacts, PriorResult, TargetFact, VerificationFact, draft_outline
+from kaohe.interviews.outline import (
+    OutlineFacts,
+    PriorResult,
+    RectificationFact,
+    TargetFact,
+    VerificationFact,
+    draft_outline,
+)
 from kaohe.performance.models import PriorGrade, Verification
+from kaohe.plans.carryover import carried_items
 from kaohe.plans.models import AssessmentCycle, Target
 from kaohe.results.models import FinalResult, Kind
 from kaohe.workbook.writer import FLAG_LABELS
@@ -40,6 +52,15 @@ def _prior(cycle: AssessmentCycle, unit, cadre_ids: list[int], names: dict[int, 
     ]
 
 
+def _rectifications(interviewee: Interviewee) -> list[RectificationFact]:
+    year = interviewee.cycle.year
+    facts = [RectificationFact(i.year, i.text) for i in carried_items(unit=interviewee.unit, before=year)]
+    if interviewee.cadre_id is not None:
+        own = carried_items(cadre=interviewee.cadre, before=year)
+        facts.extend(RectificationFact(i.year, i.text, own=True) for i in own)
+    return facts
+
+
 def outline_draft(interviewee: Interviewee) -> str:
     cycle, unit = interviewee.cycle, interviewee.unit
     team = selectors.team_cadres(cycle, unit)
@@ -62,5 +83,6 @@ def outline_draft(interviewee: Interviewee) -> str:
             if v.reason.strip()
         ],
         prior=_prior(cycle, unit, list(names), names),
+        rectifications=_rectifications(interviewee),
     )
     return draft_outline(facts)

@@ -44,6 +44,15 @@ class PriorResult:
 
 
 @dataclass(frozen=True)
+class RectificationFact:
+    """A 整改 item of an earlier year not yet closed (销号): the team's, or the interviewee's own letter's."""
+
+    year: int
+    problem: str
+    own: bool = False
+
+
+@dataclass(frozen=True)
 class OutlineFacts:
     unit: str
     interviewee: str
@@ -53,7 +62,7 @@ class OutlineFacts:
     targets: Sequence[TargetFact] = ()
     verifications: Sequence[VerificationFact] = ()
     prior: Sequence[PriorResult] = ()
-    rectifications: Sequence[str] = field(default_factory=tuple)
+    rectifications: Sequence[RectificationFact] = field(default_factory=tuple)
 
 
 def draft_outline(facts: OutlineFacts) -> str:
@@ -78,7 +87,11 @@ def draft_outline(facts: OutlineFacts) -> str:
         if prior.grade or flags:
             questions.append(f"{prior.name}{prior.year}年度考核为“{prior.grade}”{flags}，今年有哪些变化？")
     for item in facts.rectifications:
-        questions.append(f"整改事项“{item}”落实得怎样？")
+        whose = "您" if item.own else ""
+        problem = item.problem.strip().rstrip("。；;")
+        questions.append(
+            f"{whose}{item.year}年度考核反馈的整改事项“{problem}”尚未销号，目前落实得怎样？还有哪些差距？"
+        )
     if facts.cadres:
         questions.append(
             f"对班子成员{'、'.join(facts.cadres)}逐一从德、能、勤、绩、廉五个方面作出评价，并提出推荐等次（优秀、称职、基本称职、不称职）。"

@@ -150,6 +150,10 @@ class AssessedUnitOut(Schema):
     category: str
     advanced: bool
     cadre_count: int
+    carried_over: int = Field(
+        description="往年考核反馈的整改事项中尚未销号的项数"
+        "（/api/feedback/rectifications?unit_id=…&status=unclosed&before=年度 列出可见的各项）",
+    )
 
     @staticmethod
     def resolve_unit_code(item: AssessedUnit) -> str:
@@ -563,7 +567,7 @@ def plan_update_api(request: HttpRequest, year: int, payload: PlanPatch):
 @paginate(LimitOffset)
 def unit_list_api(request: HttpRequest, year: int, category_id: int | None = None, q: str = ""):
     cycle = _cycle(request, year)
-    units = selectors.assessed_units(cycle)
+    units = selectors.assessed_units_carrying(cycle)
     if category_id is not None:
         units = units.filter(category_id=category_id)
     if q.strip():
@@ -596,7 +600,7 @@ def participants_enrol_api(request: HttpRequest, year: int, payload: EnrolIn):
 
 
 def _unit_out(cycle: AssessmentCycle, item: AssessedUnit) -> AssessedUnit:
-    return selectors.assessed_units(cycle).get(pk=item.pk)
+    return selectors.assessed_units_carrying(cycle).get(pk=item.pk)
 
 
 @router.patch("/{year}/units/{item_id}", response={200: AssessedUnitOut, 409: ApiError, 422: ApiError})

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from kaohe.accounts.models import Role, User
 from kaohe.org import selectors as org_selectors
 from kaohe.org.models import UnitCategory
+from kaohe.plans.carryover import carried_count
 from kaohe.plans.gate import Activity, phases_allowing
 from kaohe.plans.models import (
     AgreementStatus,
@@ -115,6 +116,11 @@ def assessed_units(cycle: AssessmentCycle) -> QuerySet[AssessedUnit]:
         .annotate(cadre_count=_count(AssessedCadre, cycle=OuterRef("cycle"), unit=OuterRef("unit")))
         .order_by("category__order", "category__name", "unit__code")
     )
+
+
+def assessed_units_carrying(cycle: AssessmentCycle) -> QuerySet[AssessedUnit]:
+    """The cycle's units, each with ``carried_over``: its open items of earlier years (``carryover``)."""
+    return assessed_units(cycle).annotate(carried_over=carried_count("unit_id", cycle.year))
 
 
 def assessed_cadres(cycle: AssessmentCycle) -> QuerySet[AssessedCadre]:

@@ -28,6 +28,7 @@ from kaohe.accounts.access import CYCLE_EDITORS, CYCLE_READERS, role_required
 from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.org.models import UnitCategory
 from kaohe.plans import actions, calendar, gate, indicator_workbook, selectors
+from kaohe.plans.carryover import carried_links
 from kaohe.plans.forms import (
     PLAN_SECTIONS,
     AssessedCadreForm,
@@ -281,11 +282,18 @@ def _category_filter(request: HttpRequest) -> UnitCategory | None:
     return UnitCategory.objects.filter(pk=pk).first() if pk.isdigit() else None
 
 
+def _carry_links(request: HttpRequest, cycle: AssessmentCycle, items: Any) -> None:
+    """Each row's link to its carried-over items, where there are some and the reader may open the list."""
+    links = carried_links(request.user, [i.unit_id for i in items if i.carried_over], cycle.year)
+    for item in items:
+        item.carry_link = links.get(item.unit_id, "")
+
+
 @role_required(*CYCLE_READERS)
 @require_GET
 def unit_list(request: HttpRequest, year: int) -> HttpResponse:
     cycle = selectors.get_cycle(request.user, year)
-    units = selectors.assessed_units(cycle)
+    units = selectors.assessed_units_carrying(cycle)
     category = _category_filter(request)
     if category is not None:
         units = units.filter(category=category)
@@ -293,6 +301,8 @@ def unit_list(request: HttpRequest, year: int) -> HttpResponse:
     if q:
         units = units.filter(unit__in=selectors.visible_units_search(request.user, q))
     page_obj = _page(request, units)
+    page_obj.object_list = list(page_obj.object_list)
+    _carry_links(request, cycle, page_obj.object_list)
     # The enrol form opens by itself while the cycle has no unit yet (unfiltered, the page's count says so).
     filtered = category is not None or bool(q)
     enrolled_any = selectors.assessed_units(cycle).exists() if filtered else page_obj.paginator.count > 0
@@ -361,7 +371,8 @@ def unit_mark(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         except ValidationError as refusal:
             error = refusal.messages[0]
     if request.htmx:
-        item = selectors.assessed_units(cycle).get(pk=item.pk)
+        item = selectors.assessed_units_carrying(cycle).get(pk=item.pk)
+        _carry_links(request, cycle, [item])
         context = _context(request, cycle, "units", item=item, row_error=error)
         response = render(request, "plans/_unit_row.html", context)
         patch_vary_headers(response, ["HX-Request"])

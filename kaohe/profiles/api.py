@@ -40,7 +40,9 @@ def _checked(fetch, request: HttpRequest, *args):  # noqa: ANN001, ANN202
 @router.get("/cadres/{pk}", response=dict[str, Any])
 def cadre_profile(request: HttpRequest, pk: int):
     cadre = _checked(selectors.profile_cadre, request, pk)
-    return serialize.cadre_profile(gather.cadre_profile(cadre, k=min_group()))
+    return serialize.cadre_profile(
+        gather.cadre_profile(cadre, k=min_group(), today=timezone.localdate(), reader=request.user)
+    )
 
 
 @router.get("/teams/{pk}", response=dict[str, Any])

@@ -31,6 +31,7 @@ from kaohe.ballots.models import (
 from kaohe.ballots.templates_seed import ASPECT_CHOICES, CADRE_ASPECTS, TEAM_ASPECTS
 from kaohe.org.models import Cadre, Position, Unit, UnitCategory
 from kaohe.performance.models import PriorGrade
+from kaohe.plans.carryover import CarriedItem, carried_items
 from kaohe.plans.models import AssessedUnit, AssessmentCycle
 from kaohe.profiles import stats
 from kaohe.results.feedback import final_decision_text, flag_labels, latest_seal_ids, voided_codes
@@ -340,6 +341,7 @@ class CadreProfile:
     aspects: dict[int, dict[str, Any]]
     positions: list[Position]
     k: int
+    carried: list[CarriedItem] = field(default_factory=list)  # their own letters' 整改 items not yet closed
 
     def charts(self) -> dict[str, Any]:
         return {
@@ -349,7 +351,7 @@ class CadreProfile:
         }
 
 
-def cadre_profile(cadre: Cadre, *, k: int) -> CadreProfile:
+def cadre_profile(cadre: Cadre, *, k: int, today: date | None = None, reader: Any = None) -> CadreProfile:
     years = years_of(Kind.CADRE, cadre=cadre, k=k)
     return CadreProfile(
         cadre=cadre,
@@ -358,6 +360,7 @@ def cadre_profile(cadre: Cadre, *, k: int) -> CadreProfile:
         aspects=aspects_by_group(Kind.CADRE, cadre.pk, k),
         positions=list(cadre.positions.select_related("unit").order_by("-start", "-id")),
         k=k,
+        carried=carried_items(cadre=cadre, reader=reader, today=today),
     )
 
 
@@ -394,6 +397,7 @@ class TeamProfile:
     previous: TermView | None
     k: int
     sections: list[tuple[str, str]] = field(default_factory=list)  # (title, template) added by one function
+    carried: list[CarriedItem] = field(default_factory=list)  # the team letters' 整改 items not yet closed
 
     def charts(self) -> dict[str, Any]:
         return {
@@ -478,6 +482,7 @@ def team_profile(unit: Unit, *, k: int, today: date, reader: Any = None) -> Team
         previous=_term_view(stats.predecessor_term(spans, today), by_holder, years, today),
         k=k,
         sections=[found for section in TEAM_SECTIONS if (found := section(unit, reader)) is not None],
+        carried=carried_items(unit=unit, reader=reader, today=today),
     )
 
 

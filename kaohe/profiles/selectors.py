@@ -2,7 +2,8 @@
 
 Profiles are organisation-held. The organiser, the committee and leaders read every one; an assessor those
 of its assessment groups' units (and their cadres); a cadre their own profile and timeline, with their
-grades, explanations and what was fed back, never the organisation's notes. Liaisons, clerks and the 三员
+grades, explanations and what was fed back (their own letters' open 整改 items too, which they handle), never
+the organisation's notes. Liaisons, clerks and the 三员
 are refused (403); a cadre or unit outside the account's scope is a 404 (``org.selectors``).
 """
 

@@ -113,6 +113,7 @@ def cadre_profile(p: CadreProfile) -> dict[str, Any]:
             }
             for pos in p.positions
         ],
+        "carried": [item.as_dict() for item in p.carried],
     }
 
 
@@ -129,6 +130,7 @@ def team_profile(p: TeamProfile) -> dict[str, Any]:
         "movements": p.movements,
         "current_term": term(p.current),
         "previous_term": term(p.previous),
+        "carried": [item.as_dict() for item in p.carried],
     }
 
 

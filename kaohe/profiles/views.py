@@ -25,7 +25,7 @@ COMPARISON_PAGE = 100  # rows a page: a province's category has thousands of uni
 @role_required(*selectors.CADRE_PROFILE_READERS)
 def cadre_profile_page(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = selectors.profile_cadre(request.user, pk)
-    profile = gather.cadre_profile(cadre, k=min_group())
+    profile = gather.cadre_profile(cadre, k=min_group(), today=timezone.localdate(), reader=request.user)
     context = {"profile": profile, "charts": profile.charts(), "subject_kind": "cadre", "subject": cadre}
     return render(request, "profiles/cadre.html", context)
 

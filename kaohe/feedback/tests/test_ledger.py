@@ -117,5 +117,9 @@ def test_the_page_records_and_the_dossier_shows_it(accepted, world, cast, roster
     assert entry.cadre.code == "GB005" and entry.held_by == "组织部副部长"
     page = client_for("organiser").get(f"/dossiers/cadres/{entry.cadre_id}/").content.decode()
     assert "考核结果运用" in page and "诫勉谈话" in page and "组织部副部长" in page
+    profile = client_for("committee").get(f"/profiles/cadres/{entry.cadre_id}/").content.decode()
+    assert "考核结果运用" in profile and "诫勉谈话" in profile
+    team_profile = client_for("committee").get(f"/profiles/teams/{entry.unit_id}/").content.decode()
+    assert "考核结果运用" in team_profile and "诫勉谈话" not in team_profile
     team = client_for("liaison").get(f"/dossiers/teams/{roster['units']['a'].pk}/").content.decode()
     assert "考核结果运用" in team and "诫勉谈话" not in team

@@ -3,7 +3,14 @@
 from datetime import date
 
 from kaohe.interviews.coverage import DEPUTY, LEADER, MIDDLE, SERVICE, STAFF, Person, coverage
-from kaohe.interviews.outline import OutlineFacts, PriorResult, TargetFact, VerificationFact, draft_outline
+from kaohe.interviews.outline import (
+    OutlineFacts,
+    PriorResult,
+    RectificationFact,
+    TargetFact,
+    VerificationFact,
+    draft_outline,
+)
 from kaohe.interviews.record import CadreEvaluation, InterviewRecord, check
 from kaohe.interviews.summary import summarise
 
@@ -121,6 +128,22 @@ def test_outline_uses_each_known_fact_and_skips_missing_rectifications():
     assert "台账不全，扣1分" in text
     assert "领导班子2024年度考核为“一般”，并被标记为连续两年一般" in text
     assert "李明" in text and "整改" not in text
+
+
+def test_outline_asks_about_each_open_rectification_item_the_own_ones_in_the_second_person():
+    facts = OutlineFacts(
+        unit="东城街道",
+        interviewee="李明",
+        post="办事处主任",
+        kind=LEADER,
+        rectifications=[
+            RectificationFact(2024, "基层调研不够深入。"),
+            RectificationFact(2024, "重点项目推进偏慢。", own=True),
+        ],
+    )
+    text = draft_outline(facts)
+    assert "3. 2024年度考核反馈的整改事项“基层调研不够深入”尚未销号，目前落实得怎样？" in text
+    assert "4. 您2024年度考核反馈的整改事项“重点项目推进偏慢”尚未销号" in text
 
 
 def test_record_check_names_each_problem():
