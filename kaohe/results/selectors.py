@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from kaohe.anonymity import min_group
@@ -452,25 +452,28 @@ def proposed_excellent(cycle: AssessmentCycle, run: ComputeRun) -> list[dict[str
     rows = Result.objects.filter(run=run).filter(grade=EXCELLENT) | Result.objects.filter(
         run=run, code__in=decided_codes
     )
+    # Each cadre's post in the same query: a province proposes 10,000, too many to look up by their codes.
+    post = AssessedCadre.objects.filter(cycle=cycle, cadre=OuterRef("cadre")).values("post")[:1]
     found = []
-    for kind, code, name, unit_code, unit_name, pool, grade in rows.order_by("position").values_list(
-        "kind", "code", "name", "unit__code", "unit__name", "pool", "grade"
+    for kind, code, name, unit_code, unit_name, pool, grade, cadre_post in (
+        rows.annotate(post=Subquery(post))
+        .order_by("position")
+        .values_list("kind", "code", "name", "unit__code", "unit__name", "pool", "grade", "post")
     ):
         decision = decisions.get((kind, code))
         if final_grade(grade, decision) != EXCELLENT:
             continue
-        found.append(
-            {
-                "kind": kind,
-                "code": code,
-                "name": name,
-                "unit": unit_code,
-                "unit_name": unit_name,
-                "pool": pool,
-                "manual": decision is not None,
-            }
-        )
-    return with_posts(cycle, found)
+        entry = {
+            "kind": kind,
+            "code": code,
+            "name": name,
+            "unit": unit_code,
+            "unit_name": unit_name,
+            "pool": pool,
+            "manual": decision is not None,
+        }
+        found.append(entry if kind != Kind.CADRE else {**entry, "post": cadre_post or ""})
+    return found
 
 
 def with_posts(cycle: AssessmentCycle, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -510,7 +513,8 @@ def grading_problems(cycle: AssessmentCycle, state: ResultsState) -> list[str]:
                 f"名额池「{p.label}」（{p.kind_label}）优秀 {p.excellent} 个，超过优秀名额 {p.quota} 个"
                 f"（理论名额 {p.theoretical}），未经领导小组批准超额"
             )
-    problems += clearance.problems(cycle, proposed_excellent(cycle, run))
+    if clearance.required(cycle):
+        problems += clearance.problems(cycle, proposed_excellent(cycle, run))
     return problems
 
 
