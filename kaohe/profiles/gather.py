@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, FloatField, Q
 from django.db.models.fields.json import KT, KeyTextTransform
+from django.db.models.functions import Cast
 
 from kaohe.ballots.models import (
     BallotItemAnswer,
@@ -588,10 +589,10 @@ def _history(units: Any, years: set[int]) -> list[dict[str, Any]]:
     values: dict[int, list[float]] = defaultdict(list)
     rows = FinalResult.objects.filter(
         kind=Kind.TEAM, seal_id__in=seal_ids, unit_id__in=units, composite__isnull=False
-    ).values_list("seal_id", "cycle_id", "code", "composite")
+    ).values_list("seal_id", "cycle_id", "code", Cast("composite", FloatField()))  # a spread: no Decimals
     for seal_id, cycle_id, code, composite in rows:
         if (seal_id, Kind.TEAM, code) not in voided:
-            values[cycles[cycle_id]].append(float(composite))
+            values[cycles[cycle_id]].append(composite)
     return [{"year": y, "count": len(values[y]), "spread": stats.spread(values[y])} for y in sorted(values)]
 
 

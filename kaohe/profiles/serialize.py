@@ -134,11 +134,15 @@ def team_profile(p: TeamProfile) -> dict[str, Any]:
     }
 
 
-def comparison(c: Comparison) -> dict[str, Any]:
+def comparison(c: Comparison, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+    """The comparison with its rows ``offset`` to ``offset + limit`` (all without a limit) and their count."""
+    shown = c.rows[offset : None if limit is None else offset + limit]
     return {
         "category": c.category.name,
         "year": c.year,
         "k": c.k,
+        "count": len(c.rows),
+        "offset": offset,
         "rows": [
             {
                 "unit": r.unit.code,
@@ -148,7 +152,7 @@ def comparison(c: Comparison) -> dict[str, Any]:
                 "composite_change": r.composite_change,
                 "share_change": change(r.share_change),
             }
-            for r in c.rows
+            for r in shown
         ],
         "history": c.history,
     }

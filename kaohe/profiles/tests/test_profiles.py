@@ -303,6 +303,16 @@ def test_a_category_is_compared_with_itself_last_year(client_for, two_years, ros
     assert "东城街道" in page.content.decode() and "市财政局" not in page.content.decode()
 
 
+def test_the_comparison_api_gives_its_rows_a_page_at_a_time(client_for, two_years, roster):
+    towns = roster["categories"]["towns"]
+    client = client_for("organiser")
+    data = client.get(f"/api/profiles/compare/{towns.pk}/2025?limit=1&offset=1").json()
+    assert data["count"] == 2 and data["offset"] == 1 and [r["unit"] for r in data["rows"]] == ["DW02"]
+    assert [h["year"] for h in data["history"]] == [2024, 2025]  # the category's spread stays whole
+    for bad in ("limit=0", "limit=1001", "offset=-1", "limit=x"):
+        assert client.get(f"/api/profiles/compare/{towns.pk}/2025?{bad}").status_code == 422
+
+
 def test_the_comparison_chooser_redirects_to_the_chosen_category(client_for, two_years, roster):
     towns = roster["categories"]["towns"]
     response = client_for("leader").get(reverse("profiles:comparison") + f"?category={towns.pk}&year=2025")
