@@ -56,11 +56,18 @@ def letter_points(text: str, group_names: Iterable[str]) -> list[str]:
 
 # The drafting's words for "nothing found": not a problem to rectify.
 NOTHING_FOUND = ("未反映出明显不足", "未发现明显问题")
+# The drafting's statement of the scores (reports.drafting.scores) opens 存在不足 for a low rank: a fact the
+# letter's result already gives, not a problem anyone can rectify; the sentence after it says what is low.
+_SCORES = re.compile(r"^\d{4}年度综合得分")
 
 
 def problems(text: str, group_names: Iterable[str]) -> list[str]:
-    """A letter's problems: its points, less a sentence saying that none was found."""
-    return [p for p in letter_points(text, group_names) if not any(m in p for m in NOTHING_FOUND)]
+    """A letter's problems: its points, less a sentence saying that none was found or stating the scores."""
+    return [
+        p
+        for p in letter_points(text, group_names)
+        if not any(m in p for m in NOTHING_FOUND) and not _SCORES.match(p)
+    ]
 
 
 # --- the ledger: what calls for an action ------------------------------------------------------------------

@@ -27,3 +27,11 @@ def test_a_result_calls_for_actions_by_grade_and_flag():
 
 def test_nothing_found_is_not_a_problem_to_rectify():
     assert problems("本次考核数据中未反映出明显不足。", GROUPS) == []
+
+
+def test_the_statement_of_the_scores_is_not_a_problem_to_rectify():
+    text = (
+        "2024年度综合得分82.82分，在「乡镇街道」12个考核对象中排第10名，实绩得分80.10分。"
+        "综合得分在同类考核对象中相对靠后。重点项目推进偏慢。"
+    )
+    assert problems(text, GROUPS) == ["综合得分在同类考核对象中相对靠后。", "重点项目推进偏慢。"]
