@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -277,7 +278,10 @@ def letter_talk(request: HttpRequest, year: int, pk: int, payload: TalkIn):
 
 @router.get("/rectifications", response=list[RectificationOut])
 def rectification_list(
-    request: HttpRequest, status: str = "", unit_id: int | None = None, before: int | None = None
+    request: HttpRequest,
+    status: Literal["", "open", "submitted", "closed", "unclosed"] = "",
+    unit_id: int | None = None,
+    before: int | None = None,
 ):
     """``status`` one of open, submitted, closed or ``unclosed`` (not yet 销号); ``unit_id`` one unit's;
     ``before`` the items of cycles before that year (what it carries over)."""

@@ -127,3 +127,5 @@ def test_the_plan_counts_each_units_carried_items_with_a_link(items, next_year, 
     assert sorted(r["id"] for r in api.json()) == sorted(
         Rectification.objects.filter(unit=a).exclude(status="closed").values_list("pk", flat=True)
     )
+    refused = client_for("organiser").get("/api/feedback/rectifications", {"status": "done"})
+    assert refused.status_code == 422 and "status" in refused.content.decode()
