@@ -28,6 +28,14 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: keys hold ids, and every test's database reuses the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _anchor_file(settings, tmp_path):
     """Each test anchors the audit chain into its own file, never the worktree's var/."""
     settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
