@@ -404,41 +404,27 @@ def targets_review(
 
 def targets_agree(*, actor: Actor, cycle: AssessmentCycle, unit_id: int, comment: str = "") -> TargetStep:
     """The organiser agrees the proposal under review: the unit's targets are locked for the year."""
-    with transaction.atomic():
-        lock_cycle(cycle, Activity.PLAN)
-        _check_agreed_mode(cycle)
-        item = _item(cycle, unit_id)
-        _check_organiser(actor)
-        agreement = _locked_agreement(cycle, item)
-        status = _take(agreement, rule.Step.AGREE, comment)
-        action = "target_agreement.agree"
-        return _step(
-            actor=actor,
-            agreement=agreement,
-            kind=rule.Step.AGREE,
-            action=action,
-            status=status,
-            comment=comment,
-        )
+    return _organiser_step(actor, cycle, unit_id, rule.Step.AGREE, "target_agreement.agree", comment)
 
 
 def targets_reopen(*, actor: Actor, cycle: AssessmentCycle, unit_id: int, reason: str) -> TargetStep:
     """The organiser reopens agreed targets, saying why: the unit revises and proposes them again."""
+    return _organiser_step(actor, cycle, unit_id, rule.Step.REOPEN, "target_agreement.reopen", reason)
+
+
+def _organiser_step(
+    actor: Actor, cycle: AssessmentCycle, unit_id: int, kind: rule.Step, action: str, comment: str
+) -> TargetStep:
+    """The organiser's step (agree, reopen) on a unit's proposal, under the cycle's lock."""
     with transaction.atomic():
         lock_cycle(cycle, Activity.PLAN)
         _check_agreed_mode(cycle)
         item = _item(cycle, unit_id)
         _check_organiser(actor)
         agreement = _locked_agreement(cycle, item)
-        status = _take(agreement, rule.Step.REOPEN, reason)
-        action = "target_agreement.reopen"
+        status = _take(agreement, kind, comment)
         return _step(
-            actor=actor,
-            agreement=agreement,
-            kind=rule.Step.REOPEN,
-            action=action,
-            status=status,
-            comment=reason,
+            actor=actor, agreement=agreement, kind=kind, action=action, status=status, comment=comment
         )
 
 
