@@ -31,6 +31,7 @@ from kaohe.interviews.api import router as interviews_router
 from kaohe.jobs.api import router as jobs_router
 from kaohe.org.api import router as org_router
 from kaohe.performance.api import router as performance_router
+from kaohe.plans import gate
 from kaohe.plans.api import router as plans_router
 from kaohe.profiles.api import router as profiles_router
 from kaohe.records.api import router as records_router
@@ -86,7 +87,9 @@ api = KaoheAPI(
     docs=LocalSwagger(),
     docs_decorator=signed_in,
 )
-api_errors.install(api)
+# The phase gate's refusal is a 409 with its sentence wherever a router meets it (gate.check_phase before
+# reading the input, or a write function under the cycle's lock).
+api_errors.install(api, conflicts=(gate.PhaseClosed,))
 api.add_router("/org/", org_router)
 api.add_router("/accounts/", accounts_router)
 # The cycle workbook before the plans: the plans' "/{year}" would take "/workbook" for a year.

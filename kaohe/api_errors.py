@@ -6,6 +6,8 @@
 - 400: a request body that cannot be parsed at all (multipart without a boundary, a truncated upload).
 - 401, 403, 404: not signed in (or a bearer token refused: expired, revoked, unknown, with the reason),
   not allowed, not found (``detail`` only).
+- 409: what the object's state does not allow now, whatever the input (``detail`` only): each exception
+  ``install`` is given as a conflict, e.g. the phase gate's ``PhaseClosed``, answers with its sentence.
 ``document`` adds these answers to every operation of the OpenAPI schema, so that clients (and the fuzzer,
 kaohe/tests/test_api_fuzz.py) know every status an operation may return.
 """
@@ -199,7 +201,12 @@ def _unauthenticated(request: HttpRequest, exc: Exception, api: NinjaAPI) -> Htt
     return api.create_response(request, {"detail": detail}, status=401)
 
 
-def install(api: NinjaAPI) -> None:
+def _conflict(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    messages = exc.messages if isinstance(exc, DjangoValidationError) else [str(exc)]
+    return api.create_response(request, {"detail": messages[0]}, status=409)
+
+
+def install(api: NinjaAPI, conflicts: tuple[type[Exception], ...] = ()) -> None:
     api.add_exception_handler(ValidationError, partial(_validation_error, api=api))
     api.add_exception_handler(Refused, partial(_refused, api=api))
     api.add_exception_handler(AuthenticationError, partial(_unauthenticated, api=api))
@@ -211,6 +218,8 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(DataError, partial(_data_error, api=api))
     for unreadable in (MultiPartParserError, UnreadablePostError):
         api.add_exception_handler(unreadable, partial(_unreadable, api=api))
+    for conflict in conflicts:
+        api.add_exception_handler(conflict, partial(_conflict, api=api))
 
 
 _ANSWERS = {

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
@@ -20,7 +19,6 @@ from kaohe.audit.reads import audit_read
 from kaohe.dutyreports import actions, lateness, selectors
 from kaohe.dutyreports.models import ReportKind
 from kaohe.filestore.checks import content_type
-from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
 
 router = Router(tags=["dutyreports"])
@@ -68,12 +66,6 @@ class DutyReportSettingOut(Schema):
     selection_required: bool
 
 
-def _reader(request: HttpRequest, year: int, roles: tuple[str, ...] = selectors.READERS) -> AssessmentCycle:
-    if not request.user.has_role(*roles):
-        raise HttpError(403, "当前账号无权执行此操作")
-    return get_cycle(request.user, year)
-
-
 def _row(row: selectors.Row) -> dict:
     report = row.report
     return {
@@ -100,7 +92,7 @@ def duty_report_list_api(
 ):
     """Every report asked in the user's scope; ``late=true`` is the late list (逾期提交 and 逾期未交), most days
     late first; ``status`` keeps one status (on_time, late, missing, overdue)."""
-    cycle = _reader(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     if status and status not in {s.value for s in lateness.Status}:
         allowed = "、".join(s.value for s in lateness.Status)
         raise Refused({"status": [f"状态「{status}」应为 {allowed} 之一"]})
@@ -123,7 +115,7 @@ def duty_report_submit_api(
     file: UploadedFile = File(...),  # noqa: B008 (ninja's way)
 ):
     """Hand in (or replace) a report: multipart with the .docx or .pdf file, checked by its bytes."""
-    cycle = _reader(request, year, selectors.SUBMITTERS)
+    cycle = get_cycle(request.user, year, selectors.SUBMITTERS)
     if bool(payload.unit) == bool(payload.cadre):
         raise Refused({"unit": ["请填写单位编码或干部编码之一"]})
     target = selectors.get_target(request.user, cycle, unit_code=payload.unit, cadre_code=payload.cadre)
@@ -150,7 +142,7 @@ def duty_report_submit_api(
 @router.get("/{year}/reports/{pk}/file")
 def duty_report_file_api(request: HttpRequest, year: int, pk: int):
     """The report's file as handed in (audited as a read)."""
-    cycle = _reader(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     report = selectors.get_report(request.user, cycle, pk)
     audit_read(request.user, "duty_report.download", report)
     return FileResponse(
@@ -163,7 +155,7 @@ def duty_report_file_api(request: HttpRequest, year: int, pk: int):
 
 @router.put("/{year}/setting", response=DutyReportSettingOut)
 def duty_report_setting_api(request: HttpRequest, year: int, payload: DutyReportSettingIn):
-    cycle = _reader(request, year, (Role.ORGANISER,))
+    cycle = get_cycle(request.user, year, (Role.ORGANISER,))
     try:
         setting = actions.duty_report_setting_update(actor=request.user, cycle=cycle, **payload.dict())
     except ValidationError as error:

@@ -17,7 +17,6 @@ from kaohe.api_errors import Input, Refused, refused
 from kaohe.feedback import actions, documents, selectors
 from kaohe.feedback.models import ActionKind, Letter, LetterKind, Rectification, ResultAction
 from kaohe.feedback.views import LETTER_READERS, RECTIFICATION_ROLES
-from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
 from kaohe.reports.api import DOCX_ANSWER
 from kaohe.reports.views import _docx
@@ -148,10 +147,6 @@ def _role(request: HttpRequest, roles: tuple[str, ...]) -> None:
         raise HttpError(403, "当前账号无权执行此操作")
 
 
-def _cycle(request: HttpRequest, year: int) -> AssessmentCycle:
-    return get_cycle(request.user, year)
-
-
 def _refused(error: ValidationError, field: str = "non_field_errors") -> HttpError:
     return refused(error, field, _FIELDS)
 
@@ -215,14 +210,15 @@ def _action(a: ResultAction) -> dict:
 
 @router.get("/{year}/letters", response=list[LetterOut])
 def letter_list(request: HttpRequest, year: int):
-    _role(request, LETTER_READERS)
-    return [_letter(letter) for letter in selectors.visible_letters(request.user, _cycle(request, year))]
+    return [
+        _letter(letter)
+        for letter in selectors.visible_letters(request.user, get_cycle(request.user, year, LETTER_READERS))
+    ]
 
 
 @router.post("/{year}/letters/prepare", response=PreparedOut)
 def letters_prepare_api(request: HttpRequest, year: int, payload: PrepareIn):
-    _role(request, selectors.LETTER_MANAGERS)
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.LETTER_MANAGERS)
     try:
         return {"prepared": actions.letters_prepare(actor=request.user, cycle=cycle, kind=payload.kind)}
     except ValidationError as error:
@@ -231,8 +227,7 @@ def letters_prepare_api(request: HttpRequest, year: int, payload: PrepareIn):
 
 @router.get("/{year}/letters/{pk}", response=LetterOut)
 def letter_get(request: HttpRequest, year: int, pk: int):
-    _role(request, LETTER_READERS)
-    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
+    letter = selectors.get_letter(request.user, get_cycle(request.user, year, LETTER_READERS), pk)
     if letter.recipient_id == request.user.pk:
         letter = actions.letter_read(actor=request.user, letter=letter)
     return _letter(letter)
@@ -240,8 +235,7 @@ def letter_get(request: HttpRequest, year: int, pk: int):
 
 @router.get("/{year}/letters/{pk}/docx", openapi_extra=DOCX_ANSWER)
 def letter_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    _role(request, LETTER_READERS)
-    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
+    letter = selectors.get_letter(request.user, get_cycle(request.user, year, LETTER_READERS), pk)
     if letter.recipient_id == request.user.pk:
         actions.letter_read(actor=request.user, letter=letter)
     return _docx(documents.letter_docx(letter), f"{letter}.docx")
@@ -249,8 +243,7 @@ def letter_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @router.post("/{year}/letters/{pk}/send", response=LetterOut)
 def letter_send_api(request: HttpRequest, year: int, pk: int):
-    _role(request, selectors.LETTER_MANAGERS)
-    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
+    letter = selectors.get_letter(request.user, get_cycle(request.user, year, selectors.LETTER_MANAGERS), pk)
     try:
         return _letter(actions.letter_send(actor=request.user, letter=letter))
     except ValidationError as error:
@@ -259,8 +252,9 @@ def letter_send_api(request: HttpRequest, year: int, pk: int):
 
 @router.post("/{year}/letters/{pk}/talk", response=LetterOut)
 def letter_talk(request: HttpRequest, year: int, pk: int, payload: TalkIn):
-    _role(request, (Role.ORGANISER, Role.ASSESSOR))
-    letter = selectors.get_letter(request.user, _cycle(request, year), pk)
+    letter = selectors.get_letter(
+        request.user, get_cycle(request.user, year, (Role.ORGANISER, Role.ASSESSOR)), pk
+    )
     if not selectors.may_talk(request.user, letter):
         raise HttpError(403, "无权记录反馈谈话")
     try:
@@ -336,14 +330,17 @@ def rectification_verify(request: HttpRequest, pk: int, payload: RectificationVe
 
 @router.get("/{year}/actions", response=list[ResultActionOut])
 def action_list(request: HttpRequest, year: int):
-    _role(request, selectors.LEDGER_READERS)
-    return [_action(a) for a in selectors.visible_actions(request.user, _cycle(request, year))]
+    return [
+        _action(a)
+        for a in selectors.visible_actions(
+            request.user, get_cycle(request.user, year, selectors.LEDGER_READERS)
+        )
+    ]
 
 
 @router.post("/{year}/actions", response=ResultActionOut)
 def action_record(request: HttpRequest, year: int, payload: ResultActionIn):
-    _role(request, selectors.LEDGER_WRITERS)
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.LEDGER_WRITERS)
     data = payload.dict()
     code = data.pop("code").strip()
     unit, cadre = selectors.subject_by_code(cycle, code)
@@ -359,5 +356,4 @@ def action_record(request: HttpRequest, year: int, payload: ResultActionIn):
 
 @router.get("/{year}/actions/unhandled", response=list[UnhandledOut])
 def action_unhandled(request: HttpRequest, year: int, days: int | None = None):
-    _role(request, selectors.LEDGER_READERS)
-    return selectors.unhandled_flags(_cycle(request, year), days=days)
+    return selectors.unhandled_flags(get_cycle(request.user, year, selectors.LEDGER_READERS), days=days)

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -21,16 +21,13 @@ from kaohe.feedback import actions, documents, selectors
 from kaohe.feedback.models import ActionKind, RectificationStatus, RectificationUpdate
 from kaohe.performance.evidence import CONTENT_TYPES
 from kaohe.plans.models import AssessmentCycle
+from kaohe.plans.selectors import get_cycle
 from kaohe.reports.views import _docx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FEEDBACK_ROLES = (Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.LIAISON, Role.CADRE, Role.LEADER)
 LETTER_READERS = (Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.CADRE, Role.LEADER)
 RECTIFICATION_ROLES = (Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR, Role.LIAISON, Role.CADRE)
-
-
-def _cycle(year: int) -> AssessmentCycle:
-    return get_object_or_404(AssessmentCycle, year=year)
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -72,7 +69,7 @@ def feedback_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.ORGANISER, Role.COMMITTEE, Role.ASSESSOR)
 def letter_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     letters = selectors.visible_letters(request.user, cycle)
     return render(request, "feedback/letter_list.html", {"cycle": cycle, "letters": letters})
 
@@ -80,7 +77,7 @@ def letter_list(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 @role_required(*selectors.LETTER_MANAGERS)
 def letters_prepare_view(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     kind = request.POST.get("kind", "")
     try:
         count = actions.letters_prepare(actor=request.user, cycle=cycle, kind=kind)
@@ -94,7 +91,7 @@ def letters_prepare_view(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 @role_required(*LETTER_READERS)
 def letter_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     letter = selectors.get_letter(request.user, cycle, pk)
     if letter.recipient_id == request.user.pk:
         letter = actions.letter_read(actor=request.user, letter=letter)
@@ -112,7 +109,7 @@ def letter_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_GET
 @role_required(*LETTER_READERS)
 def letter_download(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    letter = selectors.get_letter(request.user, get_cycle(request.user, year), pk)
     if letter.recipient_id == request.user.pk:
         actions.letter_read(actor=request.user, letter=letter)
     return _docx(documents.letter_docx(letter), f"{letter}.docx")
@@ -121,7 +118,7 @@ def letter_download(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.LETTER_MANAGERS)
 def letter_send_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    letter = selectors.get_letter(request.user, get_cycle(request.user, year), pk)
     confirm = Confirmation(
         title=f"发送反馈意见书：{letter.cadre or letter.unit}",
         consequence=f"发送后意见书即送达{letter.recipient_name}，不能撤回或修改；"
@@ -148,7 +145,7 @@ def letter_send_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.ORGANISER, Role.ASSESSOR)
 def letter_talk(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    letter = selectors.get_letter(request.user, _cycle(year), pk)
+    letter = selectors.get_letter(request.user, get_cycle(request.user, year), pk)
     if not selectors.may_talk(request.user, letter):
         raise PermissionDenied
     held_on = _date(request.POST.get("talk_on"))
@@ -274,7 +271,7 @@ def rectification_file(request: HttpRequest, pk: int, update_pk: int) -> FileRes
 @require_GET
 @role_required(*selectors.LEDGER_READERS)
 def ledger(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     entries = selectors.visible_actions(request.user, cycle)
     if request.GET.get("format") == "xlsx":
         return _xlsx(documents.actions_xlsx(entries), f"{year}年度考核结果运用.xlsx")
@@ -293,7 +290,7 @@ def ledger(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 @role_required(*selectors.LEDGER_WRITERS)
 def ledger_record(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     post = request.POST
     code = post.get("code", "").strip()
     unit, cadre = selectors.subject_by_code(cycle, code)

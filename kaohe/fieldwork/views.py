@@ -27,17 +27,13 @@ from kaohe.fieldwork.forms import (
 from kaohe.fieldwork.models import ConflictDeclaration, VisitAssignment
 from kaohe.org.models import Unit
 from kaohe.plans.models import AssessmentCycle
-from kaohe.plans.selectors import visible_cycles
+from kaohe.plans.selectors import get_cycle, visible_cycles
 from kaohe.workbook.sheets import WorkbookError
 
 PER_PAGE = 50
 READERS = (Role.ORGANISER, Role.ASSESSOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _cycle(year: int) -> AssessmentCycle:
-    return get_object_or_404(AssessmentCycle, year=year)
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -56,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 def progress(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     today = timezone.localdate()
     groups = selectors.visible_groups(request.user, cycle).order_by("name")
     group = request.GET.get("group")
@@ -84,7 +80,7 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(Role.ORGANISER)
 @require_POST
 def setting_update(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     form = SettingForm(request.POST)
     if form.is_valid():
         actions.fieldwork_setting_update(actor=request.user, cycle=cycle, **form.cleaned_data)
@@ -97,14 +93,14 @@ def setting_update(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(Role.ORGANISER)
 @require_POST
 def visits_open_view(request: HttpRequest, year: int) -> HttpResponse:
-    created = actions.visits_open(actor=request.user, cycle=_cycle(year))
+    created = actions.visits_open(actor=request.user, cycle=get_cycle(request.user, year))
     messages.success(request, f"已为 {created} 个单位建立考核日程。")
     return redirect("fieldwork:progress", year)
 
 
 @role_required(*READERS)
 def visit_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     visit = selectors.get_visit(request.user, cycle, pk)
     return _visit_page(request, cycle, visit, ScheduleForm(instance=visit))
 
@@ -135,7 +131,7 @@ def _visit_page(request: HttpRequest, cycle: AssessmentCycle, visit, form: Sched
 @role_required(*READERS)
 @require_POST
 def visit_schedule_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     visit = selectors.get_visit(request.user, cycle, pk)
     if not selectors.can_manage(request.user, visit.group):
         raise PermissionDenied
@@ -154,7 +150,7 @@ def visit_schedule_view(request: HttpRequest, year: int, pk: int) -> HttpRespons
 @role_required(*READERS)
 @require_POST
 def visit_mark_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    visit = selectors.get_visit(request.user, _cycle(year), pk)
+    visit = selectors.get_visit(request.user, get_cycle(request.user, year), pk)
     if not selectors.can_mark(request.user, visit.group):
         raise PermissionDenied
     form = MarkForm(request.POST)
@@ -171,7 +167,7 @@ def visit_mark_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*READERS)
 @require_POST
 def visit_assign_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    visit = selectors.get_visit(request.user, _cycle(year), pk)
+    visit = selectors.get_visit(request.user, get_cycle(request.user, year), pk)
     if not selectors.can_manage(request.user, visit.group):
         raise PermissionDenied
     form = AssignForm(request.POST)
@@ -192,7 +188,7 @@ def visit_assign_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*READERS)
 @require_http_methods(["GET", "POST"])
 def group_roles(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     group = selectors.get_group(request.user, cycle, pk)
     can_edit = request.user.has_role(Role.ORGANISER)
     if request.method == "POST":
@@ -227,7 +223,7 @@ def group_roles(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def conflicts(request: HttpRequest, year: int) -> HttpResponse:
     """An assessor's own conflict declarations (亲属关系 or other), and the form to add one."""
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         unit = Unit.objects.filter(code=form.cleaned_data["unit"].strip()).first()
@@ -259,7 +255,7 @@ def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
 
 @role_required(*READERS)
 def schedule_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     groups = selectors.visible_groups(request.user, cycle).prefetch_related("members").order_by("name")
     visits = selectors.visible_visits(request.user, cycle).order_by("group__name", "entry_on", "unit__code")
     if fmt not in ("xlsx", "docx"):
@@ -277,7 +273,7 @@ def schedule_template(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(Role.ORGANISER)
 @require_POST
 def schedule_import_view(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择日程工作簿（.xlsx、.xls 或 .ods）")

@@ -14,6 +14,7 @@ from kaohe.api_errors import ApiError, Input, refused
 from kaohe.interviews import actions, selectors
 from kaohe.interviews.drafting import outline_draft
 from kaohe.interviews.record import CadreEvaluation, InterviewRecord
+from kaohe.plans.selectors import get_cycle
 
 router = Router(tags=["interviews"])
 
@@ -129,11 +130,6 @@ class ExportIn(Input):
     confirm: bool = Field(False, description="必须为 true：导出的是明文，将记入审计日志")
 
 
-def _require(request: HttpRequest, roles) -> None:
-    if not request.user.has_role(*roles):
-        raise HttpError(403, "当前账号无权执行此操作")
-
-
 def _pledged(request: HttpRequest, cycle) -> None:
     if not selectors.pledge_acknowledged(request.user, cycle):
         raise HttpError(403, "请先确认本年度个别谈话的保密和纪律承诺（POST /api/interviews/{year}/pledge）")
@@ -162,16 +158,14 @@ def _coverage(unit, coverage) -> dict:
 
 @router.get("/{year}/units", response=list[UnitCoverageOut])
 def list_units(request: HttpRequest, year: int):
-    _require(request, selectors.SUMMARY_ROLES)
-    cycle = selectors.get_cycle(request.user, year, selectors.SUMMARY_ROLES)
+    cycle = get_cycle(request.user, year, selectors.SUMMARY_ROLES)
     units = list(selectors.visited_units(request.user, cycle))
     return [_coverage(u, c) for u, c in selectors.units_coverage(cycle, units)]
 
 
 @router.get("/{year}/units/{unit_id}", response=UnitDetailOut)
 def get_unit(request: HttpRequest, year: int, unit_id: int):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     unit = selectors.get_unit(request.user, cycle, unit_id)
     rows = selectors.unit_rows(cycle, unit)
     people = [
@@ -192,16 +186,14 @@ def get_unit(request: HttpRequest, year: int, unit_id: int):
 
 @router.post("/{year}/units/{unit_id}/prepare", response={200: dict})
 def prepare_unit(request: HttpRequest, year: int, unit_id: int):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     unit = selectors.get_unit(request.user, cycle, unit_id)
     return {"added": actions.interviewees_prepare(actor=request.user, cycle=cycle, unit=unit)}
 
 
 @router.post("/{year}/units/{unit_id}/people", response={201: PersonOut, 422: ApiError})
 def add_person(request: HttpRequest, year: int, unit_id: int, payload: IntervieweeIn):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     unit = selectors.get_unit(request.user, cycle, unit_id)
     try:
         person = actions.interviewee_add(actor=request.user, cycle=cycle, unit=unit, **payload.model_dump())
@@ -224,8 +216,7 @@ def add_person(request: HttpRequest, year: int, unit_id: int, payload: Interview
 
 @router.post("/{year}/people/{person_id}/excuse", response={200: dict, 422: ApiError})
 def excuse_person(request: HttpRequest, year: int, person_id: int, payload: ExcuseIn):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     person = selectors.get_interviewee(request.user, cycle, person_id)
     try:
         person = actions.interviewee_excuse(actor=request.user, interviewee=person, reason=payload.reason)
@@ -236,8 +227,7 @@ def excuse_person(request: HttpRequest, year: int, person_id: int, payload: Excu
 
 @router.get("/{year}/pledge", response=PledgeOut)
 def get_pledge(request: HttpRequest, year: int):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     return {
         "text": selectors.settings_of(cycle).pledge,
         "acknowledged": selectors.pledge_acknowledged(request.user, cycle),
@@ -246,16 +236,14 @@ def get_pledge(request: HttpRequest, year: int):
 
 @router.post("/{year}/pledge", response=PledgeOut)
 def acknowledge_pledge(request: HttpRequest, year: int):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     actions.pledge_acknowledge(actor=request.user, cycle=cycle)
     return {"text": selectors.settings_of(cycle).pledge, "acknowledged": True}
 
 
 @router.get("/{year}/people/{person_id}/outline", response=OutlineOut)
 def get_outline(request: HttpRequest, year: int, person_id: int):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     person = selectors.get_interviewee(request.user, cycle, person_id)
     _pledged(request, cycle)
     text = selectors.open_outline(request.user, person)
@@ -264,8 +252,7 @@ def get_outline(request: HttpRequest, year: int, person_id: int):
 
 @router.put("/{year}/people/{person_id}/outline", response={200: OutlineOut, 422: ApiError})
 def save_outline(request: HttpRequest, year: int, person_id: int, payload: OutlineIn):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     person = selectors.get_interviewee(request.user, cycle, person_id)
     _pledged(request, cycle)
     try:
@@ -277,8 +264,7 @@ def save_outline(request: HttpRequest, year: int, person_id: int, payload: Outli
 
 @router.get("/{year}/people/{person_id}/record", response={200: RecordIO})
 def get_record(request: HttpRequest, year: int, person_id: int):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     person = selectors.get_interviewee(request.user, cycle, person_id)
     _pledged(request, cycle)
     record = selectors.open_interview(request.user, person)
@@ -289,8 +275,7 @@ def get_record(request: HttpRequest, year: int, person_id: int):
 
 @router.put("/{year}/people/{person_id}/record", response={200: dict, 422: ApiError})
 def save_record(request: HttpRequest, year: int, person_id: int, payload: RecordIO):
-    _require(request, selectors.RECORD_ROLES)
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year, selectors.RECORD_ROLES)
     person = selectors.get_interviewee(request.user, cycle, person_id)
     _pledged(request, cycle)
     names = {pk: name for pk, name, _post in selectors.team_cadres(cycle, person.unit)}
@@ -315,8 +300,7 @@ def save_record(request: HttpRequest, year: int, person_id: int, payload: Record
 
 @router.get("/{year}/units/{unit_id}/summary", response=SummaryOut)
 def get_summary(request: HttpRequest, year: int, unit_id: int):
-    _require(request, selectors.SUMMARY_ROLES)
-    cycle = selectors.get_cycle(request.user, year, selectors.SUMMARY_ROLES)
+    cycle = get_cycle(request.user, year, selectors.SUMMARY_ROLES)
     unit = selectors.get_unit(request.user, cycle, unit_id, selectors.SUMMARY_ROLES)
     summary = selectors.unit_summary(cycle, unit)
     coverage = selectors.unit_coverage(cycle, unit)
@@ -343,8 +327,7 @@ def get_summary(request: HttpRequest, year: int, unit_id: int):
 
 @router.post("/{year}/export", response={200: dict, 422: ApiError})
 def export_records(request: HttpRequest, year: int, payload: ExportIn):
-    _require(request, selectors.ORGANISER_ROLES)
-    cycle = selectors.get_cycle(request.user, year, selectors.ORGANISER_ROLES)
+    cycle = get_cycle(request.user, year, selectors.ORGANISER_ROLES)
     if not payload.confirm:
         return Status(
             422, {"detail": "导出的是全部谈话记录的明文，将记入审计日志；确认后请以 confirm=true 重试。"}

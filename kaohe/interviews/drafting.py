@@ -21,12 +21,13 @@ from kaohe.interviews.outline import (
 from kaohe.performance.models import PriorGrade, Verification
 from kaohe.plans.carryover import carried_items
 from kaohe.plans.models import AssessmentCycle, Target
+from kaohe.plans.selectors import previous_cycle
 from kaohe.results.models import FinalResult, Kind
 from kaohe.workbook.writer import FLAG_LABELS
 
 
 def _prior(cycle: AssessmentCycle, unit, cadre_ids: list[int], names: dict[int, str]) -> list[PriorResult]:
-    previous = AssessmentCycle.objects.filter(year__lt=cycle.year).order_by("-year").first()
+    previous = previous_cycle(cycle.year)
     year = previous.year if previous else cycle.year - 1
     finals = []
     if previous is not None:

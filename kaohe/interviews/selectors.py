@@ -54,11 +54,6 @@ def require_role(user, roles) -> None:
         raise PermissionDenied
 
 
-def get_cycle(user, year: int, roles=RECORD_ROLES) -> AssessmentCycle:
-    require_role(user, roles)
-    return get_object_or_404(AssessmentCycle, year=year)
-
-
 def settings_of(cycle: AssessmentCycle) -> InterviewSettings:
     """The cycle's interview settings; an unsaved one with the defaults when none was written yet.
     Queried each time: the reverse one-to-one would cache an absent row on the cycle object."""

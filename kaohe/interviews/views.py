@@ -25,6 +25,7 @@ from kaohe.interviews.forms import (
     RecordForm,
     SettingsForm,
 )
+from kaohe.plans.selectors import get_cycle
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -68,7 +69,7 @@ def latest(request):
 @require_http_methods(["GET"])
 @role_required(*selectors.SUMMARY_ROLES)
 def index(request, year: int):
-    cycle = selectors.get_cycle(request.user, year, selectors.SUMMARY_ROLES)
+    cycle = get_cycle(request.user, year)
     rows = selectors.units_coverage(cycle, list(selectors.visited_units(request.user, cycle)))
     context = {
         "cycle": cycle,
@@ -85,7 +86,7 @@ def index(request, year: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.ORGANISER_ROLES)
 def settings_edit(request, year: int):
-    cycle = selectors.get_cycle(request.user, year, selectors.ORGANISER_ROLES)
+    cycle = get_cycle(request.user, year)
     current = selectors.settings_of(cycle)
     initial = {
         "staff": current.staff,
@@ -109,7 +110,7 @@ def settings_edit(request, year: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.RECORD_ROLES)
 def pledge(request, year: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     next_url = request.POST.get("next") or request.GET.get("next") or reverse("interviews:index", args=[year])
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = reverse("interviews:index", args=[year])
@@ -142,7 +143,7 @@ def _unit_context(request, cycle, unit, **extra):
 @require_http_methods(["GET"])
 @role_required(*selectors.RECORD_ROLES)
 def unit_detail(request, year: int, unit_pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     unit = selectors.get_unit(request.user, cycle, unit_pk)
     return render(request, "interviews/unit.html", _unit_context(request, cycle, unit))
 
@@ -150,7 +151,7 @@ def unit_detail(request, year: int, unit_pk: int):
 @require_POST
 @role_required(*selectors.RECORD_ROLES)
 def unit_prepare(request, year: int, unit_pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     unit = selectors.get_unit(request.user, cycle, unit_pk)
     added = actions.interviewees_prepare(actor=request.user, cycle=cycle, unit=unit)
     messages.success(request, f"已将 {added} 名班子成员列入谈话名单。")
@@ -160,7 +161,7 @@ def unit_prepare(request, year: int, unit_pk: int):
 @require_POST
 @role_required(*selectors.RECORD_ROLES)
 def interviewee_add_view(request, year: int, unit_pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     unit = selectors.get_unit(request.user, cycle, unit_pk)
     form = IntervieweeForm(request.POST)
     if form.is_valid():
@@ -179,7 +180,7 @@ def interviewee_add_view(request, year: int, unit_pk: int):
 @require_POST
 @role_required(*selectors.RECORD_ROLES)
 def interviewee_excuse_view(request, year: int, pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
     form = ExcuseForm(request.POST)
     if not form.is_valid():
@@ -201,7 +202,7 @@ def interviewee_excuse_view(request, year: int, pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.RECORD_ROLES)
 def interviewee_remove_view(request, year: int, pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
     confirm = Confirmation(
         title=_("移出谈话名单：%(name)s") % {"name": person.name},
@@ -224,7 +225,7 @@ def interviewee_remove_view(request, year: int, pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.RECORD_ROLES)
 def outline(request, year: int, pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
     if (gate := _pledge_first(request, cycle)) is not None:
         return gate
@@ -253,7 +254,7 @@ def outline(request, year: int, pk: int):
 @require_http_methods(["GET"])
 @role_required(*selectors.RECORD_ROLES)
 def outline_docx(request, year: int, pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
     if (gate := _pledge_first(request, cycle)) is not None:
         return gate
@@ -265,7 +266,7 @@ def outline_docx(request, year: int, pk: int):
 @require_http_methods(["GET"])
 @role_required(*selectors.RECORD_ROLES)
 def blank_form(request, year: int, unit_pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     unit = selectors.get_unit(request.user, cycle, unit_pk)
     names = [name for _pk, name, _post in selectors.team_cadres(cycle, unit)]
     content = documents.blank_form_docx(unit.name, cycle.name, names, selectors.settings_of(cycle).recommend)
@@ -275,7 +276,7 @@ def blank_form(request, year: int, unit_pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.RECORD_ROLES)
 def record(request, year: int, pk: int):
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     person = selectors.get_interviewee(request.user, cycle, pk)
     if (gate := _pledge_first(request, cycle)) is not None:
         return gate
@@ -318,7 +319,7 @@ def record(request, year: int, pk: int):
 @require_http_methods(["GET"])
 @role_required(*selectors.SUMMARY_ROLES)
 def summary(request, year: int, unit_pk: int):
-    cycle = selectors.get_cycle(request.user, year, selectors.SUMMARY_ROLES)
+    cycle = get_cycle(request.user, year)
     unit = selectors.get_unit(request.user, cycle, unit_pk, selectors.SUMMARY_ROLES)
     context = {
         "cycle": cycle,
@@ -333,7 +334,7 @@ def summary(request, year: int, unit_pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*selectors.ORGANISER_ROLES)
 def export(request, year: int):
-    cycle = selectors.get_cycle(request.user, year, selectors.ORGANISER_ROLES)
+    cycle = get_cycle(request.user, year)
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         text = actions.interviews_export(actor=request.user, cycle=cycle)

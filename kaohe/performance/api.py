@@ -303,23 +303,11 @@ def _require(request: HttpRequest, *roles: str) -> None:
         raise HttpError(403, FORBIDDEN)
 
 
-def _cycle(request: HttpRequest, year: int, *roles: str) -> AssessmentCycle:
-    _require(request, *roles)
-    return get_cycle(request.user, year)
-
-
-def _inputs_open(cycle: AssessmentCycle) -> None:
-    """409 with the gate's sentence while the cycle takes no inputs, before any input is read, as the pages
-    refuse (the write functions check again under the cycle's lock)."""
-    if reason := gate.refusal(cycle, gate.Activity.INPUTS):
-        raise HttpError(409, reason)
-
-
-def _refused(error: ValidationError, field: str = NON_FIELD, **codes: str) -> HttpError:
-    """A write function's refusal: the phase gate's under the cycle's lock a 409; any other a 422 under the
-    field it concerns (by its code), or ``field``."""
+def _refused(error: ValidationError, field: str = NON_FIELD, **codes: str) -> Exception:
+    """A write function's refusal: the phase gate's under the cycle's lock as it is (the API answers it 409,
+    kaohe/api.py); any other a 422 under the field it concerns (by its code), or ``field``."""
     if isinstance(error, gate.PhaseClosed):
-        return HttpError(409, error.messages[0])
+        return error
     return refused(error, field, names=codes)
 
 
@@ -369,7 +357,7 @@ def evidence_download_api(request: HttpRequest, pk: int) -> FileResponse:
 def evidence_delete_api(request: HttpRequest, pk: int):
     _require(request, Role.LIAISON)
     evidence = selectors.get_evidence(request.user, pk)
-    _inputs_open(evidence.self_evaluation.cycle)
+    gate.check_phase(evidence.self_evaluation.cycle, gate.Activity.INPUTS)
     try:
         actions.evidence_delete(actor=request.user, evidence=evidence)
     except ValidationError as error:
@@ -379,7 +367,7 @@ def evidence_delete_api(request: HttpRequest, pk: int):
 
 @router.get("/{year}/self-evaluations", response=list[SelfEvaluationOut])
 def self_evaluation_list_api(request: HttpRequest, year: int):
-    cycle = _cycle(request, year, Role.LIAISON)
+    cycle = get_cycle(request.user, year, (Role.LIAISON,))
     evaluations = {
         e.indicator_id: e
         for e in selectors.visible_self_evaluations(request.user, cycle).prefetch_related("evidence")
@@ -399,12 +387,12 @@ def self_evaluation_save_api(
 ):
     """The unit's self-evaluation on one indicator, created or replaced, with evidence files added to it
     (multipart, each file checked as on the page: pdf, jpg, png, docx or xlsx, genuine, not too large)."""
-    cycle = _cycle(request, year, Role.LIAISON)
+    cycle = get_cycle(request.user, year, (Role.LIAISON,))
     indicator = selectors.liaison_indicators(request.user, cycle).filter(code=indicator_code).first()
     assessed = selectors.liaison_unit(request.user, cycle)
     if indicator is None or assessed is None:
         raise HttpError(404, f"指标「{indicator_code}」不是本单位{cycle.name}的考核指标")
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     form = SelfEvaluationForm({"claimed": claimed, "narrative": narrative}, request.FILES)
     if not form.is_valid():
         raise form_invalid(form)
@@ -444,7 +432,7 @@ def _clerk_places(request: HttpRequest, cycle: AssessmentCycle):
 
 @router.get("/{year}/scores", response=ScoreGridOut)
 def score_grid_api(request: HttpRequest, year: int):
-    cycle = _cycle(request, year, Role.CLERK)
+    cycle = get_cycle(request.user, year, (Role.CLERK,))
     department = _clerk_department(request)
     stored = {(s.unit_id, s.indicator_id): s.score for s in selectors.clerk_scores(request.user, cycle)}
     indicators = list(selectors.clerk_indicators(request.user, cycle))
@@ -468,10 +456,10 @@ def score_grid_api(request: HttpRequest, year: int):
 def scores_save_api(request: HttpRequest, year: int, payload: ScoresIn):
     """Set (or, with null, clear) the listed cells of the department's grid, all or nothing; the cells not
     listed stay as they are. A cell outside the department's indicators is not found (404)."""
-    cycle = _cycle(request, year, Role.CLERK)
+    cycle = get_cycle(request.user, year, (Role.CLERK,))
     department = _clerk_department(request)
     units, indicators = _clerk_places(request, cycle)
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     cells: dict[tuple[AssessedUnit, Indicator], Decimal | None] = {}
     errors: dict[str, list[str]] = {}
     for number, cell in enumerate(payload.cells):
@@ -503,7 +491,7 @@ def scores_save_api(request: HttpRequest, year: int, payload: ScoresIn):
 
 @router.get("/{year}/scores/sheet", openapi_extra=XLSX_ANSWER)
 def score_sheet_api(request: HttpRequest, year: int) -> FileResponse:
-    cycle = _cycle(request, year, Role.CLERK)
+    cycle = get_cycle(request.user, year, (Role.CLERK,))
     _clerk_department(request)  # a clerk without a department gets the page's refusal
     return score_sheet_file(request.user, cycle)
 
@@ -512,9 +500,9 @@ def score_sheet_api(request: HttpRequest, year: int) -> FileResponse:
 def score_upload_api(request: HttpRequest, year: int, file: File[UploadedFile] = None):  # type: ignore[assignment]
     """The score sheet filled in (multipart ``file``): every problem by sheet, row and column, then nothing
     is saved; or all of it is."""
-    cycle = _cycle(request, year, Role.CLERK)
+    cycle = get_cycle(request.user, year, (Role.CLERK,))
     department = _clerk_department(request)
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     if file is None:
         raise Refused({"file": ["请选择要上传的评分表（.xlsx）"]})
     try:
@@ -545,7 +533,7 @@ def _assessed_unit(request: HttpRequest, cycle: AssessmentCycle, unit_code: str)
 
 @router.get("/{year}/verifications", response=list[VerificationUnitOut])
 def verification_list_api(request: HttpRequest, year: int):
-    cycle = _cycle(request, year, Role.ASSESSOR)
+    cycle = get_cycle(request.user, year, (Role.ASSESSOR,))
     units = list(selectors.assessor_units(request.user, cycle))
     per_category = dict(
         Indicator.objects.filter(cycle=cycle, category_id__in={a.category_id for a in units})
@@ -578,7 +566,7 @@ def verification_list_api(request: HttpRequest, year: int):
 
 @router.get("/{year}/verifications/{unit_code}", response=list[VerificationRowOut])
 def verification_unit_api(request: HttpRequest, year: int, unit_code: str):
-    cycle = _cycle(request, year, Role.ASSESSOR)
+    cycle = get_cycle(request.user, year, (Role.ASSESSOR,))
     assessed = _assessed_unit(request, cycle, unit_code)
     rows = []
     for row in selectors.unit_indicator_rows(cycle, assessed):
@@ -604,14 +592,14 @@ def verification_unit_api(request: HttpRequest, year: int, unit_code: str):
 def verification_set_api(
     request: HttpRequest, year: int, unit_code: str, indicator_code: str, payload: VerificationIn
 ):
-    cycle = _cycle(request, year, Role.ASSESSOR)
+    cycle = get_cycle(request.user, year, (Role.ASSESSOR,))
     assessed = _assessed_unit(request, cycle, unit_code)
     indicator = Indicator.objects.filter(
         cycle=cycle, category_id=assessed.category_id, code=indicator_code
     ).first()
     if indicator is None:
         raise HttpError(404, f"指标「{indicator_code}」不是{assessed.unit.name}{cycle.name}的考核指标")
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     form = VerificationForm({"score": _typed(payload.score), "reason": payload.reason})
     if not form.is_valid():
         raise form_invalid(form)
@@ -644,18 +632,18 @@ def _rating_out(assessed: AssessedUnit, rating) -> LeaderRatingOut:
 
 @router.get("/{year}/ratings", response=list[LeaderRatingOut])
 def rating_list_api(request: HttpRequest, year: int):
-    cycle = _cycle(request, year, Role.LEADER)
+    cycle = get_cycle(request.user, year, (Role.LEADER,))
     ratings = {r.unit_id: r for r in selectors.own_leader_ratings(request.user, cycle)}
     return [_rating_out(a, ratings.get(a.unit_id)) for a in selectors.leader_units(request.user, cycle)]
 
 
 @router.put("/{year}/ratings/{unit_code}", response={200: LeaderRatingOut, 409: ApiError})
 def leader_rating_save_api(request: HttpRequest, year: int, unit_code: str, payload: LeaderRatingIn):
-    cycle = _cycle(request, year, Role.LEADER)
+    cycle = get_cycle(request.user, year, (Role.LEADER,))
     assessed = selectors.leader_units(request.user, cycle).filter(unit__code=unit_code).first()
     if assessed is None:
         raise HttpError(404, f"单位「{unit_code}」不是{cycle.name}的参加考核单位")
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     form = LeaderRatingForm({"score": _typed(payload.score), "comment": payload.comment})
     if not form.is_valid():
         raise form_invalid(form)
@@ -725,7 +713,7 @@ def _evidence_file(request: HttpRequest, record: Adjustment | Veto, prefix: str,
 @router.get("/{year}/adjustments", response=list[AdjustmentOut])
 @paginate(_Paged, out=_adjustment_out)
 def adjustment_list_api(request: HttpRequest, year: int, filters: Query[AdjustmentFilter]):
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     adjustments = selectors.target_search(selectors.cycle_adjustments(request.user, cycle), filters.q)
     adjustments = _by_target(adjustments, filters.target)
     if filters.status:
@@ -747,8 +735,8 @@ def adjustment_propose_api(
 ):
     """A bonus (加分) or deduction (扣分) on a unit or cadre assessed in the cycle (``target``: its code),
     proposed; it counts once approved (``…/decide``). Multipart, with an optional evidence file."""
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
-    _inputs_open(cycle)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     form = AdjustmentForm(
         {"target": target, "kind": kind, "points": points, "reason": reason}, request.FILES, cycle=cycle
     )
@@ -775,9 +763,9 @@ def adjustment_propose_api(
 
 @router.post("/{year}/adjustments/{pk}/decide", response={200: AdjustmentOut, 409: ApiError})
 def adjustment_decide_api(request: HttpRequest, year: int, pk: int, payload: AdjustmentDecisionIn):
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     adjustment = selectors.get_adjustment(request.user, cycle, pk)
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     try:
         adjustment = actions.adjustment_decide(
             actor=request.user, adjustment=adjustment, approve=payload.decision == "approve"
@@ -789,7 +777,7 @@ def adjustment_decide_api(request: HttpRequest, year: int, pk: int, payload: Adj
 
 @router.get("/{year}/adjustments/{pk}/evidence", openapi_extra=EVIDENCE_ANSWER)
 def adjustment_evidence_api(request: HttpRequest, year: int, pk: int) -> FileResponse:
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     adjustment = selectors.get_adjustment(request.user, cycle, pk)
     return _evidence_file(request, adjustment, "加减分佐证", "adjustment.evidence")
 
@@ -797,7 +785,7 @@ def adjustment_evidence_api(request: HttpRequest, year: int, pk: int) -> FileRes
 @router.get("/{year}/vetoes", response=list[VetoOut])
 @paginate(_Paged, out=_veto_out)
 def veto_list_api(request: HttpRequest, year: int, filters: Query[VetoFilter]):
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     vetoes = selectors.target_search(selectors.cycle_vetoes(request.user, cycle), filters.q)
     return _by_target(vetoes, filters.target).order_by("pk")
 
@@ -812,8 +800,8 @@ def veto_record_api(
 ):
     """A one-vote veto (一票否决) on a unit or cadre assessed in the cycle (``target``: its code). Multipart;
     the evidence file is required, as on the page."""
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
-    _inputs_open(cycle)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     form = VetoForm({"target": target, "item": item}, request.FILES, cycle=cycle)
     if not form.is_valid():
         raise form_invalid(form)
@@ -834,9 +822,9 @@ def veto_record_api(
 
 @router.delete("/{year}/vetoes/{pk}", response={204: None, 409: ApiError})
 def veto_delete_api(request: HttpRequest, year: int, pk: int):
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     veto = selectors.get_veto(request.user, cycle, pk)
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     try:
         actions.veto_delete(actor=request.user, veto=veto)
     except ValidationError as error:
@@ -846,7 +834,7 @@ def veto_delete_api(request: HttpRequest, year: int, pk: int):
 
 @router.get("/{year}/vetoes/{pk}/evidence", openapi_extra=EVIDENCE_ANSWER)
 def veto_evidence_api(request: HttpRequest, year: int, pk: int) -> FileResponse:
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     veto = selectors.get_veto(request.user, cycle, pk)
     return _evidence_file(request, veto, "一票否决佐证", "veto.evidence")
 
@@ -867,7 +855,7 @@ def _sanction_out(sanction: Sanction) -> SanctionOut:
 def sanction_list_api(request: HttpRequest, year: int, filters: Query[SanctionFilter]):
     """Every cadre's sanctions (处分) by the year they took effect; the cycle's year only names the cycle
     whose inputs are open (a sanction's effects span later years)."""
-    _cycle(request, year, *CYCLE_EDITORS)
+    get_cycle(request.user, year, CYCLE_EDITORS)
     sanctions = selectors.visible_sanctions(request.user).order_by("-year", "cadre__code", "pk")
     q = filters.q.strip()
     if q:
@@ -881,8 +869,8 @@ def sanction_list_api(request: HttpRequest, year: int, filters: Query[SanctionFi
 
 @router.post("/{year}/sanctions", response={201: SanctionOut, 409: ApiError})
 def sanction_record_api(request: HttpRequest, year: int, payload: SanctionIn):
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
-    _inputs_open(cycle)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     form = SanctionForm(
         {
             "cadre": payload.cadre,
@@ -902,9 +890,9 @@ def sanction_record_api(request: HttpRequest, year: int, payload: SanctionIn):
 
 @router.delete("/{year}/sanctions/{pk}", response={204: None, 409: ApiError})
 def sanction_delete_api(request: HttpRequest, year: int, pk: int):
-    cycle = _cycle(request, year, *CYCLE_EDITORS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     sanction = selectors.get_sanction(request.user, pk)
-    _inputs_open(cycle)
+    gate.check_phase(cycle, gate.Activity.INPUTS)
     try:
         actions.sanction_delete(actor=request.user, cycle=cycle, sanction=sanction)
     except ValidationError as error:
@@ -948,7 +936,7 @@ def _unit_progress_out(unit: UnitProgress, full: bool) -> InputsUnitOut:
 def _progress(
     request: HttpRequest, year: int, filters: InputsProgressFilter
 ) -> tuple[AssessmentCycle, Progress]:
-    cycle = _cycle(request, year, *PROGRESS_ROLES)
+    cycle = get_cycle(request.user, year, PROGRESS_ROLES)
     scope = progress_scope(request.user)
     if scope is None:  # PROGRESS_ROLES all have one
         raise HttpError(403, FORBIDDEN)

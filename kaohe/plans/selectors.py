@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -48,8 +49,12 @@ def visible_cycles(user: Any) -> QuerySet[AssessmentCycle]:
     return AssessmentCycle.objects.none()
 
 
-def get_cycle(user: Any, year: int) -> AssessmentCycle:
-    """The one getter of a cycle by its year for every app: 404 when there is none or `user` may not see it."""
+def get_cycle(user: Any, year: int, roles: tuple[str, ...] | None = None) -> AssessmentCycle:
+    """The one getter of a cycle by its year for every app: 404 when there is none or `user` may not see it.
+    With `roles`, an account holding none of them is refused first (PermissionDenied: the pages' 403 page,
+    the API's 403 "当前账号无权执行此操作"), whether or not the year exists."""
+    if roles is not None and not user.has_role(*roles):
+        raise PermissionDenied
     return get_object_or_404(visible_cycles(user), year=year)
 
 

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
 from kaohe.api_errors import ApiError, Input, Refused, refused
+from kaohe.plans.selectors import get_cycle
 from kaohe.records import actions, gaps, selectors
 from kaohe.records.models import ListItem
 from kaohe.records.regular import cycle_rule, regular_source
@@ -118,12 +119,6 @@ class ImportOut(Schema):
     unchanged: int
 
 
-def _cycle(request: HttpRequest, year: int):
-    if not request.user.has_role(*selectors.READERS):
-        raise HttpError(403, "当前账号无权执行此操作")
-    return selectors.get_cycle(request.user, year)
-
-
 def _item_out(item: ListItem, notes: bool) -> ListItemOut:
     return ListItemOut(
         id=item.pk,
@@ -143,7 +138,7 @@ def _item_out(item: ListItem, notes: bool) -> ListItemOut:
 
 @router.get("/{year}/items", response=list[ListItemOut])
 def list_items(request: HttpRequest, year: int, month: int | None = None, unit_code: str = ""):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     items = selectors.visible_items(request.user, cycle).prefetch_related("evidence").order_by("month", "pk")
     if month is not None:
         items = items.filter(month=month)
@@ -155,7 +150,7 @@ def list_items(request: HttpRequest, year: int, month: int | None = None, unit_c
 
 @router.post("/{year}/items", response={201: ListItemOut, 403: ApiError, 422: ApiError})
 def create_item(request: HttpRequest, year: int, payload: ListItemIn):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     owned = selectors.owned_unit(request.user, cycle)
     if owned is None:
         raise HttpError(403, "只有本单位联络员或干部本人可以填报清单")
@@ -171,7 +166,7 @@ def create_item(request: HttpRequest, year: int, payload: ListItemIn):
 
 @router.post("/{year}/items/{item_id}/verify", response={200: ListItemOut, 422: ApiError})
 def verify_item(request: HttpRequest, year: int, item_id: int, payload: VerifyIn):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     if not request.user.has_role(*selectors.CHECKERS):  # as the page: 403 before any lookup
         raise HttpError(403, "当前账号无权执行此操作")
     item = selectors.get_checked_item(request.user, cycle, item_id)
@@ -184,7 +179,7 @@ def verify_item(request: HttpRequest, year: int, item_id: int, payload: VerifyIn
 
 @router.post("/{year}/items/import", response={200: ImportOut, 403: ApiError, 422: ApiError})
 def import_items(request: HttpRequest, year: int, month: Form[int], file: File[UploadedFile]):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     scope = None
     if request.user.has_role(Role.LIAISON):
         owned = selectors.owned_unit(request.user, cycle)
@@ -206,7 +201,7 @@ def import_items(request: HttpRequest, year: int, month: Form[int], file: File[U
 
 @router.get("/{year}/gaps", response=list[GapOut])
 def list_gaps(request: HttpRequest, year: int, month: int):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     if not request.user.has_role(*selectors.REVIEWERS):
         raise HttpError(403, "当前账号无权执行此操作")
     if not 1 <= month <= 12:
@@ -228,7 +223,7 @@ def list_gaps(request: HttpRequest, year: int, month: int):
 
 @router.get("/{year}/visits", response=list[VisitOut])
 def list_visits(request: HttpRequest, year: int):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     visits = selectors.visible_visits(request.user, cycle).prefetch_related("items")
     return [
         VisitOut(
@@ -246,7 +241,7 @@ def list_visits(request: HttpRequest, year: int):
 
 @router.post("/{year}/visits", response={201: VisitOut, 403: ApiError, 422: ApiError})
 def create_visit(request: HttpRequest, year: int, payload: VisitIn):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     if not selectors.checks(request.user):
         raise HttpError(403, "当前账号无权执行此操作")
     assessed = selectors.reviewable_units(request.user, cycle).filter(unit__code=payload.unit_code).first()
@@ -285,7 +280,7 @@ def create_visit(request: HttpRequest, year: int, payload: VisitIn):
 
 @router.get("/{year}/grades", response=list[GradeOut])
 def list_grades(request: HttpRequest, year: int):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     reasons = selectors.sees_notes(request.user)
     return [
         GradeOut(
@@ -308,7 +303,7 @@ def _gradeable(request: HttpRequest, cycle, cadre_code: str):
 
 @router.put("/{year}/grades/{cadre_code}", response={200: GradeOut, 422: ApiError})
 def set_grade(request: HttpRequest, year: int, cadre_code: str, payload: GradeIn):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     assessed = _gradeable(request, cycle, cadre_code)
     try:
         grade = actions.quarterly_grade_set(
@@ -328,7 +323,7 @@ def set_grade(request: HttpRequest, year: int, cadre_code: str, payload: GradeIn
 
 @router.get("/{year}/regular/{cadre_code}", response=RegularOut)
 def get_regular(request: HttpRequest, year: int, cadre_code: str):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     if not request.user.has_role(
         *selectors.REVIEWERS
     ):  # a unit's or a cadre's own account: not theirs to read
@@ -348,7 +343,7 @@ def get_regular(request: HttpRequest, year: int, cadre_code: str):
 
 @router.put("/{year}/regular/{cadre_code}", response={200: RegularOut, 422: ApiError})
 def set_regular_override(request: HttpRequest, year: int, cadre_code: str, payload: OverrideIn):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     if not request.user.has_role(Role.ORGANISER):
         raise HttpError(403, "只有考核办可以改定平时考核")
     assessed = selectors.readable_cadres(request.user, cycle).filter(cadre__code=cadre_code).first()

@@ -27,12 +27,6 @@ READERS = (*OWNERS, *REVIEWERS)
 CHECKERS = (Role.ORGANISER, Role.ASSESSOR)  # verify lines, record visits
 
 
-def get_cycle(user, year: int) -> AssessmentCycle:
-    if not user.has_role(*READERS):
-        return get_object_or_404(AssessmentCycle.objects.none(), year=year)
-    return get_object_or_404(AssessmentCycle, year=year)
-
-
 def sees_notes(user) -> bool:
     """Verification notes, visit findings and grade reasons are the organisation's."""
     return user.has_role(*REVIEWERS)

@@ -18,6 +18,7 @@ from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
 from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.performance.views import file_response
+from kaohe.plans.selectors import get_cycle
 from kaohe.records import actions, gaps, selectors
 from kaohe.records.forms import GradeForm, ImportForm, ListItemForm, OverrideForm, VerifyForm, VisitForm
 from kaohe.records.models import Grade, ListItem, ListKind
@@ -42,7 +43,7 @@ def _month(request: HttpRequest, cycle) -> int:
 @require_GET
 def records_home(request: HttpRequest, year: int) -> HttpResponse:
     """Owners: their to-do and months; the organisation: the gap list of a month."""
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     rule = cycle_rule(cycle)
     month = _month(request, cycle)
     context = {"cycle": cycle, "rule": rule, "month": month, "months": range(1, 13)}
@@ -77,7 +78,7 @@ def _month_context(request, cycle, month: int, items, unit) -> dict:
 @role_required(*selectors.OWNERS)
 @require_http_methods(["GET", "POST"])
 def my_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     owned = selectors.owned_unit(request.user, cycle)
     if owned is None or not 1 <= month <= 12:
         raise PermissionDenied
@@ -113,7 +114,7 @@ def my_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @role_required(*selectors.REVIEWERS)
 @require_GET
 def unit_month(request: HttpRequest, year: int, unit_id: int, month: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     assessed = selectors.get_reviewable_unit(request.user, cycle, unit_id)
     if not 1 <= month <= 12:
         raise PermissionDenied
@@ -126,7 +127,7 @@ def unit_month(request: HttpRequest, year: int, unit_id: int, month: int) -> Htt
 @role_required(Role.ORGANISER, Role.ASSESSOR)
 @require_POST
 def item_verify(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     item = selectors.get_checked_item(request.user, cycle, pk)
     form = VerifyForm(request.POST)
     if form.is_valid():
@@ -142,7 +143,7 @@ def item_verify(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*selectors.OWNERS)
 @require_http_methods(["GET", "POST"])
 def item_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     item = selectors.get_own_item(request.user, cycle, pk)
     confirm = Confirmation(
         title=_("删除清单条目：%(month)d月%(kind)s") % {"month": item.month, "kind": item.get_kind_display()},
@@ -164,7 +165,7 @@ def item_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @role_required(*selectors.READERS)
 @require_GET
 def evidence_download(request: HttpRequest, year: int, pk: int) -> FileResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     evidence = selectors.get_evidence(request.user, cycle, pk)
     return file_response(evidence.file, evidence.name)
 
@@ -172,7 +173,7 @@ def evidence_download(request: HttpRequest, year: int, pk: int) -> FileResponse:
 @role_required(*selectors.REVIEWERS)
 @require_http_methods(["GET", "POST"])
 def visit_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     units = selectors.reviewable_units(request.user, cycle)
     form = VisitForm(request.POST or None, units=units) if selectors.checks(request.user) else None
     if request.method == "POST":
@@ -212,7 +213,7 @@ def visit_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*selectors.REVIEWERS)
 @require_GET
 def grade_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     rule = cycle_rule(cycle)
     unit = request.GET.get("unit", "")
     cadres = selectors.readable_cadres(request.user, cycle)
@@ -247,7 +248,7 @@ def grade_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*selectors.REVIEWERS)
 @require_http_methods(["GET", "POST"])
 def cadre_grades(request: HttpRequest, year: int, cadre_id: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     assessed = selectors.get_readable_cadre(request.user, cycle, cadre_id)
     rule = cycle_rule(cycle)
     grades_allowed = selectors.gradeable_cadres(request.user, cycle, rule).filter(cadre_id=cadre_id).exists()
@@ -308,7 +309,7 @@ def cadre_grades(request: HttpRequest, year: int, cadre_id: int) -> HttpResponse
 @require_GET
 def my_grades(request: HttpRequest, year: int) -> HttpResponse:
     """What was fed back to a cadre: their quarterly grades, without the reasons."""
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     grades = selectors.visible_grades(request.user, cycle).values_list("quarter", "grade")
     return render(request, "records/my_grades.html", {"cycle": cycle, "grades": list(grades)})
 
@@ -316,7 +317,7 @@ def my_grades(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(Role.ORGANISER, Role.LIAISON)
 @require_http_methods(["GET", "POST"])
 def items_import(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     scope = None
     if request.user.has_role(Role.LIAISON):
         owned = selectors.owned_unit(request.user, cycle)
@@ -353,7 +354,7 @@ def items_import(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*selectors.READERS)
 @require_GET
 def items_export(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = selectors.get_cycle(request.user, year)
+    cycle = get_cycle(request.user, year)
     month = _month(request, cycle)
     items = selectors.visible_items(request.user, cycle).filter(month=month)
     buffer = io.BytesIO()
@@ -366,7 +367,7 @@ def items_export(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*selectors.READERS)
 @require_GET
 def items_template(request: HttpRequest, year: int) -> HttpResponse:
-    selectors.get_cycle(request.user, year)
+    get_cycle(request.user, year)
     buffer = io.BytesIO()
     write_items(ListItem.objects.none(), buffer, template=True)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
 from kaohe.api_errors import Input, Refused, refused
-from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.plans.models import AssessedCadre
 from kaohe.plans.selectors import get_cycle
 from kaohe.reports import actions, documents, selectors, templating
 from kaohe.reports.defaults import KINDS
@@ -61,10 +61,6 @@ class ReportReviewIn(Input):
 def _role(request: HttpRequest, roles: tuple[str, ...]) -> None:
     if not request.user.has_role(*roles):
         raise HttpError(403, "当前账号无权执行此操作")
-
-
-def _cycle(request: HttpRequest, year: int) -> AssessmentCycle:
-    return get_cycle(request.user, year)
 
 
 def _out(r: AnalysisReport) -> dict:
@@ -134,14 +130,17 @@ def template_upload_api(request: HttpRequest, kind: str, file: UploadedFile = Fi
 
 @router.get("/{year}/", response=list[ReportOut])
 def report_list(request: HttpRequest, year: int):
-    _role(request, selectors.REPORT_READERS)
-    return [_out(r) for r in selectors.visible_reports(request.user, _cycle(request, year))]
+    return [
+        _out(r)
+        for r in selectors.visible_reports(
+            request.user, get_cycle(request.user, year, selectors.REPORT_READERS)
+        )
+    ]
 
 
 @router.post("/{year}/draft", response=list[ReportOut])
 def reports_draft_api(request: HttpRequest, year: int):
-    _role(request, (Role.ORGANISER,))
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, (Role.ORGANISER,))
     made = actions.reports_draft(actor=request.user, cycle=cycle, kind=ReportKind.TEAM)
     made += actions.reports_draft(actor=request.user, cycle=cycle, kind=ReportKind.CADRE)
     return [
@@ -152,14 +151,15 @@ def reports_draft_api(request: HttpRequest, year: int):
 
 @router.get("/{year}/cycle/docx", openapi_extra=DOCX_ANSWER)
 def cycle_docx(request: HttpRequest, year: int) -> HttpResponse:
-    _role(request, selectors.CYCLE_REPORT_READERS)
-    return _docx(documents.cycle_docx(_cycle(request, year)), f"{year}年度考核工作分析报告.docx")
+    return _docx(
+        documents.cycle_docx(get_cycle(request.user, year, selectors.CYCLE_REPORT_READERS)),
+        f"{year}年度考核工作分析报告.docx",
+    )
 
 
 @router.put("/{year}/register/mine", response=RegisterOut)
 def register_summary(request: HttpRequest, year: int, payload: SummaryIn):
-    _role(request, (Role.CADRE,))
-    register = selectors.own_register(request.user, _cycle(request, year))
+    register = selectors.own_register(request.user, get_cycle(request.user, year, (Role.CADRE,)))
     try:
         register = actions.register_summary_save(
             actor=request.user, register=register, summary=payload.summary
@@ -171,8 +171,7 @@ def register_summary(request: HttpRequest, year: int, payload: SummaryIn):
 
 @router.get("/{year}/register/{cadre_code}/docx", openapi_extra=DOCX_ANSWER)
 def register_docx(request: HttpRequest, year: int, cadre_code: str) -> HttpResponse:
-    _role(request, selectors.REGISTER_MANAGERS)
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, selectors.REGISTER_MANAGERS)
     assessed = AssessedCadre.objects.filter(cycle=cycle, cadre__code=cadre_code).first()
     if assessed is None:
         raise HttpError(404, f"干部编码「{cadre_code}」不在 {year} 年度的参加考核干部中")
@@ -186,14 +185,14 @@ def register_docx(request: HttpRequest, year: int, cadre_code: str) -> HttpRespo
 
 @router.get("/{year}/{pk}", response=ReportOut)
 def report_get(request: HttpRequest, year: int, pk: int):
-    _role(request, selectors.REPORT_READERS)
-    return _out(selectors.get_report(request.user, _cycle(request, year), pk))
+    return _out(
+        selectors.get_report(request.user, get_cycle(request.user, year, selectors.REPORT_READERS), pk)
+    )
 
 
 @router.put("/{year}/{pk}/sections", response=ReportOut)
 def report_save_api(request: HttpRequest, year: int, pk: int, payload: SectionsIn):
-    _role(request, (Role.ASSESSOR,))
-    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    report = selectors.get_report(request.user, get_cycle(request.user, year, (Role.ASSESSOR,)), pk)
     if not selectors.may_write(request.user, report):
         raise Http404
     try:
@@ -204,8 +203,7 @@ def report_save_api(request: HttpRequest, year: int, pk: int, payload: SectionsI
 
 @router.post("/{year}/{pk}/submit", response=ReportOut)
 def report_submit_api(request: HttpRequest, year: int, pk: int, payload: SubmitIn):
-    _role(request, (Role.ASSESSOR,))
-    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    report = selectors.get_report(request.user, get_cycle(request.user, year, (Role.ASSESSOR,)), pk)
     if not selectors.may_write(request.user, report):
         raise Http404
     try:
@@ -216,8 +214,7 @@ def report_submit_api(request: HttpRequest, year: int, pk: int, payload: SubmitI
 
 @router.post("/{year}/{pk}/review", response=ReportOut)
 def report_review_api(request: HttpRequest, year: int, pk: int, payload: ReportReviewIn):
-    _role(request, selectors.REPORT_REVIEWERS)
-    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    report = selectors.get_report(request.user, get_cycle(request.user, year, selectors.REPORT_REVIEWERS), pk)
     try:
         return _out(
             actions.report_review(
@@ -230,6 +227,5 @@ def report_review_api(request: HttpRequest, year: int, pk: int, payload: ReportR
 
 @router.get("/{year}/{pk}/docx", openapi_extra=DOCX_ANSWER)
 def report_docx(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    _role(request, selectors.REPORT_READERS)
-    report = selectors.get_report(request.user, _cycle(request, year), pk)
+    report = selectors.get_report(request.user, get_cycle(request.user, year, selectors.REPORT_READERS), pk)
     return _docx(documents.report_docx(report), f"{report}.docx")

@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -18,6 +18,7 @@ from kaohe.accounts.access import role_required
 from kaohe.accounts.models import Role
 from kaohe.confirm import Confirmation, confirmation_page
 from kaohe.plans.models import AssessedCadre, AssessmentCycle
+from kaohe.plans.selectors import get_cycle
 from kaohe.reports import actions, documents, drafting, selectors, templating
 from kaohe.reports.defaults import KINDS, default_template
 from kaohe.reports.models import DocumentTemplate, Register, RegisterDeadline, ReportKind
@@ -29,10 +30,6 @@ def _docx(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
-
-
-def _cycle(year: int) -> AssessmentCycle:
-    return get_object_or_404(AssessmentCycle, year=year)
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -53,7 +50,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*selectors.REPORT_READERS)
 def report_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     reports = selectors.visible_reports(request.user, cycle).order_by("kind", "unit__code", "cadre__code")
     return render(
         request,
@@ -69,7 +66,7 @@ def report_list(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 @role_required(Role.ORGANISER, Role.ASSESSOR)
 def reports_draft_view(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     units = None if request.user.has_role(Role.ORGANISER) else selectors.group_unit_ids(request.user, cycle)
     cadres = None
     if units is not None:
@@ -90,7 +87,7 @@ def reports_draft_view(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 @role_required(*selectors.REPORT_READERS)
 def report_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     report = selectors.get_report(request.user, cycle, pk)
     return render(
         request,
@@ -111,7 +108,7 @@ def report_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.ASSESSOR)
 def report_save_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    report = selectors.get_report(request.user, _cycle(year), pk)
+    report = selectors.get_report(request.user, get_cycle(request.user, year), pk)
     if not selectors.may_write(request.user, report):
         raise Http404
     try:
@@ -152,7 +149,7 @@ def _confirm_submit(cycle: AssessmentCycle, report, held_on: datetime.date, atte
 @require_POST
 @role_required(Role.ASSESSOR)
 def report_submit_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     report = selectors.get_report(request.user, cycle, pk)
     if not selectors.may_write(request.user, report):
         raise Http404
@@ -198,7 +195,7 @@ def _confirm_accept(cycle: AssessmentCycle, report) -> Confirmation:
 @require_POST
 @role_required(*selectors.REPORT_REVIEWERS)
 def report_review_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     report = selectors.get_report(request.user, cycle, pk)
     accept = request.POST.get("decision") == "accept"
     # Accepting is final: asked first. Returning is not (the group submits again).
@@ -218,14 +215,14 @@ def report_review_view(request: HttpRequest, year: int, pk: int) -> HttpResponse
 @require_GET
 @role_required(*selectors.REPORT_READERS)
 def report_download(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    report = selectors.get_report(request.user, _cycle(year), pk)
+    report = selectors.get_report(request.user, get_cycle(request.user, year), pk)
     return _docx(documents.report_docx(report), f"{report}.docx")
 
 
 @require_GET
 @role_required(*selectors.CYCLE_REPORT_READERS)
 def cycle_download(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     return _docx(documents.cycle_docx(cycle), f"{year}年度考核工作分析报告.docx")
 
 
@@ -308,7 +305,7 @@ def template_reset_view(request: HttpRequest, kind: str) -> HttpResponse:
 
 @role_required(Role.CADRE)
 def register_mine(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     register = selectors.own_register(request.user, cycle)
     if request.method == "POST":
         try:
@@ -327,7 +324,7 @@ def register_mine(request: HttpRequest, year: int) -> HttpResponse:
 
 @role_required(*selectors.REGISTER_MANAGERS)
 def register_list(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     if request.method == "POST":
         try:
             if "due" in request.POST:
@@ -367,7 +364,7 @@ def register_list(request: HttpRequest, year: int) -> HttpResponse:
 @role_required(*selectors.REGISTER_MANAGERS)
 def register_download(request: HttpRequest, year: int) -> HttpResponse:
     """One cadre's 登记表 (``?cadre=<id>``), or all of the cycle's in one document, one per page."""
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     ids = list(
         AssessedCadre.objects.filter(cycle=cycle)
         .order_by("unit__code", "cadre__code")
@@ -386,7 +383,7 @@ def register_download(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 @role_required(*selectors.REGISTER_MANAGERS)
 def registers_file_view(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = get_cycle(request.user, year)
     ids = list(AssessedCadre.objects.filter(cycle=cycle).values_list("cadre_id", flat=True))
     contents = documents.render(
         "register",

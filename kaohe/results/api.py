@@ -97,19 +97,9 @@ class ResultOut(Schema):
     explanation: str
 
 
-def _role(request: HttpRequest, year: int, roles: tuple[str, ...]) -> AssessmentCycle:
-    if not request.user.has_role(*roles):
-        raise HttpError(403, "当前账号无权执行此操作")
-    return get_cycle(request.user, year)
-
-
-def _cycle(request: HttpRequest, year: int):
-    return _role(request, year, RESULT_READERS)
-
-
 @router.get("/{year}/runs", response=list[RunOut])
 def list_runs(request: HttpRequest, year: int):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     return [
         RunOut(
             version=r.version,
@@ -125,7 +115,7 @@ def list_runs(request: HttpRequest, year: int):
 
 @router.get("/{year}/pools", response=list[PoolOut])
 def list_pools(request: HttpRequest, year: int):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     run = selectors.current_run(cycle)
     if run is None:
         return []
@@ -147,7 +137,7 @@ def list_pools(request: HttpRequest, year: int):
 
 @router.get("/{year}/pools/{kind}/{pool}", response=list[ResultOut])
 def pool_ranking(request: HttpRequest, year: int, kind: str, pool: str):
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     state = selectors.results_state(cycle)
     if state.run is None:
         raise HttpError(404, "尚未计算考核结果")
@@ -242,25 +232,19 @@ def _clearance_out(r: Any) -> ClearanceOut:
     )
 
 
-def _clearance_cycle(request: HttpRequest, year: int, roles: tuple[str, ...]):
-    if not request.user.has_role(*roles):
-        raise HttpError(403, "当前账号无权执行此操作")
-    return get_cycle(request.user, year)
-
-
 def _refused(error: ValidationError) -> HttpError:
     return refused(error)
 
 
 @router.get("/{year}/clearance", response=list[ClearanceOut])
 def clearance_list(request: HttpRequest, year: int):
-    cycle = _clearance_cycle(request, year, CLEARANCE_READERS)
+    cycle = get_cycle(request.user, year, CLEARANCE_READERS)
     return [_clearance_out(r) for r in clearance.requests(cycle).values()]
 
 
 @router.post("/{year}/clearance", response={201: list[ClearanceOut]})
 def clearance_send(request: HttpRequest, year: int):
-    cycle = _clearance_cycle(request, year, CLEARANCE_SENDERS)
+    cycle = get_cycle(request.user, year, CLEARANCE_SENDERS)
     try:
         created = actions.clearance_request(actor=request.user, cycle=cycle, run=selectors.current_run(cycle))
     except ValidationError as error:
@@ -270,7 +254,7 @@ def clearance_send(request: HttpRequest, year: int):
 
 @router.post("/{year}/clearance/{pk}/resolve", response=ClearanceOut)
 def clearance_resolve_api(request: HttpRequest, year: int, pk: int, payload: ClearanceResolveIn):
-    cycle = _clearance_cycle(request, year, CLEARANCE_RESOLVERS)
+    cycle = get_cycle(request.user, year, CLEARANCE_RESOLVERS)
     try:
         r = actions.clearance_resolve(
             actor=request.user,
@@ -353,7 +337,7 @@ class ComputeRunIn(Input):
 @router.post("/{year}/runs", response={202: JobOut, 409: ApiError})
 def compute_api(request: HttpRequest, year: int, response: HttpResponse, payload: ComputeRunIn | None = None):
     """Start a compute of the cycle's results, as the page's 计算 button: the job to follow (``Location``)."""
-    cycle = _role(request, year, RESULT_MANAGERS)
+    cycle = get_cycle(request.user, year, RESULT_MANAGERS)
     try:
         job = job_start(
             actor=request.user,
@@ -380,7 +364,7 @@ def compute_api(request: HttpRequest, year: int, response: HttpResponse, payload
 def run_document_api(request: HttpRequest, year: int, version: int):
     """The run's JSON document, as ``kaohe assess --json`` prints it for the same data, under the k rule
     as everything the app shows (a rater group of fewer than k ballots merged into 其他)."""
-    cycle = _role(request, year, RESULT_DECIDERS)
+    cycle = get_cycle(request.user, year, RESULT_DECIDERS)
     run = selectors.get_run(cycle, version)
     audit_read(request.user, "results.api", run, version=run.version)
     document = selectors.run_document(run)
@@ -391,7 +375,7 @@ def run_document_api(request: HttpRequest, year: int, version: int):
 @router.get("/{year}/runs/{version}/workbook", openapi_extra=XLSX_ANSWER)
 def run_workbook(request: HttpRequest, year: int, version: int) -> HttpResponse:
     """The results workbook (结果, 名额, 无效票), as the page's export: the decisions applied to the current run."""
-    cycle = _role(request, year, RESULT_DECIDERS)
+    cycle = get_cycle(request.user, year, RESULT_DECIDERS)
     run = selectors.get_run(cycle, version)
     audit_read(request.user, "results.export", run, year=cycle.year, version=run.version)
     spool = tempfile.TemporaryFile()  # FileResponse closes it
@@ -416,7 +400,7 @@ class RunMoveOut(Schema):
 @router.get("/{year}/compare", response=list[RunMoveOut])
 def runs_compare(request: HttpRequest, year: int, old: int, new: int):
     """Who moved between two runs (grade or rank), and which of their inputs changed."""
-    cycle = _role(request, year, RESULT_READERS)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     before, after = selectors.get_run(cycle, old), selectors.get_run(cycle, new)
     audit_read(request.user, "results.compare", cycle)
     return [RunMoveOut(**vars(move)) for move in selectors.compare_runs(before, after)]
@@ -473,7 +457,7 @@ DECISION_FIELDS = {"kind": "decision", "grade": "grade", "reason": "reason", "no
 @router.post("/{year}/runs/{version}/decisions", response={201: ResultDecisionOut})
 def decision_record_api(request: HttpRequest, year: int, version: int, payload: ResultDecisionIn):
     """The committee's decision on a result of the current run: a 待定 resolved, or a grade overridden."""
-    cycle = _role(request, year, RESULT_DECIDERS)
+    cycle = get_cycle(request.user, year, RESULT_DECIDERS)
     run = selectors.get_run(cycle, version)
     result = selectors.get_result_by_code(run, payload.kind, payload.code)
     try:
@@ -494,13 +478,13 @@ def decision_record_api(request: HttpRequest, year: int, version: int, payload: 
 @router.get("/{year}/decisions", response=list[ResultDecisionOut])
 def decision_list(request: HttpRequest, year: int):
     """Every decision of the cycle, newest first: the active ones and those withdrawn or lapsed."""
-    cycle = _role(request, year, RESULT_READERS)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     return [_decision_out(d) for d in selectors.decision_history(cycle)]
 
 
 @router.post("/{year}/decisions/{pk}/withdraw", response=ResultDecisionOut)
 def decision_withdraw_api(request: HttpRequest, year: int, pk: int):
-    cycle = _role(request, year, RESULT_DECIDERS)
+    cycle = get_cycle(request.user, year, RESULT_DECIDERS)
     decision = selectors.get_decision(cycle, pk)
     try:
         withdrawn = actions.decision_withdraw(actor=request.user, cycle=cycle, decision=decision)
@@ -529,7 +513,7 @@ class QuotaApprovalOut(Schema):
 @router.post("/{year}/runs/{version}/quota-approvals", response={201: QuotaApprovalOut})
 def quota_approve_api(request: HttpRequest, year: int, version: int, payload: QuotaApprovalIn):
     """The committee's approval of a pool's 优秀 above its quota, as it stands now."""
-    cycle = _role(request, year, RESULT_DECIDERS)
+    cycle = get_cycle(request.user, year, RESULT_DECIDERS)
     run = selectors.get_run(cycle, version)
     try:
         approval = actions.quota_approve(
@@ -641,7 +625,7 @@ def _notice_out(cycle: AssessmentCycle, n: PublicNotice) -> ResultNoticeOut:
 
 @router.get("/{year}/notices", response=list[ResultNoticeOut])
 def notice_list(request: HttpRequest, year: int):
-    cycle = _role(request, year, RESULT_READERS)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     notices = selectors.notices(cycle).prefetch_related("objections__handled_by")
     return [_notice_out(cycle, n) for n in notices]
 
@@ -650,7 +634,7 @@ def notice_list(request: HttpRequest, year: int):
 def notice_publish_api(request: HttpRequest, year: int, payload: ResultNoticeIn):
     """Publish the current run's proposed 优秀 (公示): not before the run's date, for working days on the
     organiser's calendar; refused while a 待定, a void or an unapproved excess remains."""
-    cycle = _role(request, year, RESULT_MANAGERS)
+    cycle = get_cycle(request.user, year, RESULT_MANAGERS)
     state = selectors.results_state(cycle)
     days = payload.working_days or actions.notice_working_days()
     try:
@@ -670,7 +654,7 @@ def notice_publish_api(request: HttpRequest, year: int, payload: ResultNoticeIn)
 @router.post("/{year}/notices/{pk}/objections", response={201: ResultObjectionOut})
 def objection_record_api(request: HttpRequest, year: int, pk: int, payload: ResultObjectionIn):
     """An objection received during 公示, recorded by the organiser."""
-    cycle = _role(request, year, RESULT_MANAGERS)
+    cycle = get_cycle(request.user, year, RESULT_MANAGERS)
     notice = selectors.get_notice(cycle, pk)
     try:
         objection = actions.objection_record(
@@ -688,7 +672,7 @@ def objection_record_api(request: HttpRequest, year: int, pk: int, payload: Resu
 
 @router.post("/{year}/objections/{pk}/handle", response=ResultObjectionOut)
 def objection_handle_api(request: HttpRequest, year: int, pk: int, payload: ObjectionHandlingIn):
-    cycle = _role(request, year, RESULT_MANAGERS)
+    cycle = get_cycle(request.user, year, RESULT_MANAGERS)
     objection = selectors.get_objection(cycle, pk)
     try:
         handled = actions.objection_handle(actor=request.user, objection=objection, handling=payload.handling)
@@ -735,7 +719,7 @@ def _seal_out(seal: Seal) -> ResultSealOut:
 
 @router.get("/{year}/finalisation", response=ResultFinalisationOut)
 def finalisation_state(request: HttpRequest, year: int):
-    cycle = _role(request, year, RESULT_READERS)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     state = selectors.results_state(cycle)
     notice = selectors.latest_notice(cycle, state.run) if state.run else None
     seals = cycle.seals.select_related("run", "created_by").order_by("-id")
@@ -753,7 +737,7 @@ def finalisation_state(request: HttpRequest, year: int):
 def results_seal_api(request: HttpRequest, year: int, version: int):
     """定档并封存: refused, naming each reason, until 公示 has ended (on today's calendar), every objection is
     handled and nothing waits; then the final results are stored, hashed and written into the audit chain."""
-    cycle = _role(request, year, RESULT_MANAGERS)
+    cycle = get_cycle(request.user, year, RESULT_MANAGERS)
     run = selectors.get_run(cycle, version)
     try:
         seal = actions.results_seal(actor=request.user, cycle=cycle, run=run, today=timezone.localdate())
@@ -788,7 +772,7 @@ class FinalResultsOut(Schema):
 @router.get("/{year}/final", response=FinalResultsOut)
 def final_results_api(request: HttpRequest, year: int):
     """The sealed final results of the latest seal; 404 before 定档."""
-    cycle = _role(request, year, RESULT_READERS)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     state = selectors.results_state(cycle)
     if state.seal is None:
         raise HttpError(404, "本年度考核结果尚未定档")
@@ -858,7 +842,7 @@ def _void_out(v: ResultVoid) -> ResultVoidOut:
 
 @router.get("/{year}/voids", response=list[ResultVoidOut])
 def void_list(request: HttpRequest, year: int):
-    cycle = _role(request, year, RESULT_READERS)
+    cycle = get_cycle(request.user, year, RESULT_READERS)
     return [_void_out(v) for v in selectors.voids(cycle).order_by("-created_at", "-id")]
 
 
@@ -866,7 +850,7 @@ def void_list(request: HttpRequest, year: int):
 def result_void_api(request: HttpRequest, year: int, version: int, payload: ResultVoidIn):
     """Declare results of the current run 无效 (the whole cycle, a unit's, a cadre's), with the reason;
     nothing is deleted, and a new compute follows once the data are corrected."""
-    cycle = _role(request, year, RESULT_MANAGERS)
+    cycle = get_cycle(request.user, year, RESULT_MANAGERS)
     run = selectors.get_run(cycle, version)
     code = payload.code.strip()
     unit = cadre = None
@@ -902,7 +886,7 @@ def result_void_api(request: HttpRequest, year: int, version: int, payload: Resu
 @router.get("/{year}/approval-sheets/{unit_id}/docx", openapi_extra=DOCX_ANSWER)
 def approval_sheet_docx_api(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
     """A unit's 审定表 as Word, as the page's download: the sealed results once 定档, else the draft."""
-    cycle = _role(request, year, APPROVAL_ROLES)
+    cycle = get_cycle(request.user, year, APPROVAL_ROLES)
     unit = get_unit(request.user, unit_id)
     content = approval_sheet_docx(approval_sheet(cycle, unit))
     audit_read(request.user, "approval_sheet.download", unit, year=cycle.year)
@@ -1034,7 +1018,7 @@ def result_acknowledge_api(request: HttpRequest, final_id: int, payload: Acknowl
 @router.get("/{year}/acknowledgements", response=AcknowledgementListOut)
 def acknowledgement_list_api(request: HttpRequest, year: int, kind: str = "", state: str = ""):
     """Every sealed result of the cycle with its 本人意见: agreed, objected, or waiting (organisers)."""
-    cycle = _role(request, year, ACK_LIST_ROLES)
+    cycle = get_cycle(request.user, year, ACK_LIST_ROLES)
     listing = feedback.acknowledgement_list(cycle, kind=kind, state=state)
     return AcknowledgementListOut(
         sealed=listing.seal is not None,

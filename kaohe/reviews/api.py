@@ -10,13 +10,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
 from kaohe.accounts.models import Role
 from kaohe.anonymity import min_group
 from kaohe.api_errors import Input, Refused, refused
 from kaohe.org.models import Cadre, Unit
-from kaohe.plans.models import AssessmentCycle
 from kaohe.plans.selectors import get_cycle
 from kaohe.reviews import actions, selectors, shares
 
@@ -90,12 +88,6 @@ class ReviewOutcomeIn(Input):
     note: str = Field(max_length=2000)
 
 
-def _reader(request: HttpRequest, year: int, roles: tuple[str, ...] = selectors.READERS) -> AssessmentCycle:
-    if not request.user.has_role(*roles):
-        raise HttpError(403, "当前账号无权执行此操作")
-    return get_cycle(request.user, year)
-
-
 def _setting(setting) -> dict:
     return {name: getattr(setting, name) for name in actions.FIELDS}
 
@@ -129,7 +121,7 @@ def _row(row: selectors.Row) -> dict:
 @router.get("/{year}", response=ReviewListOut)
 def review_list_api(request: HttpRequest, year: int):
     """Each reviewed unit's selection work and each new promoted cadre: shares (k-safe), flags, outcomes."""
-    cycle = _reader(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     return {
         "min_group": min_group(),
         "setting": _setting(selectors.setting(cycle)),
@@ -139,7 +131,7 @@ def review_list_api(request: HttpRequest, year: int):
 
 @router.put("/{year}/setting", response=ReviewSettingOut)
 def review_setting_api(request: HttpRequest, year: int, payload: ReviewSettingIn):
-    cycle = _reader(request, year, (Role.ORGANISER,))
+    cycle = get_cycle(request.user, year, (Role.ORGANISER,))
     try:
         return _setting(actions.review_setting_update(actor=request.user, cycle=cycle, **payload.dict()))
     except ValidationError as error:
@@ -149,7 +141,7 @@ def review_setting_api(request: HttpRequest, year: int, payload: ReviewSettingIn
 @router.post("/{year}/outcomes", response=ReviewRowOut)
 def review_outcome_api(request: HttpRequest, year: int, payload: ReviewOutcomeIn):
     """Record how a flagged result was handled; the answer is the row with its outcome."""
-    cycle = _reader(request, year, (Role.ORGANISER,))
+    cycle = get_cycle(request.user, year, (Role.ORGANISER,))
     if payload.kind == shares.SELECTION:
         target = Unit.objects.filter(code=payload.code).first()
     elif payload.kind == shares.PROMOTED:
@@ -194,14 +186,14 @@ def _special(row: selectors.SpecialRow) -> dict:
 @router.get("/{year}/special", response=list[SpecialRowOut])
 def special_list_api(request: HttpRequest, year: int):
     """Each unit's 专项评议 result (服务质量评议, 重点项目评议) from closed sessions, k-safe."""
-    cycle = _reader(request, year)
+    cycle = get_cycle(request.user, year, selectors.READERS)
     return [_special(row) for row in selectors.special_rows(request.user, cycle)]
 
 
 @router.post("/{year}/special/apply", response=SpecialRowOut)
 def special_apply_api(request: HttpRequest, year: int, payload: SpecialApplyIn):
     """Feed a unit's 专项评议 score into its 公众评议 (an input of the cycle; audited)."""
-    cycle = _reader(request, year, (Role.ORGANISER,))
+    cycle = get_cycle(request.user, year, (Role.ORGANISER,))
     unit = Unit.objects.filter(code=payload.unit).first()
     if unit is None:
         raise Refused({"unit": [f"没有编码为「{payload.unit}」的单位"]})

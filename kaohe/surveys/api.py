@@ -11,7 +11,6 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kaohe.accounts.access import CYCLE_EDITORS
@@ -27,8 +26,6 @@ from kaohe.surveys.models import PublicSurvey, SurveyMode
 from kaohe.surveys.views import XLSX, codes_xlsx_download, public_url, slips_pdf_download, survey_slips
 
 router = Router(tags=["surveys"])
-
-FORBIDDEN = "当前账号无权执行此操作"
 
 
 def _file_answer(description: str, content_type: str) -> dict[str, Any]:
@@ -120,29 +117,16 @@ class SurveyCodesFilter(Input):
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _cycle(request: HttpRequest, year: int) -> AssessmentCycle:
-    if not request.user.has_role(*CYCLE_EDITORS):
-        raise HttpError(403, FORBIDDEN)
-    return get_cycle(request.user, year)
-
-
 def _survey(request: HttpRequest, year: int, pk: int) -> tuple[AssessmentCycle, PublicSurvey]:
-    cycle = _cycle(request, year)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
     return cycle, selectors.get_survey(cycle, pk)
 
 
-def _open_for(cycle: AssessmentCycle, activity: gate.Activity) -> None:
-    """409 with the gate's sentence when the cycle's phase does not allow ``activity``, before any input is
-    read, as the pages refuse (the write functions check again under the cycle's lock)."""
-    if reason := gate.refusal(cycle, activity):
-        raise HttpError(409, reason)
-
-
-def _refused(error: ValidationError, names: dict[str, str] | None = None) -> HttpError:
-    """A write function's refusal: the phase gate's under the cycle's lock a 409, any other a 422 (under the
-    field its code names, else ``non_field_errors``)."""
+def _refused(error: ValidationError, names: dict[str, str] | None = None) -> Exception:
+    """A write function's refusal: the phase gate's under the cycle's lock as it is (the API answers it 409,
+    kaohe/api.py), any other a 422 (under the field its code names, else ``non_field_errors``)."""
     if isinstance(error, gate.PhaseClosed):
-        return HttpError(409, error.messages[0])
+        return error
     return refused(error, NON_FIELD, names=names)
 
 
@@ -202,14 +186,14 @@ class _Paged(LimitOffset):
 @router.get("/{year}", response=list[SurveyOut])
 @paginate(_Paged)
 def survey_list_api(request: HttpRequest, year: int):
-    return selectors.cycle_surveys(_cycle(request, year))
+    return selectors.cycle_surveys(get_cycle(request.user, year, CYCLE_EDITORS))
 
 
 @router.post("/{year}", response={201: SurveyDetailOut, 409: ApiError})
 def survey_create_api(request: HttpRequest, year: int, payload: SurveyCreateIn):
     """A survey of one unit assessed in the cycle (a unit has at most one), by one-time codes or an open link."""
-    cycle = _cycle(request, year)
-    _open_for(cycle, gate.Activity.SURVEYS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
+    gate.check_phase(cycle, gate.Activity.SURVEYS)
     assessed = selectors.units_without_survey(cycle).filter(unit__code=payload.unit_code).first()
     if assessed is None:
         raise Refused({"unit_code": [f"单位「{payload.unit_code}」不是本年度参加考核的单位，或已有公众评议"]})
@@ -223,8 +207,8 @@ def survey_create_api(request: HttpRequest, year: int, payload: SurveyCreateIn):
 @router.post("/{year}/bulk", response={201: list[SurveyOut], 409: ApiError})
 def survey_bulk_create_api(request: HttpRequest, year: int, payload: SurveyBulkIn):
     """A survey for every unit of a category (that year) that has none yet."""
-    cycle = _cycle(request, year)
-    _open_for(cycle, gate.Activity.SURVEYS)
+    cycle = get_cycle(request.user, year, CYCLE_EDITORS)
+    gate.check_phase(cycle, gate.Activity.SURVEYS)
     category = selectors.assessed_categories(cycle).filter(name=payload.category).first()
     if category is None:
         raise Refused({"category": [f"单位类别「{payload.category}」没有本年度参加考核的单位"]})
@@ -250,7 +234,7 @@ def survey_update_api(request: HttpRequest, year: int, pk: int, payload: SurveyS
     """The survey's settings: its mode and question (fixed once answered) and the values 满意, 基本满意 and
     不满意 convert to (until the plan is frozen)."""
     cycle, survey = _survey(request, year, pk)
-    _open_for(cycle, gate.Activity.SURVEYS)
+    gate.check_phase(cycle, gate.Activity.SURVEYS)
     form = SurveySettingsForm(
         {name: str(value) for name, value in payload.dict().items()},
         instance=PublicSurvey(pk=survey.pk, cycle=cycle, unit=survey.unit),
@@ -268,7 +252,7 @@ def survey_update_api(request: HttpRequest, year: int, pk: int, payload: SurveyS
 def survey_delete_api(request: HttpRequest, year: int, pk: int):
     """Delete a survey nobody has answered (its codes go with it)."""
     cycle, survey = _survey(request, year, pk)
-    _open_for(cycle, gate.Activity.SURVEYS)
+    gate.check_phase(cycle, gate.Activity.SURVEYS)
     try:
         actions.survey_delete(actor=request.user, survey=survey)
     except ValidationError as error:
@@ -279,7 +263,7 @@ def survey_delete_api(request: HttpRequest, year: int, pk: int):
 def _set_open(request: HttpRequest, year: int, pk: int, is_open: bool) -> SurveyDetailOut:
     cycle, survey = _survey(request, year, pk)
     if is_open:
-        _open_for(cycle, gate.Activity.ANSWERS)
+        gate.check_phase(cycle, gate.Activity.ANSWERS)
     try:
         actions.survey_set_open(actor=request.user, survey=survey, is_open=is_open)
     except ValidationError as error:
@@ -302,7 +286,7 @@ def survey_close_api(request: HttpRequest, year: int, pk: int):
 def survey_codes_generate_api(request: HttpRequest, year: int, pk: int, payload: SurveyCodesIn):
     """A new batch of one-time codes; the codes themselves are read with GET …/codes (or the slips)."""
     cycle, survey = _survey(request, year, pk)
-    _open_for(cycle, gate.Activity.SURVEYS)
+    gate.check_phase(cycle, gate.Activity.SURVEYS)
     form = CodeGenerateForm({"count": str(payload.count)})
     if not form.is_valid():
         raise form_invalid(form)

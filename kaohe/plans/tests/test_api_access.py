@@ -164,6 +164,17 @@ def test_a_year_without_a_cycle_is_not_found(world, client_for):
     assert not AuditEntry.objects.exists()
 
 
+def test_the_role_is_refused_before_the_year_is_looked_up(world, client_for):
+    """plans.selectors.get_cycle(user, year, roles) refuses the role first: a 403 even for a year with no cycle,
+    so a refused account learns nothing of which years exist."""
+    client = client_for("clerk")
+    for path in reads(world):
+        if "{year}" in path:
+            response = call(client, "get", path, None, None, year=2019)
+            assert response.status_code == 403, (path, response.status_code)
+            assert response.json() == {"detail": "当前账号无权执行此操作"}
+
+
 LISTS = (
     "/api/cycles/2025/units",
     "/api/cycles/2025/cadres",
