@@ -36,6 +36,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (a test's language cookie) leaves English active in the thread: the next test's
+    direct calls would get English messages."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _anchor_file(settings, tmp_path):
     """Each test anchors the audit chain into its own file, never the worktree's var/."""
     settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
