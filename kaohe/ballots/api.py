@@ -36,6 +36,7 @@ from kaohe.ballots.paper_forms import PaperImportForm
 from kaohe.ballots.paper_models import PaperEntry, PaperResolution, TypistSlot
 from kaohe.confirm import Confirmation
 from kaohe.org.models import Cadre, Unit
+from kaohe.plans.gate import PhaseClosed
 from kaohe.plans.models import AssessmentCycle, AssessmentGroup
 from kaohe.plans.selectors import get_cycle
 from kaohe.workbook.sheets import WorkbookError
@@ -547,12 +548,14 @@ def session_list_api(request: HttpRequest, year: int) -> Any:
     return [_session_out(s) for s in selectors.cycle_sessions(get_cycle(request.user, year))]
 
 
-@router.post("/{year}/sessions", response={201: BallotSessionDetailOut, 422: ApiError})
+@router.post("/{year}/sessions", response={201: BallotSessionDetailOut, 409: ApiError, 422: ApiError})
 def session_create_api(request: HttpRequest, year: int, payload: BallotSessionIn) -> Any:
     _organiser(request)
     cycle = get_cycle(request.user, year)
     try:
         session = actions.session_create(actor=request.user, cycle=cycle, spec=_spec(cycle, payload))
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
         raise _session_refused(error) from None
     return Status(201, _detail(cycle, session.pk))
@@ -565,12 +568,14 @@ def session_get_api(request: HttpRequest, year: int, pk: int) -> Any:
     return _detail(cycle, session.pk)
 
 
-@router.put("/{year}/sessions/{pk}", response={200: BallotSessionDetailOut, 422: ApiError})
+@router.put("/{year}/sessions/{pk}", response={200: BallotSessionDetailOut, 409: ApiError, 422: ApiError})
 def session_update_api(request: HttpRequest, year: int, pk: int, payload: BallotSessionIn) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     try:
         actions.session_update(actor=request.user, session=session, spec=_spec(cycle, payload))
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
         raise _session_refused(error) from None
     return Status(200, _detail(cycle, session.pk))
@@ -614,12 +619,16 @@ def session_codes_api(request: HttpRequest, year: int, pk: int, payload: BallotC
     return response
 
 
-@router.post("/{year}/sessions/{pk}/open", response={200: BallotSessionDetailOut, 422: ApiError})
+@router.post(
+    "/{year}/sessions/{pk}/open", response={200: BallotSessionDetailOut, 409: ApiError, 422: ApiError}
+)
 def session_open_api(request: HttpRequest, year: int, pk: int) -> Any:
     _organiser(request)
     cycle, session = _session(request, year, pk)
     try:
         actions.session_open(actor=request.user, session=session)
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
         raise refused(error) from None
     return Status(200, _detail(cycle, session.pk))

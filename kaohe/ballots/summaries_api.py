@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from kaohe.accounts.access import CYCLE_EDITORS
-from kaohe.api_errors import Input, refused
+from kaohe.api_errors import ApiError, Input, refused
 from kaohe.ballots import actions, selectors
+from kaohe.plans.gate import PhaseClosed
 from kaohe.plans.selectors import get_cycle
 
 router = Router(tags=["ballots"])
@@ -33,12 +34,14 @@ class SessionSummariesOut(Schema):
     targets: list[SessionSummaryTargetOut]
 
 
-@router.put("/{year}/sessions/{pk}/summaries", response=SessionSummariesOut)
+@router.put("/{year}/sessions/{pk}/summaries", response={200: SessionSummariesOut, 409: ApiError})
 def session_summaries_api(request: HttpRequest, year: int, pk: int, payload: SessionSummariesIn):
     """Show (or stop showing) each target's 述职 summary, folded, on the ballot page; a draft session only."""
     session = selectors.get_session(get_cycle(request.user, year, CYCLE_EDITORS), pk)
     try:
         actions.session_summaries_set(actor=request.user, session=session, show=payload.show)
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
         raise refused(error, "show") from None
     return {

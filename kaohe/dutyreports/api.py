@@ -14,11 +14,12 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kaohe.accounts.models import Role
-from kaohe.api_errors import NON_FIELD, Input, Refused, refused
+from kaohe.api_errors import NON_FIELD, ApiError, Input, Refused, refused
 from kaohe.audit.reads import audit_read
 from kaohe.dutyreports import actions, lateness, selectors
 from kaohe.dutyreports.models import ReportKind
 from kaohe.filestore.checks import content_type
+from kaohe.plans.gate import PhaseClosed
 from kaohe.plans.selectors import get_cycle
 
 router = Router(tags=["dutyreports"])
@@ -107,7 +108,7 @@ def duty_report_list_api(
     }
 
 
-@router.post("/{year}/reports", response={201: DutyReportRowOut})
+@router.post("/{year}/reports", response={201: DutyReportRowOut, 409: ApiError})
 def duty_report_submit_api(
     request: HttpRequest,
     year: int,
@@ -134,8 +135,10 @@ def duty_report_submit_api(
             upload=file,
             summary=payload.summary,
         )
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
-        raise refused(error, "file", names={"closed": NON_FIELD}) from None  # the phase: not the file
+        raise refused(error, "file", names={"closed": NON_FIELD}) from None
     return Status(201, _row(selectors.row_of(report, timezone.localdate())))
 
 
@@ -153,11 +156,13 @@ def duty_report_file_api(request: HttpRequest, year: int, pk: int):
     )
 
 
-@router.put("/{year}/setting", response=DutyReportSettingOut)
+@router.put("/{year}/setting", response={200: DutyReportSettingOut, 409: ApiError})
 def duty_report_setting_api(request: HttpRequest, year: int, payload: DutyReportSettingIn):
     cycle = get_cycle(request.user, year, (Role.ORGANISER,))
     try:
         setting = actions.duty_report_setting_update(actor=request.user, cycle=cycle, **payload.dict())
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
         raise refused(error, "deadline") from None
     return {

@@ -13,8 +13,9 @@ from ninja import Field, Router, Schema
 
 from kaohe.accounts.models import Role
 from kaohe.anonymity import min_group
-from kaohe.api_errors import Input, Refused, refused
+from kaohe.api_errors import ApiError, Input, Refused, refused
 from kaohe.org.models import Cadre, Unit
+from kaohe.plans.gate import PhaseClosed
 from kaohe.plans.selectors import get_cycle
 from kaohe.reviews import actions, selectors, shares
 
@@ -129,16 +130,18 @@ def review_list_api(request: HttpRequest, year: int):
     }
 
 
-@router.put("/{year}/setting", response=ReviewSettingOut)
+@router.put("/{year}/setting", response={200: ReviewSettingOut, 409: ApiError})
 def review_setting_api(request: HttpRequest, year: int, payload: ReviewSettingIn):
     cycle = get_cycle(request.user, year, (Role.ORGANISER,))
     try:
         return _setting(actions.review_setting_update(actor=request.user, cycle=cycle, **payload.dict()))
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
         raise refused(error) from None
 
 
-@router.post("/{year}/outcomes", response=ReviewRowOut)
+@router.post("/{year}/outcomes", response={200: ReviewRowOut, 409: ApiError})
 def review_outcome_api(request: HttpRequest, year: int, payload: ReviewOutcomeIn):
     """Record how a flagged result was handled; the answer is the row with its outcome."""
     cycle = get_cycle(request.user, year, (Role.ORGANISER,))
@@ -161,6 +164,8 @@ def review_outcome_api(request: HttpRequest, year: int, payload: ReviewOutcomeIn
             outcome=payload.outcome,
             note=payload.note,
         )
+    except PhaseClosed:
+        raise  # the phase gate: 409 with its sentence (kaohe/api.py)
     except ValidationError as error:
         raise refused(error) from None
     return _row(selectors.get_row(request.user, cycle, payload.kind, target.pk))

@@ -69,3 +69,16 @@ def test_the_late_list_and_the_setting(client_for, cycle):
     mine = client_for("assessor").get("/api/dutyreports/2025/reports").json()
     assert {r["code"] for r in mine["reports"]} == {"DW01", "GB001", "GB002"}
     assert date.fromisoformat(late["deadline"]).year == 2020
+
+
+def test_the_phase_gate_is_a_409_with_its_sentence(client_for, cycle):
+    """As in every router: a write the cycle's phase does not allow is a conflict, not bad input."""
+    cycle.phase = "completed"
+    cycle.save()
+    response = post(client_for("liaison"), kind="duty", unit="DW01")
+    assert response.status_code == 409 and response.json()["detail"]
+    setting = client_for("organiser").put(
+        "/api/dutyreports/2025/setting", {"deadline": "2025-12-20"}, content_type="application/json"
+    )
+    assert setting.status_code == 409 and "考核方案已锁定" in setting.json()["detail"]
+    assert not DutyReport.objects.exists()
