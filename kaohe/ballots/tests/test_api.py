@@ -64,7 +64,8 @@ def test_a_session_of_a_closed_phase_is_refused_by_the_gate(cycle, client_for):
     cycle.phase = "completed"
     cycle.save()
     answer = send(client_for("organiser"), "post", S, paper_body())
-    assert answer.status_code == 409 and "测评会不能再新增" in answer.json()["detail"]  # as every gate refusal
+    # A conflict, as every refusal of the phase gate
+    assert answer.status_code == 409 and "测评会不能再新增" in answer.json()["detail"]
 
 
 def test_a_draft_is_changed_and_an_open_one_is_not(cycle, client_for):

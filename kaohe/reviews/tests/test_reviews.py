@@ -289,7 +289,7 @@ def test_the_api_answers_shares_and_records_outcomes(cast, cycle, roster, client
     closed = client.put(
         "/api/reviews/2025/setting", {"promoted_disagree_max": "1/4"}, content_type="application/json"
     )
-    assert closed.status_code == 409 and "考核方案已锁定" in closed.json()["detail"]  # the gate, as everywhere
+    assert closed.status_code == 409 and "考核方案已锁定" in closed.json()["detail"]
 
 
 def test_the_organisers_home_lists_flags_waiting(cast, cycle, roster):
