@@ -6,6 +6,7 @@ asked about, never a score, a rank or a ballot figure. Deny by default: any othe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -36,12 +37,13 @@ def requests(cycle: AssessmentCycle) -> dict[tuple[str, str], ClearanceRequest]:
     }
 
 
-def problems(cycle: AssessmentCycle, proposed: list[dict[str, Any]]) -> list[str]:
-    """What stops 公示 and the seal on the 党风廉政意见 (``proposed``: ``selectors.proposed_excellent``)."""
+def problems(cycle: AssessmentCycle, proposed: Callable[[], list[dict[str, Any]]]) -> list[str]:
+    """What stops 公示 and the seal on the 党风廉政意见. ``proposed`` gives the proposed 优秀
+    (``selectors.proposed_excellent``), asked only when the plan requires the opinions: a province has 10,000."""
     if not required(cycle):
         return []
     opinions = {key: Opinion(r.answer, r.resolution) for key, r in requests(cycle).items()}
-    return clearance_problems((Candidate(e["kind"], e["code"], e["name"]) for e in proposed), opinions)
+    return clearance_problems((Candidate(e["kind"], e["code"], e["name"]) for e in proposed()), opinions)
 
 
 def candidates(

@@ -42,7 +42,7 @@ def clearance_page(request: HttpRequest, year: int) -> HttpResponse:
             "state": state,
             "required": clearance.required(cycle),
             "rows": clearance.candidates(cycle, state.run, proposed),
-            "problems": clearance.problems(cycle, proposed) if state.run else [],
+            "problems": clearance.problems(cycle, lambda: proposed) if state.run else [],
             "can_send": request.user.has_role(*CLEARANCE_SENDERS),
             "can_resolve": request.user.has_role(*CLEARANCE_RESOLVERS),
             "can_plan": request.user.has_role(*CYCLE_EDITORS),

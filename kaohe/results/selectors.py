@@ -513,8 +513,7 @@ def grading_problems(cycle: AssessmentCycle, state: ResultsState) -> list[str]:
                 f"名额池「{p.label}」（{p.kind_label}）优秀 {p.excellent} 个，超过优秀名额 {p.quota} 个"
                 f"（理论名额 {p.theoretical}），未经领导小组批准超额"
             )
-    if clearance.required(cycle):
-        problems += clearance.problems(cycle, proposed_excellent(cycle, run))
+    problems += clearance.problems(cycle, lambda: proposed_excellent(cycle, run))
     return problems
 
 
